@@ -1,0 +1,65 @@
+import { audioFrameProblem } from '../../src/protocol/frame';
+
+const NOT_A_FRAME = 'not an audio frame: expected {data: string, sampleRate: number, numChannels: number}';
+
+describe('audioFrameProblem', () => {
+  it('accepts valid frames', () => {
+    // 'AAAAAA==' is 4 bytes: 2 mono samples; 'AAAAAAAA' is 6 bytes: 1 sample on each of 3 channels
+    expect(audioFrameProblem({ data: 'AAAAAA==', sampleRate: 24000, numChannels: 1, samplesPerChannel: 2 })).toBeUndefined();
+    expect(audioFrameProblem({ data: 'AAAAAAAA', sampleRate: 48000, numChannels: 3 })).toBeUndefined();
+    expect(audioFrameProblem({ data: '', sampleRate: 1000, numChannels: 8, samplesPerChannel: 0 })).toBeUndefined();
+  });
+
+  it.each([
+    ['a character outside base64', { data: 'AA!A', sampleRate: 24000, numChannels: 1 }, 'data is not base64'],
+    ['a length that is not a multiple of 4', { data: 'AAA', sampleRate: 24000, numChannels: 1 }, 'data is not base64'],
+    [
+      'an odd byte count',
+      { data: 'AA==', sampleRate: 24000, numChannels: 1 },
+      'data holds 1 bytes, not whole 16-bit samples for 1 channel(s)',
+    ],
+    [
+      'stereo with 6 bytes',
+      { data: 'AAAAAAAA', sampleRate: 24000, numChannels: 2 },
+      'data holds 6 bytes, not whole 16-bit samples for 2 channel(s)',
+    ],
+    [
+      'a samplesPerChannel mismatch',
+      { data: 'AAAAAA==', sampleRate: 24000, numChannels: 1, samplesPerChannel: 3 },
+      'samplesPerChannel is 3 but data holds 2',
+    ],
+    [
+      'sampleRate 0',
+      { data: 'AAAA', sampleRate: 0, numChannels: 1 },
+      'sampleRate must be an integer from 1000 to 384000, got 0',
+    ],
+    [
+      'sampleRate 44100.5',
+      { data: 'AAAA', sampleRate: 44100.5, numChannels: 1 },
+      'sampleRate must be an integer from 1000 to 384000, got 44100.5',
+    ],
+    [
+      'numChannels 0',
+      { data: 'AAAA', sampleRate: 24000, numChannels: 0 },
+      'numChannels must be an integer from 1 to 8, got 0',
+    ],
+    [
+      'numChannels 9',
+      { data: 'AAAA', sampleRate: 24000, numChannels: 9 },
+      'numChannels must be an integer from 1 to 8, got 9',
+    ],
+  ])('rejects %s', (_name, frame, problem) => {
+    expect(audioFrameProblem(frame)).toBe(problem);
+  });
+
+  it.each([
+    ['null', null],
+    ['a string', 'AAAA'],
+    ['an array', []],
+    ['numeric data', { data: 1, sampleRate: 24000, numChannels: 1 }],
+    ['a missing sampleRate', { data: 'AAAA', numChannels: 1 }],
+    ['a string samplesPerChannel', { data: 'AAAA', sampleRate: 24000, numChannels: 1, samplesPerChannel: '1' }],
+  ])('rejects %s as not a frame', (_name, frame) => {
+    expect(audioFrameProblem(frame)).toBe(NOT_A_FRAME);
+  });
+});

@@ -1,0 +1,244 @@
+import { asyncScheduler, BehaviorSubject, catchError, EMPTY, filter, map, Observable, Subject, type Subscription } from 'rxjs';
+import { dropNewest } from '../operators/dropNewest.js';
+import { priorityMerge } from '../operators/priorityMerge.js';
+import { IGNORED_TYPE, UNKNOWN_TYPE, type Dialect, type DialectName, type SessionParams } from '../protocol/dialect.js';
+import { RealtimeError } from '../protocol/errors.js';
+import type { RealtimeClosed, RealtimeEvent } from '../protocol/events.js';
+import { audioFrameProblem, type RealtimeAudioFrame } from '../protocol/frame.js';
+import { dialects } from '../protocol/index.js';
+import { defaultWebSocketFactory } from '../transport/defaultFactory.js';
+import { WebSocketSubject, type TransportClose, type TransportEvent } from '../transport/webSocketSubject.js';
+import { InputLane } from './inputLane.js';
+import { redact, secretsOf } from './redact.js';
+import type { Conversation, ConversationOptions, ConversationState, ConversationStats } from './types.js';
+
+/**
+ * Opens one realtime conversation: the socket starts connecting now.
+ *
+ * Audio goes through a bounded drop-newest buffer, text through a lossless queue, and a priority
+ * merge sends pending text before pending audio whenever the socket can take more. Inbound frames
+ * are decoded by the dialect into `events$`, which ends with `closed` (why it ended) and completes.
+ *
+ * Subscribe to `events$` in the same tick: events are not replayed, except the final `closed`.
+ * Throws a `RealtimeError` of kind `config` for options that cannot work (a bad URL scheme, a bad
+ * buffer size), before any socket is opened.
+ *
+ * @example
+ * ```ts
+ * const conversation = connectConversation({ url: 'http://127.0.0.1:8011', prompt: 'Be brief.' });
+ * conversation.events$.subscribe((event) => console.log(event));
+ * mic$.subscribe(conversation.audio);
+ * conversation.text.next('hello');
+ * ```
+ */
+export function connectConversation(options: ConversationOptions): Conversation {
+  return new RealtimeConversation(options);
+}
+
+type Outbound = string | RealtimeAudioFrame;
+type ClosingCause = Omit<RealtimeClosed, 'type' | 'code'>;
+
+class RealtimeConversation implements Conversation {
+  readonly audio: InputLane<RealtimeAudioFrame>;
+  readonly text: InputLane<string>;
+  readonly events$: Observable<RealtimeEvent>;
+  readonly state$: Observable<ConversationState>;
+  readonly stats$: Observable<ConversationStats>;
+
+  private readonly dialect: Dialect;
+  private readonly params: SessionParams;
+  private readonly secrets: string[];
+  private readonly socket: WebSocketSubject;
+  private readonly events = new Subject<RealtimeEvent>();
+  private readonly state = new BehaviorSubject<ConversationState>('connecting');
+  private readonly counts: ConversationStats = {
+    audioSent: 0, audioDropped: 0, audioInvalid: 0, textSent: 0, textQueued: 0, events: 0, invalid: 0, unknown: 0,
+  };
+  private textAccepted = 0;
+  /** Why we are closing, once we know (first cause wins). */
+  private cause: ClosingCause | undefined;
+  private closed: RealtimeClosed | undefined;
+  private readonly outbound: Subscription;
+
+  constructor(options: ConversationOptions) {
+    const dialect = (dialects as Partial<Record<DialectName, Dialect>>)[options.dialect ?? 'codex'];
+    if (dialect === undefined) throw new RealtimeError('config', `unknown dialect: ${String(options.dialect)}`);
+    this.dialect = dialect;
+    this.params = { url: options.url, prompt: options.prompt, sessionId: options.sessionId, model: options.model, apiKey: options.apiKey };
+    const capacity = options.audioBufferFrames ?? 256;
+    if (!Number.isInteger(capacity) || capacity < 0) {
+      throw new RealtimeError('config', `audioBufferFrames must be a whole number >= 0, got ${capacity}`);
+    }
+    const headers = { ...dialect.headers(this.params), ...options.headers };
+    this.secrets = secretsOf(options.apiKey, headers);
+    const scheduler = options.scheduler ?? asyncScheduler;
+    this.socket = new WebSocketSubject({
+      url: dialect.url(this.params),
+      protocols: dialect.protocols(this.params),
+      headers,
+      factory: options.webSocket ?? defaultWebSocketFactory,
+      highWaterMark: options.sendHighWaterMark,
+      closeTimeoutMs: options.closeTimeoutMs,
+      scheduler,
+    });
+
+    this.audio = new InputLane(() => this.counts.audioDropped++);
+    this.text = new InputLane(() => {
+      throw new RealtimeError('not_running', 'conversation is not running: the text was not sent');
+    });
+    this.events$ = new Observable((subscriber) => {
+      if (this.closed === undefined) return this.events.subscribe(subscriber);
+      subscriber.next(this.closed);
+      subscriber.complete();
+      return undefined;
+    });
+    this.state$ = new Observable((subscriber) => {
+      if (this.closed === undefined) return this.state.subscribe(subscriber);
+      subscriber.next('closed');
+      subscriber.complete();
+      return undefined;
+    });
+    const intervalMs = options.statsIntervalMs ?? 1000;
+    this.stats$ = new Observable((subscriber) => {
+      subscriber.next(this.snapshot());
+      if (this.closed !== undefined) return subscriber.complete();
+      const self = this;
+      const tick = scheduler.schedule(function () {
+        subscriber.next(self.snapshot());
+        this.schedule(undefined, intervalMs);
+      }, intervalMs);
+      const end = this.state.subscribe({ complete: () => (subscriber.next(this.snapshot()), subscriber.complete()) });
+      return () => (tick.unsubscribe(), end.unsubscribe());
+    });
+
+    // Outbound first: the inbound subscription may end everything synchronously (a factory that throws).
+    this.outbound = priorityMerge<string, Outbound>({
+      writable: this.socket.writable$,
+      high: this.text.pipe(map(this.encodeText), catchError(this.laneFailed('text'))),
+      low: (ready) =>
+        this.audio.pipe(
+          filter(this.acceptAudio),
+          dropNewest<RealtimeAudioFrame>({ capacity, writable: ready, onDrop: this.countDrop }),
+          catchError(this.laneFailed('audio')),
+        ),
+    }).subscribe({ next: this.send });
+    this.socket.subscribe(this.onTransport);
+  }
+
+  close(): void {
+    this.beginClose({ reason: 'requested' });
+  }
+
+  private readonly encodeText = (text: string): string => {
+    this.textAccepted++;
+    return this.dialect.encodeText(text);
+  };
+
+  private readonly acceptAudio = (frame: RealtimeAudioFrame): boolean => {
+    const problem = audioFrameProblem(frame);
+    if (problem === undefined) return true;
+    this.counts.audioInvalid++;
+    this.emit({ type: 'invalid', messageType: 'audio', detail: `audio frame not sent: ${problem}` });
+    return false;
+  };
+
+  private readonly countDrop = (): void => {
+    this.counts.audioDropped++;
+  };
+
+  /** An input lane errored: that lane ends, the conversation goes on, and the caller is told. */
+  private laneFailed(lane: 'text' | 'audio') {
+    return (error: unknown) => {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.emit({ type: 'invalid', messageType: lane, detail: `${lane} input failed: ${redact(reason, this.secrets)}` });
+      return EMPTY;
+    };
+  }
+
+  /** The end of the drain loop: encode (audio is encoded only if it is really sent) and write. */
+  private readonly send = (value: Outbound): void => {
+    if (typeof value === 'string') {
+      this.socket.next(value);
+      this.counts.textSent++;
+    } else {
+      this.socket.next(this.dialect.encodeAudio(value));
+      this.counts.audioSent++;
+    }
+  };
+
+  private readonly onTransport = (event: TransportEvent): void => {
+    if (typeof event === 'string') return this.onMessage(event);
+    switch (event.type) {
+      case 'open':
+        this.state.next('open');
+        this.socket.next(this.dialect.sessionMessage(this.params));
+        return;
+      case 'binary':
+        this.counts.invalid++;
+        this.emit({ type: 'invalid', detail: `unexpected binary frame (${event.byteLength} bytes): the ${this.dialect.name} dialect speaks JSON text` });
+        return;
+      case 'close':
+        return this.end(event);
+    }
+  };
+
+  private onMessage(data: string): void {
+    if (this.cause !== undefined) return; // closing: the conversation is over for the caller
+    const decoded = this.dialect.decode(data);
+    if (decoded === UNKNOWN_TYPE) {
+      this.counts.unknown++;
+      return;
+    }
+    if (decoded === IGNORED_TYPE) return;
+    if (decoded.type === 'invalid') this.counts.invalid++;
+    this.emit(decoded);
+    if (decoded.type === 'error') this.beginClose({ reason: 'error', detail: redact(decoded.message, this.secrets) });
+  }
+
+  private emit(event: RealtimeEvent): void {
+    this.counts.events++;
+    this.events.next(event);
+  }
+
+  private beginClose(cause: ClosingCause): void {
+    if (this.cause !== undefined || this.closed !== undefined) return;
+    this.cause = cause;
+    this.audio.end();
+    this.text.end();
+    this.state.next('closing');
+    this.socket.close(1000);
+  }
+
+  private end(close: TransportClose): void {
+    const closed = this.closedEvent(close);
+    this.closed = closed;
+    this.audio.end();
+    this.text.end();
+    this.outbound.unsubscribe();
+    this.state.next('closed');
+    this.state.complete();
+    this.emit(closed);
+    this.events.complete();
+  }
+
+  /** Why it ended: what we asked for if we asked, else a failure to connect, else the server's close. */
+  private closedEvent(close: TransportClose): RealtimeClosed {
+    const cause = this.cause;
+    const detail = close.reason || close.error;
+    if (cause !== undefined) return compact({ type: 'closed', ...cause, code: close.opened ? close.code : undefined });
+    if (!close.opened) {
+      return { type: 'closed', reason: 'error', detail: redact(close.error ?? `connection closed before the handshake completed (code ${close.code})`, this.secrets) };
+    }
+    return compact({ type: 'closed', reason: 'transport_closed', code: close.code, detail: detail && redact(detail, this.secrets) });
+  }
+
+  private snapshot(): ConversationStats {
+    return { ...this.counts, textQueued: this.textAccepted - this.counts.textSent };
+  }
+}
+
+/** Drops keys whose value is undefined, so events compare and print cleanly. */
+function compact<T extends object>(value: T): T {
+  for (const key of Object.keys(value) as (keyof T)[]) if (value[key] === undefined) delete value[key];
+  return value;
+}

@@ -1,0 +1,3 @@
+export { connectConversation } from './connectConversation.js';
+export { realtimeSession, type RealtimeOp, type SessionEvent } from './realtimeSession.js';
+export type { Conversation, ConversationOptions, ConversationState, ConversationStats } from './types.js';

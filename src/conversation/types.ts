@@ -1,0 +1,72 @@
+import type { Observable, SchedulerLike, Subject } from 'rxjs';
+import type { DialectName } from '../protocol/dialect.js';
+import type { RealtimeEvent } from '../protocol/events.js';
+import type { RealtimeAudioFrame } from '../protocol/frame.js';
+import type { WebSocketFactory } from '../transport/webSocketLike.js';
+
+export interface ConversationOptions {
+  /** base URL; http→ws, https→wss; the dialect normalizes the path */
+  url: string;
+  /** wire protocol; default 'codex' (the only one so far) */
+  dialect?: DialectName;
+  /** codex: session.backend_prompt; openai: session.instructions */
+  prompt?: string;
+  /** codex: session.conversation_id; openai: x-session-id header */
+  sessionId?: string;
+  /** openai: ?model= */
+  model?: string;
+  /** Node: Authorization: Bearer. Never logged, never put in errors, URLs or stats. */
+  apiKey?: string;
+  /** extra handshake headers (Node only) */
+  headers?: Record<string, string>;
+  /** drop-newest capacity of the audio lane, default 256 frames (about 5 s of 20 ms frames) */
+  audioBufferFrames?: number;
+  /** (url, protocols, headers) => WebSocket-like; default: ws on Node, global WebSocket in browsers */
+  webSocket?: WebSocketFactory;
+  /** for timers (close timeout, drain polling, stats) so TestScheduler can drive them */
+  scheduler?: SchedulerLike;
+  /** realtimeSession only: wins over every start op's prompt when set and not blank */
+  promptOverride?: string;
+  /** Bytes in the socket's send buffer above which nothing more is sent (default 64 KiB). */
+  sendHighWaterMark?: number;
+  /** How long a requested close may take before the socket is dropped (ms, default 3000). */
+  closeTimeoutMs?: number;
+  /** How often `stats$` emits while subscribed (ms, default 1000). */
+  statsIntervalMs?: number;
+}
+
+export type ConversationState = 'connecting' | 'open' | 'closing' | 'closed';
+
+/** Counters of one conversation. */
+export interface ConversationStats {
+  /** audio frames written to the socket */
+  audioSent: number;
+  /** audio frames dropped because the buffer was full (or given after the end) */
+  audioDropped: number;
+  /** audio frames refused by validation (each also reported as an `invalid` event) */
+  audioInvalid: number;
+  /** texts written to the socket */
+  textSent: number;
+  /** texts accepted and not yet written (still queued at the end means they were never sent) */
+  textQueued: number;
+  /** events emitted on `events$` */
+  events: number;
+  /** inbound frames that could not be decoded (`invalid` events) */
+  invalid: number;
+  /** inbound frames of an unknown type, skipped */
+  unknown: number;
+}
+
+export interface Conversation {
+  /** never blocks; drop-newest when full */
+  readonly audio: Subject<RealtimeAudioFrame>;
+  /** lossless; queued until sent */
+  readonly text: Subject<string>;
+  /** ends with RealtimeClosed, then completes; never errors */
+  readonly events$: Observable<RealtimeEvent>;
+  readonly state$: Observable<ConversationState>;
+  /** a snapshot now, then every `statsIntervalMs`, and the final one at the end */
+  readonly stats$: Observable<ConversationStats>;
+  /** idempotent; closes with code 1000; ends events$ with reason 'requested' */
+  close(): void;
+}

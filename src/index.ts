@@ -1,0 +1,12 @@
+/**
+ * realtime-rx: a realtime voice + text AI conversation as RxJS observables.
+ * @packageDocumentation
+ */
+export * from './conversation/index.js';
+export * from './protocol/index.js';
+export { dropNewest, type DropNewestConfig } from './operators/dropNewest.js';
+export { priorityMerge, type PriorityMergeConfig } from './operators/priorityMerge.js';
+export type { WebSocketFactory, WebSocketLike } from './transport/webSocketLike.js';
+export { nodeWebSocketFactory, type NodeWebSocketOptions } from './transport/nodeWebSocket.js';
+export { browserWebSocketFactory, defaultWebSocketFactory } from './transport/defaultFactory.js';
+export { WebSocketSubject, type WebSocketSubjectConfig, type TransportEvent, type TransportOpen, type TransportBinary, type TransportClose } from './transport/webSocketSubject.js';

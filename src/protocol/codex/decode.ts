@@ -1,0 +1,106 @@
+import type * as t from 'io-ts';
+import { isLeft } from 'fp-ts/lib/Either.js';
+import { UNKNOWN_TYPE, type Decoded } from '../dialect.js';
+import type { RealtimeEvent, RealtimeEventOf } from '../events.js';
+import type { RealtimeAudioFrame } from '../frame.js';
+import { formatDecodeErrors } from '../decodeErrors.js';
+import {
+  AudioInDelta,
+  ConversationItemAddedCodec,
+  ErrorWithMessage,
+  ErrorWithNestedMessage,
+  OutputAudioDeltaCodec,
+  ServerErrorCodec,
+  SessionCreatedCodec,
+  SessionIdInSession,
+  SessionUpdatedCodec,
+  type ConversationItemAddedMessage,
+  type OutputAudioDeltaMessage,
+  type ServerErrorMessage,
+  type SessionCreatedMessage,
+  type SessionUpdatedMessage,
+} from './codecs.js';
+
+/** Decodes one parsed message whose `type` is already known to map to this decoder. */
+type MessageDecoder = (message: unknown, messageType: string) => Decoded;
+
+/** Pairs a codec with its event mapping; built once per type, so decoding allocates no closures. */
+function decoder<C extends t.Mixed>(codec: C, toEvent: (message: t.TypeOf<C>) => RealtimeEvent): MessageDecoder {
+  return (message, messageType) => {
+    const result = codec.decode(message);
+    return isLeft(result)
+      ? { type: 'invalid', messageType, detail: formatDecodeErrors(result.left) }
+      : toEvent(result.right);
+  };
+}
+
+function sessionCreated(m: SessionCreatedMessage): RealtimeEvent {
+  return { type: 'session.created', sessionId: SessionIdInSession.is(m) ? m.session.id : m.session_id };
+}
+
+function sessionUpdated(m: SessionUpdatedMessage): RealtimeEvent {
+  const event: RealtimeEventOf<'session.updated'> = { type: 'session.updated' };
+  if (m.session.id !== undefined) event.sessionId = m.session.id;
+  if (m.session.backend_prompt !== undefined) event.instructions = m.session.backend_prompt;
+  return event;
+}
+
+function audioOut(m: OutputAudioDeltaMessage): RealtimeEvent {
+  // `.is` rather than `'delta' in m`: a non-string `delta` next to a valid `data` must not win.
+  const frame: RealtimeAudioFrame = {
+    data: AudioInDelta.is(m) ? m.delta : m.data,
+    sampleRate: m.sample_rate,
+    numChannels: m.num_channels,
+  };
+  if (m.samples_per_channel !== undefined) frame.samplesPerChannel = m.samples_per_channel;
+  if (m.item_id !== undefined) frame.itemId = m.item_id;
+  return { type: 'audio.out', frame };
+}
+
+function itemAdded(m: ConversationItemAddedMessage): RealtimeEvent {
+  return { type: 'conversation.item.added', item: m.item };
+}
+
+function serverError(m: ServerErrorMessage): RealtimeEvent {
+  if (ErrorWithMessage.is(m)) return { type: 'error', message: m.message };
+  if (ErrorWithNestedMessage.is(m)) return { type: 'error', message: m.error.message };
+  return { type: 'error', message: JSON.stringify(m.error) };
+}
+
+/** Wire `type` → decoder. Adding an inbound type is one line here plus its codec. */
+const DECODERS = new Map<string, MessageDecoder>([
+  ['session.created', decoder(SessionCreatedCodec, sessionCreated)],
+  ['session.updated', decoder(SessionUpdatedCodec, sessionUpdated)],
+  ['response.output_audio.delta', decoder(OutputAudioDeltaCodec, audioOut)],
+  ['conversation.item.added', decoder(ConversationItemAddedCodec, itemAdded)],
+  ['error', decoder(ServerErrorCodec, serverError)],
+]);
+
+/** Keeps `invalid` details short: a parser message may quote part of a huge payload. */
+const MAX_DETAIL_CHARS = 120;
+
+/**
+ * One inbound text frame of the codex dialect. Never throws: bad JSON, a non-object, or a missing
+ * `type` is `invalid`; an unknown type is {@link UNKNOWN_TYPE}; a known type with bad fields is
+ * `invalid` naming the bad path.
+ */
+export function decodeCodex(data: string): Decoded {
+  let message: unknown;
+  try {
+    message = JSON.parse(data);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return { type: 'invalid', detail: truncate(`malformed JSON: ${reason}`) };
+  }
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+    return { type: 'invalid', detail: 'not a JSON object' };
+  }
+  const messageType = (message as { type?: unknown }).type;
+  if (typeof messageType !== 'string') return { type: 'invalid', detail: 'no string "type" field' };
+  const decode = DECODERS.get(messageType);
+  return decode === undefined ? UNKNOWN_TYPE : decode(message, messageType);
+}
+
+function truncate(text: string): string {
+  return text.length > MAX_DETAIL_CHARS ? `${text.slice(0, MAX_DETAIL_CHARS)}…` : text;
+}

@@ -1,0 +1,58 @@
+import * as t from 'io-ts';
+
+/** The shape of {@link RealtimeAudioFrame}; the type is derived from it. */
+export const RealtimeAudioFrameCodec = t.intersection([
+  t.type({ data: t.string, sampleRate: t.number, numChannels: t.number }),
+  t.partial({ samplesPerChannel: t.number, itemId: t.string }),
+]);
+
+/** One chunk of PCM16 little-endian audio, base64 encoded (the seed's RealtimeAudioFrame). */
+export interface RealtimeAudioFrame extends t.TypeOf<typeof RealtimeAudioFrameCodec> {
+  /** base64 of PCM16LE samples, channels interleaved */
+  data: string;
+  /** Hz, e.g. 24000, 48000 */
+  sampleRate: number;
+  /** 1 = mono */
+  numChannels: number;
+  /** e.g. 960 = 20 ms at 48 kHz; when present it must match the data */
+  samplesPerChannel?: number;
+  /** output item this audio belongs to (inbound only, when the server says) */
+  itemId?: string;
+}
+
+export const MIN_SAMPLE_RATE = 1_000;
+export const MAX_SAMPLE_RATE = 384_000;
+export const MAX_CHANNELS = 8;
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** Bytes encoded by a base64 string that has already passed the alphabet check. */
+export function base64ByteLength(data: string): number {
+  const padding = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0;
+  return (data.length / 4) * 3 - padding;
+}
+
+/**
+ * Checks an outbound audio frame without allocating: the shape, the rate and channel ranges, that the
+ * data is base64 of whole PCM16 samples for every channel, and that `samplesPerChannel` (if given)
+ * matches. Returns why the frame is invalid, or `undefined` when it is fine.
+ */
+export function audioFrameProblem(frame: unknown): string | undefined {
+  if (!RealtimeAudioFrameCodec.is(frame)) return 'not an audio frame: expected {data: string, sampleRate: number, numChannels: number}';
+  const { data, sampleRate, numChannels, samplesPerChannel } = frame;
+  if (!Number.isInteger(sampleRate) || sampleRate < MIN_SAMPLE_RATE || sampleRate > MAX_SAMPLE_RATE) {
+    return `sampleRate must be an integer from ${MIN_SAMPLE_RATE} to ${MAX_SAMPLE_RATE}, got ${sampleRate}`;
+  }
+  if (!Number.isInteger(numChannels) || numChannels < 1 || numChannels > MAX_CHANNELS) {
+    return `numChannels must be an integer from 1 to ${MAX_CHANNELS}, got ${numChannels}`;
+  }
+  if (data.length % 4 !== 0 || !BASE64.test(data)) return 'data is not base64';
+  const bytes = base64ByteLength(data);
+  if (bytes % (2 * numChannels) !== 0) {
+    return `data holds ${bytes} bytes, not whole 16-bit samples for ${numChannels} channel(s)`;
+  }
+  if (samplesPerChannel !== undefined && samplesPerChannel !== bytes / (2 * numChannels)) {
+    return `samplesPerChannel is ${samplesPerChannel} but data holds ${bytes / (2 * numChannels)}`;
+  }
+  return undefined;
+}

@@ -1,0 +1,5 @@
+/**
+ * realtime-rx/testing: a scripted realtime server for your tests.
+ * @packageDocumentation
+ */
+export * from './testing/scriptedServer.js';

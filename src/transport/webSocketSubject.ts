@@ -1,0 +1,226 @@
+import { asyncScheduler, BehaviorSubject, noop, Observable, type Observer, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
+import { RealtimeError } from '../protocol/errors.js';
+import { SocketState, type WebSocketFactory, type WebSocketLike } from './webSocketLike.js';
+
+/** The socket finished its handshake. */
+export interface TransportOpen {
+  readonly type: 'open';
+}
+/** A binary frame arrived (realtime dialects speak JSON text, so this is reported, not decoded). */
+export interface TransportBinary {
+  readonly type: 'binary';
+  readonly byteLength: number;
+}
+/** The socket is closed; always the last event. */
+export interface TransportClose {
+  readonly type: 'close';
+  /** The close code (1006 when the connection dropped without a close frame). */
+  readonly code: number;
+  readonly reason: string;
+  /** Whether the handshake had completed. */
+  readonly opened: boolean;
+  /** What failed, when something did (a refused connection, a handshake answered with 401, a reset). */
+  readonly error?: string;
+}
+/**
+ * What a {@link WebSocketSubject} emits. A text frame is the string itself: the inbound hot path
+ * allocates no wrapper per message.
+ */
+export type TransportEvent = string | TransportOpen | TransportBinary | TransportClose;
+
+export interface WebSocketSubjectConfig {
+  url: string;
+  protocols?: string[];
+  headers?: Record<string, string>;
+  factory: WebSocketFactory;
+  /** Not writable once this many bytes wait in the send buffer (default 64 KiB). */
+  highWaterMark?: number;
+  /** Writable again at or below this many (default: half the high-water mark). */
+  lowWaterMark?: number;
+  /** How often to look at `bufferedAmount` while blocked, for platforms without a send callback (ms, default 10). */
+  drainPollMs?: number;
+  /** How long a requested close may take before the socket is dropped (ms, default 3000). */
+  closeTimeoutMs?: number;
+  scheduler?: SchedulerLike;
+}
+
+const OPEN: TransportOpen = Object.freeze({ type: 'open' });
+
+/**
+ * Our WebSocket Subject: an Observable of socket events and an Observer of outbound text frames.
+ *
+ * Unlike `rxjs/webSocket` it never buffers (sending on a socket that is not open throws), never
+ * errors (every ending is a final `close` event carrying the code, the reason and what failed, then
+ * completion), survives bad frames (it does not parse them), can send handshake headers through its
+ * factory, and tells its writer when to hold back: `writable$` is true while the socket is open and
+ * its send buffer is below the high-water mark.
+ *
+ * Subscribing opens the socket; one socket per subscription, and one subscription at a time.
+ * Unsubscribing closes it with 1000.
+ */
+export class WebSocketSubject extends Observable<TransportEvent> implements Observer<string> {
+  /** True while frames can be sent without growing the send buffer past the high-water mark. */
+  readonly writable$: Observable<boolean>;
+
+  private readonly writable = new BehaviorSubject(false);
+  private socket: WebSocketLike | undefined;
+  private readonly highWaterMark: number;
+  private readonly lowWaterMark: number;
+  private readonly scheduler: SchedulerLike;
+  private drainPoll: Subscription | undefined;
+  private closeTimer: Subscription | undefined;
+  /** Drops the socket and ends the subject now (the close timeout). */
+  private forceClose: () => void = noop;
+  /** Called by `ws` when a frame has been written out: the moment to look at the buffer again. */
+  private readonly onSent = (): void => this.checkDrained();
+
+  constructor(private readonly config: WebSocketSubjectConfig) {
+    super((subscriber) => this.connect(subscriber));
+    this.highWaterMark = config.highWaterMark ?? 64 * 1024;
+    this.lowWaterMark = config.lowWaterMark ?? this.highWaterMark / 2;
+    this.scheduler = config.scheduler ?? asyncScheduler;
+    this.writable$ = this.writable.asObservable();
+  }
+
+  /** Sends one text frame. Throws a `RealtimeError` (`not_running`) when the socket is not open. */
+  next(data: string): void {
+    const socket = this.socket;
+    if (socket === undefined || socket.readyState !== SocketState.OPEN) {
+      throw new RealtimeError('not_running', 'the WebSocket is not open');
+    }
+    socket.send(data, this.onSent);
+    if (this.writable.value && socket.bufferedAmount >= this.highWaterMark) {
+      this.writable.next(false);
+      this.pollUntilDrained();
+    }
+  }
+
+  /** An upstream failure: close the socket with 1011 (internal error). */
+  error(): void {
+    this.close(1011, 'client error');
+  }
+
+  /** Upstream is done: close the socket normally. */
+  complete(): void {
+    this.close(1000);
+  }
+
+  /**
+   * Starts the closing handshake. If it has not finished after `closeTimeoutMs`, the socket is dropped
+   * and the subject ends with code 1006. Idempotent.
+   */
+  close(code = 1000, reason = ''): void {
+    const socket = this.socket;
+    if (socket === undefined || this.closeTimer !== undefined) return;
+    if (socket.readyState === SocketState.CLOSED) return;
+    this.setUnwritable();
+    socket.close(code, reason);
+    this.closeTimer = this.scheduler.schedule(() => this.forceClose(), this.config.closeTimeoutMs ?? 3000);
+  }
+
+  private connect(subscriber: Subscriber<TransportEvent>): () => void {
+    if (this.socket !== undefined) {
+      subscriber.next({ type: 'close', code: 1006, reason: '', opened: false, error: 'this WebSocketSubject is already connected' });
+      subscriber.complete();
+      return noop;
+    }
+    const { url, protocols, headers, factory } = this.config;
+    let socket: WebSocketLike;
+    try {
+      socket = factory(url, protocols, headers);
+    } catch (e) {
+      subscriber.next({ type: 'close', code: 1006, reason: '', opened: false, error: errorText(e) });
+      subscriber.complete();
+      return noop;
+    }
+    this.socket = socket;
+    socket.binaryType = 'arraybuffer';
+    let opened = false;
+    let ended = false;
+    let failure: string | undefined;
+
+    const end = (code: number, reason: string): void => {
+      if (ended) return;
+      ended = true;
+      this.finish();
+      const close: TransportClose =
+        failure === undefined
+          ? { type: 'close', code, reason, opened }
+          : { type: 'close', code, reason, opened, error: failure };
+      subscriber.next(close);
+      subscriber.complete();
+    };
+    this.forceClose = () => {
+      failure ??= 'the closing handshake timed out';
+      socket.terminate?.();
+      end(1006, '');
+    };
+
+    socket.onopen = () => {
+      if (ended) return;
+      opened = true;
+      subscriber.next(OPEN);
+      // After the subscriber's open handler (which sends the session message) has run.
+      if (socket.readyState === SocketState.OPEN && this.closeTimer === undefined) {
+        this.writable.next(socket.bufferedAmount < this.highWaterMark);
+      }
+    };
+    socket.onmessage = (event) => {
+      if (ended) return;
+      const data = event.data;
+      subscriber.next(typeof data === 'string' ? data : { type: 'binary', byteLength: byteLengthOf(data) });
+    };
+    // Kept (never nulled) even after the end: `ws` throws an 'error' that has no listener.
+    socket.onerror = (event) => {
+      failure ??= event.message || (event.error === undefined ? 'WebSocket error' : errorText(event.error));
+    };
+    socket.onclose = (event) => end(event.code, event.reason);
+
+    return () => {
+      if (!ended) this.close(1000);
+    };
+  }
+
+  private finish(): void {
+    this.setUnwritable();
+    this.closeTimer?.unsubscribe();
+    this.writable.complete();
+  }
+
+  private setUnwritable(): void {
+    this.drainPoll?.unsubscribe();
+    this.drainPoll = undefined;
+    if (this.writable.value) this.writable.next(false);
+  }
+
+  private checkDrained(): void {
+    const socket = this.socket;
+    if (this.writable.value || socket === undefined || this.closeTimer !== undefined) return;
+    if (socket.readyState === SocketState.OPEN && socket.bufferedAmount <= this.lowWaterMark) {
+      this.drainPoll?.unsubscribe();
+      this.drainPoll = undefined;
+      this.writable.next(true);
+    }
+  }
+
+  /** Browsers have no "drained" event: look again every few ms, only while blocked. */
+  private pollUntilDrained(): void {
+    if (this.drainPoll !== undefined) return;
+    const self = this;
+    this.drainPoll = this.scheduler.schedule(function () {
+      self.checkDrained();
+      if (!self.writable.value && self.drainPoll !== undefined) this.schedule(undefined, self.config.drainPollMs ?? 10);
+    }, this.config.drainPollMs ?? 10);
+  }
+}
+
+function byteLengthOf(data: unknown): number {
+  if (data instanceof ArrayBuffer) return data.byteLength;
+  if (ArrayBuffer.isView(data)) return data.byteLength;
+  if (typeof Blob !== 'undefined' && data instanceof Blob) return data.size;
+  return 0;
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
