@@ -51,9 +51,9 @@ describe('dropNewest', () => {
     it('holds while not writable and flushes in order on writable (the doc diagram)', () => {
       scheduler.run(({ cold, hot, expectObservable }) => {
         const onDrop = jest.fn();
-        const writable = hot('t--f---------t------', W);
-        const source = cold('-a--b--c--d-----e--|');
-        const expected = '   -a-----------(bc)e--|';
+        const writable = hot('t--f---------t-------', W);
+        const source = cold('-a--b--c--d-------e-|');
+        const expected = '   -a-----------(bc)-e-|';
         expectObservable(source.pipe(dropNewest({ capacity: 2, writable, onDrop }))).toBe(expected);
         scheduler.flush();
         expect(onDrop.mock.calls).toEqual([['d']]);
@@ -74,10 +74,11 @@ describe('dropNewest', () => {
     it('resumes holding after a flush and passes through again once empty', () => {
       scheduler.run(({ cold, hot, expectObservable }) => {
         const onDrop = jest.fn();
-        const writable = hot('f---t--f----t----', W);
-        const source = cold('-ab---c-de-f---g-');
-        //                  frame 4: (ab); 6: c; 8,9 held (d e); 11 f dropped (cap 2); 12: (de); 15: g
-        expectObservable(source.pipe(dropNewest({ capacity: 2, writable, onDrop }))).toBe('----(ab)c----(de)--g-');
+        const writable = hot('f---t-------f----t--------', W);
+        const source = cold('-ab------c----def------g-');
+        const expected = '   ----(ab)-c-------(de)--g-';
+        // a b held until 4; c passes; d e held after 12, f dropped (capacity 2); (de) at 17; g passes
+        expectObservable(source.pipe(dropNewest({ capacity: 2, writable, onDrop }))).toBe(expected);
         scheduler.flush();
         expect(onDrop.mock.calls).toEqual([['f']]);
       });
@@ -191,26 +192,29 @@ describe('dropNewest', () => {
       const source = new Subject<string>();
       const onDrop = jest.fn();
       const sink = stallingSink(writable, 2);
-      source.pipe(dropNewest({ capacity: 5, writable, onDrop })).subscribe(sink);
+      source.pipe(dropNewest({ capacity: 4, writable, onDrop })).subscribe(sink);
 
       for (const v of ['a', 'b', 'c', 'd', 'e']) source.next(v);
+      expect(onDrop.mock.calls).toEqual([['e']]);
       writable.next(true);
       expect(sink.received).toEqual(['a', 'b']);
 
-      // held: c d e; one more fits, the next is dropped
+      // held: c d; two more fit, the next is dropped
       source.next('f');
       source.next('g');
-      expect(onDrop.mock.calls).toEqual([['g']]);
+      source.next('h');
+      expect(onDrop.mock.calls).toEqual([['e'], ['h']]);
+      expect(sink.received).toEqual(['a', 'b']);
 
       sink.refill(3);
       writable.next(true);
-      expect(sink.received).toEqual(['a', 'b', 'c', 'd', 'e']);
+      expect(sink.received).toEqual(['a', 'b', 'c', 'd', 'f']);
 
       writable.next(true);
-      expect(sink.received).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+      expect(sink.received).toEqual(['a', 'b', 'c', 'd', 'f', 'g']);
       // empty and writable: pass-through
-      source.next('h');
-      expect(sink.received).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'h']);
+      source.next('i');
+      expect(sink.received).toEqual(['a', 'b', 'c', 'd', 'f', 'g', 'i']);
     });
 
     it('stops when the very first pass-through value makes the sink unwritable', () => {
@@ -249,12 +253,16 @@ describe('dropNewest', () => {
       const writable = new Subject<boolean>();
       const source = new Subject<string>();
       const received: string[] = [];
+      let delivering = false;
       source.pipe(dropNewest({ capacity: 4, writable })).subscribe((v) => {
-        received.push(v);
+        // the flush in progress carries on: no value is delivered inside the delivery of another
+        received.push(delivering ? `nested ${v}` : v);
+        delivering = true;
         if (v === 'b') {
           writable.next(false);
           writable.next(true);
         }
+        delivering = false;
       });
       ['a', 'b', 'c', 'd'].forEach((v) => source.next(v));
       writable.next(true);
@@ -297,7 +305,9 @@ describe('dropNewest', () => {
       const source = new Subject<string>();
       const received: string[] = [];
       const complete = jest.fn();
-      source.pipe(dropNewest({ capacity: 4, writable }), take(2)).subscribe({ next: (v) => received.push(v), complete });
+      source
+        .pipe(dropNewest({ capacity: 4, writable }), take(2))
+        .subscribe({ next: (v) => received.push(v), complete });
       ['a', 'b', 'c'].forEach((v) => source.next(v));
       writable.next(true);
       expect(received).toEqual(['a', 'b']);

@@ -1,4 +1,4 @@
-import { Observable, type OperatorFunction, type Subscription } from 'rxjs';
+import { Observable, Subscription, type OperatorFunction } from 'rxjs';
 import type { CloseReason, RealtimeEvent } from '../protocol/events.js';
 import type { RealtimeAudioFrame } from '../protocol/frame.js';
 import { connectConversation } from './connectConversation.js';
@@ -89,15 +89,19 @@ export function realtimeSession(defaults: ConversationOptions): OperatorFunction
         }
         const sessionId = options.sessionId;
         let opened = false;
-        const subscription = conversation.state$.subscribe((state) => {
-          if (state !== 'open' || opened) return;
-          opened = true;
-          subscriber.next(sessionId === undefined ? { type: 'started' } : { type: 'started', sessionId });
-        });
+        const subscription = new Subscription();
+        subscription.add(
+          conversation.state$.subscribe((state) => {
+            if (state !== 'open' || opened) return;
+            opened = true;
+            subscriber.next(sessionId === undefined ? { type: 'started' } : { type: 'started', sessionId });
+          }),
+        );
         subscription.add(
           conversation.events$.subscribe((event) => {
             if (event.type !== 'closed') return subscriber.next({ type: 'realtime', payload: event });
             running = undefined;
+            subscription.unsubscribe();
             const { type: _closed, ...rest } = event;
             // One that never opened and was not asked to close could not connect: a failed start, not a close.
             const failedStart = !opened && event.reason !== 'requested';
@@ -105,7 +109,7 @@ export function realtimeSession(defaults: ConversationOptions): OperatorFunction
             completeWhenIdle();
           }),
         );
-        // Still open unless it ended synchronously (a factory that throws).
+        // Still running unless it ended synchronously (a factory that throws).
         if (!subscription.closed) running = { conversation, subscription };
       };
 

@@ -19,9 +19,9 @@ export interface DropNewestConfig<T> {
  *
  * ```
  * capacity: 2
- * source:   -a--b--c--d-----e--|
- * writable: t--f---------t------
- * result:   -a-----------(bc)e-|
+ * source:   -a--b--c--d-------e-|
+ * writable: t--f---------t-------
+ * result:   -a-----------(bc)-e-|
  * onDrop:             d
  * ```
  *

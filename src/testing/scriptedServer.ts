@@ -110,13 +110,17 @@ export interface ScriptedServer {
   waitForHandshakes(n: number, timeoutMs: number): Promise<boolean>;
   /** Resolves true once `connection` has recorded `count` messages, false on timeout. */
   waitForMessages(connection: number, count: number, timeoutMs: number): Promise<boolean>;
-  /** Per connection: how it closed, or undefined while open (or if it never opened). */
+  /**
+   * Per connection: how it closed, or undefined while open (or if it never opened). The code is the
+   * one in the client's close frame, 1006 if none was read (terminate, client vanished, or a
+   * protocol error such as maxPayload, after which ws stops reading).
+   */
   closes(): (ServerClose | undefined)[];
   /** Resolves with how `connection` closed, or undefined on timeout. */
   waitForClose(connection: number, timeoutMs: number): Promise<ServerClose | undefined>;
   /** Sends an unscripted value now; throws if the connection is not open. */
   send(connection: number, value: ScriptValue): void;
-  /** Starts a close handshake (default 1000, ''). */
+  /** Starts a close handshake (default 1000, ''); before the upgrade is answered, drops the socket. */
   closeConnection(connection: number, code?: number, reason?: string): void;
   /** Destroys the TCP socket without a close frame; the client sees 1006. */
   terminate(connection: number): void;
