@@ -19,3 +19,19 @@ for (const [entry, names] of Object.entries(expected)) {
 }
 if (failed) process.exit(1);
 console.log('ESM and CommonJS entry points load: ' + Object.keys(expected).join(', '));
+
+// The README's example must run as written, against the built package.
+const { readFileSync, writeFileSync, rmSync } = await import('node:fs');
+const { execFileSync } = await import('node:child_process');
+const readme = readFileSync('README.md', 'utf8');
+const example = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+if (!example) throw new Error('README.md has no ```ts example');
+const file = '.readme-example.mjs';
+writeFileSync(file, example);
+try {
+  const out = execFileSync(process.execPath, [file], { encoding: 'utf8', timeout: 20_000 });
+  if (!/closed \{ type: 'closed', reason: 'transport_closed'/.test(out)) throw new Error(`README example printed:\n${out}`);
+  console.log('README example runs and ends with its close reason');
+} finally {
+  rmSync(file, { force: true });
+}
