@@ -107,6 +107,21 @@ describe('connectConversation', () => {
     expect(await statsOf(conversation.stats$)).toMatchObject({ audioSent: 1, audioInvalid: 2, audioDropped: 0 });
   });
 
+  it('completing or erroring an input lane ends that lane only; the conversation goes on', async () => {
+    server = await startScriptedServer([{ batches: [[created]], keepOpen: true }]);
+    const { conversation, values } = connect(server.url);
+    await waitFor(values, (e) => e.type === 'session.created');
+    conversation.audio.error(new Error('microphone unplugged'));
+    conversation.text.next('still here');
+    conversation.text.complete();
+    expect(await server.waitForMessages(0, 2, 2000)).toBe(true);
+    expect(values.at(-1)).toEqual({ type: 'invalid', messageType: 'audio', detail: 'audio input failed: microphone unplugged' });
+    expect(server.connections()[0]![1]).toMatchObject({ type: 'conversation.item.create' });
+    expect(await statsOf(conversation.stats$)).toMatchObject({ textSent: 1 });
+    server.send(0, { type: 'session.updated', session: { backend_prompt: 'later' } });
+    await waitFor(values, (e) => e.type === 'session.updated');
+  });
+
   it('after the end, audio is counted as dropped and text throws a clear error', async () => {
     server = await startScriptedServer([[[created]]]);
     const { conversation, done } = connect(server.url);

@@ -153,6 +153,32 @@ describe('realtimeSession (the seed scenarios)', () => {
     await done;
   });
 
+  it('a text given while the conversation is closing (after a server error) is a bad_request, not a crash', async () => {
+    server = await startScriptedServer([{ batches: [[{ type: 'error', message: 'boom' }]], keepOpen: true }]);
+    ops = new Subject<RealtimeOp>();
+    const values: SessionEvent[] = [];
+    const done = new Promise<void>((resolve) =>
+      ops.pipe(realtimeSession({ url: server!.url })).subscribe({
+        next: (event) => {
+          values.push(event);
+          if (event.type === 'realtime' && event.payload.type === 'error') ops.next({ type: 'text', text: 'during the close' });
+        },
+        complete: resolve,
+      }),
+    );
+    ops.next({ type: 'start' });
+    await waitFor(values, (e) => e.type === 'closed');
+    ops.complete();
+    await done;
+    expect(values).toEqual([
+      { type: 'started' },
+      { type: 'realtime', payload: { type: 'error', message: 'boom' } },
+      { type: 'error', kind: 'bad_request', message: 'conversation is not running' },
+      { type: 'closed', reason: 'error', detail: 'boom', code: 1000 },
+    ]);
+    expect(server.connections()[0]).toHaveLength(1); // the text never reached the wire
+  });
+
   it('a refused connection is a failed start: error{kind:other}, no started, no closed', async () => {
     const port = await refusedPort();
     const { values, done } = session(`http://127.0.0.1:${port}`);

@@ -155,14 +155,18 @@ class RealtimeConversation implements Conversation {
     };
   }
 
-  /** The end of the drain loop: encode (audio is encoded only if it is really sent) and write. */
+  /**
+   * The end of the drain loop: encode (audio is encoded only if it is really sent) and write. A value
+   * the socket refuses (the peer started closing) is not counted as sent: a text stays in
+   * `textQueued`, an audio frame counts as dropped.
+   */
   private readonly send = (value: Outbound): void => {
     if (typeof value === 'string') {
-      this.socket.next(value);
-      this.counts.textSent++;
-    } else {
-      this.socket.next(this.dialect.encodeAudio(value));
+      if (this.socket.send(value)) this.counts.textSent++;
+    } else if (this.socket.send(this.dialect.encodeAudio(value))) {
       this.counts.audioSent++;
+    } else {
+      this.counts.audioDropped++;
     }
   };
 
@@ -171,7 +175,7 @@ class RealtimeConversation implements Conversation {
     switch (event.type) {
       case 'open':
         this.state.next('open');
-        this.socket.next(this.dialect.sessionMessage(this.params));
+        this.socket.send(this.dialect.sessionMessage(this.params));
         return;
       case 'binary':
         this.counts.invalid++;
@@ -191,8 +195,9 @@ class RealtimeConversation implements Conversation {
     }
     if (decoded === IGNORED_TYPE) return;
     if (decoded.type === 'invalid') this.counts.invalid++;
-    this.emit(decoded);
+    // Close the lanes before anyone hears of the error, so nothing given in reaction to it is queued in vain.
     if (decoded.type === 'error') this.beginClose({ reason: 'error', detail: redact(decoded.message, this.secrets) });
+    this.emit(decoded);
   }
 
   private emit(event: RealtimeEvent): void {

@@ -123,7 +123,12 @@ export function realtimeSession(defaults: ConversationOptions): OperatorFunction
               return running.conversation.audio.next(op.frame);
             case 'text':
               if (running === undefined) return subscriber.next(NOT_RUNNING);
-              return running.conversation.text.next(op.text);
+              try {
+                return running.conversation.text.next(op.text);
+              } catch {
+                // It is closing (a server error, a dropped socket) and no longer takes text.
+                return subscriber.next(NOT_RUNNING);
+              }
             case 'close':
               retire();
               return subscriber.next({ type: 'closed', reason: 'requested' });

@@ -82,17 +82,28 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
     this.writable$ = this.writable.asObservable();
   }
 
-  /** Sends one text frame. Throws a `RealtimeError` (`not_running`) when the socket is not open. */
-  next(data: string): void {
+  /**
+   * Sends one text frame and returns true; returns false and sends nothing when the socket is not
+   * open (still connecting, or closing — the peer may have started closing before we heard of it),
+   * after marking it unwritable.
+   */
+  send(data: string): boolean {
     const socket = this.socket;
     if (socket === undefined || socket.readyState !== SocketState.OPEN) {
-      throw new RealtimeError('not_running', 'the WebSocket is not open');
+      this.setUnwritable();
+      return false;
     }
     socket.send(data, this.onSent);
     if (this.writable.value && socket.bufferedAmount >= this.highWaterMark) {
       this.writable.next(false);
       this.pollUntilDrained();
     }
+    return true;
+  }
+
+  /** Sends one text frame. Throws a `RealtimeError` (`not_running`) when the socket is not open. */
+  next(data: string): void {
+    if (!this.send(data)) throw new RealtimeError('not_running', 'the WebSocket is not open');
   }
 
   /** An upstream failure: close the socket with 1011 (internal error). */
@@ -160,10 +171,10 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
       if (ended) return;
       opened = true;
       subscriber.next(OPEN);
-      // After the subscriber's open handler (which sends the session message) has run.
-      if (socket.readyState === SocketState.OPEN && this.closeTimer === undefined) {
-        this.writable.next(socket.bufferedAmount < this.highWaterMark);
-      }
+      // Only after the subscriber's open handler (which sends the session message) has run.
+      if (socket.readyState !== SocketState.OPEN || this.closeTimer !== undefined) return;
+      if (socket.bufferedAmount < this.highWaterMark) this.writable.next(true);
+      else this.pollUntilDrained();
     };
     socket.onmessage = (event) => {
       if (ended) return;

@@ -1,0 +1,168 @@
+import { TestScheduler } from 'rxjs/testing';
+import { nodeWebSocketFactory, RealtimeError, WebSocketSubject, type TransportEvent, type WebSocketLike } from '../../src/index';
+import { binaryFrame, rawFrame, startScriptedServer, type ScriptedServer } from '../../src/testing';
+import { record, refusedPort, waitFor } from '../helpers';
+
+let server: ScriptedServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const factory = nodeWebSocketFactory();
+
+describe('WebSocketSubject over ws (real sockets)', () => {
+  it('reports open, text frames as strings, binary frames by size, and the close code and reason; then completes', async () => {
+    server = await startScriptedServer([{ batches: [[rawFrame('{"a":1}'), binaryFrame(new Uint8Array(5))]], closeCode: 4000, closeReason: 'beta shape' }]);
+    const subject = new WebSocketSubject({ url: server.url, factory });
+    const { values, done } = record(subject);
+    await waitFor(values as TransportEvent[], (e) => typeof e === 'object' && e.type === 'open');
+    subject.next('hello');
+    expect(await done).toEqual([
+      { type: 'open' },
+      '{"a":1}',
+      { type: 'binary', byteLength: 5 },
+      { type: 'close', code: 4000, reason: 'beta shape', opened: true },
+    ]);
+    expect(server.connections()[0]).toEqual(['hello']);
+  });
+
+  it('sends handshake headers and subprotocols on Node', async () => {
+    server = await startScriptedServer([{ batches: [], keepOpen: true }]);
+    const subject = new WebSocketSubject({ url: server.url + '/ws?x=1', factory, headers: { 'X-Test': 'yes' }, protocols: ['realtime'] });
+    const { values, done } = record(subject);
+    await waitFor(values as TransportEvent[], (e) => typeof e === 'object' && e.type === 'open');
+    const [handshake] = server.handshakes();
+    expect(handshake!.path).toBe('/ws?x=1');
+    expect(handshake!.header('x-test')).toBe('yes');
+    expect(handshake!.header('sec-websocket-protocol')).toBe('realtime');
+    subject.close();
+    await done;
+  });
+
+  it('closes with 1000 when asked, and the server sees it', async () => {
+    server = await startScriptedServer([{ batches: [], keepOpen: true }]);
+    const subject = new WebSocketSubject({ url: server.url, factory });
+    const { values, done } = record(subject);
+    await waitFor(values as TransportEvent[], (e) => typeof e === 'object' && e.type === 'open');
+    subject.close();
+    subject.close();
+    expect((await done).at(-1)).toEqual({ type: 'close', code: 1000, reason: '', opened: true });
+    expect(await server.waitForClose(0, 1000)).toEqual({ code: 1000, reason: '' });
+  });
+
+  it('a refused connection ends with a close event that says what failed', async () => {
+    const port = await refusedPort();
+    const subject = new WebSocketSubject({ url: `ws://127.0.0.1:${port}`, factory });
+    const events = await record(subject).done;
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ type: 'close', code: 1006, opened: false });
+    expect((events[0] as { error: string }).error).toMatch(/ECONNREFUSED/);
+  });
+
+  it('sending on a socket that is not open: send() is false, next() throws a RealtimeError', async () => {
+    server = await startScriptedServer([{ batches: [], keepOpen: true, acceptDelayMs: 200 }]);
+    const subject = new WebSocketSubject({ url: server.url, factory });
+    const { done } = record(subject);
+    expect(subject.send('early')).toBe(false);
+    expect(() => subject.next('early')).toThrow(RealtimeError);
+    subject.close();
+    await done;
+    expect(subject.send('late')).toBe(false);
+  });
+
+  it('turns unwritable when the send buffer passes the high-water mark, writable again once the server reads', async () => {
+    server = await startScriptedServer([{ batches: [], keepOpen: true }]);
+    const subject = new WebSocketSubject({ url: server.url, factory, highWaterMark: 64 * 1024 });
+    const writable = record(subject.writable$).values;
+    const { values, done } = record(subject);
+    await waitFor(values as TransportEvent[], (e) => typeof e === 'object' && e.type === 'open');
+    server.pauseReading(0);
+    const chunk = 'x'.repeat(64 * 1024);
+    let sent = 0;
+    while (writable.at(-1) === true && sent < 2000) {
+      subject.next(chunk);
+      sent++;
+    }
+    expect(writable).toEqual([false, true, false]);
+    server.resumeReading(0);
+    await waitFor(writable, (w) => w === true && writable.length === 4, 10_000);
+    expect(await server.waitForMessages(0, sent, 10_000)).toBe(true);
+    subject.close();
+    await done;
+  });
+
+  it('a closing handshake that never finishes is cut after closeTimeoutMs with 1006', async () => {
+    server = await startScriptedServer([{ batches: [], keepOpen: true }]);
+    const subject = new WebSocketSubject({ url: server.url, factory, closeTimeoutMs: 200 });
+    const { values, done } = record(subject);
+    await waitFor(values as TransportEvent[], (e) => typeof e === 'object' && e.type === 'open');
+    server.pauseReading(0); // the server never reads our close frame, so never answers it
+    const chunk = 'x'.repeat(1024 * 1024);
+    for (let i = 0; i < 16; i++) subject.next(chunk); // fill the kernel buffers: the close frame waits behind
+    subject.close();
+    expect((await done).at(-1)).toEqual({ type: 'close', code: 1006, reason: '', opened: true, error: 'the closing handshake timed out' });
+  });
+});
+
+/** A WebSocket-like with no send callback (like a browser's): the subject must poll to see it drain. */
+class BrowserLikeSocket implements WebSocketLike {
+  readyState = 0;
+  bufferedAmount = 0;
+  binaryType = 'blob';
+  sent: string[] = [];
+  onopen: WebSocketLike['onopen'] = null;
+  onmessage: WebSocketLike['onmessage'] = null;
+  onclose: WebSocketLike['onclose'] = null;
+  onerror: WebSocketLike['onerror'] = null;
+  send(data: string): void {
+    this.sent.push(data);
+    this.bufferedAmount += data.length;
+  }
+  close(code = 1000, reason = ''): void {
+    this.readyState = 3;
+    this.onclose?.({ code, reason });
+  }
+  open(): void {
+    this.readyState = 1;
+    this.onopen?.({});
+  }
+}
+
+describe('WebSocketSubject with a browser-like socket (TestScheduler)', () => {
+  it('polls bufferedAmount only while blocked, and turns writable again at the low-water mark', () => {
+    const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    const socket = new BrowserLikeSocket();
+    const subject = new WebSocketSubject({ url: 'ws://x', factory: () => socket, highWaterMark: 10, drainPollMs: 5, scheduler });
+    const writable: [frame: number, writable: boolean][] = [];
+    subject.writable$.subscribe((w) => writable.push([scheduler.now(), w]));
+    subject.subscribe();
+    socket.open();
+    expect(scheduler.actions).toHaveLength(0); // nothing scheduled while writable
+    subject.next('0123456789AB'); // 12 bytes >= 10: blocked
+    expect(writable).toEqual([[0, false], [0, true], [0, false]]);
+
+    socket.bufferedAmount = 6; // still above the low-water mark (5)
+    scheduler.maxFrames = 20;
+    scheduler.flush(); // polls at 5, 10, 15, 20
+    expect(writable).toHaveLength(3);
+
+    socket.bufferedAmount = 5;
+    scheduler.maxFrames = 100;
+    scheduler.flush();
+    expect(writable.at(-1)).toEqual([25, true]);
+    expect(scheduler.actions).toHaveLength(0); // polling stopped with the block
+    expect(socket.sent).toEqual(['0123456789AB']);
+    subject.close();
+  });
+
+  it('a factory that throws ends the subject with a close event, no exception', async () => {
+    const subject = new WebSocketSubject({
+      url: 'ws://x',
+      factory: () => {
+        throw new SyntaxError('The URL is invalid');
+      },
+    });
+    expect(await record(subject).done).toEqual([{ type: 'close', code: 1006, reason: '', opened: false, error: 'The URL is invalid' }]);
+  });
+});
