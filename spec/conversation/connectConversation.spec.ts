@@ -151,6 +151,7 @@ describe('connectConversation', () => {
   it('a bad URL scheme is a config error before any socket', () => {
     expect(() => connectConversation({ url: 'ftp://127.0.0.1:1' })).toThrow(expect.objectContaining({ name: 'RealtimeError', kind: 'config' }));
     expect(() => connectConversation({ url: 'http://127.0.0.1:1', audioBufferFrames: -1 })).toThrow(/audioBufferFrames/);
+    expect(() => connectConversation({ url: 'http://127.0.0.1:1', dialect: 'openai' })).toThrow('dialect "openai" is not available; available: codex');
   });
 });
 

@@ -62,7 +62,9 @@ class RealtimeConversation implements Conversation {
 
   constructor(options: ConversationOptions) {
     const dialect = (dialects as Partial<Record<DialectName, Dialect>>)[options.dialect ?? 'codex'];
-    if (dialect === undefined) throw new RealtimeError('config', `unknown dialect: ${String(options.dialect)}`);
+    if (dialect === undefined) {
+      throw new RealtimeError('config', `dialect ${JSON.stringify(options.dialect)} is not available; available: ${Object.keys(dialects).join(', ')}`);
+    }
     this.dialect = dialect;
     this.params = { url: options.url, prompt: options.prompt, sessionId: options.sessionId, model: options.model, apiKey: options.apiKey };
     const capacity = options.audioBufferFrames ?? 256;
