@@ -3,3 +3,4 @@
  * @packageDocumentation
  */
 export * from './testing/scriptedServer.js';
+export * from './testing/testSocket.js';
