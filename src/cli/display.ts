@@ -1,0 +1,78 @@
+/** Where the display writes: a terminal, or a pipe/file (then it prints sparingly). */
+export interface DisplayStream {
+  write(text: string): unknown;
+  readonly isTTY?: boolean;
+}
+
+const BAR_WIDTH = 30;
+const REDRAW_MS = 100;
+
+/**
+ * `talk`'s live view: one line per event kind with its count, and a progress bar of the input sent.
+ * On a terminal it redraws in place (at most every 100 ms); elsewhere (CI logs) it prints a line the
+ * first time each event kind is seen and at each quarter of the input.
+ */
+export class LiveDisplay {
+  private counts: Record<string, number> = {};
+  private sent = 0;
+  private drawnLines = 0;
+  private lastDraw = 0;
+  private pending: NodeJS.Timeout | undefined;
+  private readonly seen = new Set<string>();
+  private lastQuarter = 0;
+
+  constructor(
+    private readonly out: DisplayStream,
+    private readonly total: number,
+  ) {}
+
+  events(counts: Record<string, number>): void {
+    this.counts = counts;
+    if (this.out.isTTY) return this.redrawSoon();
+    for (const type of Object.keys(counts)) {
+      if (this.seen.has(type)) continue;
+      this.seen.add(type);
+      this.out.write(`[talk] first ${type}\n`);
+    }
+  }
+
+  progress(sent: number): void {
+    this.sent = sent;
+    if (this.out.isTTY) return this.redrawSoon();
+    const quarter = this.total === 0 ? 4 : Math.floor((4 * sent) / this.total);
+    if (quarter > this.lastQuarter) {
+      this.lastQuarter = quarter;
+      this.out.write(`[talk] ${this.bar()}\n`);
+    }
+  }
+
+  finish(): void {
+    clearTimeout(this.pending);
+    this.pending = undefined;
+    if (this.out.isTTY) this.draw();
+  }
+
+  private redrawSoon(): void {
+    if (this.pending !== undefined) return;
+    const wait = Math.max(0, this.lastDraw + REDRAW_MS - Date.now());
+    this.pending = setTimeout(() => {
+      this.pending = undefined;
+      this.draw();
+    }, wait);
+  }
+
+  private draw(): void {
+    this.lastDraw = Date.now();
+    const lines = [`input ${this.bar()}`, ...Object.entries(this.counts).map(([type, count]) => `  ${type.padEnd(26)} ${count}`)];
+    // Move up over the previous drawing, then rewrite each line in full.
+    const up = this.drawnLines > 0 ? `\x1b[${this.drawnLines}A` : '';
+    this.out.write(up + lines.map((line) => `\x1b[2K${line}\n`).join(''));
+    this.drawnLines = lines.length;
+  }
+
+  private bar(): string {
+    const fraction = this.total === 0 ? 1 : Math.min(1, this.sent / this.total);
+    const filled = Math.round(fraction * BAR_WIDTH);
+    return `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${Math.round(fraction * 100)}% (${this.sent}/${this.total} frames)`;
+  }
+}
