@@ -10,3 +10,4 @@ export type { WebSocketFactory, WebSocketLike } from './transport/webSocketLike.
 export { nodeWebSocketFactory, type NodeWebSocketOptions } from './transport/nodeWebSocket.js';
 export { browserWebSocketFactory, defaultWebSocketFactory } from './transport/defaultFactory.js';
 export { WebSocketSubject, type WebSocketSubjectConfig, type TransportEvent, type TransportOpen, type TransportBinary, type TransportClose } from './transport/webSocketSubject.js';
+export * from './audio/index.js';

@@ -158,6 +158,14 @@ describe('fromMicrophone in Chromium', () => {
     expect(result.message).toContain(name);
   });
 
+  it('errors with AudioError(device) without AudioWorklet, as the player does', async () => {
+    const { microphone, player } = await run(page, (rtx) => rtx.withoutAudioWorklet());
+    for (const result of [microphone, player]) {
+      expect(result).toMatchObject({ name: 'AudioError', kind: 'device' });
+      expect((result as ErrorResult).message).toMatch(/AudioWorklet is not available/);
+    }
+  });
+
   it('errors with AudioError(device) when the browser denies the microphone', async () => {
     // --use-fake-ui-for-media-stream grants whatever the permission store says, so deny in a browser without it.
     const args = ARGS.filter((a) => a !== '--use-fake-ui-for-media-stream').concat('--deny-permission-prompts');

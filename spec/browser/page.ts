@@ -114,6 +114,10 @@ export interface ErrorResult {
   message: string;
 }
 
+function asResult(e: unknown): ErrorResult {
+  return e instanceof AudioError ? { name: e.name, kind: e.kind, message: e.message } : { name: 'not an AudioError', message: String(e) };
+}
+
 /** How `fromMicrophone()` fails; `refuseAs` makes getUserMedia reject with that DOMException name. */
 async function microphoneError(refuseAs?: string): Promise<ErrorResult | 'no error'> {
   refusal = refuseAs === undefined ? undefined : new DOMException(`refused by the test (${refuseAs})`, refuseAs);
@@ -124,12 +128,26 @@ async function microphoneError(refuseAs?: string): Promise<ErrorResult | 'no err
           sub.unsubscribe();
           resolve('no error');
         },
-        error: (e: unknown) =>
-          resolve(e instanceof AudioError ? { name: e.name, kind: e.kind, message: e.message } : { name: String((e as Error).name), message: String((e as Error).message) }),
+        error: (e: unknown) => resolve(asResult(e)),
       });
     });
   } finally {
     refusal = undefined;
+  }
+}
+
+/** How the microphone and the player fail in a browser without AudioWorklet (hidden for the call). */
+async function withoutAudioWorklet(): Promise<{ microphone: ErrorResult | 'no error'; player: ErrorResult | 'no error' }> {
+  const real = Object.getOwnPropertyDescriptor(BaseAudioContext.prototype, 'audioWorklet')!;
+  Object.defineProperty(BaseAudioContext.prototype, 'audioWorklet', { get: () => undefined, configurable: true });
+  try {
+    const microphone = await microphoneError();
+    const audio = createAudioPlayer();
+    const player = await audio.ready.then(() => 'no error' as const, asResult);
+    await audio.close();
+    return { microphone, player };
+  } finally {
+    Object.defineProperty(BaseAudioContext.prototype, 'audioWorklet', real);
   }
 }
 
@@ -217,6 +235,6 @@ async function player(): Promise<PlayerResult> {
   };
 }
 
-const rtx = { microphone, microphoneError, player };
+const rtx = { microphone, microphoneError, withoutAudioWorklet, player };
 export type Rtx = typeof rtx;
 (window as unknown as { rtx: Rtx }).rtx = rtx;

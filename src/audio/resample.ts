@@ -8,8 +8,6 @@ export interface ResampleOptions {
   channels?: number;
 }
 
-const EMPTY = new Float32Array(0);
-
 /**
  * The streaming core of {@link resample}, usable without RxJS (microphone and player code call it
  * directly): feed interleaved Float32 chunks to {@link Resampler.process}, call {@link Resampler.flush}
@@ -57,7 +55,7 @@ export class Resampler {
     this.filter = from === to ? undefined : resampleFilter(from, to);
     this.taps = this.filter?.taps ?? 0;
     this.capacity = this.filter ? 2 * this.taps + 4096 : 0;
-    this.buffer = this.filter ? new Float32Array(this.capacity * channels) : EMPTY;
+    this.buffer = new Float32Array(this.capacity * channels);
     this.reset();
   }
 
@@ -80,7 +78,7 @@ export class Resampler {
    * total is exactly `ceil(n · to / from)`; then the resampler is ready for a new stream.
    */
   flush(): Float32Array {
-    if (!this.filter) return EMPTY;
+    if (!this.filter) return new Float32Array(0);
     // The last output has time < n, so its taps end before index n + taps/2: that many zeros suffice,
     // and with them exactly the outputs of time < n have all their taps (run's condition).
     this.append(undefined, this.taps / 2);
@@ -143,7 +141,8 @@ export class Resampler {
         s++;
       }
     }
-    if (count === 0) return EMPTY;
+    // A fresh empty array, not a shared one: callers may transfer what they get (postMessage).
+    if (count === 0) return new Float32Array(0);
 
     const out = new Float32Array(count * channels);
     let start = this.start;
@@ -233,12 +232,12 @@ function checkFrames(samples: number, channels: number): void {
  * is the same however the input is chunked, and the stream's total is exactly `ceil(n · to / from)`.</span>
  *
  * ```
- * resample(48000, 24000)             a, b, c: 960 frames (20 ms) each; the filter has 212 taps
+ * resample(48000, 24000)             a, b, c: 960 frames (20 ms) each; the filter has 208 taps
  * source:  -a-----b-----c-----|
  * result:  -x-----y-----z-----(t|)
  *
- * x: 374 frames (the outputs whose taps are all in; the rest waits for half the filter)
- * y, z: 480 frames each    t: 106 frames, zero-padded, on complete   (total 1440 = 2880 / 2)
+ * x: 428 frames (the outputs whose taps are all in; the rest waits for half the filter)
+ * y, z: 480 frames each    t: 52 frames, zero-padded, on complete   (total 1440 = 2880 / 2)
  * ```
  *
  * Output frame k is the band-limited input at input time `k · from / to`: the content is not delayed,

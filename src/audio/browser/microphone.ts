@@ -1,7 +1,7 @@
 import { Observable } from 'rxjs';
 import { AudioError } from '../audioError.js';
 import { Resampler } from '../resample.js';
-import { describe, loadWorkletModule } from './worklet.js';
+import { errorText, loadWorkletModule } from './worklet.js';
 
 /** Options of {@link fromMicrophone}. */
 export interface MicrophoneOptions {
@@ -103,11 +103,14 @@ registerProcessor('${PROCESSOR}', RealtimeRxMicrophone);
  *
  * @example
  * ```ts
- * const sub = fromMicrophone({ sampleRate: 24000 })
+ * const talking = fromMicrophone({ sampleRate: 24000 })
  *   .pipe(toAudioFrames({ sampleRate: 24000, numChannels: 1, frameMs: 20 }))
- *   .subscribe((frame) => session.sendAudio(frame));
- * // later: stop talking
- * sub.unsubscribe();
+ *   .subscribe({
+ *     next: (frame) => conversation.audio.next(frame),
+ *     error: (e: AudioError) => showError(e.message), // e.g. "microphone permission denied (...)"
+ *   });
+ * // later: the microphone goes off
+ * talking.unsubscribe();
  * ```
  */
 export function fromMicrophone(options: MicrophoneOptions = {}): Observable<Float32Array> {
@@ -171,7 +174,7 @@ export function fromMicrophone(options: MicrophoneOptions = {}): Observable<Floa
         // No forced sampleRate: Firefox refuses to connect a MediaStream to a context of another rate.
         context = options.audioContext ?? new AudioContext({ latencyHint: 'interactive' });
       } catch (cause) {
-        throw new AudioError('device', `could not create an AudioContext: ${describe(cause)}`);
+        throw new AudioError('device', `could not create an AudioContext: ${errorText(cause)}`);
       }
       if (context.state === 'closed') throw new AudioError('device', 'the AudioContext passed in options.audioContext is closed');
       await loadWorkletModule(context, PROCESSOR, WORKLET_SOURCE);
@@ -188,7 +191,7 @@ export function fromMicrophone(options: MicrophoneOptions = {}): Observable<Floa
           processorOptions: { chunkFrames },
         });
       } catch (cause) {
-        throw new AudioError('device', `could not connect the microphone to the AudioContext: ${describe(cause)}`);
+        throw new AudioError('device', `could not connect the microphone to the AudioContext: ${errorText(cause)}`);
       }
       const resampler = rate !== undefined && rate !== contextRate ? new Resampler(contextRate, rate, 1) : undefined;
       node.port.onmessage = (event: MessageEvent<Float32Array>) => {
@@ -211,7 +214,7 @@ export function fromMicrophone(options: MicrophoneOptions = {}): Observable<Floa
 
     start().catch((cause: unknown) => {
       release();
-      if (!closed) subscriber.error(cause instanceof AudioError ? cause : new AudioError('device', `microphone: ${describe(cause)}`));
+      if (!closed) subscriber.error(cause instanceof AudioError ? cause : new AudioError('device', `microphone: ${errorText(cause)}`));
     });
 
     return () => {
@@ -225,7 +228,7 @@ export function fromMicrophone(options: MicrophoneOptions = {}): Observable<Floa
 function microphoneError(cause: unknown, deviceId: string | undefined): AudioError {
   // Not every browser's OverconstrainedError is an Error, so read the name structurally.
   const name = typeof cause === 'object' && cause !== null && typeof (cause as { name?: unknown }).name === 'string' ? (cause as { name: string }).name : '';
-  const detail = describe(cause);
+  const detail = errorText(cause);
   switch (name) {
     case 'NotAllowedError':
     case 'PermissionDeniedError':

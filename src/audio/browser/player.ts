@@ -4,7 +4,7 @@ import { AudioError } from '../audioError.js';
 import { base64ToPcm16 } from '../base64.js';
 import { pcm16ToFloat } from '../pcm.js';
 import { Resampler } from '../resample.js';
-import { describe, loadWorkletModule } from './worklet.js';
+import { errorText, loadWorkletModule } from './worklet.js';
 
 /** Options of {@link createAudioPlayer}. */
 export interface AudioPlayerOptions {
@@ -33,21 +33,25 @@ export interface AudioPlayerOptions {
  */
 export interface AudioPlayer extends Observer<RealtimeAudioFrame> {
   /**
-   * Ms of the current item played so far (integer, rounded down). Starts at 0 (replayed to each new
-   * subscriber), steps every `reportIntervalMs` of playback, goes back to 0 on {@link AudioPlayer.clear}
-   * and when playback reaches audio of another `itemId`. Completes on close; errors with
-   * `AudioError('device')` if the worklet cannot be loaded.
+   * Ms of the current item played so far (integer, rounded down; counted as the worklet renders, so
+   * ahead of the loudspeaker by the output latency). Replays its current value to each new subscriber
+   * (0 at first), steps every `reportIntervalMs` of playback, and is exact once the queue runs dry.
+   * Goes back to 0 on {@link AudioPlayer.clear} and when playback reaches audio of another `itemId`.
+   * Completes on close; errors with `AudioError('device')` if the worklet cannot be loaded.
    */
   readonly playedMs$: Observable<number>;
   /** Ms queued and not yet played, as of the last report (so up to `reportIntervalMs` high); 0 after clear(). */
   readonly bufferedMs: number;
-  /** `itemId` of the audio playing now (or last played); `undefined` before any audio or after clear(). */
+  /** `itemId` of the audio playing now (else next to play, else last played); `undefined` before any audio and after clear(). */
   readonly itemId: string | undefined;
   /** Ms of audio dropped because `maxBufferedMs` was reached. */
   readonly droppedMs: number;
   /** Resolves once the worklet runs (frames given before are queued); rejects with `AudioError('device')`. */
   readonly ready: Promise<void>;
-  /** Barge-in: drops everything queued, now; `playedMs$` emits 0. Later frames play normally. */
+  /**
+   * Barge-in: drops everything queued, now; `playedMs$` emits 0. Frames given later play normally, so
+   * drop the interrupted item's late frames upstream (e.g. until the next `response.created`).
+   */
   clear(): void;
   /** Stops playback and releases the worklet and the context (unless it was passed in). Idempotent. */
   close(): Promise<void>;
@@ -156,13 +160,16 @@ registerProcessor('${PROCESSOR}', RealtimeRxPlayer);
  * @example
  * ```ts
  * startButton.onclick = () => {
- *   const player = createAudioPlayer();
- *   session.events$.pipe(filter((e) => e.type === 'audio.out'), map((e) => e.frame)).subscribe(player);
- *   // the user talks over the assistant: stop it and tell the server what was heard
- *   onSpeechStarted(() => {
- *     const heardMs = latest(player.playedMs$), item = player.itemId;
+ *   const player = createAudioPlayer(); // in the click handler, so the context may start
+ *   conversation.events$
+ *     .pipe(filter((e): e is RealtimeEventOf<'audio.out'> => e.type === 'audio.out'), map((e) => e.frame))
+ *     .subscribe(player);
+ *   let heardMs = 0;
+ *   player.playedMs$.subscribe((ms) => (heardMs = ms));
+ *   // the user talks over the assistant: silence it now; heardMs of player.itemId were heard
+ *   conversation.events$.pipe(filter((e) => e.type === 'speech.started')).subscribe(() => {
+ *     console.log(`interrupted ${player.itemId} after ${heardMs} ms`);
  *     player.clear();
- *     if (item !== undefined) session.truncate(item, heardMs);
  *   });
  * };
  * ```
@@ -180,7 +187,7 @@ export function createAudioPlayer(options: AudioPlayerOptions = {}): AudioPlayer
   try {
     context = options.audioContext ?? new AudioContext({ latencyHint: 'interactive' });
   } catch (cause) {
-    throw new AudioError('device', `could not create an AudioContext: ${describe(cause)}`);
+    throw new AudioError('device', `could not create an AudioContext: ${errorText(cause)}`);
   }
   const ownsContext = options.audioContext === undefined;
   const rate = context.sampleRate;
@@ -271,7 +278,7 @@ export function createAudioPlayer(options: AudioPlayerOptions = {}): AudioPlayer
       early.forEach(send);
     })
     .catch((cause: unknown) => {
-      failure = cause instanceof AudioError ? cause : new AudioError('device', `could not start the audio player: ${describe(cause)}`);
+      failure = cause instanceof AudioError ? cause : new AudioError('device', `could not start the audio player: ${errorText(cause)}`);
       playedMs.error(failure);
       throw failure;
     });

@@ -25,7 +25,7 @@ export function loadWorkletModule(context: BaseAudioContext, name: string, sourc
     (cause: unknown) => {
       URL.revokeObjectURL(url);
       modules.delete(name); // let a later attempt retry
-      throw new AudioError('device', `could not load the ${name} AudioWorklet module: ${describe(cause)}`);
+      throw new AudioError('device', `could not load the ${name} AudioWorklet module: ${errorText(cause)}`);
     },
   );
   modules.set(name, loading);
@@ -33,7 +33,7 @@ export function loadWorkletModule(context: BaseAudioContext, name: string, sourc
 }
 
 /** `Name: message` of a thrown value, for error messages. */
-export function describe(cause: unknown): string {
+export function errorText(cause: unknown): string {
   // Structural, not `instanceof Error`: some browsers' DOMException-like errors are not Errors.
   if (typeof cause === 'object' && cause !== null) {
     const { name, message } = cause as { name?: unknown; message?: unknown };
