@@ -35,3 +35,9 @@ try {
 } finally {
   rmSync(file, { force: true });
 }
+
+// The CLI that `bin` points at runs from the build.
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+const help = execFileSync(process.execPath, [pkg.bin['realtime-rx'], '--help'], { encoding: 'utf8' });
+if (!help.includes('realtime-rx <command>')) throw new Error(`the built CLI printed:\n${help}`);
+console.log(`the built CLI (${pkg.bin['realtime-rx']}) runs`);

@@ -4,3 +4,5 @@
  */
 export * from './testing/scriptedServer.js';
 export * from './testing/testSocket.js';
+export * from './testing/fixtures.js';
+export { fixtures } from './testing/recorded.js';

@@ -63,7 +63,7 @@ describe('createTestSocket: a conversation under TestScheduler', () => {
 
   it('a dropped connection ends with transport_closed, code 1006 and the error as detail', () => {
     ts.run(({ hot, expectObservable }) => {
-      const sockets = createTestSocket({ server: hot('o-a-x', { o: server.open(), a: created, x: server.drop() }) });
+      const sockets = createTestSocket({ server: hot('o-a-x', { o: server.open(), a: created, x: server.drop('read ECONNRESET') }) });
       const conversation = connectConversation({ url: 'ws://test', webSocket: sockets, scheduler: ts });
       expectObservable(conversation.events$).toBe('--a-(c|)', {
         a: { type: 'session.created', sessionId: 's1' },

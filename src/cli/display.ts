@@ -46,6 +46,17 @@ export class LiveDisplay {
     }
   }
 
+  /** Prints a line above the live block (e.g. the embedded server's log), keeping the block intact. */
+  log(line: string): void {
+    if (!this.out.isTTY || this.drawnLines === 0) {
+      this.out.write(`${line}\n`);
+      return;
+    }
+    this.out.write(`\x1b[${this.drawnLines}A\x1b[J${line}\n`);
+    this.drawnLines = 0;
+    this.draw();
+  }
+
   finish(): void {
     clearTimeout(this.pending);
     this.pending = undefined;

@@ -76,8 +76,9 @@ export async function talkCommand(argv: string[]): Promise<number> {
   }
   const dialect = dialectOption(values.dialect);
   const frames = values.in === undefined ? [] : await wavToFrames(readFileSync(values.in));
+  const display = new LiveDisplay(process.stdout, frames.length);
   let server: DevServer | undefined;
-  const url = values.url ?? (server = await startDevServer({ dialect, log: (line) => console.log(line) })).url;
+  const url = values.url ?? (server = await startDevServer({ dialect, log: (line) => display.log(line) })).url;
   if (server) console.log(`[talk] started an embedded dev server at ${server.url}`);
   try {
     const result = await talk(
@@ -92,7 +93,7 @@ export async function talkCommand(argv: string[]): Promise<number> {
         idleMs: numberOption(values['idle-ms'], '--idle-ms')!,
         timeoutMs: numberOption(values['timeout-ms'], '--timeout-ms')!,
       },
-      new LiveDisplay(process.stdout, frames.length),
+      display,
     );
     if (values.out !== undefined) console.log(writeReply(values.out, result.reply));
     console.log(summary(result));

@@ -7,7 +7,7 @@ export type ServerAction =
   | { readonly type: 'message'; readonly data: string }
   | { readonly type: 'binary'; readonly bytes: Uint8Array }
   | { readonly type: 'close'; readonly code: number; readonly reason: string }
-  | { readonly type: 'drop'; readonly error: string }
+  | { readonly type: 'drop'; readonly error: string | undefined }
   | { readonly type: 'refuse'; readonly error: string }
   | { readonly type: 'stall' }
   | { readonly type: 'drain' };
@@ -24,8 +24,8 @@ export const server = {
   binary: (bytes: Uint8Array): ServerAction => ({ type: 'binary', bytes }),
   /** The server closes cleanly with `code` (default 1000). */
   close: (code = 1000, reason = ''): ServerAction => ({ type: 'close', code, reason }),
-  /** The connection is lost (a reset): an error, then close 1006. */
-  drop: (error = 'read ECONNRESET'): ServerAction => ({ type: 'drop', error }),
+  /** The connection is lost: close 1006 without a close frame, after an error event when `error` is given (e.g. 'read ECONNRESET'). */
+  drop: (error?: string): ServerAction => ({ type: 'drop', error }),
   /** The handshake fails (refused, 401, ...): an error, then close 1006, without ever opening. */
   refuse: (error = 'Unexpected server response: 401'): ServerAction => ({ type: 'refuse', error }),
   /** The server stops reading: what the client sends stays in its send buffer. */
