@@ -211,3 +211,24 @@ describe('connectConversation under a stalled socket', () => {
     expect(types.slice(2 + audioSent)).toEqual(Array(256).fill('response.input_audio.delta'));
   });
 });
+
+describe('connectConversation: the control lane', () => {
+  it('a control the dialect cannot express is reported as invalid and nothing is sent', async () => {
+    server = await startScriptedServer([{ batches: [[created]], keepOpen: true }]);
+    const { conversation, values } = connect(server.url, { dialect: 'codex' });
+    await waitFor(values, (e) => e.type === 'session.created');
+    conversation.control.next({ type: 'response.cancel' });
+    conversation.text.next('after');
+    expect(await server.waitForMessages(0, 2, 2000)).toBe(true);
+    expect(values.at(-1)).toEqual({ type: 'invalid', messageType: 'control', detail: 'response.cancel not sent: the codex dialect has no wire form for response.cancel' });
+    expect(server.connections()[0]!.map((m) => (m as { type: string }).type)).toEqual(['session.create', 'conversation.item.create']);
+    expect(await statsOf(conversation.stats$)).toMatchObject({ controlSent: 0, controlQueued: 0, textSent: 1 });
+  });
+
+  it('a control after the end throws a clear error', async () => {
+    server = await startScriptedServer([[[created]]]);
+    const { conversation, done } = connect(server.url, { dialect: 'codex' });
+    await done;
+    expect(() => conversation.control.next({ type: 'response.create' })).toThrow('conversation is not running: response.create was not sent');
+  });
+});

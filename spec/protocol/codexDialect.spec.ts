@@ -1,5 +1,7 @@
 import { IGNORED_TYPE, UNKNOWN_TYPE, codexDialect, dialects } from '../../src/protocol';
 
+const plan = (params: Partial<Parameters<typeof codexDialect.prepare>[0]> = {}) => codexDialect.prepare({ url: 'http://h', ...params });
+
 describe('codexDialect', () => {
   it('is registered under its name', () => {
     expect(codexDialect.name).toBe('codex');
@@ -7,31 +9,42 @@ describe('codexDialect', () => {
   });
 
   it('builds the URL from the params', () => {
-    expect(codexDialect.url({ url: 'https://example.com' })).toBe('wss://example.com/ws');
+    expect(plan({ url: 'https://example.com' }).url).toBe('wss://example.com/ws');
+  });
+
+  it('refuses a bad URL when preparing, before any socket', () => {
+    expect(() => plan({ url: 'ftp://example.com' })).toThrow(expect.objectContaining({ kind: 'config' }));
   });
 
   it('sends a bearer header only with an API key', () => {
-    expect(codexDialect.headers({ url: 'http://h', apiKey: 'sk-1' })).toEqual({ Authorization: 'Bearer sk-1' });
-    expect(codexDialect.headers({ url: 'http://h' })).toEqual({});
-    expect(codexDialect.headers({ url: 'http://h', apiKey: '' })).toEqual({});
+    expect(plan({ apiKey: 'sk-1' }).headers).toEqual({ Authorization: 'Bearer sk-1' });
+    expect(plan().headers).toEqual({});
+    expect(plan({ apiKey: '' }).headers).toEqual({});
   });
 
-  it('uses no subprotocols', () => {
-    expect(codexDialect.protocols({ url: 'http://h' })).toBeUndefined();
+  it('uses no subprotocols and takes audio at any rate', () => {
+    expect(plan().protocols).toBeUndefined();
+    expect(plan().audioProblem).toBeUndefined();
   });
 
-  it('wires the codecs', () => {
-    expect(codexDialect.sessionMessage({ url: 'http://h', prompt: 'p' })).toBe(
-      '{"type":"session.create","session":{"backend_prompt":"p"}}',
-    );
-    expect(codexDialect.encodeAudio({ data: 'AAAA', sampleRate: 24000, numChannels: 1 })).toBe(
+  it('wires the codecs into each session', () => {
+    const session = plan({ prompt: 'p' }).newSession();
+    expect(session.sessionMessage()).toBe('{"type":"session.create","session":{"backend_prompt":"p"}}');
+    expect(session.encodeAudio({ data: 'AAAA', sampleRate: 24000, numChannels: 1 })).toBe(
       '{"type":"response.input_audio.delta","delta":"AAAA","sample_rate":24000,"num_channels":1}',
     );
-    expect(codexDialect.encodeText('x')).toBe(
+    expect(session.encodeText('x')).toEqual([
       '{"type":"conversation.item.create","item":{"type":"message","role":"user","content":[{"type":"text","text":"x"}]}}',
-    );
-    expect(codexDialect.decode('{"type":"error","message":"m"}')).toEqual({ type: 'error', message: 'm' });
-    expect(codexDialect.decode('{"type":"nope"}')).toBe(UNKNOWN_TYPE);
+    ]);
+    expect(session.decode('{"type":"error","message":"m"}')).toEqual({ type: 'error', message: 'm' });
+    expect(session.decode('{"type":"nope"}')).toBe(UNKNOWN_TYPE);
     expect(UNKNOWN_TYPE).not.toBe(IGNORED_TYPE);
+    expect(session.takePending()).toBeUndefined();
+  });
+
+  it('has no wire form for controls: each is a problem, not a frame', () => {
+    const session = plan().newSession();
+    expect(session.encodeControl({ type: 'response.create' })).toEqual({ problem: 'the codex dialect has no wire form for response.create' });
+    expect(session.encodeControl({ type: 'item.delete', itemId: 'i' })).toEqual({ problem: 'the codex dialect has no wire form for item.delete' });
   });
 });

@@ -1,7 +1,8 @@
-import { asyncScheduler, BehaviorSubject, catchError, EMPTY, filter, map, Observable, Subject, type Subscription } from 'rxjs';
+import { asyncScheduler, BehaviorSubject, catchError, EMPTY, filter, map, merge, Observable, Subject, type Subscription } from 'rxjs';
 import { dropNewest } from '../operators/dropNewest.js';
 import { priorityMerge } from '../operators/priorityMerge.js';
-import { IGNORED_TYPE, UNKNOWN_TYPE, type Dialect, type DialectName, type SessionParams } from '../protocol/dialect.js';
+import type { RealtimeControl } from '../protocol/control.js';
+import { IGNORED_TYPE, UNKNOWN_TYPE, type Dialect, type DialectName, type DialectPlan, type DialectSession } from '../protocol/dialect.js';
 import { RealtimeError } from '../protocol/errors.js';
 import type { RealtimeClosed, RealtimeEvent } from '../protocol/events.js';
 import { audioFrameProblem, type RealtimeAudioFrame } from '../protocol/frame.js';
@@ -35,48 +36,70 @@ export function connectConversation(options: ConversationOptions): Conversation 
   return new RealtimeConversation(options);
 }
 
-type Outbound = string | RealtimeAudioFrame;
+/** What waits in the lossless lane: encoded only when sent, so the dialect decides with its latest state. */
+type Pending =
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'control'; readonly control: RealtimeControl }
+  /** a frame the dialect asked for (a held response.create released by response.done) */
+  | { readonly kind: 'frame'; readonly data: string };
+type Outbound = Pending | RealtimeAudioFrame;
 type ClosingCause = Omit<RealtimeClosed, 'type' | 'code'>;
+
+/** 'openai' once it is registered, 'codex' until then. */
+const DEFAULT_DIALECT: DialectName = 'openai' in dialects ? 'openai' : 'codex';
 
 class RealtimeConversation implements Conversation {
   readonly audio: InputLane<RealtimeAudioFrame>;
   readonly text: InputLane<string>;
+  readonly control: InputLane<RealtimeControl>;
   readonly events$: Observable<RealtimeEvent>;
   readonly state$: Observable<ConversationState>;
   readonly stats$: Observable<ConversationStats>;
 
   private readonly dialect: Dialect;
-  private readonly params: SessionParams;
+  private readonly plan: DialectPlan;
+  /** The protocol state of the current socket; created when it opens. */
+  private session: DialectSession | undefined;
+  private readonly dialectFrames = new Subject<Pending>();
   private readonly secrets: string[];
   private readonly socket: WebSocketSubject;
   private readonly events = new Subject<RealtimeEvent>();
   private readonly state = new BehaviorSubject<ConversationState>('connecting');
   private readonly counts: ConversationStats = {
-    audioSent: 0, audioDropped: 0, audioInvalid: 0, textSent: 0, textQueued: 0, events: 0, invalid: 0, unknown: 0,
+    audioSent: 0, audioDropped: 0, audioInvalid: 0, textSent: 0, textQueued: 0, controlSent: 0, controlQueued: 0, events: 0, invalid: 0, unknown: 0,
   };
   private textAccepted = 0;
+  private controlAccepted = 0;
   /** Why we are closing, once we know (first cause wins). */
   private cause: ClosingCause | undefined;
   private closed: RealtimeClosed | undefined;
   private readonly outbound: Subscription;
 
   constructor(options: ConversationOptions) {
-    const dialect = (dialects as Partial<Record<DialectName, Dialect>>)[options.dialect ?? 'codex'];
+    const dialect = (dialects as Partial<Record<DialectName, Dialect>>)[options.dialect ?? DEFAULT_DIALECT];
     if (dialect === undefined) {
       throw new RealtimeError('config', `dialect ${JSON.stringify(options.dialect)} is not available; available: ${Object.keys(dialects).join(', ')}`);
     }
     this.dialect = dialect;
-    this.params = { url: options.url, prompt: options.prompt, sessionId: options.sessionId, model: options.model, apiKey: options.apiKey };
     const capacity = options.audioBufferFrames ?? 256;
     if (!Number.isInteger(capacity) || capacity < 0) {
       throw new RealtimeError('config', `audioBufferFrames must be a whole number >= 0, got ${capacity}`);
     }
-    const headers = { ...dialect.headers(this.params), ...options.headers };
+    this.plan = dialect.prepare({
+      url: options.url,
+      prompt: options.prompt,
+      sessionId: options.sessionId,
+      model: options.model,
+      apiKey: options.apiKey,
+      respondToText: options.respondToText,
+      session: options.session,
+    });
+    const headers = { ...this.plan.headers, ...options.headers };
     this.secrets = secretsOf(options.apiKey, headers);
     const scheduler = options.scheduler ?? asyncScheduler;
     this.socket = new WebSocketSubject({
-      url: dialect.url(this.params),
-      protocols: dialect.protocols(this.params),
+      url: this.plan.url,
+      protocols: this.plan.protocols,
       headers,
       factory: options.webSocket ?? defaultWebSocketFactory,
       highWaterMark: options.sendHighWaterMark,
@@ -87,6 +110,9 @@ class RealtimeConversation implements Conversation {
     this.audio = new InputLane(() => this.counts.audioDropped++);
     this.text = new InputLane(() => {
       throw new RealtimeError('not_running', 'conversation is not running: the text was not sent');
+    });
+    this.control = new InputLane((control) => {
+      throw new RealtimeError('not_running', `conversation is not running: ${control.type} was not sent`);
     });
     this.events$ = new Observable((subscriber) => {
       if (this.closed === undefined) return this.events.subscribe(subscriber);
@@ -114,9 +140,14 @@ class RealtimeConversation implements Conversation {
     });
 
     // Outbound first: the inbound subscription may end everything synchronously (a factory that throws).
-    this.outbound = priorityMerge<string, Outbound>({
+    this.outbound = priorityMerge<Pending, RealtimeAudioFrame>({
       writable: this.socket.writable$,
-      high: this.text.pipe(map(this.encodeText), catchError(this.laneFailed('text'))),
+      // Text and controls share the lossless lane, in the order they were given.
+      high: merge(
+        this.text.pipe(map(this.acceptText), catchError(this.laneFailed('text'))),
+        this.control.pipe(map(this.acceptControl), catchError(this.laneFailed('control'))),
+        this.dialectFrames,
+      ),
       low: (ready) =>
         this.audio.pipe(
           filter(this.acceptAudio),
@@ -131,13 +162,18 @@ class RealtimeConversation implements Conversation {
     this.beginClose({ reason: 'requested' });
   }
 
-  private readonly encodeText = (text: string): string => {
+  private readonly acceptText = (text: string): Pending => {
     this.textAccepted++;
-    return this.dialect.encodeText(text);
+    return { kind: 'text', text };
+  };
+
+  private readonly acceptControl = (control: RealtimeControl): Pending => {
+    this.controlAccepted++;
+    return { kind: 'control', control };
   };
 
   private readonly acceptAudio = (frame: RealtimeAudioFrame): boolean => {
-    const problem = audioFrameProblem(frame);
+    const problem = audioFrameProblem(frame) ?? this.plan.audioProblem?.(frame);
     if (problem === undefined) return true;
     this.counts.audioInvalid++;
     this.emit({ type: 'invalid', messageType: 'audio', detail: `audio frame not sent: ${problem}` });
@@ -149,7 +185,7 @@ class RealtimeConversation implements Conversation {
   };
 
   /** An input lane errored: that lane ends, the conversation goes on, and the caller is told. */
-  private laneFailed(lane: 'text' | 'audio') {
+  private laneFailed(lane: 'text' | 'control' | 'audio') {
     return (error: unknown) => {
       const reason = error instanceof Error ? error.message : String(error);
       this.emit({ type: 'invalid', messageType: lane, detail: `${lane} input failed: ${redact(reason, this.secrets)}` });
@@ -158,26 +194,53 @@ class RealtimeConversation implements Conversation {
   }
 
   /**
-   * The end of the drain loop: encode (audio is encoded only if it is really sent) and write. A value
-   * the socket refuses (the peer started closing) is not counted as sent: a text stays in
-   * `textQueued`, an audio frame counts as dropped.
+   * The end of the drain loop: encode (audio only if it is really sent; text and controls with the
+   * dialect's latest state) and write. What the socket refuses (the peer started closing) is not
+   * counted as sent: a text or control stays queued in the stats, an audio frame counts as dropped.
    */
   private readonly send = (value: Outbound): void => {
-    if (typeof value === 'string') {
-      if (this.socket.send(value)) this.counts.textSent++;
-    } else if (this.socket.send(this.dialect.encodeAudio(value))) {
-      this.counts.audioSent++;
-    } else {
-      this.counts.audioDropped++;
+    const session = this.session!; // writable implies open, and the session is made on open
+    if (!isPending(value)) {
+      if (this.socket.send(session.encodeAudio(value))) this.counts.audioSent++;
+      else this.counts.audioDropped++;
+      return;
+    }
+    switch (value.kind) {
+      case 'text':
+        if (this.sendAll(session.encodeText(value.text))) this.counts.textSent++;
+        return;
+      case 'control': {
+        const encoded = session.encodeControl(value.control);
+        if ('problem' in encoded) {
+          this.controlAccepted--; // refused, not queued
+          this.emit({ type: 'invalid', messageType: 'control', detail: `${value.control.type} not sent: ${encoded.problem}` });
+        } else if (this.sendAll(encoded.frames)) {
+          this.counts.controlSent++;
+        }
+        return;
+      }
+      case 'frame':
+        this.socket.send(value.data);
+        return;
     }
   };
+
+  /** Writes frames that belong together (an item and its response request); true if the first went out. */
+  private sendAll(frames: readonly string[]): boolean {
+    let sent = false;
+    for (let i = 0; i < frames.length; i++) {
+      if (this.socket.send(frames[i]!)) sent ||= i === 0;
+    }
+    return sent;
+  }
 
   private readonly onTransport = (event: TransportEvent): void => {
     if (typeof event === 'string') return this.onMessage(event);
     switch (event.type) {
       case 'open':
+        this.session = this.plan.newSession();
         this.state.next('open');
-        this.socket.send(this.dialect.sessionMessage(this.params));
+        this.socket.send(this.session.sessionMessage());
         return;
       case 'binary':
         this.counts.invalid++;
@@ -190,7 +253,10 @@ class RealtimeConversation implements Conversation {
 
   private onMessage(data: string): void {
     if (this.cause !== undefined) return; // closing: the conversation is over for the caller
-    const decoded = this.dialect.decode(data);
+    const session = this.session!;
+    const decoded = session.decode(data);
+    const released = session.takePending();
+    if (released !== undefined) for (const frame of released) this.dialectFrames.next({ kind: 'frame', data: frame });
     if (decoded === UNKNOWN_TYPE) {
       this.counts.unknown++;
       return;
@@ -212,6 +278,7 @@ class RealtimeConversation implements Conversation {
     this.cause = cause;
     this.audio.end();
     this.text.end();
+    this.control.end();
     this.state.next('closing');
     this.socket.close(1000);
   }
@@ -221,6 +288,7 @@ class RealtimeConversation implements Conversation {
     this.closed = closed;
     this.audio.end();
     this.text.end();
+    this.control.end();
     this.outbound.unsubscribe();
     this.state.next('closed');
     this.state.complete();
@@ -240,8 +308,16 @@ class RealtimeConversation implements Conversation {
   }
 
   private snapshot(): ConversationStats {
-    return { ...this.counts, textQueued: this.textAccepted - this.counts.textSent };
+    return {
+      ...this.counts,
+      textQueued: this.textAccepted - this.counts.textSent,
+      controlQueued: this.controlAccepted - this.counts.controlSent,
+    };
   }
+}
+
+function isPending(value: Outbound): value is Pending {
+  return typeof (value as Partial<Pending>).kind === 'string';
 }
 
 /** Drops keys whose value is undefined, so events compare and print cleanly. */

@@ -1,5 +1,7 @@
 import type { Observable, SchedulerLike, Subject } from 'rxjs';
+import type { RealtimeControl } from '../protocol/control.js';
 import type { DialectName } from '../protocol/dialect.js';
+import type { OpenAISessionOptions } from '../protocol/openai/options.js';
 import type { RealtimeEvent } from '../protocol/events.js';
 import type { RealtimeAudioFrame } from '../protocol/frame.js';
 import type { WebSocketFactory } from '../transport/webSocketLike.js';
@@ -7,7 +9,7 @@ import type { WebSocketFactory } from '../transport/webSocketLike.js';
 export interface ConversationOptions {
   /** base URL; http→ws, https→wss; the dialect normalizes the path */
   url: string;
-  /** wire protocol; default 'codex' (the only one so far) */
+  /** wire protocol; default 'openai' */
   dialect?: DialectName;
   /** codex: session.backend_prompt; openai: session.instructions */
   prompt?: string;
@@ -25,6 +27,10 @@ export interface ConversationOptions {
   webSocket?: WebSocketFactory;
   /** for timers (close timeout, drain polling, stats) so TestScheduler can drive them */
   scheduler?: SchedulerLike;
+  /** openai: after each text, ask for a response (default true; held while one is active) */
+  respondToText?: boolean;
+  /** openai: voice, modalities, turn detection, transcription, tools, ... (validated before connecting) */
+  session?: OpenAISessionOptions;
   /** realtimeSession only: wins over every start op's prompt when set and not blank */
   promptOverride?: string;
   /** Bytes in the socket's send buffer above which nothing more is sent (default 64 KiB). */
@@ -49,6 +55,10 @@ export interface ConversationStats {
   textSent: number;
   /** texts accepted and not yet written (still queued at the end means they were never sent) */
   textQueued: number;
+  /** controls written to the socket */
+  controlSent: number;
+  /** controls accepted and not yet written */
+  controlQueued: number;
   /** events emitted on `events$` */
   events: number;
   /** inbound frames that could not be decoded (`invalid` events) */
@@ -62,6 +72,8 @@ export interface Conversation {
   readonly audio: Subject<RealtimeAudioFrame>;
   /** lossless; queued until sent */
   readonly text: Subject<string>;
+  /** lossless, same priority as text: response requests, tool results, truncation (openai) */
+  readonly control: Subject<RealtimeControl>;
   /** ends with RealtimeClosed, then completes; never errors */
   readonly events$: Observable<RealtimeEvent>;
   readonly state$: Observable<ConversationState>;

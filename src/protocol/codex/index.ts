@@ -1,16 +1,22 @@
-import type { Dialect } from '../dialect.js';
+import type { Dialect, DialectSession } from '../dialect.js';
 import { decodeCodex } from './decode.js';
 import { encodeAudio, encodeText, sessionMessage } from './encode.js';
 import { codexUrl } from './url.js';
 
-/** The seed's first-generation Codex realtime protocol (reference §9). */
+/** The seed's first-generation Codex realtime protocol (reference §9). Stateless: one session object serves every socket. */
 export const codexDialect: Dialect = {
   name: 'codex',
-  url: (params) => codexUrl(params.url),
-  headers: (params): Record<string, string> => (params.apiKey ? { Authorization: 'Bearer ' + params.apiKey } : {}),
-  protocols: () => undefined,
-  sessionMessage,
-  encodeAudio,
-  encodeText,
-  decode: decodeCodex,
+  prepare(params) {
+    const url = codexUrl(params.url);
+    const headers: Record<string, string> = params.apiKey ? { Authorization: 'Bearer ' + params.apiKey } : {};
+    const session: DialectSession = {
+      sessionMessage: () => sessionMessage(params),
+      encodeAudio,
+      encodeText: (text) => [encodeText(text)],
+      encodeControl: (control) => ({ problem: `the codex dialect has no wire form for ${control.type}` }),
+      decode: decodeCodex,
+      takePending: () => undefined,
+    };
+    return { url, headers, protocols: undefined, newSession: () => session };
+  },
 };
