@@ -6,6 +6,7 @@ export * from './conversation/index.js';
 export * from './protocol/index.js';
 export { dropNewest, type DropNewestConfig } from './operators/dropNewest.js';
 export { priorityMerge, type PriorityMergeConfig } from './operators/priorityMerge.js';
+export { bargeIn, type BargeInOptions } from './operators/bargeIn.js';
 export type { WebSocketFactory, WebSocketLike } from './transport/webSocketLike.js';
 export { nodeWebSocketFactory, type NodeWebSocketOptions } from './transport/nodeWebSocket.js';
 export { browserWebSocketFactory, defaultWebSocketFactory } from './transport/defaultFactory.js';

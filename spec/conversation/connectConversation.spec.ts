@@ -19,8 +19,9 @@ afterEach(async () => {
 
 const created = { type: 'session.created', session: { id: 'sess_1' } };
 
+// The codex dialect: these specs script the seed's wire shapes. (openai.spec.ts covers the openai dialect.)
 function connect(url: string, options: Partial<Parameters<typeof connectConversation>[0]> = {}) {
-  conversation = connectConversation({ url, ...options });
+  conversation = connectConversation({ url, dialect: 'codex', ...options });
   return { conversation, ...record(conversation.events$), states: record(conversation.state$).values };
 }
 
@@ -151,7 +152,7 @@ describe('connectConversation', () => {
   it('a bad URL scheme is a config error before any socket', () => {
     expect(() => connectConversation({ url: 'ftp://127.0.0.1:1' })).toThrow(expect.objectContaining({ name: 'RealtimeError', kind: 'config' }));
     expect(() => connectConversation({ url: 'http://127.0.0.1:1', audioBufferFrames: -1 })).toThrow(/audioBufferFrames/);
-    expect(() => connectConversation({ url: 'http://127.0.0.1:1', dialect: 'openai' })).toThrow('dialect "openai" is not available; available: codex');
+    expect(() => connectConversation({ url: 'http://127.0.0.1:1', dialect: 'nope' as 'codex' })).toThrow('dialect "nope" is not available; available: codex, openai');
   });
 });
 

@@ -18,7 +18,7 @@ afterEach(async () => {
 
 function session(url: string, defaults: Partial<Parameters<typeof realtimeSession>[0]> = {}) {
   ops = new Subject<RealtimeOp>();
-  return record(ops.pipe(realtimeSession({ url, ...defaults })));
+  return record(ops.pipe(realtimeSession({ url, dialect: 'codex', ...defaults })));
 }
 
 const realtime = (type: string) => (e: SessionEvent) => e.type === 'realtime' && e.payload.type === type;
@@ -158,7 +158,7 @@ describe('realtimeSession (the seed scenarios)', () => {
     ops = new Subject<RealtimeOp>();
     const values: SessionEvent[] = [];
     const done = new Promise<void>((resolve) =>
-      ops.pipe(realtimeSession({ url: server!.url })).subscribe({
+      ops.pipe(realtimeSession({ url: server!.url, dialect: 'codex' })).subscribe({
         next: (event) => {
           values.push(event);
           if (event.type === 'realtime' && event.payload.type === 'error') ops.next({ type: 'text', text: 'during the close' });

@@ -23,7 +23,7 @@ describe('createTestSocket: a conversation under TestScheduler', () => {
     let sockets!: TestSocketFactory;
     ts.run(({ hot, cold, expectObservable }) => {
       sockets = createTestSocket({ server: hot('-o-a--c', { o: server.open(), a: created, c: server.close(1000) }) });
-      const conversation = connectConversation({ url: 'ws://test', webSocket: sockets, scheduler: ts, prompt: 'p' });
+      const conversation = connectConversation({ url: 'ws://test', dialect: 'codex', webSocket: sockets, scheduler: ts, prompt: 'p' });
       cold('--t').subscribe(() => conversation.text.next('hi'));
       expectObservable(conversation.events$).toBe('---a--(c|)', {
         a: { type: 'session.created', sessionId: 's1' },
@@ -43,7 +43,7 @@ describe('createTestSocket: a conversation under TestScheduler', () => {
     let conversation!: Conversation;
     ts.run(({ hot, cold, expectObservable }) => {
       sockets = createTestSocket({ server: hot('o-s-----d', { o: server.open(), s: server.stall(), d: server.drain() }) });
-      conversation = connectConversation({ url: 'ws://test', webSocket: sockets, scheduler: ts, audioBufferFrames: 2, sendHighWaterMark: 1 });
+      conversation = connectConversation({ url: 'ws://test', dialect: 'codex', webSocket: sockets, scheduler: ts, audioBufferFrames: 2, sendHighWaterMark: 1 });
       // Frame 3: audio 1 goes out and fills the buffer past the mark; 2 and 3 wait; 4 and 5 are dropped.
       cold('---(abcde)', { a: 1, b: 2, c: 3, d: 4, e: 5 }).subscribe((n) => conversation.audio.next(audio(n)));
       cold('-----t').subscribe(() => conversation.text.next('urgent'));
@@ -64,7 +64,7 @@ describe('createTestSocket: a conversation under TestScheduler', () => {
   it('a dropped connection ends with transport_closed, code 1006 and the error as detail', () => {
     ts.run(({ hot, expectObservable }) => {
       const sockets = createTestSocket({ server: hot('o-a-x', { o: server.open(), a: created, x: server.drop('read ECONNRESET') }) });
-      const conversation = connectConversation({ url: 'ws://test', webSocket: sockets, scheduler: ts });
+      const conversation = connectConversation({ url: 'ws://test', dialect: 'codex', webSocket: sockets, scheduler: ts });
       expectObservable(conversation.events$).toBe('--a-(c|)', {
         a: { type: 'session.created', sessionId: 's1' },
         c: { type: 'closed', reason: 'transport_closed', code: 1006, detail: 'read ECONNRESET' },
@@ -76,7 +76,7 @@ describe('createTestSocket: a conversation under TestScheduler', () => {
     let sockets!: TestSocketFactory;
     ts.run(({ hot, expectObservable }) => {
       sockets = createTestSocket({ server: hot('--r', { r: server.refuse('Unexpected server response: 401') }) });
-      const conversation = connectConversation({ url: 'ws://test', webSocket: sockets, scheduler: ts, apiKey: 'sk-secret-abcdef' });
+      const conversation = connectConversation({ url: 'ws://test', dialect: 'codex', webSocket: sockets, scheduler: ts, apiKey: 'sk-secret-abcdef' });
       conversation.text.next('queued');
       expectObservable(conversation.events$).toBe('--(c|)', { c: { type: 'closed', reason: 'error', detail: 'Unexpected server response: 401' } });
     });
@@ -87,7 +87,7 @@ describe('createTestSocket: a conversation under TestScheduler', () => {
   it('a close that the server never answers is cut after closeTimeoutMs', () => {
     ts.run(({ hot, cold, expectObservable }) => {
       const sockets = createTestSocket({ server: hot('os', { o: server.open(), s: server.stall() }) });
-      const conversation = connectConversation({ url: 'ws://test', webSocket: sockets, scheduler: ts, closeTimeoutMs: 100 });
+      const conversation = connectConversation({ url: 'ws://test', dialect: 'codex', webSocket: sockets, scheduler: ts, closeTimeoutMs: 100 });
       cold('--x').subscribe(() => conversation.close());
       expectObservable(conversation.events$).toBe('-- 100ms (c|)', { c: { type: 'closed', reason: 'requested', code: 1006 } });
     });

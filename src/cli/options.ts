@@ -10,7 +10,7 @@ export function numberOption(value: string | boolean | undefined, name: string):
   return number;
 }
 
-const DIALECTS: readonly DialectName[] = ['codex'];
+const DIALECTS: readonly DialectName[] = ['codex', 'openai'];
 
 export function dialectOption(value: string | boolean | undefined): DialectName {
   const name = value === undefined ? 'codex' : value;

@@ -6,7 +6,8 @@ const HELP = `usage: realtime-rx serve [options]
 
   --port N              port to listen on (default 8011; 0 picks a free one)
   --host ADDR           interface (default 127.0.0.1)
-  --dialect codex       wire protocol (default codex)
+  --dialect NAME        wire protocol: codex (default; path /ws) or openai (OpenAI Realtime GA, any
+                        path, e.g. /v1/realtime?model=gpt-realtime)
   --latency-ms N        delay every server frame by N ms
   --drop-after-ms N     drop each connection abruptly (client sees 1006) N ms after it opens
   --error-after-ms N    send a server error N ms after each connection opens
@@ -34,17 +35,18 @@ export async function serveCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const stall = values['stall-reads'];
+  const dialect = dialectOption(values.dialect);
   const server = await startDevServer({
     port: numberOption(values.port, '--port'),
     host: String(values.host),
-    dialect: dialectOption(values.dialect),
+    dialect,
     latencyMs: numberOption(values['latency-ms'], '--latency-ms'),
     dropAfterMs: numberOption(values['drop-after-ms'], '--drop-after-ms'),
     errorAfterMs: numberOption(values['error-after-ms'], '--error-after-ms'),
     stallReads: stall === undefined ? undefined : stall === true ? true : numberOption(stall, '--stall-reads'),
     log: (line) => console.log(line),
   });
-  console.log(`[serve] listening on ${server.url} (dialect ${values.dialect})`);
+  console.log(`[serve] listening on ${server.url} (dialect ${dialect})`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

@@ -66,7 +66,8 @@ export interface BargeInOptions {
  * @example
  * Silence the assistant when the user talks over it
  * ```ts
- * import { bargeIn } from 'realtime-rx';
+ * import { filter } from 'rxjs';
+ * import { bargeIn, createAudioPlayer } from 'realtime-rx';
  *
  * const player = createAudioPlayer();
  * conversation.events$.pipe(bargeIn(player.playedMs$)).subscribe(conversation.control);
@@ -74,7 +75,7 @@ export interface BargeInOptions {
  * conversation.events$.pipe(filter((e) => e.type === 'speech.started')).subscribe(() => player.clear());
  * ```
  *
- * @see {@link priorityMerge}
+ * @see {@link createAudioPlayer}
  *
  * @param playedMs$ Ms of the current output item played so far (the app's playback position).
  * @param options The content index of the audio part.

@@ -1,8 +1,10 @@
-import type { Dialect } from './dialect.js';
+import type { Dialect, DialectName } from './dialect.js';
 import { codexDialect } from './codex/index.js';
+import { openaiDialect } from './openai/index.js';
 
 export { UNKNOWN_TYPE, IGNORED_TYPE } from './dialect.js';
 export type { Decoded, Dialect, DialectName, SessionParams } from './dialect.js';
+export type { RealtimeControl } from './control.js';
 export type { CloseReason, RealtimeClosed, RealtimeEvent, RealtimeEventOf } from './events.js';
 export {
   MAX_CHANNELS,
@@ -15,7 +17,14 @@ export {
 export type { RealtimeAudioFrame } from './frame.js';
 export { RealtimeError } from './errors.js';
 export type { RealtimeErrorKind } from './errors.js';
-export { codexDialect };
+export { codexDialect, openaiDialect };
+export {
+  OPENAI_VOICES,
+  OPENAI_RECOVERABLE_ERROR_CODES,
+  DEFAULT_OPENAI_MODEL,
+  openaiAudioProblem,
+} from './openai/index.js';
+export type { FunctionTool, OpenAISessionOptions, OpenAIVoice, PcmFormat, TurnDetection } from './openai/index.js';
 
 /** Dialects by name, for code that picks one from options. */
-export const dialects: Record<'codex', Dialect> = { codex: codexDialect };
+export const dialects: Record<DialectName, Dialect> = { codex: codexDialect, openai: openaiDialect };

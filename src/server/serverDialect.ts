@@ -1,61 +1,70 @@
 import type { DialectName } from '../protocol/dialect.js';
+import type { AudioIntake, Heard } from './audioIntake.js';
+import type { VadOptions } from './vad.js';
 
-/** A client frame as the dev server understands it. */
-export type ClientMessage =
-  | { kind: 'session'; prompt: string }
-  | { kind: 'audio'; data: string; sampleRate: number; numChannels: number }
-  | { kind: 'text'; text: string }
-  | { kind: 'other'; type: string };
-
-/** The server side of a wire protocol: parse what clients send, write what servers say. */
-export interface ServerDialect {
-  readonly name: DialectName;
-  /** One client text frame; throws on JSON that is not a realtime message. */
-  parse(data: string): ClientMessage;
-  /** Frames answering the session message. */
-  session(sessionId: string, prompt: string): string[];
-  /** Frames around one spoken reply: before its audio, one audio delta, after it. */
-  replyStart(replyId: string): string[];
-  audioDelta(base64Pcm16: string, sampleRate: number, samplesPerChannel: number, replyId: string): string;
-  replyEnd(replyId: string): string[];
-  /** Frames answering one user text. */
-  textReply(text: string, replyId: string): string[];
-  /** A server error message. */
-  error(message: string): string;
+/** What the server saw on one connection. */
+export interface DevConnectionStats {
+  id: number;
+  path: string;
+  sessionId: string | undefined;
+  audioFramesIn: number;
+  audioMsIn: number;
+  textsIn: number;
+  replies: number;
+  replyFramesOut: number;
+  replyMsOut: number;
+  /** The close code, once closed (1006 when dropped). */
+  closeCode: number | undefined;
 }
 
-/** The seed's (Codex first-generation) protocol, server side. */
-export const codexServerDialect: ServerDialect = {
-  name: 'codex',
-  parse(data) {
-    const message = JSON.parse(data) as Record<string, unknown> | null;
-    if (typeof message !== 'object' || message === null || typeof message.type !== 'string') throw new Error('not a realtime message');
-    switch (message.type) {
-      case 'session.create': {
-        const session = message.session as { backend_prompt?: unknown } | undefined;
-        return { kind: 'session', prompt: typeof session?.backend_prompt === 'string' ? session.backend_prompt : '' };
-      }
-      case 'response.input_audio.delta':
-        return { kind: 'audio', data: String(message.delta), sampleRate: Number(message.sample_rate), numChannels: Number(message.num_channels) };
-      case 'conversation.item.create': {
-        const item = message.item as { content?: { text?: unknown }[] } | undefined;
-        const text = item?.content?.map((part) => (typeof part.text === 'string' ? part.text : '')).join('') ?? '';
-        return { kind: 'text', text };
-      }
-      default:
-        return { kind: 'other', type: message.type };
-    }
-  },
-  session: (id, prompt) => [
-    JSON.stringify({ type: 'session.created', session: { id } }),
-    JSON.stringify({ type: 'session.updated', session: { id, backend_prompt: prompt } }),
-  ],
-  replyStart: () => [],
-  audioDelta: (delta, sampleRate, samplesPerChannel) =>
-    JSON.stringify({ type: 'response.output_audio.delta', delta, sample_rate: sampleRate, num_channels: 1, samples_per_channel: samplesPerChannel }),
-  replyEnd: () => [],
-  textReply: (text, replyId) => [
-    JSON.stringify({ type: 'conversation.item.added', item: { id: replyId, type: 'message', role: 'assistant', content: [{ type: 'text', text: `You said: "${text}"` }] } }),
-  ],
-  error: (message) => JSON.stringify({ type: 'error', message }),
-};
+/** One spoken reply on its way out. */
+export interface Playback {
+  /** `completed` once every frame is sent, `cancelled` after {@link cancel}, `stopped` if the connection ended first. */
+  readonly finished: Promise<'completed' | 'cancelled' | 'stopped'>;
+  /** Ms of audio sent so far. */
+  readonly sentMs: number;
+  /** Stops at once: no further frame is sent. */
+  cancel(): void;
+}
+
+/**
+ * The machinery one connection shares with its dialect: sending (with the latency fault), the session
+ * bookkeeping (with the stall fault), the audio intake and VAD, the real-time paced echo, timers that
+ * die with the connection. The drop and error faults need no help from the dialect beyond
+ * {@link DialectConnection.injectError}.
+ */
+export interface ConnectionHost {
+  readonly stats: DevConnectionStats;
+  /** Sample rate of every reply. */
+  readonly outputRate: number;
+  /** The input buffer and its VAD (configured from {@link vad} until the dialect reconfigures it). */
+  readonly audio: AudioIntake;
+  /** The server's VAD knobs (its `vad` option). */
+  readonly vad: VadOptions;
+  /** Sends one server frame (after `latencyMs`, if set). */
+  send(frame: string): void;
+  /** Names the session (`sess_dev_N`), lets `answer` send its frames, then stalls reads if asked. */
+  startSession(answer: (sessionId: string) => void): void;
+  /** Decodes, downmixes and counts one chunk of base64 PCM16 and feeds it to {@link audio}; throws on bad base64. */
+  hearAudio(base64: string, sampleRate: number, numChannels: number): Heard;
+  /** Sends `speech` back as 20 ms frames at {@link outputRate}, paced at real time, counting it as a reply. */
+  play(speech: Float32Array, frame: (base64Pcm16: string, samples: number) => void): Playback;
+  /** Runs `action` after `ms` unless the connection ends first; returns a cancel function. */
+  after(ms: number, action: () => void): () => void;
+}
+
+/** One connection's worth of a wire protocol, server side. */
+export interface DialectConnection {
+  /** One client text frame. */
+  receive(data: string): void;
+  /** One client binary frame. */
+  receiveBinary(): void;
+  /** Sends the `errorAfterMs` fault's error. */
+  injectError(message: string): void;
+}
+
+/** The server side of a wire protocol. */
+export interface ServerDialect {
+  readonly name: DialectName;
+  connect(host: ConnectionHost): DialectConnection;
+}

@@ -17,12 +17,18 @@ export type VadEvent = 'speech-start' | 'speech-end' | undefined;
  * dev server is a stand-in, not an AI, and tests must be able to predict it.
  */
 export class EnergyVad {
-  private readonly threshold: number;
-  private readonly silenceMs: number;
-  private readonly minSpeechMs: number;
+  /** RMS level above which a window counts as speech. */
+  readonly threshold: number;
+  /** Silence that ends an utterance, in ms. */
+  readonly silenceMs: number;
+  /** Shortest speech that counts as an utterance, in ms. */
+  readonly minSpeechMs: number;
   private speaking = false;
   private speechMs = 0;
   private silentMs = 0;
+  private elapsedMs = 0;
+  private startMs = 0;
+  private endMs = 0;
 
   constructor(options: VadOptions = {}) {
     this.threshold = options.threshold ?? 0.01;
@@ -40,12 +46,29 @@ export class EnergyVad {
     return this.speaking || this.speechMs > 0;
   }
 
+  /**
+   * Where the current (or last) utterance began: the start of its first loud chunk, in ms of audio
+   * pushed so far.
+   */
+  get speechStartMs(): number {
+    return this.startMs;
+  }
+
+  /** Where the current (or last) utterance's last loud chunk ended, in ms of audio pushed so far. */
+  get speechEndMs(): number {
+    return this.endMs;
+  }
+
   /** Feeds one chunk of mono samples in [-1, 1] lasting `durationMs`. */
   push(samples: Float32Array, durationMs: number): VadEvent {
     let sum = 0;
     for (let i = 0; i < samples.length; i++) sum += samples[i]! * samples[i]!;
     const loud = samples.length > 0 && Math.sqrt(sum / samples.length) > this.threshold;
+    const chunkStart = this.elapsedMs;
+    this.elapsedMs += durationMs;
     if (loud) {
+      if (!this.speaking && this.speechMs === 0) this.startMs = chunkStart;
+      this.endMs = this.elapsedMs;
       this.silentMs = 0;
       this.speechMs += durationMs;
       if (!this.speaking && this.speechMs >= this.minSpeechMs) {

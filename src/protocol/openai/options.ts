@@ -37,11 +37,18 @@ export interface FunctionTool {
   parameters?: Record<string, unknown>;
 }
 
-/** The `session.update` of the openai dialect, camelCase; every field optional. */
+/**
+ * The `session.update` of the openai dialect, camelCase; every field optional. `openaiDialect.prepare`
+ * checks these before any socket (unknown keys included) and throws `RealtimeError('config')` naming the
+ * option; milliseconds are non-negative integers, tool names match `^[a-zA-Z0-9_-]{1,64}$` and are unique.
+ */
 export interface OpenAISessionOptions {
   /** default 'marin' */
   voice?: OpenAIVoice;
-  /** default ['audio'] (audio with its transcript); ['text'] for text only */
+  /**
+   * default ['audio'] (audio with its transcript); ['text'] for text only. Exactly one of the two: the
+   * GA API cannot answer in both at once.
+   */
   outputModalities?: ('audio' | 'text')[];
   /** default {type:'audio/pcm', rate:24000} */
   inputFormat?: PcmFormat;

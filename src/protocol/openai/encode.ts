@@ -1,0 +1,41 @@
+import type { RealtimeAudioFrame } from '../frame.js';
+
+/** `{"type":"response.create"}`: the one response request without a body, built once. */
+export const RESPONSE_CREATE = '{"type":"response.create"}';
+export const RESPONSE_CANCEL = '{"type":"response.cancel"}';
+
+/**
+ * One outbound audio frame: `input_audio_buffer.append` with the samples only (the session declared
+ * 24 kHz mono PCM16; see `openaiAudioProblem`). Concatenated rather than stringified (50 frames/s):
+ * the frame was validated, so `data` is pure base64 with nothing to escape.
+ */
+export function encodeAudio(frame: RealtimeAudioFrame): string {
+  return '{"type":"input_audio_buffer.append","audio":"' + frame.data + '"}';
+}
+
+/** One user text as a conversation item; `JSON.stringify` escapes the text. */
+export function encodeTextItem(text: string): string {
+  return (
+    '{"type":"conversation.item.create","item":{"type":"message","role":"user","content":[{"type":"input_text","text":' +
+    JSON.stringify(text) +
+    '}]}}'
+  );
+}
+
+/** `response.create`, with per-response instructions when given. */
+export function responseCreate(instructions: string | undefined): string {
+  return instructions === undefined ? RESPONSE_CREATE : JSON.stringify({ type: 'response.create', response: { instructions } });
+}
+
+/** A tool's result as a conversation item. */
+export function functionCallOutput(callId: string, output: string): string {
+  return JSON.stringify({ type: 'conversation.item.create', item: { type: 'function_call_output', call_id: callId, output } });
+}
+
+export function itemTruncate(itemId: string, contentIndex: number, audioEndMs: number): string {
+  return JSON.stringify({ type: 'conversation.item.truncate', item_id: itemId, content_index: contentIndex, audio_end_ms: audioEndMs });
+}
+
+export function itemDelete(itemId: string): string {
+  return JSON.stringify({ type: 'conversation.item.delete', item_id: itemId });
+}

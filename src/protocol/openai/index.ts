@@ -1,0 +1,31 @@
+import type { Dialect } from '../dialect.js';
+import { openaiHeaders, openaiProtocols } from './handshake.js';
+import { openaiAudioProblem } from './audio.js';
+import { OpenAIDialectSession } from './session.js';
+import { assertKeyTransportSafe, openaiEndpoint } from './url.js';
+import { validateSessionOptions } from './validate.js';
+
+/**
+ * The OpenAI Realtime GA protocol (`shared/reference/openai-realtime-ga.md`), on api.openai.com and on
+ * Azure OpenAI. `prepare` checks everything before any socket: the session options, the URL (`/v1/realtime`
+ * or Azure's `/openai/v1/realtime`, `?model=`), that a key never travels over plain `ws://` to a remote
+ * host; each socket then gets its own response-gating state (see {@link OpenAIDialectSession}).
+ */
+export const openaiDialect: Dialect = {
+  name: 'openai',
+  prepare(params) {
+    validateSessionOptions(params.session);
+    const endpoint = openaiEndpoint(params.url, params.model, params.session?.provider);
+    if (params.apiKey) assertKeyTransportSafe(endpoint.url);
+    const headers = openaiHeaders(params.apiKey, params.sessionId, endpoint.provider);
+    const protocols = openaiProtocols(params.apiKey, endpoint.provider);
+    return { url: endpoint.url, headers, protocols, audioProblem: openaiAudioProblem, newSession: () => new OpenAIDialectSession(params) };
+  },
+};
+
+export { OpenAIDialectSession } from './session.js';
+export { openaiAudioProblem, OPENAI_SAMPLE_RATE, OPENAI_CHANNELS } from './audio.js';
+export { OPENAI_RECOVERABLE_ERROR_CODES, OPENAI_IGNORED_TYPES, OPENAI_DECODED_TYPES, decodeOpenAI } from './decode.js';
+export { DEFAULT_OPENAI_MODEL, AZURE_HOST_SUFFIXES } from './url.js';
+export { OPENAI_VOICES } from './options.js';
+export type { OpenAISessionOptions, OpenAIVoice, TurnDetection, FunctionTool, PcmFormat } from './options.js';

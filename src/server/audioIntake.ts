@@ -1,0 +1,110 @@
+import { Resampler } from '../audio/resample.js';
+import { EnergyVad, type VadOptions } from './vad.js';
+
+/** What one chunk of input audio did. Times are ms of input audio since the connection opened. */
+export type Heard =
+  | { event: undefined }
+  | { event: 'speech-start'; startMs: number }
+  | { event: 'speech-end'; startMs: number; endMs: number; speech: Float32Array };
+
+/**
+ * The input side shared by every dialect: mono chunks at any rate go in, are resampled to the output
+ * rate as one stream (so chunk edges stay seamless) and buffered. With turn detection on, an
+ * {@link EnergyVad} finds utterances and the buffer holds only what may be speech; with it off
+ * (manual turns) the buffer holds everything until {@link take} or {@link clear}.
+ */
+export class AudioIntake {
+  private vad: EnergyVad | undefined;
+  private vadOrigin = 0;
+  private chunks: Float32Array[] = [];
+  private resampler: { from: number; resampler: Resampler } | undefined;
+  private position = 0;
+
+  constructor(
+    private readonly outputRate: number,
+    vad: VadOptions | null,
+  ) {
+    this.configure(vad);
+  }
+
+  /** Turns detection on with these knobs, or off (`null`); drops what is buffered. */
+  configure(vad: VadOptions | null): void {
+    this.vad = vad === null ? undefined : new EnergyVad(vad);
+    this.vadOrigin = this.position;
+    this.chunks = [];
+  }
+
+  /** Whether an energy VAD is finding turns. */
+  get detecting(): boolean {
+    return this.vad !== undefined;
+  }
+
+  /** Ms of input audio since the connection opened. */
+  get positionMs(): number {
+    return this.position;
+  }
+
+  /** Ms of audio in the buffer (at the output rate). */
+  get bufferedMs(): number {
+    let samples = 0;
+    for (const chunk of this.chunks) samples += chunk.length;
+    return (samples / this.outputRate) * 1000;
+  }
+
+  /** Feeds one chunk of mono samples in [-1, 1] at `sampleRate`. */
+  push(mono: Float32Array, sampleRate: number): Heard {
+    const ms = (mono.length / sampleRate) * 1000;
+    this.position += ms;
+    const vad = this.vad;
+    if (vad === undefined) {
+      this.chunks.push(this.resample(mono, sampleRate));
+      return { event: undefined };
+    }
+    const event = vad.push(mono, ms);
+    const resampled = this.resample(mono, sampleRate);
+    if (vad.collecting || event === 'speech-end') this.chunks.push(resampled);
+    else this.chunks = [];
+    if (event === 'speech-start') return { event, startMs: this.vadOrigin + vad.speechStartMs };
+    if (event === 'speech-end') {
+      const speech = trimEnd(concat(this.chunks), Math.round((vad.silenceMs * this.outputRate) / 1000));
+      this.chunks = [];
+      return { event, startMs: this.vadOrigin + vad.speechStartMs, endMs: this.vadOrigin + vad.speechEndMs, speech };
+    }
+    return { event: undefined };
+  }
+
+  /** Empties the buffer and returns what it held; a VAD starts afresh. */
+  take(): Float32Array {
+    const audio = concat(this.chunks);
+    this.clear();
+    return audio;
+  }
+
+  /** Empties the buffer; a VAD starts afresh. */
+  clear(): void {
+    this.chunks = [];
+    if (this.vad !== undefined) this.configure({ threshold: this.vad.threshold, silenceMs: this.vad.silenceMs, minSpeechMs: this.vad.minSpeechMs });
+  }
+
+  private resample(samples: Float32Array, from: number): Float32Array {
+    if (from === this.outputRate) return samples;
+    if (this.resampler?.from !== from) this.resampler = { from, resampler: new Resampler(from, this.outputRate, 1) };
+    return this.resampler.resampler.process(samples);
+  }
+}
+
+export function concat(chunks: readonly Float32Array[]): Float32Array {
+  let length = 0;
+  for (const chunk of chunks) length += chunk.length;
+  const out = new Float32Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
+}
+
+function trimEnd(samples: Float32Array, count: number): Float32Array {
+  return samples.subarray(0, Math.max(0, samples.length - count));
+}
