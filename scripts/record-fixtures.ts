@@ -1,6 +1,6 @@
 /**
- * Records src/testing/recorded.ts: four conversations with the dev server (a text turn, an audio turn, a
- * server error, a dropped connection), for `realtime-rx/testing`'s fixtures.
+ * Records src/testing/recorded.ts: four conversations with the dev server in the default (openai) dialect
+ * (a text turn, an audio turn, a server error, a dropped connection), for `realtime-rx/testing`'s fixtures.
  * Run: npx tsx scripts/record-fixtures.ts
  */
 import { writeFileSync } from 'node:fs';
@@ -40,7 +40,7 @@ async function record(name: string, description: string, serverOptions: DevServe
   await drive(conversation, seen);
   const events = await all;
   await server.close();
-  return { name, description, client, server: frames, ...(end ? { end } : {}), events };
+  return { name, description, dialect: 'openai', client, server: frames, ...(end ? { end } : {}), events };
 }
 
 const until = (events: RealtimeEvent[], test: (events: RealtimeEvent[]) => boolean) =>
@@ -59,16 +59,16 @@ function utterance() {
 }
 
 async function main() {
-  const textTurn = await record('textTurn', 'A text and the quoted assistant item; the client closes.', {}, async (c, events) => {
+  const textTurn = await record('textTurn', 'A text, the response it asks for (the text quoted back), then the client closes.', {}, async (c, events) => {
     await until(events, (e) => e.some((x) => x.type === 'session.updated'));
     c.text.next('hello');
-    await until(events, (e) => e.some((x) => x.type === 'conversation.item.added'));
+    await until(events, (e) => e.some((x) => x.type === 'response.done'));
     c.close();
   });
-  const audioTurn = await record('audioTurn', '200 ms of speech and 600 ms of silence, echoed back as 20 ms frames paced at real time; the client closes.', {}, async (c, events) => {
+  const audioTurn = await record('audioTurn', '200 ms of speech and 600 ms of silence; server VAD ends the turn and the speech is echoed back as 20 ms frames paced at real time; the client closes.', {}, async (c, events) => {
     await until(events, (e) => e.some((x) => x.type === 'session.updated'));
     for (const frame of utterance()) c.audio.next(frame);
-    await until(events, (e) => e.filter((x) => x.type === 'audio.out').length === 10);
+    await until(events, (e) => e.some((x) => x.type === 'response.done'));
     c.close();
   });
   const serverError = await record('serverError', 'The server says error 50 ms after the socket opened: error, then closed{reason:error}.', { errorAfterMs: 50 }, async (c) => {

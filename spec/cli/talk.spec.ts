@@ -135,7 +135,7 @@ describe('realtime-rx talk against realtime-rx serve (child processes)', () => {
     expect(dropped).toBeGreaterThan(0);
     expect(sent + dropped).toBe(6000);
     expect(output).toMatch(/texts sent 1, still queued 0/);
-    expect(output).toMatch(/conversation\.item\.added 1/);
+    expect(output).toMatch(/transcript\.done 1/); // the quoted reply to the text
     expect(await waitForServeLine(new RegExp(`audio in ${sent} frames`))).not.toBeNull();
   });
 });

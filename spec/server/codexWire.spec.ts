@@ -15,7 +15,7 @@ const audio = (pcm: Int16Array, rate = 24_000) => ({ type: 'response.input_audio
 describe('dev server, codex dialect, on the wire', () => {
   it('answers session.create, quotes texts, ignores unknown types, echoes an utterance sample for sample', async () => {
     const lines: string[] = [];
-    server = await startDevServer({ log: (line) => lines.push(line) });
+    server = await startDevServer({ dialect: 'codex', log: (line) => lines.push(line) });
     const client = await rawClient(`${server.url}/ws`);
     client.send({ type: 'session.create', session: { backend_prompt: 'be brief' } });
     client.send({ type: 'mystery.event' });
@@ -44,7 +44,7 @@ describe('dev server, codex dialect, on the wire', () => {
   });
 
   it('resamples 16 kHz input to 24 kHz replies and queues back-to-back utterances', async () => {
-    server = await startDevServer();
+    server = await startDevServer({ dialect: 'codex' });
     const client = await rawClient(`${server.url}/ws`);
     client.send({ type: 'session.create', session: {} });
     for (const chunk of [...toneChunks(200, 600, 16_000), ...toneChunks(200, 600, 16_000)]) client.send(audio(chunk, 16_000));
@@ -61,7 +61,7 @@ describe('dev server, codex dialect, on the wire', () => {
   });
 
   it('reports bad JSON, binary frames and bad audio as {type:error,message} and goes on', async () => {
-    server = await startDevServer();
+    server = await startDevServer({ dialect: 'codex' });
     const client = await rawClient(`${server.url}/ws`);
     client.sendRaw('{not json');
     client.sendRaw(Buffer.from([1, 2, 3]));
@@ -79,7 +79,7 @@ describe('dev server, codex dialect, on the wire', () => {
   });
 
   it('injects {type:error,message} after errorAfterMs', async () => {
-    server = await startDevServer({ errorAfterMs: 100 });
+    server = await startDevServer({ dialect: 'codex', errorAfterMs: 100 });
     const client = await rawClient(`${server.url}/ws`);
     const error = await client.next('error');
     expect(error).toEqual({ type: 'error', message: 'dev server: error injected after 100 ms' });

@@ -45,8 +45,8 @@ describe('EnergyVad', () => {
 describe('startDevServer', () => {
   it('answers the session, quotes a text, and echoes an utterance as real-time paced 20 ms frames', async () => {
     const lines: string[] = [];
-    server = await startDevServer({ log: (line) => lines.push(line) });
-    conversation = connectConversation({ url: server.url, prompt: 'hi' });
+    server = await startDevServer({ dialect: 'codex', log: (line) => lines.push(line) });
+    conversation = connectConversation({ dialect: 'codex', url: server.url, prompt: 'hi' });
     const { values } = record(conversation.events$);
     await waitFor(values, (e) => e.type === 'session.updated');
     conversation.text.next('hello');
@@ -69,15 +69,15 @@ describe('startDevServer', () => {
   });
 
   it('--drop-after-ms: the client sees transport_closed with code 1006', async () => {
-    server = await startDevServer({ dropAfterMs: 200 });
-    conversation = connectConversation({ url: server.url });
+    server = await startDevServer({ dialect: 'codex', dropAfterMs: 200 });
+    conversation = connectConversation({ dialect: 'codex', url: server.url });
     const events = await record(conversation.events$).done;
     expect(events.at(-1)).toMatchObject({ type: 'closed', reason: 'transport_closed', code: 1006 });
   });
 
   it('--error-after-ms: an error event, then closed{reason:error}', async () => {
-    server = await startDevServer({ errorAfterMs: 200 });
-    conversation = connectConversation({ url: server.url });
+    server = await startDevServer({ dialect: 'codex', errorAfterMs: 200 });
+    conversation = connectConversation({ dialect: 'codex', url: server.url });
     const events = await record(conversation.events$).done;
     expect(events.slice(-2)).toEqual([
       { type: 'error', message: 'dev server: error injected after 200 ms' },
@@ -86,8 +86,8 @@ describe('startDevServer', () => {
   });
 
   it('--stall-reads: audio beyond the buffer is dropped and counted, text survives the stall', async () => {
-    server = await startDevServer({ stallReads: 1500 });
-    conversation = connectConversation({ url: server.url, audioBufferFrames: 32 });
+    server = await startDevServer({ dialect: 'codex', stallReads: 1500 });
+    conversation = connectConversation({ dialect: 'codex', url: server.url, audioBufferFrames: 32 });
     const { values } = record(conversation.events$);
     await waitFor(values, (e) => e.type === 'session.updated');
     const big = utterance(0, 100 * 20)[0]!; // silence: no echo to wait for
@@ -105,8 +105,8 @@ describe('startDevServer', () => {
   });
 
   it('--latency-ms delays every server frame', async () => {
-    server = await startDevServer({ latencyMs: 300 });
-    conversation = connectConversation({ url: server.url });
+    server = await startDevServer({ dialect: 'codex', latencyMs: 300 });
+    conversation = connectConversation({ dialect: 'codex', url: server.url });
     const { values } = record(conversation.events$);
     const opened = record(conversation.state$).values;
     await waitFor(opened, (s) => s === 'open');

@@ -1,7 +1,7 @@
 // The dev server's openai dialect (OpenAI Realtime GA), frame by frame over a raw `ws` client.
 import { dialectOption } from '../../src/cli/options';
 import { startDevServer, type DevServer, type DevServerOptions } from '../../src/server/devServer';
-import { closeAllClients, fromBase64, rawClient, sleep, toBase64, toneChunks, type RawClient } from './rawClient';
+import { closeAllClients, fromBase64, rawClient, sleep, toBase64, toneChunks, within, type RawClient } from './rawClient';
 
 let server: DevServer | undefined;
 afterEach(async () => {
@@ -121,6 +121,15 @@ describe('dev server, openai dialect: the session', () => {
     });
   });
 
+  it('takes the browser handshake: selects the realtime subprotocol (never the key), ignores auth', async () => {
+    server = await startDevServer({ dialect: 'openai' });
+    const browser = await rawClient(`${server.url}/v1/realtime?model=gpt-realtime`, ['openai-insecure-api-key.ek_test', 'realtime']);
+    expect(browser.socket.protocol).toBe('realtime');
+    const node = await rawClient(`${server.url}/v1/realtime`, undefined, { Authorization: 'Bearer sk-test' });
+    expect(node.socket.protocol).toBe('');
+    expect((await startSession(node)).session.id).toBe('sess_dev_2');
+  });
+
   it('answers malformed JSON, unknown types and binary frames with an error event and goes on', async () => {
     const client = await connect();
     client.sendRaw('{not json');
@@ -144,7 +153,7 @@ describe('dev server, openai dialect: the session', () => {
 
   it('the CLI takes --dialect openai; the server refuses dialects it does not speak', async () => {
     expect(dialectOption('openai')).toBe('openai');
-    expect(dialectOption(undefined)).toBe('codex');
+    expect(dialectOption(undefined)).toBe('openai');
     expect(() => dialectOption('gemini')).toThrow('--dialect must be one of codex, openai, got "gemini"');
     await expect(startDevServer({ dialect: 'gemini' as never })).rejects.toThrow('the dev server does not speak the gemini dialect');
   });
@@ -437,6 +446,27 @@ describe('dev server, openai dialect: responses', () => {
     expect(second.every((f) => f.item_id === 'item_dev_4')).toBe(true);
   });
 
+  it('response.create while the user speaks is fine: the reply completes, and the utterance gets its own reply after it', async () => {
+    const client = await connect();
+    await startSession(client);
+    client.send({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi' }] } });
+    append(client, toneChunks(200, 0));
+    await client.next('input_audio_buffer.speech_started');
+    client.send({ type: 'response.create' });
+    append(client, toneChunks(0, 600)); // the utterance ends while the text reply is still streaming
+    await client.next(responseDone('resp_dev_2'));
+    const dones = client.ofType('response.done');
+    expect(dones.map((d) => [d.response.status, d.response.output_modalities])).toEqual([
+      ['completed', ['text']],
+      ['completed', ['audio']],
+    ]);
+    expect(client.ofType('response.output_text.done')[0]!.text).toBe('You said: "hi"');
+    const types = client.frames.map((f) => `${f.type}:${f.response?.id ?? ''}`);
+    // one response at a time (the spoken one usually waits in the queue for the text one)
+    expect(types.indexOf('response.created:resp_dev_2')).toBeGreaterThan(types.indexOf('response.done:resp_dev_1'));
+    expect(client.ofType('response.output_audio.delta')).toHaveLength(10);
+  });
+
   it('interrupt_response:false: speech does not cancel the reply; the next reply waits for it', async () => {
     const client = await connect();
     await startSession(client, { audio: { input: { turn_detection: { type: 'server_vad', interrupt_response: false } } } });
@@ -466,7 +496,7 @@ describe('dev server, openai dialect: fault switches', () => {
     const sent = Date.now();
     await startSession(client);
     expect(Date.now() - sent).toBeGreaterThanOrEqual(190);
-    expect(await client.closed).toBe(1006);
+    expect(await within(client.closed, 2000, 'the drop')).toBe(1006);
   });
 
   it('--stall-reads: nothing is read after the session until the stall ends', async () => {

@@ -21,8 +21,8 @@ export interface RawClient {
 
 const open = new Set<RawClient>();
 
-export async function rawClient(url: string): Promise<RawClient> {
-  const socket = new WebSocket(url, { perMessageDeflate: false });
+export async function rawClient(url: string, protocols?: string[], headers?: Record<string, string>): Promise<RawClient> {
+  const socket = new WebSocket(url, protocols, { perMessageDeflate: false, ...(headers ? { headers } : {}) });
   const created = Date.now();
   const frames: Array<Record<string, any>> = [];
   socket.on('message', (data, isBinary) => {
@@ -102,3 +102,14 @@ export function fromBase64(text: string): Int16Array {
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `promise`, or a rejection after `ms`. */
+export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)));
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -13,7 +13,7 @@ export function numberOption(value: string | boolean | undefined, name: string):
 const DIALECTS: readonly DialectName[] = ['codex', 'openai'];
 
 export function dialectOption(value: string | boolean | undefined): DialectName {
-  const name = value === undefined ? 'codex' : value;
+  const name = value === undefined ? 'openai' : value;
   if (typeof name !== 'string' || !(DIALECTS as readonly string[]).includes(name)) {
     throw new Error(`--dialect must be one of ${DIALECTS.join(', ')}, got ${JSON.stringify(value)}`);
   }

@@ -6,8 +6,8 @@ const HELP = `usage: realtime-rx serve [options]
 
   --port N              port to listen on (default 8011; 0 picks a free one)
   --host ADDR           interface (default 127.0.0.1)
-  --dialect NAME        wire protocol: codex (default; path /ws) or openai (OpenAI Realtime GA, any
-                        path, e.g. /v1/realtime?model=gpt-realtime)
+  --dialect NAME        wire protocol: openai (default: OpenAI Realtime GA, any path, e.g.
+                        /v1/realtime?model=gpt-realtime) or codex (path /ws)
   --latency-ms N        delay every server frame by N ms
   --drop-after-ms N     drop each connection abruptly (client sees 1006) N ms after it opens
   --error-after-ms N    send a server error N ms after each connection opens
@@ -20,7 +20,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     options: {
       port: { type: 'string', default: '8011' },
       host: { type: 'string', default: '127.0.0.1' },
-      dialect: { type: 'string', default: 'codex' },
+      dialect: { type: 'string', default: 'openai' },
       'latency-ms': { type: 'string' },
       'drop-after-ms': { type: 'string' },
       'error-after-ms': { type: 'string' },

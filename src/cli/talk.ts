@@ -17,7 +17,7 @@ import { dialectOption, numberOption } from './options.js';
 const HELP = `usage: realtime-rx talk [options]
 
   --url URL             server base URL (default: start an embedded dev server)
-  --dialect codex       wire protocol (default codex)
+  --dialect NAME        wire protocol: openai (default: OpenAI Realtime GA) or codex
   --prompt TEXT         the session prompt
   --in FILE.wav         audio to send (any rate and channel count: downmixed, resampled to 24 kHz, 20 ms frames)
   --text TEXT           a text to send (repeatable)
@@ -57,7 +57,7 @@ export async function talkCommand(argv: string[]): Promise<number> {
     args: argv,
     options: {
       url: { type: 'string' },
-      dialect: { type: 'string', default: 'codex' },
+      dialect: { type: 'string', default: 'openai' },
       prompt: { type: 'string' },
       in: { type: 'string' },
       text: { type: 'string', multiple: true, default: [] },

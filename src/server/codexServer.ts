@@ -55,7 +55,7 @@ class CodexConnection implements DialectConnection {
       case 'session':
         return this.host.startSession((id) => {
           this.send({ type: 'session.created', session: { id } });
-          this.send({ type: 'session.updated', session: { id, backend_prompt: message.prompt, x: 1 } });
+          this.send({ type: 'session.updated', session: { id, backend_prompt: message.prompt } });
         });
       case 'text': {
         const id = `item_text_${++this.host.stats.textsIn}`;

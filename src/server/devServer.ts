@@ -16,7 +16,7 @@ export interface DevServerOptions {
   port?: number;
   /** Interface to listen on; default 127.0.0.1. */
   host?: string;
-  /** Wire protocol; default 'codex'. 'openai' speaks the OpenAI Realtime GA protocol on any path. */
+  /** Wire protocol; default 'openai' (the OpenAI Realtime GA protocol, on any path); 'codex' on /ws. */
   dialect?: DialectName;
   /** Delay every frame the server sends by this many ms. */
   latencyMs?: number;
@@ -52,20 +52,26 @@ const serverDialects: Record<DialectName, ServerDialect> = { codex: codexServerD
  * assistant items, and can misbehave on purpose (latency, drops, errors, stalled reads).
  *
  * The per-connection machinery (faults, VAD, echo, pacing) is shared; what goes over the wire is the
- * dialect's: `codex` (the default) or `openai` (the OpenAI Realtime GA event sequence, see
- * `openaiServer.ts`).
+ * dialect's: `openai` (the default: the OpenAI Realtime GA event sequence, see
+ * `openaiServer.ts`) or `codex`.
  *
  * @example
  * ```ts
  * const server = await startDevServer({ log: console.log });
  * const conversation = connectConversation({ url: server.url });
+ * // or: startDevServer({ dialect: 'codex' }) and connectConversation({ url: server.url, dialect: 'codex' })
  * ```
  */
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
-  const dialect = serverDialects[options.dialect ?? 'codex'] as ServerDialect | undefined;
+  const dialect = serverDialects[options.dialect ?? 'openai'] as ServerDialect | undefined;
   if (dialect === undefined) throw new Error(`the dev server does not speak the ${options.dialect} dialect`);
   const http = createServer((_request, response) => response.writeHead(426).end('realtime-rx dev server: connect with a WebSocket\n'));
-  const wss = new WebSocketServer({ server: http, perMessageDeflate: false });
+  const preferred = dialect.subprotocol;
+  const wss = new WebSocketServer({
+    server: http,
+    perMessageDeflate: false,
+    ...(preferred === undefined ? {} : { handleProtocols: (offered: Set<string>) => (offered.has(preferred) ? preferred : (offered.values().next().value ?? false)) }),
+  });
   const stats: DevConnectionStats[] = [];
   const live = new Set<DevConnection>();
   wss.on('connection', (socket, request) => {

@@ -26,6 +26,8 @@ import type { VadOptions } from './vad.js';
  */
 export const openaiServerDialect: ServerDialect = {
   name: 'openai',
+  // Browsers offer ['realtime', 'openai-insecure-api-key.<key>']: answer 'realtime', never the key.
+  subprotocol: 'realtime',
   connect: (host) => new OpenAIConnection(host),
 };
 

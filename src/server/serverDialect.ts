@@ -66,5 +66,7 @@ export interface DialectConnection {
 /** The server side of a wire protocol. */
 export interface ServerDialect {
   readonly name: DialectName;
+  /** The WebSocket subprotocol to select when the client offers it (else the first offered one). */
+  readonly subprotocol?: string;
   connect(host: ConnectionHost): DialectConnection;
 }

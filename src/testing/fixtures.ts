@@ -1,4 +1,5 @@
 import { merge, timer, map, type Observable, type SchedulerLike } from 'rxjs';
+import type { DialectName } from '../protocol/dialect.js';
 import type { RealtimeEvent } from '../protocol/events.js';
 import { server, type ServerAction } from './testSocket.js';
 
@@ -10,6 +11,8 @@ import { server, type ServerAction } from './testSocket.js';
 export interface RecordedConversation {
   readonly name: string;
   readonly description: string;
+  /** The wire protocol it was recorded in (connect the replay with the same). */
+  readonly dialect: DialectName;
   /** The client's frames, JSON, in order. */
   readonly client: readonly unknown[];
   /** The server's text frames, with the ms since the socket opened. */
