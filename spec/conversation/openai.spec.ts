@@ -1,6 +1,6 @@
 // The openai dialect end to end: connectConversation against the scripted server on 127.0.0.1.
 import { TestScheduler } from 'rxjs/testing';
-import { bargeIn, connectConversation, type Conversation } from '../../src/index';
+import { bargeIn, browserWebSocketFactory, connectConversation, type Conversation } from '../../src/index';
 import { createTestSocket, server, startScriptedServer, type ScriptedServer } from '../../src/testing';
 import { pcmFrame, record, statsOf, waitFor } from '../helpers';
 
@@ -56,6 +56,37 @@ describe('openai dialect: the handshake', () => {
     const [socket] = sockets.sockets;
     expect(socket!.protocols).toEqual(['realtime', 'openai-insecure-api-key.ek_abc123456']);
     expect(socket!.url).not.toContain('ek_abc');
+  });
+
+  it('the browser factory hands the ephemeral key to the platform WebSocket as subprotocols', () => {
+    const opened: { url: string; protocols: string[] | undefined }[] = [];
+    class FakeBrowserWebSocket {
+      readyState = 0;
+      bufferedAmount = 0;
+      binaryType = 'blob';
+      onopen = null;
+      onmessage = null;
+      onclose: ((event: { code: number; reason: string }) => void) | null = null;
+      onerror = null;
+      constructor(url: string, protocols?: string[]) {
+        opened.push({ url, protocols });
+      }
+      send(): void {}
+      close(code = 1000, reason = ''): void {
+        this.readyState = 3;
+        this.onclose?.({ code, reason });
+      }
+    }
+    const original = (globalThis as { WebSocket?: unknown }).WebSocket;
+    (globalThis as { WebSocket?: unknown }).WebSocket = FakeBrowserWebSocket;
+    try {
+      conversation = connectConversation({ url: 'https://api.openai.com/v1', apiKey: 'ek_browser_789', webSocket: browserWebSocketFactory });
+      conversation.close();
+      conversation = undefined;
+    } finally {
+      (globalThis as { WebSocket?: unknown }).WebSocket = original;
+    }
+    expect(opened).toEqual([{ url: 'wss://api.openai.com/v1/realtime?model=gpt-realtime', protocols: ['realtime', 'openai-insecure-api-key.ek_browser_789'] }]);
   });
 
   it('a refused handshake never shows the key, even when the server echoes it', async () => {
