@@ -125,8 +125,9 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
     if (socket === undefined || this.closeTimer !== undefined) return;
     if (socket.readyState === SocketState.CLOSED) return;
     this.setUnwritable();
-    socket.close(code, reason);
+    // The timer first: a socket may report its close synchronously, and the end must then cancel it.
     this.closeTimer = this.scheduler.schedule(() => this.forceClose(), this.config.closeTimeoutMs ?? 3000);
+    socket.close(code, reason);
   }
 
   private connect(subscriber: Subscriber<TransportEvent>): () => void {
