@@ -1,9 +1,7 @@
-import type * as t from 'io-ts';
-import { isLeft } from 'fp-ts/lib/Either.js';
 import { UNKNOWN_TYPE, type Decoded } from '../dialect.js';
 import type { RealtimeEvent, RealtimeEventOf } from '../events.js';
 import type { RealtimeAudioFrame } from '../frame.js';
-import { formatDecodeErrors } from '../decodeErrors.js';
+import { decoder, type MessageDecoder } from '../messageDecoder.js';
 import {
   AudioInDelta,
   ConversationItemAddedCodec,
@@ -20,19 +18,6 @@ import {
   type SessionCreatedMessage,
   type SessionUpdatedMessage,
 } from './codecs.js';
-
-/** Decodes one parsed message whose `type` is already known to map to this decoder. */
-type MessageDecoder = (message: unknown, messageType: string) => Decoded;
-
-/** Pairs a codec with its event mapping; built once per type, so decoding allocates no closures. */
-function decoder<C extends t.Mixed>(codec: C, toEvent: (message: t.TypeOf<C>) => RealtimeEvent): MessageDecoder {
-  return (message, messageType) => {
-    const result = codec.decode(message);
-    return isLeft(result)
-      ? { type: 'invalid', messageType, detail: formatDecodeErrors(result.left) }
-      : toEvent(result.right);
-  };
-}
 
 function sessionCreated(m: SessionCreatedMessage): RealtimeEvent {
   return { type: 'session.created', sessionId: SessionIdInSession.is(m) ? m.session.id : m.session_id };

@@ -1,10 +1,8 @@
-import type * as t from 'io-ts';
-import { isLeft } from 'fp-ts/lib/Either.js';
 import { IGNORED_TYPE, UNKNOWN_TYPE, type Decoded } from '../dialect.js';
 import type { RealtimeEvent, RealtimeEventOf } from '../events.js';
 import type { RealtimeAudioFrame } from '../frame.js';
 import { base64ByteLength } from '../frame.js';
-import { formatDecodeErrors } from '../decodeErrors.js';
+import { decoder, type MessageDecoder } from '../messageDecoder.js';
 import {
   AudioDeltaCodec,
   ItemAddedCodec,
@@ -88,19 +86,6 @@ export const OPENAI_IGNORED_TYPES: readonly string[] = [
   'rate_limits.updated',
   'session.closed',
 ];
-
-/** Decodes one parsed message whose `type` is already known to map to this decoder. */
-type MessageDecoder = (message: unknown, messageType: string) => Decoded;
-
-/** Pairs a codec with its event mapping; built once per type, so decoding allocates no closures. */
-function decoder<C extends t.Mixed>(codec: C, toEvent: (message: t.TypeOf<C>) => RealtimeEvent): MessageDecoder {
-  return (message, messageType) => {
-    const result = codec.decode(message);
-    return isLeft(result)
-      ? { type: 'invalid', messageType, detail: formatDecodeErrors(result.left) }
-      : toEvent(result.right);
-  };
-}
 
 const ignored: MessageDecoder = () => IGNORED_TYPE;
 

@@ -1,3 +1,4 @@
+import { webSocketBase } from '../baseUrl.js';
 import { RealtimeError } from '../errors.js';
 
 /** The model of an `openai` session when neither the params nor the URL name one. */
@@ -5,14 +6,6 @@ export const DEFAULT_OPENAI_MODEL = 'gpt-realtime';
 
 /** Host suffixes that mean Azure OpenAI unless `session.provider` says otherwise. */
 export const AZURE_HOST_SUFFIXES = ['.openai.azure.com', '.cognitiveservices.azure.com', '.services.ai.azure.com'] as const;
-
-/** Base URL scheme → WebSocket scheme (WHATWG `URL.protocol` form, colon included). */
-const WEBSOCKET_SCHEMES = new Map([
-  ['http:', 'ws:'],
-  ['https:', 'wss:'],
-  ['ws:', 'ws:'],
-  ['wss:', 'wss:'],
-]);
 
 /** Where an `openai` conversation connects, and which flavour of the API is there. */
 export interface OpenAIEndpoint {
@@ -35,21 +28,8 @@ export interface OpenAIEndpoint {
  * Errors never quote the URL, which may hold credentials: at most the host is named.
  */
 export function openaiEndpoint(base: string, model: string | undefined, provider: 'openai' | 'azure' | undefined): OpenAIEndpoint {
-  let url: URL;
-  try {
-    url = new URL(base);
-  } catch {
-    throw new RealtimeError('config', 'url is not a valid absolute URL');
-  }
-  const scheme = WEBSOCKET_SCHEMES.get(url.protocol);
-  if (scheme === undefined) {
-    throw new RealtimeError('config', `unsupported url scheme "${url.protocol.slice(0, -1)}": expected http, https, ws or wss`);
-  }
-  if (url.hash !== '') {
-    throw new RealtimeError('config', `url for host ${url.host} must not contain a fragment (#...)`);
-  }
+  const url = webSocketBase(base);
   const resolved = provider ?? (isAzureHost(url.hostname) ? 'azure' : 'openai');
-  url.protocol = scheme;
   url.pathname = realtimePath(url.pathname, resolved === 'azure');
 
   const query = splitQuery(url.search);
