@@ -1,4 +1,4 @@
-import { asyncScheduler, BehaviorSubject, catchError, EMPTY, filter, map, merge, Observable, Subject, type Subscription } from 'rxjs';
+import { asyncScheduler, BehaviorSubject, catchError, EMPTY, filter, map, merge, Observable, Subject, type SchedulerLike, type Subscription } from 'rxjs';
 import { dropNewest } from '../operators/dropNewest.js';
 import { priorityMerge } from '../operators/priorityMerge.js';
 import type { RealtimeControl } from '../protocol/control.js';
@@ -8,7 +8,8 @@ import type { RealtimeClosed, RealtimeEvent } from '../protocol/events.js';
 import { audioFrameProblem, type RealtimeAudioFrame } from '../protocol/frame.js';
 import { dialects } from '../protocol/index.js';
 import { defaultWebSocketFactory } from '../transport/defaultFactory.js';
-import { WebSocketSubject, type TransportClose, type TransportEvent } from '../transport/webSocketSubject.js';
+import { nodeWebSocketFactory } from '../transport/nodeWebSocket.js';
+import { WebSocketSubject, type TransportClose, type TransportEvent, type WebSocketSubjectConfig } from '../transport/webSocketSubject.js';
 import { InputLane } from './inputLane.js';
 import { redact, secretsOf } from './redact.js';
 import type { Conversation, ConversationOptions, ConversationState, ConversationStats } from './types.js';
@@ -62,11 +63,21 @@ class RealtimeConversation implements Conversation {
   private session: DialectSession | undefined;
   private readonly dialectFrames = new Subject<Pending>();
   private readonly secrets: string[];
-  private readonly socket: WebSocketSubject;
+  private readonly socketConfig: WebSocketSubjectConfig;
+  private readonly scheduler: SchedulerLike;
+  private readonly reconnect: ConversationOptions['reconnect'];
+  /** The current socket; a new one after each reconnect. */
+  private socket!: WebSocketSubject;
+  /** The current socket's writability, for the drain loop that outlives sockets. */
+  private readonly writable = new BehaviorSubject(false);
+  private writableLink: Subscription | undefined;
+  private reconnectTimer: Subscription | undefined;
+  /** Consecutive reconnect attempts since the last socket that opened. */
+  private attempt = 0;
   private readonly events = new Subject<RealtimeEvent>();
   private readonly state = new BehaviorSubject<ConversationState>('connecting');
   private readonly counts: ConversationStats = {
-    audioSent: 0, audioDropped: 0, audioInvalid: 0, textSent: 0, textQueued: 0, controlSent: 0, controlQueued: 0, events: 0, invalid: 0, unknown: 0,
+    audioSent: 0, audioDropped: 0, audioInvalid: 0, textSent: 0, textQueued: 0, controlSent: 0, controlQueued: 0, events: 0, invalid: 0, unknown: 0, reconnects: 0,
   };
   private textAccepted = 0;
   private controlAccepted = 0;
@@ -96,16 +107,21 @@ class RealtimeConversation implements Conversation {
     });
     const headers = { ...this.plan.headers, ...options.headers };
     this.secrets = secretsOf(options.apiKey, headers);
-    const scheduler = options.scheduler ?? asyncScheduler;
-    this.socket = new WebSocketSubject({
+    const scheduler = (this.scheduler = options.scheduler ?? asyncScheduler);
+    this.reconnect = options.reconnect;
+    const maxMessageBytes = options.maxMessageBytes ?? 16 * 1024 * 1024;
+    this.socketConfig = {
       url: this.plan.url,
       protocols: this.plan.protocols,
       headers,
-      factory: options.webSocket ?? defaultWebSocketFactory,
+      factory: options.webSocket ?? (isNode ? nodeWebSocketFactory({ maxPayload: maxMessageBytes }) : defaultWebSocketFactory),
       highWaterMark: options.sendHighWaterMark,
       closeTimeoutMs: options.closeTimeoutMs,
+      connectTimeoutMs: options.connectTimeoutMs,
+      keepalive: options.keepalive,
+      maxMessageChars: maxMessageBytes, // UTF-8 bytes >= UTF-16 units: more units is surely too many bytes
       scheduler,
-    });
+    };
 
     this.audio = new InputLane(() => this.counts.audioDropped++);
     this.text = new InputLane(() => {
@@ -141,7 +157,7 @@ class RealtimeConversation implements Conversation {
 
     // Outbound first: the inbound subscription may end everything synchronously (a factory that throws).
     this.outbound = priorityMerge<Pending, RealtimeAudioFrame>({
-      writable: this.socket.writable$,
+      writable: this.writable,
       // Text and controls share the lossless lane, in the order they were given.
       high: merge(
         this.text.pipe(map(this.acceptText), catchError(this.laneFailed('text'))),
@@ -155,7 +171,15 @@ class RealtimeConversation implements Conversation {
           catchError(this.laneFailed('audio')),
         ),
     }).subscribe({ next: this.send });
-    this.socket.subscribe(this.onTransport);
+    this.connectSocket();
+  }
+
+  /** Opens a socket and routes its events here; its writability drives the drain loop. */
+  private connectSocket(): void {
+    const socket = (this.socket = new WebSocketSubject(this.socketConfig));
+    this.writableLink?.unsubscribe();
+    this.writableLink = socket.writable$.subscribe((writable) => this.writable.next(writable));
+    socket.subscribe(this.onTransport);
   }
 
   close(): void {
@@ -241,15 +265,43 @@ class RealtimeConversation implements Conversation {
         this.session = this.plan.newSession();
         this.state.next('open');
         this.socket.send(this.session.sessionMessage());
+        if (this.attempt > 0) {
+          this.counts.reconnects++;
+          this.emit({ type: 'reconnected', attempt: this.attempt });
+          this.attempt = 0;
+        }
         return;
       case 'binary':
         this.counts.invalid++;
         this.emit({ type: 'invalid', detail: `unexpected binary frame (${event.byteLength} bytes): the ${this.dialect.name} dialect speaks JSON text` });
         return;
       case 'close':
-        return this.end(event);
+        return this.retryable(event) ? this.scheduleReconnect(event) : this.end(event);
     }
   };
+
+  /** Whether to try another socket after this one ended (opt-in, and never when retrying cannot help). */
+  private retryable(close: TransportClose): boolean {
+    const reconnect = this.reconnect;
+    if (reconnect === undefined || this.cause !== undefined || this.attempt >= reconnect.maxAttempts) return false;
+    if (close.opened) return !(close.code === 1000 || close.code === 1008 || close.code === 1009 || (close.code >= 4000 && close.code <= 4999));
+    const status = /Unexpected server response: (\d+)/.exec(close.error ?? '')?.[1];
+    return !(status === '400' || status === '401' || status === '403' || status === '404');
+  }
+
+  private scheduleReconnect(close: TransportClose): void {
+    const { initialDelayMs, maxDelayMs, jitter = 0.2 } = this.reconnect!;
+    const attempt = ++this.attempt;
+    const full = Math.min(maxDelayMs, initialDelayMs * 2 ** (attempt - 1));
+    const delayMs = Math.round(full - full * jitter * Math.random());
+    this.session = undefined;
+    this.state.next('connecting');
+    this.emit({ type: 'reconnecting', attempt, delayMs, cause: redact(describe(close), this.secrets) });
+    this.reconnectTimer = this.scheduler.schedule(() => {
+      this.reconnectTimer = undefined;
+      this.connectSocket();
+    }, delayMs);
+  }
 
   private onMessage(data: string): void {
     if (this.cause !== undefined) return; // closing: the conversation is over for the caller
@@ -280,7 +332,11 @@ class RealtimeConversation implements Conversation {
     this.text.end();
     this.control.end();
     this.state.next('closing');
-    this.socket.close(1000);
+    if (this.reconnectTimer === undefined) return this.socket.close(1000);
+    // Between sockets: nothing to close, the end is now.
+    this.reconnectTimer.unsubscribe();
+    this.reconnectTimer = undefined;
+    this.end({ type: 'close', code: 1006, reason: '', opened: false });
   }
 
   private end(close: TransportClose): void {
@@ -290,6 +346,7 @@ class RealtimeConversation implements Conversation {
     this.text.end();
     this.control.end();
     this.outbound.unsubscribe();
+    this.writableLink?.unsubscribe();
     this.state.next('closed');
     this.state.complete();
     this.emit(closed);
@@ -301,6 +358,13 @@ class RealtimeConversation implements Conversation {
     const cause = this.cause;
     const detail = close.reason || close.error;
     if (cause !== undefined) return compact({ type: 'closed', ...cause, code: close.opened ? close.code : undefined });
+    if (close.code === 1009) {
+      return { type: 'closed', reason: 'error', code: 1009, detail: `an inbound frame exceeded maxMessageBytes (${this.socketConfig.maxMessageChars} bytes)` };
+    }
+    if (this.attempt > 0) {
+      const why = redact(describe(close), this.secrets);
+      return compact({ type: 'closed', reason: 'transport_closed', code: close.opened ? close.code : undefined, detail: `gave up after ${this.attempt} reconnect attempts: ${why}` });
+    }
     if (!close.opened) {
       return { type: 'closed', reason: 'error', detail: redact(close.error ?? `connection closed before the handshake completed (code ${close.code})`, this.secrets) };
     }
@@ -314,6 +378,14 @@ class RealtimeConversation implements Conversation {
       controlQueued: this.controlAccepted - this.counts.controlSent,
     };
   }
+}
+
+const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined;
+
+/** A socket's end, in words, for `reconnecting.cause` and details. */
+function describe(close: TransportClose): string {
+  const what = close.error ?? close.reason;
+  return close.opened ? `closed with ${close.code}${what ? `: ${what}` : ''}` : what || `could not connect (code ${close.code})`;
 }
 
 function isPending(value: Outbound): value is Pending {

@@ -39,6 +39,19 @@ export interface ConversationOptions {
   closeTimeoutMs?: number;
   /** How often `stats$` emits while subscribed (ms, default 1000). */
   statsIntervalMs?: number;
+  /**
+   * Opt-in: reconnect after a lost socket, with exponential backoff (`initialDelayMs`, doubling, at most
+   * `maxDelayMs`, minus up to `jitter` (default 0.2) of it at random) on the scheduler. Never for a
+   * requested close, a handshake answered 400/401/403/404, close codes 1000, 1008, 1009 and 4000–4999,
+   * or a server `error`. Texts and controls not yet written go out on the new socket, once, in order.
+   */
+  reconnect?: { maxAttempts: number; initialDelayMs: number; maxDelayMs: number; jitter?: number };
+  /** How long a handshake may take (ms, default 10 000). */
+  connectTimeoutMs?: number;
+  /** Largest inbound frame (bytes, default 16 MiB): a bigger one ends the conversation with code 1009. */
+  maxMessageBytes?: number;
+  /** Node: ping after `intervalMs` of silence, give the peer up after `deadMs` (default 15 000 / 30 000); `false`: off. */
+  keepalive?: { intervalMs: number; deadMs: number } | false;
 }
 
 export type ConversationState = 'connecting' | 'open' | 'closing' | 'closed';
@@ -65,6 +78,8 @@ export interface ConversationStats {
   invalid: number;
   /** inbound frames of an unknown type, skipped */
   unknown: number;
+  /** sockets opened again after a loss (opt-in `reconnect`) */
+  reconnects: number;
 }
 
 export interface Conversation {

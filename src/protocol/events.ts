@@ -28,6 +28,10 @@ export type RealtimeEvent =
   | { type: 'error'; message: string; code?: string }
   /** A frame we could not decode, or an input we refused to send: not terminal. */
   | { type: 'invalid'; messageType?: string; detail: string }
+  /** The socket was lost and another is coming after `delayMs` (opt-in `reconnect`); not terminal. */
+  | { type: 'reconnecting'; attempt: number; delayMs: number; cause: string }
+  /** The new socket is open and the session message has been sent. */
+  | { type: 'reconnected'; attempt: number }
   | RealtimeClosed;
 
 /** The event variant whose `type` is `T`. */

@@ -18,6 +18,9 @@ export function nodeWebSocketFactory(options: NodeWebSocketOptions = {}): WebSoc
   return (url, protocols, headers) => {
     const socket = new WebSocket(url, protocols ?? [], { headers, perMessageDeflate, maxPayload });
     // ws's handler properties take ws's own event classes; ours are structurally narrower.
-    return socket as unknown as WebSocketLike;
+    const like = socket as unknown as WebSocketLike;
+    // ws reports pongs as an event only; expose them as the `onpong` property the keepalive reads.
+    socket.on('pong', () => like.onpong?.());
+    return like;
   };
 }

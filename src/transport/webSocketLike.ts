@@ -16,6 +16,9 @@ export interface WebSocketLike {
   close(code?: number, reason?: string): void;
   /** `ws` only: drop the connection without a closing handshake. */
   terminate?(): void;
+  /** `ws` only (through our factory): send a ping; `onpong` hears the answer. Browsers cannot ping. */
+  ping?(): void;
+  onpong?: (() => void) | null;
 }
 
 /** Opens a WebSocket. `headers` are honoured where the platform can send them (Node), ignored elsewhere. */

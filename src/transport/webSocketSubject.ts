@@ -41,6 +41,19 @@ export interface WebSocketSubjectConfig {
   drainPollMs?: number;
   /** How long a requested close may take before the socket is dropped (ms, default 3000). */
   closeTimeoutMs?: number;
+  /** How long the handshake may take before the attempt is abandoned (ms, default 10 000). */
+  connectTimeoutMs?: number;
+  /**
+   * Keepalive, where the socket can ping (`ws` on Node): after `intervalMs` with nothing heard, a ping;
+   * after `deadMs` with nothing heard (no pong, no message), the peer is dead and the socket is dropped.
+   * Default 15 000 / 30 000; `false` turns it off.
+   */
+  keepalive?: { intervalMs: number; deadMs: number } | false;
+  /**
+   * Largest inbound text frame, in UTF-16 code units (a lower bound of its bytes). Bigger frames end the
+   * socket with 1009. The platform's own limit (`maxPayload` on Node) refuses them before they are read.
+   */
+  maxMessageChars?: number;
   scheduler?: SchedulerLike;
 }
 
@@ -154,6 +167,8 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
     const end = (code: number, reason: string): void => {
       if (ended) return;
       ended = true;
+      connectTimer.unsubscribe();
+      keepalive?.unsubscribe();
       this.finish();
       const close: TransportClose =
         failure === undefined
@@ -162,15 +177,25 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
       subscriber.next(close);
       subscriber.complete();
     };
-    this.forceClose = () => {
-      failure ??= 'the closing handshake timed out';
+    const drop = (why: string, code = 1006): void => {
+      failure ??= why;
       socket.terminate?.();
-      end(1006, '');
+      if (socket.terminate === undefined) socket.close(code === 1006 ? 1000 : code);
+      end(code, '');
     };
+    this.forceClose = () => drop('the closing handshake timed out');
+    const connectMs = this.config.connectTimeoutMs ?? 10_000;
+    const connectTimer = this.scheduler.schedule(() => drop(`the handshake did not complete within ${connectMs} ms`), connectMs);
+    /** `heard`: something arrived since the keepalive last looked (a store per message, no clock read). */
+    const liveness = { heard: true, silentMs: 0 };
+    let keepalive: Subscription | undefined;
+    const maxChars = this.config.maxMessageChars ?? Infinity;
 
     socket.onopen = () => {
       if (ended) return;
       opened = true;
+      connectTimer.unsubscribe();
+      keepalive = this.startKeepalive(socket, liveness, drop);
       subscriber.next(OPEN);
       // Only after the subscriber's open handler (which sends the session message) has run.
       if (socket.readyState !== SocketState.OPEN || this.closeTimer !== undefined) return;
@@ -179,8 +204,14 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
     };
     socket.onmessage = (event) => {
       if (ended) return;
+      liveness.heard = true;
       const data = event.data;
-      subscriber.next(typeof data === 'string' ? data : { type: 'binary', byteLength: byteLengthOf(data) });
+      if (typeof data !== 'string') return subscriber.next({ type: 'binary', byteLength: byteLengthOf(data) });
+      if (data.length > maxChars) return drop(`an inbound frame of ${data.length} characters exceeds the limit`, 1009);
+      subscriber.next(data);
+    };
+    socket.onpong = () => {
+      liveness.heard = true;
     };
     // Kept (never nulled) even after the end: `ws` throws an 'error' that has no listener.
     socket.onerror = (event) => {
@@ -191,6 +222,28 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
     return () => {
       if (!ended) this.close(1000);
     };
+  }
+
+  /** Pings after `intervalMs` of silence; drops the socket after `deadMs` of it. Off where the socket cannot ping. */
+  private startKeepalive(socket: WebSocketLike, liveness: { heard: boolean; silentMs: number }, drop: (why: string) => void): Subscription | undefined {
+    const options = this.config.keepalive ?? { intervalMs: 15_000, deadMs: 30_000 };
+    if (options === false || socket.ping === undefined) return undefined;
+    const { intervalMs, deadMs } = options;
+    return this.scheduler.schedule(function () {
+      if (liveness.heard) {
+        liveness.heard = false;
+        liveness.silentMs = 0;
+      } else {
+        liveness.silentMs += intervalMs;
+        if (liveness.silentMs >= deadMs) return drop(`no answer from the server for ${liveness.silentMs} ms (keepalive)`);
+        try {
+          socket.ping!(); // answered after everything sent before it has been read
+        } catch {
+          // not open any more: the close event follows
+        }
+      }
+      this.schedule(undefined, intervalMs);
+    }, intervalMs);
   }
 
   private finish(): void {
