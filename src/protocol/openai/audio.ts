@@ -1,4 +1,4 @@
-import { audioFrameProblem } from '../frame.js';
+import { audioFrameProblem, type RealtimeAudioFrame } from '../frame.js';
 
 /** The GA API takes and gives PCM16 at 24 kHz, mono (the session declares `audio/pcm` at 24 000 Hz). */
 export const OPENAI_SAMPLE_RATE = 24000;
@@ -12,9 +12,12 @@ export const OPENAI_CHANNELS = 1;
  * the server. `encodeAudio` assumes frames that passed this check; the conversation calls it first.
  */
 export function openaiAudioProblem(frame: unknown): string | undefined {
-  const problem = audioFrameProblem(frame);
-  if (problem !== undefined) return problem;
-  const { sampleRate, numChannels } = frame as { sampleRate: number; numChannels: number };
+  return audioFrameProblem(frame) ?? openaiFormatProblem(frame as RealtimeAudioFrame);
+}
+
+/** The format check alone, for frames that already passed `audioFrameProblem` (the conversation's hot path). */
+export function openaiFormatProblem(frame: RealtimeAudioFrame): string | undefined {
+  const { sampleRate, numChannels } = frame;
   if (sampleRate !== OPENAI_SAMPLE_RATE || numChannels !== OPENAI_CHANNELS) {
     const fixes: string[] = [];
     if (sampleRate !== OPENAI_SAMPLE_RATE) fixes.push(`resample(${sampleRate}, ${OPENAI_SAMPLE_RATE})`);

@@ -1,6 +1,6 @@
 import type { Dialect } from '../dialect.js';
 import { openaiHeaders, openaiProtocols } from './handshake.js';
-import { openaiAudioProblem } from './audio.js';
+import { openaiFormatProblem } from './audio.js';
 import { OpenAIDialectSession } from './session.js';
 import { assertKeyTransportSafe, openaiEndpoint } from './url.js';
 import { validateSessionOptions } from './validate.js';
@@ -19,7 +19,7 @@ export const openaiDialect: Dialect = {
     if (params.apiKey) assertKeyTransportSafe(endpoint.url);
     const headers = openaiHeaders(params.apiKey, params.sessionId, endpoint.provider);
     const protocols = openaiProtocols(params.apiKey, endpoint.provider);
-    return { url: endpoint.url, headers, protocols, audioProblem: openaiAudioProblem, newSession: () => new OpenAIDialectSession(params) };
+    return { url: endpoint.url, headers, protocols, audioProblem: openaiFormatProblem, newSession: () => new OpenAIDialectSession(params) };
   },
 };
 
