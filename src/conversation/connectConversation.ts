@@ -314,9 +314,17 @@ class RealtimeConversation implements Conversation {
       return;
     }
     if (decoded === IGNORED_TYPE) return;
-    if (decoded.type === 'invalid') this.counts.invalid++;
-    // Close the lanes before anyone hears of the error, so nothing given in reaction to it is queued in vain.
-    if (decoded.type === 'error') this.beginClose({ reason: 'error', detail: redact(decoded.message, this.secrets) });
+    if (decoded.type === 'invalid') {
+      this.counts.invalid++;
+      // A detail may quote a field or a server message, which may echo a credential.
+      return this.emit({ ...decoded, detail: redact(decoded.detail, this.secrets) });
+    }
+    if (decoded.type === 'error') {
+      const message = redact(decoded.message, this.secrets);
+      // Close the lanes before anyone hears of the error, so nothing given in reaction to it is queued in vain.
+      this.beginClose({ reason: 'error', detail: message });
+      return this.emit(message === decoded.message ? decoded : { ...decoded, message });
+    }
     this.emit(decoded);
   }
 
@@ -348,8 +356,9 @@ class RealtimeConversation implements Conversation {
     this.outbound.unsubscribe();
     this.writableLink?.unsubscribe();
     this.state.next('closed');
+    this.counts.events++; // the `closed` below, counted before the final stats snapshot that state's completion triggers
     this.state.complete();
-    this.emit(closed);
+    this.events.next(closed);
     this.events.complete();
   }
 

@@ -163,6 +163,8 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
     let opened = false;
     let ended = false;
     let failure: string | undefined;
+    /** `ws` refused an inbound frame over `maxPayload`: it closes with 1009 but reports 1006 (it stops reading). */
+    let oversize = false;
 
     const end = (code: number, reason: string): void => {
       if (ended) return;
@@ -170,6 +172,7 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
       connectTimer.unsubscribe();
       keepalive?.unsubscribe();
       this.finish();
+      if (oversize) code = 1009;
       const close: TransportClose =
         failure === undefined
           ? { type: 'close', code, reason, opened }
@@ -215,6 +218,7 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
     };
     // Kept (never nulled) even after the end: `ws` throws an 'error' that has no listener.
     socket.onerror = (event) => {
+      if ((event.error as { code?: unknown } | undefined)?.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') oversize = true;
       failure ??= event.message || (event.error === undefined ? 'WebSocket error' : errorText(event.error));
     };
     socket.onclose = (event) => end(event.code, event.reason);
