@@ -41,23 +41,29 @@ function freshSession(dialect: Dialect): Session {
 // ---------------------------------------------------------------------------------------------------
 // What a decoded frame may be.
 
-/** Every `RealtimeEvent` type a DECODER may produce (`closed` comes from the transport, never from decode). */
-const DECODED_EVENT_TYPES: ReadonlySet<string> = new Set<Exclude<RealtimeEvent['type'], 'closed'>>([
-  'session.created',
-  'session.updated',
-  'audio.out',
-  'conversation.item.added',
-  'conversation.item.done',
-  'transcript.delta',
-  'transcript.done',
-  'speech.started',
-  'response.created',
-  'response.done',
-  'response.cancelled',
-  'tool.call',
-  'error',
-  'invalid',
-]);
+/** Events that come from the socket's life, never from decoding a frame. */
+type TransportEventType = 'closed' | 'reconnecting' | 'reconnected';
+/**
+ * Every `RealtimeEvent` type a DECODER may produce. A `Record` over the union, so that a new event
+ * type fails the typecheck here until it is classified (decodable, or transport-only above).
+ */
+const DECODABLE: Record<Exclude<RealtimeEvent['type'], TransportEventType>, true> = {
+  'session.created': true,
+  'session.updated': true,
+  'audio.out': true,
+  'conversation.item.added': true,
+  'conversation.item.done': true,
+  'transcript.delta': true,
+  'transcript.done': true,
+  'speech.started': true,
+  'response.created': true,
+  'response.done': true,
+  'response.cancelled': true,
+  'tool.call': true,
+  error: true,
+  invalid: true,
+};
+const DECODED_EVENT_TYPES: ReadonlySet<string> = new Set(Object.keys(DECODABLE));
 
 /** An `invalid` detail must stay short whatever the frame (details quote at most a prefix of it). */
 const MAX_DETAIL_CHARS = 1_000;
@@ -136,6 +142,10 @@ interface Tally {
   pendingFrames: number;
 }
 const newTally = (): Tally => ({ frames: 0, kinds: new Map(), pendingFrames: 0 });
+/** `FUZZ_STATS=1` prints what each property's frames decoded to. */
+function report(name: string, tally: Tally): void {
+  if (process.env.FUZZ_STATS) console.log(`${name}: ${tally.frames} frames, ${tally.pendingFrames} pending frames`, Object.fromEntries(tally.kinds));
+}
 const kindOf = (d: Decoded): string => (d === UNKNOWN_TYPE ? 'UNKNOWN_TYPE' : d === IGNORED_TYPE ? 'IGNORED_TYPE' : d.type);
 
 const short = (text: string): string => (text.length > 200 ? `${JSON.stringify(text.slice(0, 200))}… (${text.length} chars)` : JSON.stringify(text));
@@ -561,8 +571,9 @@ const jsonishString = fc.string({
 
 /** Generated frames per property per dialect (11 000 in total per dialect). */
 const RUNS = { strings: 2_000, json: 2_000, jsonValue: 1_000, knownType: 2_000, mutations: 4_000 };
+const TOTAL_RUNS = Object.values(RUNS).reduce((a, b) => a + b, 0);
 
-describe.each(DIALECTS)('$dialect.name decoder fuzzing', ({ dialect, samples }) => {
+describe.each(DIALECTS)(`$dialect.name decoder fuzzing (${TOTAL_RUNS} generated and mutated frames per run)`, ({ dialect, samples }) => {
   const objectProtoKeys = Object.getOwnPropertyNames(Object.prototype).sort();
 
   afterAll(() => {
@@ -590,6 +601,7 @@ describe.each(DIALECTS)('$dialect.name decoder fuzzing', ({ dialect, samples }) 
       fc.property(fc.jsonValue(), (value) => void checkFrame(dialect, JSON.stringify(value) ?? 'null', tally)),
       params(RUNS.jsonValue),
     );
+    report(`${dialect.name} strings+json`, tally);
     expect(tally.frames).toBe(RUNS.strings + RUNS.json + RUNS.jsonValue);
     expect(tally.kinds.get('invalid')).toBeGreaterThan(0);
   });
@@ -597,6 +609,7 @@ describe.each(DIALECTS)('$dialect.name decoder fuzzing', ({ dialect, samples }) 
   it(`never throws on ${RUNS.knownType} objects with a known type and random fields, and yields real events too`, () => {
     const tally = newTally();
     fc.assert(fc.property(knownTypeFrames(samples), (text) => void checkFrame(dialect, text, tally)), params(RUNS.knownType));
+    report(`${dialect.name} known types`, tally);
     expect(tally.frames).toBe(RUNS.knownType);
     // Not vacuous: some random frames decode to events, others are refused with `invalid`.
     expect(tally.kinds.get('invalid')).toBeGreaterThan(0);
@@ -606,6 +619,7 @@ describe.each(DIALECTS)('$dialect.name decoder fuzzing', ({ dialect, samples }) 
   it(`never throws on ${RUNS.mutations} mutated sample frames (drop/replace/duplicate keys, nesting ≤ ${MAX_GENERAL_NEST}, strings ≤ ${MAX_HUGE / 1000} KB, odd numbers, __proto__ keys, truncation, char flips)`, () => {
     const tally = newTally();
     fc.assert(fc.property(mutatedFrames(samples), (text) => void checkFrame(dialect, text, tally)), params(RUNS.mutations));
+    report(`${dialect.name} mutations`, tally);
     expect(tally.frames).toBe(RUNS.mutations);
     expect(tally.kinds.get('invalid')).toBeGreaterThan(0);
     expect([...tally.kinds.keys()].length).toBeGreaterThan(3);
@@ -643,6 +657,21 @@ describe.each(DIALECTS)('$dialect.name decoder fuzzing', ({ dialect, samples }) 
       }),
       params(200),
     );
+  });
+
+  // Pinned cases of the above (each about 10 KB on the wire). Both dialects' invalid details go through
+  // formatDecodeErrors → compact(), whose fallback `String(value)` recurses like JSON.stringify does;
+  // the codex `error` fallback calls `JSON.stringify(m.error)` unguarded.
+  const DEPTH = 5_000;
+  const deepArray = '['.repeat(DEPTH) + ']'.repeat(DEPTH);
+  const deepObject = '{"a":'.repeat(DEPTH) + '1' + '}'.repeat(DEPTH);
+  it.each([
+    ['an invalid session.created whose session is a deep array', `{"type":"session.created","session":${deepArray}}`],
+    ['an invalid conversation.item.added whose item is a deep array', `{"type":"conversation.item.added","item":${deepArray}}`],
+    ['an error whose error is a deep array', `{"type":"error","error":${deepArray}}`],
+    ['an error whose error is a deep object', `{"type":"error","error":${deepObject}}`],
+  ])(`never throws on %s (${DEPTH} levels)`, (_name, frame) => {
+    void checkFrame(dialect, frame, newTally());
   });
 });
 

@@ -2,7 +2,7 @@ import { asyncScheduler, BehaviorSubject, catchError, EMPTY, filter, map, merge,
 import { dropNewest } from '../operators/dropNewest.js';
 import { priorityMerge } from '../operators/priorityMerge.js';
 import type { RealtimeControl } from '../protocol/control.js';
-import { IGNORED_TYPE, UNKNOWN_TYPE, type Dialect, type DialectName, type DialectPlan, type DialectSession } from '../protocol/dialect.js';
+import { IGNORED_TYPE, UNKNOWN_TYPE, type Decoded, type Dialect, type DialectName, type DialectPlan, type DialectSession } from '../protocol/dialect.js';
 import { RealtimeError } from '../protocol/errors.js';
 import type { RealtimeClosed, RealtimeEvent } from '../protocol/events.js';
 import { audioFrameProblem, type RealtimeAudioFrame } from '../protocol/frame.js';
@@ -306,7 +306,13 @@ class RealtimeConversation implements Conversation {
   private onMessage(data: string): void {
     if (this.cause !== undefined) return; // closing: the conversation is over for the caller
     const session = this.session!;
-    const decoded = session.decode(data);
+    let decoded: Decoded;
+    try {
+      decoded = session.decode(data);
+    } catch (error) {
+      // Dialects never throw; if one does, a hostile frame must not crash the process.
+      decoded = { type: 'invalid', detail: `the ${this.dialect.name} decoder failed: ${error instanceof Error ? error.message : 'unknown error'}` };
+    }
     const released = session.takePending();
     if (released !== undefined) for (const frame of released) this.dialectFrames.next({ kind: 'frame', data: frame });
     if (decoded === UNKNOWN_TYPE) {

@@ -1,3 +1,4 @@
+import { printable } from './printable.js';
 import type * as t from 'io-ts';
 
 /** Enough distinct paths to locate the problem without burying it in a wall of union alternatives. */
@@ -46,12 +47,5 @@ function isCombinator(codec: t.Decoder<unknown, unknown>): boolean {
 }
 
 function compact(value: unknown): string {
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(value);
-  } catch {
-    text = undefined; // BigInt or a cycle: not JSON, fall through to String()
-  }
-  if (text === undefined) text = String(value);
-  return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS)}…` : text;
+  return printable(value, MAX_VALUE_CHARS);
 }

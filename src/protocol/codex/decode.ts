@@ -1,3 +1,4 @@
+import { printable } from '../printable.js';
 import { UNKNOWN_TYPE, type Decoded } from '../dialect.js';
 import type { RealtimeEvent, RealtimeEventOf } from '../events.js';
 import type { RealtimeAudioFrame } from '../frame.js';
@@ -49,7 +50,7 @@ function itemAdded(m: ConversationItemAddedMessage): RealtimeEvent {
 function serverError(m: ServerErrorMessage): RealtimeEvent {
   if (ErrorWithMessage.is(m)) return { type: 'error', message: m.message };
   if (ErrorWithNestedMessage.is(m)) return { type: 'error', message: m.error.message };
-  return { type: 'error', message: JSON.stringify(m.error) };
+  return { type: 'error', message: printable(m.error, MAX_ERROR_CHARS) };
 }
 
 /** Wire `type` → decoder. Adding an inbound type is one line here plus its codec. */
@@ -60,6 +61,9 @@ const DECODERS = new Map<string, MessageDecoder>([
   ['conversation.item.added', decoder(ConversationItemAddedCodec, itemAdded)],
   ['error', decoder(ServerErrorCodec, serverError)],
 ]);
+
+/** A server error given as a bare value is quoted at most this long. */
+const MAX_ERROR_CHARS = 1000;
 
 /** Keeps `invalid` details short: a parser message may quote part of a huge payload. */
 const MAX_DETAIL_CHARS = 120;

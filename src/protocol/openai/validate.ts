@@ -1,3 +1,4 @@
+import { printable } from '../printable.js';
 import { RealtimeError } from '../errors.js';
 import { OPENAI_VOICES, type OpenAISessionOptions } from './options.js';
 
@@ -178,12 +179,5 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** A value as JSON, short: messages quote options, which hold no secrets, but may be long. */
 function show(value: unknown): string {
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(value);
-  } catch {
-    text = undefined;
-  }
-  if (text === undefined) text = String(value);
-  return text.length > MAX_SHOWN_CHARS ? `${text.slice(0, MAX_SHOWN_CHARS)}…` : text;
+  return printable(value, MAX_SHOWN_CHARS);
 }
