@@ -129,7 +129,7 @@ describe('connect timeout', () => {
     ts.run(({ expectObservable }) => {
       const sockets = createTestSocket();
       const conversation = connectConversation({ url: 'ws://t', dialect: 'codex', webSocket: sockets, scheduler: ts, connectTimeoutMs: 500 });
-      expectObservable(conversation.events$).toBe('500ms (c|)', { c: { type: 'closed', reason: 'error', detail: 'the handshake did not complete within 500 ms' } });
+      expectObservable(conversation.events$).toBe('500ms (c|)', { c: { type: 'closed', reason: 'transport_closed', detail: 'the handshake did not complete within 500 ms' } });
     });
   });
 

@@ -50,7 +50,7 @@ describe('faults before the handshake completes', () => {
     const c = open(server.url, { connectTimeoutMs: 300 });
     await c.finished(3000);
     const elapsed = Date.now() - started;
-    expect(c.events).toEqual([{ type: 'closed', reason: 'error', detail: 'the handshake did not complete within 300 ms' }]);
+    expect(c.events).toEqual([{ type: 'closed', reason: 'transport_closed', detail: 'the handshake did not complete within 300 ms' }]);
     expect(elapsed).toBeGreaterThanOrEqual(290);
     expect(elapsed).toBeLessThan(2000);
     expect(server.sockets).toHaveLength(1);

@@ -101,7 +101,7 @@ describe('WebSocketSubject over ws (real sockets)', () => {
     const chunk = 'x'.repeat(1024 * 1024);
     for (let i = 0; i < 16; i++) subject.next(chunk); // fill the kernel buffers: the close frame waits behind
     subject.close();
-    expect((await done).at(-1)).toEqual({ type: 'close', code: 1006, reason: '', opened: true, error: 'the closing handshake timed out' });
+    expect((await done).at(-1)).toEqual({ type: 'close', code: 1006, reason: '', opened: true, error: 'the closing handshake timed out', timedOut: true });
   });
 });
 

@@ -380,9 +380,11 @@ class RealtimeConversation implements Conversation {
       const why = redact(describe(close), this.secrets);
       return compact({ type: 'closed', reason: 'transport_closed', code: close.opened ? close.code : undefined, detail: `gave up after ${this.attempt} reconnect attempts: ${why}` });
     }
-    if (!close.opened) {
+    if (!close.opened && !close.timedOut) {
       return { type: 'closed', reason: 'error', detail: redact(close.error ?? `connection closed before the handshake completed (code ${close.code})`, this.secrets) };
     }
+    // A lost transport: closed by the peer, or given up by a timeout of ours (connect, keepalive).
+    if (!close.opened) return compact({ type: 'closed', reason: 'transport_closed', detail: detail && redact(detail, this.secrets) });
     return compact({ type: 'closed', reason: 'transport_closed', code: close.code, detail: detail && redact(detail, this.secrets) });
   }
 

@@ -21,6 +21,8 @@ export interface TransportClose {
   readonly opened: boolean;
   /** What failed, when something did (a refused connection, a handshake answered with 401, a reset). */
   readonly error?: string;
+  /** The socket was given up by a timeout of ours (connect, keepalive or close), not by the peer. */
+  readonly timedOut?: true;
 }
 /**
  * What a {@link WebSocketSubject} emits. A text frame is the string itself: the inbound hot path
@@ -165,6 +167,7 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
     let failure: string | undefined;
     /** `ws` refused an inbound frame over `maxPayload`: it closes with 1009 but reports 1006 (it stops reading). */
     let oversize = false;
+    let timedOut = false;
 
     const end = (code: number, reason: string): void => {
       if (ended) return;
@@ -173,15 +176,15 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
       keepalive?.unsubscribe();
       this.finish();
       if (oversize) code = 1009;
-      const close: TransportClose =
-        failure === undefined
-          ? { type: 'close', code, reason, opened }
-          : { type: 'close', code, reason, opened, error: failure };
+      const close: { -readonly [K in keyof TransportClose]: TransportClose[K] } = { type: 'close', code, reason, opened };
+      if (failure !== undefined) close.error = failure;
+      if (timedOut) close.timedOut = true;
       subscriber.next(close);
       subscriber.complete();
     };
-    const drop = (why: string, code = 1006): void => {
+    const drop = (why: string, code = 1006, timeout = true): void => {
       failure ??= why;
+      timedOut ||= timeout;
       socket.terminate?.();
       if (socket.terminate === undefined) socket.close(code === 1006 ? 1000 : code);
       end(code, '');
@@ -210,7 +213,7 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
       liveness.heard = true;
       const data = event.data;
       if (typeof data !== 'string') return subscriber.next({ type: 'binary', byteLength: byteLengthOf(data) });
-      if (data.length > maxChars) return drop(`an inbound frame of ${data.length} characters exceeds the limit`, 1009);
+      if (data.length > maxChars) return drop(`an inbound frame of ${data.length} characters exceeds the limit`, 1009, false);
       subscriber.next(data);
     };
     socket.onpong = () => {
