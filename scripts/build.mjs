@@ -5,6 +5,12 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+/** Modules that reach `ws`, and their browser stand-ins (relative to dist/esm and dist/cjs). */
+const BROWSER_MAP = {
+  './transport/platformWebSocket.js': './transport/platformWebSocket.browser.js',
+  './transport/nodeWebSocket.js': './transport/nodeWebSocket.browser.js',
+};
+
 rmSync('dist', { recursive: true, force: true });
 const builds = [
   { outDir: 'dist/esm', module: 'ES2022', moduleResolution: 'Bundler', type: 'module' },
@@ -13,5 +19,6 @@ const builds = [
 for (const b of builds) {
   execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', b.outDir,
     '--module', b.module, '--moduleResolution', b.moduleResolution], { stdio: 'inherit' });
-  writeFileSync(`${b.outDir}/package.json`, JSON.stringify({ type: b.type }) + '\n');
+  // Bundlers read the nearest package.json: its `browser` map swaps the Node-only modules out.
+  writeFileSync(`${b.outDir}/package.json`, JSON.stringify({ type: b.type, browser: BROWSER_MAP }, null, 2) + '\n');
 }

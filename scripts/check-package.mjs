@@ -41,3 +41,21 @@ const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 const help = execFileSync(process.execPath, [pkg.bin['realtime-rx'], '--help'], { encoding: 'utf8' });
 if (!help.includes('realtime-rx <command>')) throw new Error(`the built CLI printed:\n${help}`);
 console.log(`the built CLI (${pkg.bin['realtime-rx']}) runs`);
+
+// A browser bundle of the main entry contains no `ws` and no Node built-ins.
+const { build } = await import('esbuild');
+for (const format of ['esm', 'cjs']) {
+  const result = await build({
+    stdin: { contents: `export { connectConversation, createAudioPlayer, fromMicrophone } from './dist/${format}/index.js';`, resolveDir: process.cwd() },
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const inputs = Object.keys(result.metafile.inputs);
+  const nodeOnly = inputs.filter((path) => /node_modules\/ws\/|nodeWebSocket\.js$|platformWebSocket\.js$|^node:/.test(path));
+  if (nodeOnly.length > 0) throw new Error(`the browser bundle (${format}) reaches Node-only code: ${nodeOnly.join(', ')}`);
+  console.log(`a browser bundle of realtime-rx (${format}) has no ws: ${inputs.length} modules, ${(result.outputFiles[0].contents.length / 1024).toFixed(0)} KB unminified`);
+}

@@ -9,6 +9,7 @@ export { priorityMerge, type PriorityMergeConfig } from './operators/priorityMer
 export { bargeIn, type BargeInOptions } from './operators/bargeIn.js';
 export type { WebSocketFactory, WebSocketLike } from './transport/webSocketLike.js';
 export { nodeWebSocketFactory, type NodeWebSocketOptions } from './transport/nodeWebSocket.js';
-export { browserWebSocketFactory, defaultWebSocketFactory } from './transport/defaultFactory.js';
+export { browserWebSocketFactory } from './transport/browserWebSocket.js';
+export { defaultWebSocketFactory } from './transport/platformWebSocket.js';
 export { WebSocketSubject, type WebSocketSubjectConfig, type TransportEvent, type TransportOpen, type TransportBinary, type TransportClose } from './transport/webSocketSubject.js';
 export * from './audio/index.js';

@@ -7,8 +7,7 @@ import { RealtimeError } from '../protocol/errors.js';
 import type { RealtimeClosed, RealtimeEvent } from '../protocol/events.js';
 import { audioFrameProblem, type RealtimeAudioFrame } from '../protocol/frame.js';
 import { dialects } from '../protocol/index.js';
-import { defaultWebSocketFactory } from '../transport/defaultFactory.js';
-import { nodeWebSocketFactory } from '../transport/nodeWebSocket.js';
+import { platformWebSocketFactory } from '../transport/platformWebSocket.js';
 import { WebSocketSubject, type TransportClose, type TransportEvent, type WebSocketSubjectConfig } from '../transport/webSocketSubject.js';
 import { InputLane } from './inputLane.js';
 import { redact, secretsOf } from './redact.js';
@@ -114,7 +113,7 @@ class RealtimeConversation implements Conversation {
       url: this.plan.url,
       protocols: this.plan.protocols,
       headers,
-      factory: options.webSocket ?? (isNode ? nodeWebSocketFactory({ maxPayload: maxMessageBytes }) : defaultWebSocketFactory),
+      factory: options.webSocket ?? platformWebSocketFactory(maxMessageBytes),
       highWaterMark: options.sendHighWaterMark,
       closeTimeoutMs: options.closeTimeoutMs,
       connectTimeoutMs: options.connectTimeoutMs,
@@ -396,8 +395,6 @@ class RealtimeConversation implements Conversation {
     };
   }
 }
-
-const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined;
 
 /** A socket's end, in words, for `reconnecting.cause` and details. */
 function describe(close: TransportClose): string {
