@@ -1,5 +1,4 @@
 import fc from 'fast-check';
-import { AudioError } from '../../src/audio/audioError';
 import {
   base64Internals,
   base64ToBytes,
@@ -8,6 +7,7 @@ import {
   pcm16PrefixEncoder,
   pcm16ToBase64,
 } from '../../src/audio/base64';
+import { thrown } from './helpers';
 
 const { browserBytesToBase64, browserBase64ToBytes, swap16 } = base64Internals;
 
@@ -42,17 +42,6 @@ const subView = fc
     all.set(after, before.length + bytes.length);
     return { view: all.subarray(before.length, before.length + bytes.length), bytes };
   });
-
-/** An error `fn` throws (fails the test when it throws none). */
-function thrown(fn: () => unknown): AudioError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(AudioError);
-    return err as AudioError;
-  }
-  throw new Error('expected an AudioError, nothing was thrown');
-}
 
 /** Sizes around the browser encoder's chunk boundaries (8190 bytes). */
 const BOUNDARY_SIZES = [0, 1, 2, 3, 8189, 8190, 8191, 8192, 16379, 16380, 16381, 40000];

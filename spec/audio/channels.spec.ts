@@ -3,24 +3,7 @@ import { Observable, Subject, from, of } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { AudioError } from '../../src/audio/audioError';
 import { deinterleave, downmix, interleave } from '../../src/audio/channels';
-
-/** Everything a synchronous observable does. */
-function run<T>(source: Observable<T>): { values: T[]; error: unknown; completed: boolean } {
-  const out = { values: [] as T[], error: undefined as unknown, completed: false };
-  source.subscribe({ next: (v) => out.values.push(v), error: (e: unknown) => (out.error = e), complete: () => (out.completed = true) });
-  return out;
-}
-
-/** The error `fn` throws (fails the test when it throws none). */
-function thrown(fn: () => unknown): AudioError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(AudioError);
-    return err as AudioError;
-  }
-  throw new Error('expected an AudioError, nothing was thrown');
-}
+import { run, thrown } from './helpers';
 
 const roundHalfAway = (x: number): number => Math.sign(x) * Math.round(Math.abs(x)) + 0;
 

@@ -1,28 +1,11 @@
 import fc from 'fast-check';
-import { Observable, Subject, from, throwError, concat } from 'rxjs';
+import { Subject, from, throwError, concat } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { AudioError } from '../../src/audio/audioError';
 import { fromAudioFrames, toAudioFrames } from '../../src/audio/frames';
 import { floatToPcm16 } from '../../src/audio/pcm';
 import { MAX_CHANNELS, MAX_SAMPLE_RATE, MIN_SAMPLE_RATE, audioFrameProblem, type RealtimeAudioFrame } from '../../src/protocol/frame';
-
-/** Everything a synchronous observable does. */
-function run<T>(source: Observable<T>): { values: T[]; error: unknown; completed: boolean } {
-  const out = { values: [] as T[], error: undefined as unknown, completed: false };
-  source.subscribe({ next: (v) => out.values.push(v), error: (e: unknown) => (out.error = e), complete: () => (out.completed = true) });
-  return out;
-}
-
-/** The error `fn` throws (fails the test when it throws none). */
-function thrown(fn: () => unknown): AudioError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(AudioError);
-    return err as AudioError;
-  }
-  throw new Error('expected an AudioError, nothing was thrown');
-}
+import { run, thrown } from './helpers';
 
 /** The spec's own decoding of a frame's data: Buffer, then little-endian int16 via DataView. */
 function samplesOf(frame: RealtimeAudioFrame): number[] {

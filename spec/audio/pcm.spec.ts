@@ -1,8 +1,9 @@
 import fc from 'fast-check';
-import { Observable, Subject, from, throwError } from 'rxjs';
+import { Subject, from, throwError } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { AudioError } from '../../src/audio/audioError';
 import { floatSampleToPcm16, floatToPcm16, pcm16ToFloat, toFloat32, toPcm16 } from '../../src/audio/pcm';
+import { run } from './helpers';
 
 const STEP = 1 / 32768;
 
@@ -12,13 +13,6 @@ function oracle(x: number): number {
   const v = Math.max(-1, Math.min(1, x)) * 32768;
   const r = Math.sign(v) * Math.round(Math.abs(v));
   return Math.min(32767, r) + 0; // + 0 turns -0 into 0
-}
-
-/** Everything a synchronous observable does. */
-function run<T>(source: Observable<T>): { values: T[]; error: unknown; completed: boolean } {
-  const out = { values: [] as T[], error: undefined as unknown, completed: false };
-  source.subscribe({ next: (v) => out.values.push(v), error: (e: unknown) => (out.error = e), complete: () => (out.completed = true) });
-  return out;
 }
 
 describe('pcm', () => {
