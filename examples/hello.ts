@@ -21,8 +21,16 @@ function toneFrame(index: number): RealtimeAudioFrame {
 
 async function main(): Promise<void> {
   // The server answers the session message, then one audio delta after the 25th frame, then the text.
-  const reply = { type: 'response.output_audio.delta', delta: toneFrame(0).data, sample_rate: SAMPLE_RATE, num_channels: 1 };
-  const item = { type: 'conversation.item.added', item: { type: 'message', role: 'assistant', content: [{ type: 'text', text: 'hi there' }] } };
+  const reply = {
+    type: 'response.output_audio.delta',
+    delta: toneFrame(0).data,
+    sample_rate: SAMPLE_RATE,
+    num_channels: 1,
+  };
+  const item = {
+    type: 'conversation.item.added',
+    item: { type: 'message', role: 'assistant', content: [{ type: 'text', text: 'hi there' }] },
+  };
   const batches: unknown[][] = [[{ type: 'session.created', session: { id: 'sess_hello' } }]];
   for (let i = 1; i <= 50; i++) batches.push(i === 25 ? [reply] : []);
   batches.push([item]);
@@ -31,7 +39,8 @@ async function main(): Promise<void> {
   const conversation = connectConversation({ url: server.url, prompt: 'You are a friendly test server.' });
   const closed = lastValueFrom(conversation.events$); // events$ always ends with `closed`
   conversation.events$.subscribe((event) => {
-    if (event.type === 'audio.out') console.log(`audio.out      ${event.frame.sampleRate} Hz, ${event.frame.data.length} base64 chars`);
+    if (event.type === 'audio.out')
+      console.log(`audio.out      ${event.frame.sampleRate} Hz, ${event.frame.data.length} base64 chars`);
     else console.log(`${event.type.padEnd(14)} ${JSON.stringify(event)}`);
     if (event.type === 'conversation.item.added') conversation.close();
   });
@@ -39,7 +48,10 @@ async function main(): Promise<void> {
   // 50 frames paced at real time (one second), then one text.
   zip(range(0, 50), interval(20))
     .pipe(map(([i]) => toneFrame(i)))
-    .subscribe({ next: (frame) => conversation.audio.next(frame), complete: () => conversation.text.next('hello from realtime-rx') });
+    .subscribe({
+      next: (frame) => conversation.audio.next(frame),
+      complete: () => conversation.text.next('hello from realtime-rx'),
+    });
 
   console.log(`\nclosed because: ${JSON.stringify(await closed)}`);
   console.log(`stats: ${JSON.stringify(await firstValueFrom(conversation.stats$))}`);

@@ -17,8 +17,24 @@ const builds = [
   { outDir: 'dist/cjs', module: 'CommonJS', moduleResolution: 'Node10', type: 'commonjs' },
 ];
 for (const b of builds) {
-  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', b.outDir,
-    '--module', b.module, '--moduleResolution', b.moduleResolution], { stdio: 'inherit' });
+  execFileSync(
+    process.execPath,
+    [
+      tsc,
+      '-p',
+      'tsconfig.build.json',
+      '--outDir',
+      b.outDir,
+      '--module',
+      b.module,
+      '--moduleResolution',
+      b.moduleResolution,
+    ],
+    { stdio: 'inherit' },
+  );
   // Bundlers read the nearest package.json: its `browser` map swaps the Node-only modules out.
-  writeFileSync(`${b.outDir}/package.json`, JSON.stringify({ type: b.type, browser: BROWSER_MAP }, null, 2) + '\n');
+  writeFileSync(
+    `${b.outDir}/package.json`,
+    JSON.stringify({ type: b.type, browser: BROWSER_MAP }, null, 2) + '\n',
+  );
 }

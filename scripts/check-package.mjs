@@ -3,13 +3,19 @@
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const expected = { 'realtime-rx': ['connectConversation', 'realtimeSession', 'dropNewest', 'priorityMerge'], 'realtime-rx/testing': ['startScriptedServer'] };
+const expected = {
+  'realtime-rx': ['connectConversation', 'realtimeSession', 'dropNewest', 'priorityMerge'],
+  'realtime-rx/testing': ['startScriptedServer'],
+};
 let failed = false;
 for (const [entry, names] of Object.entries(expected)) {
   const esm = await import(entry);
   const cjs = require(entry);
   for (const name of names) {
-    for (const [format, mod] of [['ESM', esm], ['CommonJS', cjs]]) {
+    for (const [format, mod] of [
+      ['ESM', esm],
+      ['CommonJS', cjs],
+    ]) {
       if (typeof mod[name] !== 'function') {
         console.error(`${entry} (${format}) does not export ${name}`);
         failed = true;
@@ -30,7 +36,8 @@ const file = '.readme-example.mjs';
 writeFileSync(file, example);
 try {
   const out = execFileSync(process.execPath, [file], { encoding: 'utf8', timeout: 20_000 });
-  if (!/closed \{ type: 'closed', reason: 'transport_closed'/.test(out)) throw new Error(`README example printed:\n${out}`);
+  if (!/closed \{ type: 'closed', reason: 'transport_closed'/.test(out))
+    throw new Error(`README example printed:\n${out}`);
   console.log('README example runs and ends with its close reason');
 } finally {
   rmSync(file, { force: true });
@@ -46,7 +53,10 @@ console.log(`the built CLI (${pkg.bin['realtime-rx']}) runs`);
 const { build } = await import('esbuild');
 for (const format of ['esm', 'cjs']) {
   const result = await build({
-    stdin: { contents: `export { connectConversation, createAudioPlayer, fromMicrophone } from './dist/${format}/index.js';`, resolveDir: process.cwd() },
+    stdin: {
+      contents: `export { connectConversation, createAudioPlayer, fromMicrophone } from './dist/${format}/index.js';`,
+      resolveDir: process.cwd(),
+    },
     bundle: true,
     platform: 'browser',
     format: 'esm',
@@ -55,7 +65,12 @@ for (const format of ['esm', 'cjs']) {
     logLevel: 'silent',
   });
   const inputs = Object.keys(result.metafile.inputs);
-  const nodeOnly = inputs.filter((path) => /node_modules\/ws\/|nodeWebSocket\.js$|platformWebSocket\.js$|^node:/.test(path));
-  if (nodeOnly.length > 0) throw new Error(`the browser bundle (${format}) reaches Node-only code: ${nodeOnly.join(', ')}`);
-  console.log(`a browser bundle of realtime-rx (${format}) has no ws: ${inputs.length} modules, ${(result.outputFiles[0].contents.length / 1024).toFixed(0)} KB unminified`);
+  const nodeOnly = inputs.filter((path) =>
+    /node_modules\/ws\/|nodeWebSocket\.js$|platformWebSocket\.js$|^node:/.test(path),
+  );
+  if (nodeOnly.length > 0)
+    throw new Error(`the browser bundle (${format}) reaches Node-only code: ${nodeOnly.join(', ')}`);
+  console.log(
+    `a browser bundle of realtime-rx (${format}) has no ws: ${inputs.length} modules, ${(result.outputFiles[0].contents.length / 1024).toFixed(0)} KB unminified`,
+  );
 }

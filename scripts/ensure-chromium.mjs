@@ -23,7 +23,10 @@ if (!isRoot || !isDebian) {
 // Wait for another apt/dpkg run (e.g. unattended upgrades) instead of failing on its lock.
 const apt = ['-o', 'DPkg::Lock::Timeout=300'];
 const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-for (const args of [[...apt, 'update'], [...apt, 'install', '-y', 'chromium']]) {
+for (const args of [
+  [...apt, 'update'],
+  [...apt, 'install', '-y', 'chromium'],
+]) {
   console.log(`ensure-chromium: no Chromium at ${path}; running: apt-get ${args.join(' ')}`);
   const run = spawnSync('apt-get', args, { stdio: 'inherit', env });
   const status = run.status ?? 1;
@@ -31,7 +34,9 @@ for (const args of [[...apt, 'update'], [...apt, 'install', '-y', 'chromium']]) 
   if (status !== 0) process.exit(status);
 }
 if (!existsSync(path)) {
-  console.error(`ensure-chromium: installed the chromium package, but ${path} still does not exist (is CHROMIUM_PATH right?)`);
+  console.error(
+    `ensure-chromium: installed the chromium package, but ${path} still does not exist (is CHROMIUM_PATH right?)`,
+  );
   process.exit(1);
 }
 console.log(`ensure-chromium: installed ${path}`);

@@ -33,5 +33,8 @@ for (const [start, length, pitch, harmonics] of syllables) {
     samples[first + i] = 0.25 * envelope * value;
   }
 }
-writeFileSync(new URL('../examples/speech.wav', import.meta.url), encodeWav(floatToPcm16(samples), { sampleRate: RATE, numChannels: 1 }));
+writeFileSync(
+  new URL('../examples/speech.wav', import.meta.url),
+  encodeWav(floatToPcm16(samples), { sampleRate: RATE, numChannels: 1 }),
+);
 console.log(`wrote examples/speech.wav: ${samples.length / RATE} s at ${RATE} Hz`);

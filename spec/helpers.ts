@@ -18,7 +18,8 @@ export function waitFor<T>(values: T[], match: (value: T) => boolean, ms = 5000)
     const check = () => {
       const found = values.find(match);
       if (found !== undefined) return resolve(found);
-      if (Date.now() - started > ms) return reject(new Error(`timed out after ${ms} ms; saw ${JSON.stringify(values).slice(0, 500)}`));
+      if (Date.now() - started > ms)
+        return reject(new Error(`timed out after ${ms} ms; saw ${JSON.stringify(values).slice(0, 500)}`));
       setTimeout(check, 5);
     };
     check();
@@ -28,7 +29,12 @@ export function waitFor<T>(values: T[], match: (value: T) => boolean, ms = 5000)
 /** A PCM16 mono frame of `samples` samples at `sampleRate`, filled with `fill`. */
 export function pcmFrame(samples: number, sampleRate = 24_000, fill = 0): RealtimeAudioFrame {
   const pcm = new Int16Array(samples).fill(fill);
-  return { data: Buffer.from(pcm.buffer).toString('base64'), sampleRate, numChannels: 1, samplesPerChannel: samples };
+  return {
+    data: Buffer.from(pcm.buffer).toString('base64'),
+    sampleRate,
+    numChannels: 1,
+    samplesPerChannel: samples,
+  };
 }
 
 /** A loopback port that nothing listens on (bound, then released). */

@@ -11,5 +11,12 @@ export type { WebSocketFactory, WebSocketLike } from './transport/webSocketLike.
 export { nodeWebSocketFactory, type NodeWebSocketOptions } from './transport/nodeWebSocket.js';
 export { browserWebSocketFactory } from './transport/browserWebSocket.js';
 export { defaultWebSocketFactory } from './transport/platformWebSocket.js';
-export { WebSocketSubject, type WebSocketSubjectConfig, type TransportEvent, type TransportOpen, type TransportBinary, type TransportClose } from './transport/webSocketSubject.js';
+export {
+  WebSocketSubject,
+  type WebSocketSubjectConfig,
+  type TransportEvent,
+  type TransportOpen,
+  type TransportBinary,
+  type TransportClose,
+} from './transport/webSocketSubject.js';
 export * from './audio/index.js';

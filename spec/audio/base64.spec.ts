@@ -34,7 +34,11 @@ function withoutBuffer<T>(fn: () => T): T {
 
 /** A Uint8Array view into the middle of a larger buffer whose other bytes are garbage. */
 const subView = fc
-  .record({ before: fc.uint8Array({ maxLength: 9 }), bytes: fc.uint8Array({ maxLength: 200 }), after: fc.uint8Array({ maxLength: 9 }) })
+  .record({
+    before: fc.uint8Array({ maxLength: 9 }),
+    bytes: fc.uint8Array({ maxLength: 200 }),
+    after: fc.uint8Array({ maxLength: 9 }),
+  })
   .map(({ before, bytes, after }) => {
     const all = new Uint8Array(before.length + bytes.length + after.length);
     all.set(before);
@@ -49,16 +53,24 @@ const BOUNDARY_SIZES = [0, 1, 2, 3, 8189, 8190, 8191, 8192, 16379, 16380, 16381,
 describe('base64', () => {
   describe('bytesToBase64', () => {
     it('agrees with Buffer', () => {
-      fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => expect(bytesToBase64(bytes)).toBe(nodeBase64(bytes))));
+      fc.assert(
+        fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) =>
+          expect(bytesToBase64(bytes)).toBe(nodeBase64(bytes)),
+        ),
+      );
     });
 
     it('encodes only the bytes of a sub-view (byteOffset and byteLength respected)', () => {
-      fc.assert(fc.property(subView, ({ view, bytes }) => expect(bytesToBase64(view)).toBe(nodeBase64(bytes))));
+      fc.assert(
+        fc.property(subView, ({ view, bytes }) => expect(bytesToBase64(view)).toBe(nodeBase64(bytes))),
+      );
     });
 
     it('gives the RFC 4648 test vectors', () => {
       const vectors = ['', 'Zg==', 'Zm8=', 'Zm9v', 'Zm9vYg==', 'Zm9vYmE=', 'Zm9vYmFy'];
-      vectors.forEach((expected, n) => expect(bytesToBase64(new TextEncoder().encode('foobar'.slice(0, n)))).toBe(expected));
+      vectors.forEach((expected, n) =>
+        expect(bytesToBase64(new TextEncoder().encode('foobar'.slice(0, n)))).toBe(expected),
+      );
     });
   });
 
@@ -120,7 +132,9 @@ describe('base64', () => {
           const firstPad = good.includes('=') ? good.indexOf('=') : good.length;
           const index = at % (firstPad + 1);
           const text = good.slice(0, index) + char + good.slice(index + 1);
-          expect(thrown(() => base64ToBytes(text)).message).toBe(`base64 text has a bad character ${JSON.stringify(char)} at index ${index}`);
+          expect(thrown(() => base64ToBytes(text)).message).toBe(
+            `base64 text has a bad character ${JSON.stringify(char)} at index ${index}`,
+          );
         }),
       );
     });
@@ -177,11 +191,14 @@ describe('base64', () => {
 
     it('rejects every odd byte count', () => {
       fc.assert(
-        fc.property(fc.uint8Array({ maxLength: 101 }).filter((b) => b.length % 2 === 1), (bytes) => {
-          expect(thrown(() => base64ToPcm16(nodeBase64(bytes))).message).toBe(
-            `base64 audio holds ${bytes.length} bytes: not whole 16-bit samples`,
-          );
-        }),
+        fc.property(
+          fc.uint8Array({ maxLength: 101 }).filter((b) => b.length % 2 === 1),
+          (bytes) => {
+            expect(thrown(() => base64ToPcm16(nodeBase64(bytes))).message).toBe(
+              `base64 audio holds ${bytes.length} bytes: not whole 16-bit samples`,
+            );
+          },
+        ),
       );
     });
   });
@@ -189,23 +206,34 @@ describe('base64', () => {
   describe('pcm16PrefixEncoder', () => {
     it('encodes the first `count` samples of its array, seeing later writes', () => {
       fc.assert(
-        fc.property(fc.int16Array({ minLength: 1, maxLength: 64 }), fc.int16Array({ minLength: 1, maxLength: 64 }), fc.nat(), (a, b, k) => {
-          const frame = new Int16Array(Math.max(a.length, b.length));
-          const encode = pcm16PrefixEncoder(frame);
-          frame.set(a);
-          expect(encode(a.length)).toBe(Buffer.from(leBytes(a)).toString('base64'));
-          frame.set(b);
-          const count = k % (b.length + 1);
-          expect(encode(count)).toBe(Buffer.from(leBytes(b.subarray(0, count))).toString('base64'));
-        }),
+        fc.property(
+          fc.int16Array({ minLength: 1, maxLength: 64 }),
+          fc.int16Array({ minLength: 1, maxLength: 64 }),
+          fc.nat(),
+          (a, b, k) => {
+            const frame = new Int16Array(Math.max(a.length, b.length));
+            const encode = pcm16PrefixEncoder(frame);
+            frame.set(a);
+            expect(encode(a.length)).toBe(Buffer.from(leBytes(a)).toString('base64'));
+            frame.set(b);
+            const count = k % (b.length + 1);
+            expect(encode(count)).toBe(Buffer.from(leBytes(b.subarray(0, count))).toString('base64'));
+          },
+        ),
       );
     });
   });
 
   describe('the browser path (btoa / atob)', () => {
     it('agrees with Buffer for any bytes and sub-views', () => {
-      fc.assert(fc.property(subView, ({ view, bytes }) => expect(browserBytesToBase64(view)).toBe(nodeBase64(bytes))));
-      fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => expect(browserBase64ToBytes(nodeBase64(bytes))).toEqual(bytes)));
+      fc.assert(
+        fc.property(subView, ({ view, bytes }) => expect(browserBytesToBase64(view)).toBe(nodeBase64(bytes))),
+      );
+      fc.assert(
+        fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) =>
+          expect(browserBase64ToBytes(nodeBase64(bytes))).toEqual(bytes),
+        ),
+      );
     });
 
     it.each(BOUNDARY_SIZES)('agrees with Buffer at %d bytes (around its 8190-byte chunks)', (n) => {
@@ -260,7 +288,9 @@ describe('base64', () => {
     });
 
     it('reports the same errors without Buffer', () => {
-      const messages = withoutBuffer(() => ['aG!k', 'abc', 'AQD+'].map((t) => thrown(() => base64ToPcm16(t)).message));
+      const messages = withoutBuffer(() =>
+        ['aG!k', 'abc', 'AQD+'].map((t) => thrown(() => base64ToPcm16(t)).message),
+      );
       expect(messages).toEqual([
         'base64 text has a bad character "!" at index 2',
         'base64 text has length 3: not a multiple of 4',
@@ -275,13 +305,17 @@ describe('base64', () => {
       swap16(b, b, 2);
       expect(Array.from(b)).toEqual([2, 1, 4, 3, 9]);
       fc.assert(
-        fc.property(fc.uint8Array({ maxLength: 64 }).filter((b) => b.length % 2 === 0), (bytes) => {
-          const out = new Uint8Array(bytes.length);
-          swap16(bytes, out, bytes.length / 2);
-          for (let i = 0; i < bytes.length; i += 2) expect([out[i], out[i + 1]]).toEqual([bytes[i + 1], bytes[i]]);
-          swap16(out, out, out.length / 2);
-          expect(out).toEqual(bytes);
-        }),
+        fc.property(
+          fc.uint8Array({ maxLength: 64 }).filter((b) => b.length % 2 === 0),
+          (bytes) => {
+            const out = new Uint8Array(bytes.length);
+            swap16(bytes, out, bytes.length / 2);
+            for (let i = 0; i < bytes.length; i += 2)
+              expect([out[i], out[i + 1]]).toEqual([bytes[i + 1], bytes[i]]);
+            swap16(out, out, out.length / 2);
+            expect(out).toEqual(bytes);
+          },
+        ),
       );
     });
 

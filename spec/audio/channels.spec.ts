@@ -14,7 +14,9 @@ function chunkOf<A>(make: (length: number) => fc.Arbitrary<A>): fc.Arbitrary<{ c
     .chain(({ channels, frames }) => make(channels * frames).map((chunk) => ({ channels, chunk })));
 }
 const int16Chunk = chunkOf((n) => fc.int16Array({ minLength: n, maxLength: n }));
-const float32Chunk = chunkOf((n) => fc.float32Array({ minLength: n, maxLength: n, noNaN: true, noDefaultInfinity: true }));
+const float32Chunk = chunkOf((n) =>
+  fc.float32Array({ minLength: n, maxLength: n, noNaN: true, noDefaultInfinity: true }),
+);
 
 describe('channels', () => {
   describe('downmix', () => {
@@ -62,16 +64,26 @@ describe('channels', () => {
     });
 
     it('rounds int16 halves away from zero and defaults to 2 channels', () => {
-      const { values } = run(of(Int16Array.of(1, 2, -1, -2, 32767, 32766, -32768, -32767, 5, -5)).pipe(downmix()));
+      const { values } = run(
+        of(Int16Array.of(1, 2, -1, -2, 32767, 32766, -32768, -32767, 5, -5)).pipe(downmix()),
+      );
       expect(values).toEqual([Int16Array.of(2, -2, 32767, -32768, 0)]);
     });
 
     it('follows the marbles, one mono chunk per chunk', () => {
-      new TestScheduler((actual, expected) => expect(actual).toEqual(expected)).run(({ cold, expectObservable, expectSubscriptions }) => {
-        const source = cold('-a---------b------|', { a: Int16Array.of(1, 3, -2, -4), b: Int16Array.of(5, 6) });
-        expectObservable(source.pipe(downmix(2))).toBe('-A---------B------|', { A: Int16Array.of(2, -3), B: Int16Array.of(6) });
-        expectSubscriptions(source.subscriptions).toBe('^-----------------!');
-      });
+      new TestScheduler((actual, expected) => expect(actual).toEqual(expected)).run(
+        ({ cold, expectObservable, expectSubscriptions }) => {
+          const source = cold('-a---------b------|', {
+            a: Int16Array.of(1, 3, -2, -4),
+            b: Int16Array.of(5, 6),
+          });
+          expectObservable(source.pipe(downmix(2))).toBe('-A---------B------|', {
+            A: Int16Array.of(2, -3),
+            B: Int16Array.of(6),
+          });
+          expectSubscriptions(source.subscriptions).toBe('^-----------------!');
+        },
+      );
     });
 
     it('passes chunks through untouched with 1 channel', () => {
@@ -99,13 +111,19 @@ describe('channels', () => {
       expect(result.values).toEqual([Int16Array.of(2)]);
       expect(result.error).toBeInstanceOf(AudioError);
       expect((result.error as AudioError).kind).toBe('options');
-      expect((result.error as AudioError).message).toBe('downmix: a chunk of 3 samples is not whole frames of 2 channels');
+      expect((result.error as AudioError).message).toBe(
+        'downmix: a chunk of 3 samples is not whole frames of 2 channels',
+      );
     });
 
     it('stops at the bad chunk of a synchronous source', () => {
-      const result = run(from([Float32Array.of(1, 1, 1), Float32Array.of(0, 0), Float32Array.of(1, 1, 1)]).pipe(downmix(3)));
+      const result = run(
+        from([Float32Array.of(1, 1, 1), Float32Array.of(0, 0), Float32Array.of(1, 1, 1)]).pipe(downmix(3)),
+      );
       expect(result.values).toEqual([Float32Array.of(1)]);
-      expect((result.error as AudioError).message).toBe('downmix: a chunk of 2 samples is not whole frames of 3 channels');
+      expect((result.error as AudioError).message).toBe(
+        'downmix: a chunk of 2 samples is not whole frames of 3 channels',
+      );
       expect(result.completed).toBe(false);
     });
 
@@ -119,7 +137,12 @@ describe('channels', () => {
   describe('interleave / deinterleave', () => {
     const planesArb = fc
       .record({ channels: fc.integer({ min: 1, max: 8 }), frames: fc.nat(24) })
-      .chain(({ channels, frames }) => fc.array(fc.float32Array({ minLength: frames, maxLength: frames }), { minLength: channels, maxLength: channels }));
+      .chain(({ channels, frames }) =>
+        fc.array(fc.float32Array({ minLength: frames, maxLength: frames }), {
+          minLength: channels,
+          maxLength: channels,
+        }),
+      );
 
     it('interleave puts sample f of plane c at f * channels + c', () => {
       fc.assert(
@@ -127,7 +150,9 @@ describe('channels', () => {
           const out = interleave(planes);
           const channels = planes.length;
           expect(out.length).toBe(channels * planes[0]!.length);
-          planes.forEach((plane, c) => plane.forEach((v, f) => expect(Object.is(out[f * channels + c], v)).toBe(true)));
+          planes.forEach((plane, c) =>
+            plane.forEach((v, f) => expect(Object.is(out[f * channels + c], v)).toBe(true)),
+          );
         }),
       );
     });
@@ -154,15 +179,34 @@ describe('channels', () => {
       expect(out).not.toBe(plane);
       expect(deinterleave(plane, 1)[0]).not.toBe(plane);
       expect(interleave([Float32Array.of(1, 2), Float32Array.of(3, 4)])).toEqual(Float32Array.of(1, 3, 2, 4));
-      expect(deinterleave(Float32Array.of(1, 3, 2, 4), 2)).toEqual([Float32Array.of(1, 2), Float32Array.of(3, 4)]);
+      expect(deinterleave(Float32Array.of(1, 3, 2, 4), 2)).toEqual([
+        Float32Array.of(1, 2),
+        Float32Array.of(3, 4),
+      ]);
     });
 
     it.each<[string, () => unknown, string]>([
       ['no planes', () => interleave([]), 'interleave: no channel planes'],
-      ['planes of different lengths', () => interleave([new Float32Array(4), new Float32Array(4), new Float32Array(3)]), 'interleave: plane 2 has 3 samples but plane 0 has 4'],
-      ['samples that are not whole frames', () => deinterleave(new Float32Array(5), 2), 'deinterleave: a chunk of 5 samples is not whole frames of 2 channels'],
-      ['0 channels', () => deinterleave(new Float32Array(4), 0), 'deinterleave: channels must be a positive integer, got 0'],
-      ['2.5 channels', () => deinterleave(new Float32Array(5), 2.5), 'deinterleave: channels must be a positive integer, got 2.5'],
+      [
+        'planes of different lengths',
+        () => interleave([new Float32Array(4), new Float32Array(4), new Float32Array(3)]),
+        'interleave: plane 2 has 3 samples but plane 0 has 4',
+      ],
+      [
+        'samples that are not whole frames',
+        () => deinterleave(new Float32Array(5), 2),
+        'deinterleave: a chunk of 5 samples is not whole frames of 2 channels',
+      ],
+      [
+        '0 channels',
+        () => deinterleave(new Float32Array(4), 0),
+        'deinterleave: channels must be a positive integer, got 0',
+      ],
+      [
+        '2.5 channels',
+        () => deinterleave(new Float32Array(5), 2.5),
+        'deinterleave: channels must be a positive integer, got 2.5',
+      ],
     ])('rejects %s', (_, call, message) => {
       const err = thrown(call);
       expect(err.kind).toBe('options');

@@ -4,7 +4,13 @@ import { TestScheduler } from 'rxjs/testing';
 import { AudioError } from '../../src/audio/audioError';
 import { fromAudioFrames, toAudioFrames } from '../../src/audio/frames';
 import { floatToPcm16 } from '../../src/audio/pcm';
-import { MAX_CHANNELS, MAX_SAMPLE_RATE, MIN_SAMPLE_RATE, audioFrameProblem, type RealtimeAudioFrame } from '../../src/protocol/frame';
+import {
+  MAX_CHANNELS,
+  MAX_SAMPLE_RATE,
+  MIN_SAMPLE_RATE,
+  audioFrameProblem,
+  type RealtimeAudioFrame,
+} from '../../src/protocol/frame';
 import { run, thrown } from './helpers';
 
 /** The spec's own decoding of a frame's data: Buffer, then little-endian int16 via DataView. */
@@ -35,7 +41,11 @@ function withoutBuffer<T>(fn: () => T): T {
 }
 
 /** Cuts `signal` into chunks of whole sample frames at `cuts` (in sample frames). */
-function split<A extends Int16Array | Float32Array>(signal: A, channels: number, cuts: readonly number[]): A[] {
+function split<A extends Int16Array | Float32Array>(
+  signal: A,
+  channels: number,
+  cuts: readonly number[],
+): A[] {
   const frames = signal.length / channels;
   const points = [...new Set(cuts.map((c) => c % (frames + 1)))].sort((a, b) => a - b);
   const chunks: A[] = [];
@@ -66,7 +76,12 @@ const setup = fc
   );
 
 /** Checks the frames of one framed signal; returns the samples they carry, joined. */
-function checkFrames(frames: RealtimeAudioFrame[], o: { sampleRate: number; numChannels: number }, spf: number, total: number): number[] {
+function checkFrames(
+  frames: RealtimeAudioFrame[],
+  o: { sampleRate: number; numChannels: number },
+  spf: number,
+  total: number,
+): number[] {
   expect(frames).toHaveLength(Math.ceil(total / (spf * o.numChannels)));
   const joined: number[] = [];
   frames.forEach((frame, i) => {
@@ -125,19 +140,37 @@ describe('frames', () => {
     });
 
     it('follows the marbles: frames when full, the short rest on complete', () => {
-      new TestScheduler((actual, expected) => expect(actual).toEqual(expected)).run(({ cold, expectObservable }) => {
-        const source = cold('-a-----b-----c--|', { a: Int16Array.of(1, 2, 3), b: Int16Array.of(4, 5), c: Int16Array.of(6, 7, 8, 9, 10) });
-        const frame = (samples: number[]): RealtimeAudioFrame => ({ data: wire(samples), sampleRate: 1000, numChannels: 1, samplesPerChannel: samples.length });
-        expectObservable(source.pipe(toAudioFrames({ sampleRate: 1000, numChannels: 1, frameMs: 4 }))).toBe('-------F-----G--(H|)', {
-          F: frame([1, 2, 3, 4]),
-          G: frame([5, 6, 7, 8]),
-          H: frame([9, 10]),
-        });
-      });
+      new TestScheduler((actual, expected) => expect(actual).toEqual(expected)).run(
+        ({ cold, expectObservable }) => {
+          const source = cold('-a-----b-----c--|', {
+            a: Int16Array.of(1, 2, 3),
+            b: Int16Array.of(4, 5),
+            c: Int16Array.of(6, 7, 8, 9, 10),
+          });
+          const frame = (samples: number[]): RealtimeAudioFrame => ({
+            data: wire(samples),
+            sampleRate: 1000,
+            numChannels: 1,
+            samplesPerChannel: samples.length,
+          });
+          expectObservable(source.pipe(toAudioFrames({ sampleRate: 1000, numChannels: 1, frameMs: 4 }))).toBe(
+            '-------F-----G--(H|)',
+            {
+              F: frame([1, 2, 3, 4]),
+              G: frame([5, 6, 7, 8]),
+              H: frame([9, 10]),
+            },
+          );
+        },
+      );
     });
 
     it('emits several frames for one big chunk, and no short frame when nothing is left', () => {
-      const { values, completed } = run(from([Int16Array.of(1, -1, 2, -2, 3, -3, 4, -4)]).pipe(toAudioFrames({ sampleRate: 1000, numChannels: 2, frameMs: 2 })));
+      const { values, completed } = run(
+        from([Int16Array.of(1, -1, 2, -2, 3, -3, 4, -4)]).pipe(
+          toAudioFrames({ sampleRate: 1000, numChannels: 2, frameMs: 2 }),
+        ),
+      );
       expect(completed).toBe(true);
       expect(values).toEqual([
         { data: wire([1, -1, 2, -2]), sampleRate: 1000, numChannels: 2, samplesPerChannel: 2 },
@@ -147,12 +180,22 @@ describe('frames', () => {
 
     it('emits nothing for an empty source or empty chunks, and completes', () => {
       const o = { sampleRate: 24000, numChannels: 1, frameMs: 20 };
-      expect(run(from([] as Int16Array[]).pipe(toAudioFrames(o)))).toEqual({ values: [], error: undefined, completed: true });
-      expect(run(from([new Int16Array(0), new Float32Array(0)]).pipe(toAudioFrames(o)))).toEqual({ values: [], error: undefined, completed: true });
+      expect(run(from([] as Int16Array[]).pipe(toAudioFrames(o)))).toEqual({
+        values: [],
+        error: undefined,
+        completed: true,
+      });
+      expect(run(from([new Int16Array(0), new Float32Array(0)]).pipe(toAudioFrames(o)))).toEqual({
+        values: [],
+        error: undefined,
+        completed: true,
+      });
     });
 
     it('gives 480-sample frames for 20 ms at 24 kHz', () => {
-      const { values } = run(from([new Int16Array(1000)]).pipe(toAudioFrames({ sampleRate: 24000, numChannels: 1, frameMs: 20 })));
+      const { values } = run(
+        from([new Int16Array(1000)]).pipe(toAudioFrames({ sampleRate: 24000, numChannels: 1, frameMs: 20 })),
+      );
       expect(values.map((f) => f.samplesPerChannel)).toEqual([480, 480, 40]);
     });
 
@@ -178,30 +221,92 @@ describe('frames', () => {
       expect(result.values.map(samplesOf)).toEqual([[1, 2, 3, 4]]);
       expect(result.error).toBeInstanceOf(AudioError);
       expect((result.error as AudioError).kind).toBe('options');
-      expect((result.error as AudioError).message).toBe('toAudioFrames: a chunk of 3 samples is not whole frames of 2 channels');
+      expect((result.error as AudioError).message).toBe(
+        'toAudioFrames: a chunk of 3 samples is not whole frames of 2 channels',
+      );
     });
 
     it('forwards a source error without flushing the partial frame', () => {
       const boom = new Error('mic gone');
-      const result = run(concat(from([Int16Array.of(1, 2, 3, 4, 5)]), throwError(() => boom)).pipe(toAudioFrames({ sampleRate: 1000, numChannels: 1, frameMs: 2 })));
-      expect(result.values.map(samplesOf)).toEqual([[1, 2], [3, 4]]);
+      const result = run(
+        concat(
+          from([Int16Array.of(1, 2, 3, 4, 5)]),
+          throwError(() => boom),
+        ).pipe(toAudioFrames({ sampleRate: 1000, numChannels: 1, frameMs: 2 })),
+      );
+      expect(result.values.map(samplesOf)).toEqual([
+        [1, 2],
+        [3, 4],
+      ]);
       expect(result.error).toBe(boom);
     });
 
     it.each<[string, { sampleRate: number; numChannels: number; frameMs: number }, string]>([
-      ['rate 0', { sampleRate: 0, numChannels: 1, frameMs: 20 }, 'toAudioFrames: sampleRate must be an integer from 1000 to 384000, got 0'],
-      ['rate 999', { sampleRate: 999, numChannels: 1, frameMs: 20 }, 'toAudioFrames: sampleRate must be an integer from 1000 to 384000, got 999'],
-      ['rate 384001', { sampleRate: 384001, numChannels: 1, frameMs: 20 }, 'toAudioFrames: sampleRate must be an integer from 1000 to 384000, got 384001'],
-      ['rate 44100.5', { sampleRate: 44100.5, numChannels: 1, frameMs: 20 }, 'toAudioFrames: sampleRate must be an integer from 1000 to 384000, got 44100.5'],
-      ['rate NaN', { sampleRate: NaN, numChannels: 1, frameMs: 20 }, 'toAudioFrames: sampleRate must be an integer from 1000 to 384000, got NaN'],
-      ['0 channels', { sampleRate: 24000, numChannels: 0, frameMs: 20 }, 'toAudioFrames: numChannels must be an integer from 1 to 8, got 0'],
-      ['9 channels', { sampleRate: 24000, numChannels: 9, frameMs: 20 }, 'toAudioFrames: numChannels must be an integer from 1 to 8, got 9'],
-      ['1.5 channels', { sampleRate: 24000, numChannels: 1.5, frameMs: 20 }, 'toAudioFrames: numChannels must be an integer from 1 to 8, got 1.5'],
-      ['0 ms', { sampleRate: 24000, numChannels: 1, frameMs: 0 }, 'toAudioFrames: frameMs 0 at 24000 Hz gives 0 samples per channel: not a positive integer'],
-      ['-20 ms', { sampleRate: 24000, numChannels: 1, frameMs: -20 }, 'toAudioFrames: frameMs -20 at 24000 Hz gives -480 samples per channel: not a positive integer'],
-      ['NaN ms', { sampleRate: 24000, numChannels: 1, frameMs: NaN }, 'toAudioFrames: frameMs NaN at 24000 Hz gives NaN samples per channel: not a positive integer'],
-      ['7 ms at 44.1 kHz', { sampleRate: 44100, numChannels: 1, frameMs: 7 }, 'toAudioFrames: frameMs 7 at 44100 Hz gives 308.7 samples per channel: not a positive integer'],
-      ['0.01 ms at 1 kHz', { sampleRate: 1000, numChannels: 1, frameMs: 0.01 }, 'toAudioFrames: frameMs 0.01 at 1000 Hz gives 0.01 samples per channel: not a positive integer'],
+      [
+        'rate 0',
+        { sampleRate: 0, numChannels: 1, frameMs: 20 },
+        'toAudioFrames: sampleRate must be an integer from 1000 to 384000, got 0',
+      ],
+      [
+        'rate 999',
+        { sampleRate: 999, numChannels: 1, frameMs: 20 },
+        'toAudioFrames: sampleRate must be an integer from 1000 to 384000, got 999',
+      ],
+      [
+        'rate 384001',
+        { sampleRate: 384001, numChannels: 1, frameMs: 20 },
+        'toAudioFrames: sampleRate must be an integer from 1000 to 384000, got 384001',
+      ],
+      [
+        'rate 44100.5',
+        { sampleRate: 44100.5, numChannels: 1, frameMs: 20 },
+        'toAudioFrames: sampleRate must be an integer from 1000 to 384000, got 44100.5',
+      ],
+      [
+        'rate NaN',
+        { sampleRate: NaN, numChannels: 1, frameMs: 20 },
+        'toAudioFrames: sampleRate must be an integer from 1000 to 384000, got NaN',
+      ],
+      [
+        '0 channels',
+        { sampleRate: 24000, numChannels: 0, frameMs: 20 },
+        'toAudioFrames: numChannels must be an integer from 1 to 8, got 0',
+      ],
+      [
+        '9 channels',
+        { sampleRate: 24000, numChannels: 9, frameMs: 20 },
+        'toAudioFrames: numChannels must be an integer from 1 to 8, got 9',
+      ],
+      [
+        '1.5 channels',
+        { sampleRate: 24000, numChannels: 1.5, frameMs: 20 },
+        'toAudioFrames: numChannels must be an integer from 1 to 8, got 1.5',
+      ],
+      [
+        '0 ms',
+        { sampleRate: 24000, numChannels: 1, frameMs: 0 },
+        'toAudioFrames: frameMs 0 at 24000 Hz gives 0 samples per channel: not a positive integer',
+      ],
+      [
+        '-20 ms',
+        { sampleRate: 24000, numChannels: 1, frameMs: -20 },
+        'toAudioFrames: frameMs -20 at 24000 Hz gives -480 samples per channel: not a positive integer',
+      ],
+      [
+        'NaN ms',
+        { sampleRate: 24000, numChannels: 1, frameMs: NaN },
+        'toAudioFrames: frameMs NaN at 24000 Hz gives NaN samples per channel: not a positive integer',
+      ],
+      [
+        '7 ms at 44.1 kHz',
+        { sampleRate: 44100, numChannels: 1, frameMs: 7 },
+        'toAudioFrames: frameMs 7 at 44100 Hz gives 308.7 samples per channel: not a positive integer',
+      ],
+      [
+        '0.01 ms at 1 kHz',
+        { sampleRate: 1000, numChannels: 1, frameMs: 0.01 },
+        'toAudioFrames: frameMs 0.01 at 1000 Hz gives 0.01 samples per channel: not a positive integer',
+      ],
     ])('throws synchronously for %s', (_, options, message) => {
       const err = thrown(() => toAudioFrames(options));
       expect(err.kind).toBe('options');
@@ -209,18 +314,31 @@ describe('frames', () => {
     });
 
     it('accepts exactly the rates and channel counts the frame validator accepts', () => {
-      for (const [sampleRate, numChannels] of [[MIN_SAMPLE_RATE, 1], [MAX_SAMPLE_RATE, MAX_CHANNELS]] as const) {
-        const [frame] = run(from([new Int16Array(numChannels)]).pipe(toAudioFrames({ sampleRate, numChannels, frameMs: 1 }))).values;
+      for (const [sampleRate, numChannels] of [
+        [MIN_SAMPLE_RATE, 1],
+        [MAX_SAMPLE_RATE, MAX_CHANNELS],
+      ] as const) {
+        const [frame] = run(
+          from([new Int16Array(numChannels)]).pipe(toAudioFrames({ sampleRate, numChannels, frameMs: 1 })),
+        ).values;
         expect(audioFrameProblem(frame)).toBeUndefined();
       }
-      expect(() => toAudioFrames({ sampleRate: MIN_SAMPLE_RATE - 1, numChannels: 1, frameMs: 1 })).toThrow(AudioError);
-      expect(() => toAudioFrames({ sampleRate: MAX_SAMPLE_RATE + 1, numChannels: 1, frameMs: 1 })).toThrow(AudioError);
-      expect(() => toAudioFrames({ sampleRate: 48000, numChannels: MAX_CHANNELS + 1, frameMs: 1 })).toThrow(AudioError);
+      expect(() => toAudioFrames({ sampleRate: MIN_SAMPLE_RATE - 1, numChannels: 1, frameMs: 1 })).toThrow(
+        AudioError,
+      );
+      expect(() => toAudioFrames({ sampleRate: MAX_SAMPLE_RATE + 1, numChannels: 1, frameMs: 1 })).toThrow(
+        AudioError,
+      );
+      expect(() => toAudioFrames({ sampleRate: 48000, numChannels: MAX_CHANNELS + 1, frameMs: 1 })).toThrow(
+        AudioError,
+      );
     });
 
     it('takes float noise in sampleRate * frameMs / 1000 as the integer it means', () => {
       const frameMs = 10 / 3; // 10 samples at 3 kHz, though 3000 * frameMs is not exactly 10000
-      const { values } = run(from([new Int16Array(25)]).pipe(toAudioFrames({ sampleRate: 3000, numChannels: 1, frameMs })));
+      const { values } = run(
+        from([new Int16Array(25)]).pipe(toAudioFrames({ sampleRate: 3000, numChannels: 1, frameMs })),
+      );
       expect(values.map((f) => f.samplesPerChannel)).toEqual([10, 10, 5]);
       expect(toAudioFrames({ sampleRate: 44100, numChannels: 2, frameMs: 10 })).toBeInstanceOf(Function);
     });
@@ -247,34 +365,70 @@ describe('frames', () => {
     it('decodes little-endian samples that Buffer encoded', () => {
       fc.assert(
         fc.property(fc.array(fc.integer({ min: -32768, max: 32767 }), { maxLength: 100 }), (samples) => {
-          const [decoded] = run(from([{ data: wire(samples), sampleRate: 24000, numChannels: 1 }]).pipe(fromAudioFrames())).values;
+          const [decoded] = run(
+            from([{ data: wire(samples), sampleRate: 24000, numChannels: 1 }]).pipe(fromAudioFrames()),
+          ).values;
           expect(Array.from(decoded!)).toEqual(samples);
         }),
       );
     });
 
     it('follows the marbles, one chunk per frame', () => {
-      new TestScheduler((actual, expected) => expect(actual).toEqual(expected)).run(({ cold, expectObservable }) => {
-        const source = cold('-a------b-----|', {
-          a: { data: 'AQACAA==', sampleRate: 24000, numChannels: 1 },
-          b: { data: '', sampleRate: 24000, numChannels: 1, samplesPerChannel: 0 },
-        });
-        expectObservable(source.pipe(fromAudioFrames())).toBe('-A------B-----|', { A: Int16Array.of(1, 2), B: new Int16Array(0) });
-      });
+      new TestScheduler((actual, expected) => expect(actual).toEqual(expected)).run(
+        ({ cold, expectObservable }) => {
+          const source = cold('-a------b-----|', {
+            a: { data: 'AQACAA==', sampleRate: 24000, numChannels: 1 },
+            b: { data: '', sampleRate: 24000, numChannels: 1, samplesPerChannel: 0 },
+          });
+          expectObservable(source.pipe(fromAudioFrames())).toBe('-A------B-----|', {
+            A: Int16Array.of(1, 2),
+            B: new Int16Array(0),
+          });
+        },
+      );
     });
 
     it('does not check samplesPerChannel: the data decides', () => {
-      const { values, error } = run(from([{ data: wire([1, 2, 3]), sampleRate: 24000, numChannels: 1, samplesPerChannel: 99 }]).pipe(fromAudioFrames()));
+      const { values, error } = run(
+        from([{ data: wire([1, 2, 3]), sampleRate: 24000, numChannels: 1, samplesPerChannel: 99 }]).pipe(
+          fromAudioFrames(),
+        ),
+      );
       expect(error).toBeUndefined();
       expect(values).toEqual([Int16Array.of(1, 2, 3)]);
     });
 
     it.each<[string, RealtimeAudioFrame, AudioError['kind'], string]>([
-      ['a bad character', { data: 'AQ!A', sampleRate: 24000, numChannels: 1 }, 'base64', 'base64 text has a bad character "!" at index 2'],
-      ['a bad length', { data: 'AQA', sampleRate: 24000, numChannels: 1 }, 'base64', 'base64 text has length 3: not a multiple of 4'],
-      ['an odd byte count', { data: 'AQD+', sampleRate: 24000, numChannels: 1 }, 'base64', 'base64 audio holds 3 bytes: not whole 16-bit samples'],
-      ['samples not whole for the channels', { data: wire([1, 2, 3]), sampleRate: 24000, numChannels: 2 }, 'base64', 'base64 audio holds 3 samples: not whole frames of 2 channels'],
-      ['0 channels', { data: wire([1, 2]), sampleRate: 24000, numChannels: 0 }, 'options', 'audio frame has numChannels 0: not a positive integer'],
+      [
+        'a bad character',
+        { data: 'AQ!A', sampleRate: 24000, numChannels: 1 },
+        'base64',
+        'base64 text has a bad character "!" at index 2',
+      ],
+      [
+        'a bad length',
+        { data: 'AQA', sampleRate: 24000, numChannels: 1 },
+        'base64',
+        'base64 text has length 3: not a multiple of 4',
+      ],
+      [
+        'an odd byte count',
+        { data: 'AQD+', sampleRate: 24000, numChannels: 1 },
+        'base64',
+        'base64 audio holds 3 bytes: not whole 16-bit samples',
+      ],
+      [
+        'samples not whole for the channels',
+        { data: wire([1, 2, 3]), sampleRate: 24000, numChannels: 2 },
+        'base64',
+        'base64 audio holds 3 samples: not whole frames of 2 channels',
+      ],
+      [
+        '0 channels',
+        { data: wire([1, 2]), sampleRate: 24000, numChannels: 0 },
+        'options',
+        'audio frame has numChannels 0: not a positive integer',
+      ],
     ])('errors with an AudioError for %s and lets go of the source', (_, bad, kind, message) => {
       const source = new Subject<RealtimeAudioFrame>();
       const result = run(source.pipe(fromAudioFrames()));
@@ -288,10 +442,16 @@ describe('frames', () => {
     });
 
     it('stops at the bad frame of a synchronous source', () => {
-      const frames = [wire([1]), 'AQD+', wire([2])].map((data) => ({ data, sampleRate: 24000, numChannels: 1 }));
+      const frames = [wire([1]), 'AQD+', wire([2])].map((data) => ({
+        data,
+        sampleRate: 24000,
+        numChannels: 1,
+      }));
       const result = run(from(frames).pipe(fromAudioFrames()));
       expect(result.values).toEqual([Int16Array.of(1)]);
-      expect((result.error as AudioError).message).toBe('base64 audio holds 3 bytes: not whole 16-bit samples');
+      expect((result.error as AudioError).message).toBe(
+        'base64 audio holds 3 bytes: not whole 16-bit samples',
+      );
       expect(result.completed).toBe(false);
     });
 

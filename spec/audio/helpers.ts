@@ -4,7 +4,11 @@ import { AudioError } from '../../src/audio/audioError';
 /** Everything a synchronous observable does. */
 export function run<T>(source: Observable<T>): { values: T[]; error: unknown; completed: boolean } {
   const out = { values: [] as T[], error: undefined as unknown, completed: false };
-  source.subscribe({ next: (v) => out.values.push(v), error: (e: unknown) => (out.error = e), complete: () => (out.completed = true) });
+  source.subscribe({
+    next: (v) => out.values.push(v),
+    error: (e: unknown) => (out.error = e),
+    complete: () => (out.completed = true),
+  });
   return out;
 }
 

@@ -46,7 +46,9 @@ describe('pcm', () => {
 
     it('matches the oracle near the int16 grid, where rounding decides (ties included)', () => {
       // k/2 steps: every half-way point and every exact step in range, and a little beyond.
-      const nearGrid = fc.integer({ min: -2 * 32770, max: 2 * 32770 }).map((k) => Math.fround((k / 2) * STEP));
+      const nearGrid = fc
+        .integer({ min: -2 * 32770, max: 2 * 32770 })
+        .map((k) => Math.fround((k / 2) * STEP));
       fc.assert(
         fc.property(fc.array(nearGrid, { maxLength: 32 }), (xs) => {
           expect(Array.from(floatToPcm16(Float32Array.from(xs)))).toEqual(xs.map(oracle));
@@ -55,7 +57,25 @@ describe('pcm', () => {
     });
 
     it('rounds to nearest with ties away from zero, clamps, and maps NaN to 0', () => {
-      const xs = [0, 0.5, -0.5, 1, -1, 2, -2, Infinity, -Infinity, NaN, 0.5 * STEP, -0.5 * STEP, 1.5 * STEP, -1.5 * STEP, 0.49 * STEP, 32766.5 * STEP, 32767.5 * STEP];
+      const xs = [
+        0,
+        0.5,
+        -0.5,
+        1,
+        -1,
+        2,
+        -2,
+        Infinity,
+        -Infinity,
+        NaN,
+        0.5 * STEP,
+        -0.5 * STEP,
+        1.5 * STEP,
+        -1.5 * STEP,
+        0.49 * STEP,
+        32766.5 * STEP,
+        32767.5 * STEP,
+      ];
       expect(Array.from(floatToPcm16(Float32Array.from(xs)))).toEqual([
         0, 16384, -16384, 32767, -32768, 32767, -32768, 32767, -32768, 0, 1, -1, 2, -2, 0, 32767, 32767,
       ]);
@@ -68,10 +88,13 @@ describe('pcm', () => {
 
     it('is odd-symmetric inside the range: f(-x) = -f(x)', () => {
       fc.assert(
-        fc.property(fc.float({ min: Math.fround(-32767 / 32768), max: Math.fround(32767 / 32768), noNaN: true }), (x) => {
-          const [a, b] = floatToPcm16(Float32Array.of(x, -x));
-          expect(b).toBe(-a! + 0);
-        }),
+        fc.property(
+          fc.float({ min: Math.fround(-32767 / 32768), max: Math.fround(32767 / 32768), noNaN: true }),
+          (x) => {
+            const [a, b] = floatToPcm16(Float32Array.of(x, -x));
+            expect(b).toBe(-a! + 0);
+          },
+        ),
       );
     });
 
@@ -169,8 +192,16 @@ describe('pcm', () => {
 
     it('toFloat32 converts chunk by chunk, passing errors through', () => {
       scheduler().run(({ cold, expectObservable }) => {
-        const source = cold('-a--b--#', { a: Int16Array.of(0, 16384), b: Int16Array.of(-32768) }, new Error('mic'));
-        expectObservable(source.pipe(toFloat32())).toBe('-A--B--#', { A: Float32Array.of(0, 0.5), B: Float32Array.of(-1) }, new Error('mic'));
+        const source = cold(
+          '-a--b--#',
+          { a: Int16Array.of(0, 16384), b: Int16Array.of(-32768) },
+          new Error('mic'),
+        );
+        expectObservable(source.pipe(toFloat32())).toBe(
+          '-A--B--#',
+          { A: Float32Array.of(0, 0.5), B: Float32Array.of(-1) },
+          new Error('mic'),
+        );
       });
     });
 

@@ -93,7 +93,12 @@ function levelDb(y: Float32Array, skip: number): number {
  * DFT bins do not leak), the amplitude of the `hz` component and the power of everything else, in dB
  * relative to that component.
  */
-function analyse(y: Float32Array, rate: number, hz: number, start: number): { amplitude: number; restDb: number } {
+function analyse(
+  y: Float32Array,
+  rate: number,
+  hz: number,
+  start: number,
+): { amplitude: number; restDb: number } {
   let re = 0;
   let im = 0;
   for (let k = 0; k < rate; k++) {
@@ -126,7 +131,11 @@ function channel(interleaved: Float32Array, channels: number, c: number): Float3
   return out;
 }
 
-function collect(source: Observable<Float32Array>): { values: Float32Array[]; error: unknown; completed: boolean } {
+function collect(source: Observable<Float32Array>): {
+  values: Float32Array[];
+  error: unknown;
+  completed: boolean;
+} {
   const result = { values: [] as Float32Array[], error: undefined as unknown, completed: false };
   source.subscribe({
     next: (v) => result.values.push(v),
@@ -171,15 +180,18 @@ describe('resample', () => {
       [16000, 44100, 1000, [15000, 17000]],
       [16000, 44100, 7000, [9000, 21100]],
       [8000, 48000, 3000, [5000, 11000, 13000]],
-    ])('upsampling %i → %i Hz: a %i Hz sine has no images (each and all ≥ 50 dB down)', (a, b, hz, images) => {
-      const y = resampleAll(a, b, tone(a, hz, 2 * a));
-      const { amplitude, restDb } = analyse(y, b, hz, b / 2); // the middle second
-      expect(amplitude).toBeCloseTo(1, 3);
-      expect(restDb).toBeLessThanOrEqual(-50);
-      for (const image of images) {
-        expect(20 * Math.log10(analyse(y, b, image, b / 2).amplitude)).toBeLessThanOrEqual(-50);
-      }
-    });
+    ])(
+      'upsampling %i → %i Hz: a %i Hz sine has no images (each and all ≥ 50 dB down)',
+      (a, b, hz, images) => {
+        const y = resampleAll(a, b, tone(a, hz, 2 * a));
+        const { amplitude, restDb } = analyse(y, b, hz, b / 2); // the middle second
+        expect(amplitude).toBeCloseTo(1, 3);
+        expect(restDb).toBeLessThanOrEqual(-50);
+        for (const image of images) {
+          expect(20 * Math.log10(analyse(y, b, image, b / 2).amplitude)).toBeLessThanOrEqual(-50);
+        }
+      },
+    );
 
     it.each(PAIRS)('keeps DC at its level in the middle of the output within 0.1 %%: %i → %i Hz', (a, b) => {
       const y = resampleAll(a, b, new Float32Array(Math.min(a, 8000)).fill(0.5));
@@ -204,7 +216,13 @@ describe('resample', () => {
   describe('filter design (pinned, so a cheaper design has to change these on purpose)', () => {
     it('designs the bank of 48 k → 24 k: 208 taps, beta 8.078, cutoff 0.95 of the lower Nyquist', () => {
       const f = resampleFilter(48000, 24000);
-      expect({ up: f.up, down: f.down, taps: f.taps, phases: f.phases, interpolated: f.interpolated }).toEqual({
+      expect({
+        up: f.up,
+        down: f.down,
+        taps: f.taps,
+        phases: f.phases,
+        interpolated: f.interpolated,
+      }).toEqual({
         up: 1,
         down: 2,
         taps: 208,
@@ -267,14 +285,17 @@ describe('resample', () => {
       [44100, 24000],
       [24000, 48000],
       [8000, 44101],
-    ])('is flat in the passband (any tone to 0.9 of the lower Nyquist: error ≤ -80 dB): %i → %i Hz', (a, b) => {
-      const top = 0.9 * (Math.min(a, b) / 2);
-      let worst = -Infinity;
-      for (let hz = 100; hz <= top; hz += top / 23) {
-        worst = Math.max(worst, -snrDb(resampleAll(a, b, tone(a, hz, a / 4)), b, hz, edge(a, b)));
-      }
-      expect(worst).toBeLessThanOrEqual(-80);
-    });
+    ])(
+      'is flat in the passband (any tone to 0.9 of the lower Nyquist: error ≤ -80 dB): %i → %i Hz',
+      (a, b) => {
+        const top = 0.9 * (Math.min(a, b) / 2);
+        let worst = -Infinity;
+        for (let hz = 100; hz <= top; hz += top / 23) {
+          worst = Math.max(worst, -snrDb(resampleAll(a, b, tone(a, hz, a / 4)), b, hz, edge(a, b)));
+        }
+        expect(worst).toBeLessThanOrEqual(-80);
+      },
+    );
   });
 
   describe('length and timing', () => {
@@ -335,7 +356,7 @@ describe('resample', () => {
         complete: () => (done = true),
       });
       let s = 12345;
-      for (let at = 0; at < input; ) {
+      for (let at = 0; at < input;) {
         s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
         const frames = Math.min(input - at, 1 + (s % 8192));
         const chunk = new Float32Array(frames);
@@ -385,7 +406,9 @@ describe('resample', () => {
             const y = resampleAll(a, b, x, channels, cuts);
             expect(y.length).toBe(Math.ceil((frames * b) / a) * channels);
             for (let c = 0; c < channels; c++) {
-              expect(firstDifference(channel(y, channels, c), resampleAll(a, b, channel(x, channels, c)))).toBe(-1);
+              expect(
+                firstDifference(channel(y, channels, c), resampleAll(a, b, channel(x, channels, c))),
+              ).toBe(-1);
             }
           },
         ),
@@ -416,16 +439,23 @@ describe('resample', () => {
 
   describe('operator', () => {
     it('emits as in its marble diagram (48 k → 24 k, chunks of 960 frames)', () => {
-      new TestScheduler((actual, expected) => expect(actual).toEqual(expected)).run(({ cold, expectObservable }) => {
-        const chunk = new Float32Array(960);
-        const source = cold('-a-----b-----c-----|', { a: chunk, b: chunk, c: chunk });
-        expectObservable(source.pipe(resample(48000, 24000), map((y) => y.length))).toBe('-x-----y-----z-----(t|)', {
-          x: 428,
-          y: 480,
-          z: 480,
-          t: 52,
-        });
-      });
+      new TestScheduler((actual, expected) => expect(actual).toEqual(expected)).run(
+        ({ cold, expectObservable }) => {
+          const chunk = new Float32Array(960);
+          const source = cold('-a-----b-----c-----|', { a: chunk, b: chunk, c: chunk });
+          expectObservable(
+            source.pipe(
+              resample(48000, 24000),
+              map((y) => y.length),
+            ),
+          ).toBe('-x-----y-----z-----(t|)', {
+            x: 428,
+            y: 480,
+            z: 480,
+            t: 52,
+          });
+        },
+      );
     });
 
     it('equals the Resampler on the same chunks, with a fresh Resampler per subscription', () => {
@@ -461,20 +491,23 @@ describe('resample', () => {
       [48000, 24000, 0, 'resample: channels must be a positive integer, got 0'],
       [48000, 24000, 1.5, 'resample: channels must be a positive integer, got 1.5'],
       [48000, 48000, NaN, 'resample: channels must be a positive integer, got NaN'],
-    ])('throws AudioError("options") synchronously for from %p, to %p, channels %p', (a, b, channels, message) => {
-      const check = (f: () => unknown) => {
-        let thrown: unknown;
-        try {
-          f();
-        } catch (error) {
-          thrown = error;
-        }
-        expect(thrown).toBeInstanceOf(AudioError);
-        expect([(thrown as AudioError).kind, (thrown as AudioError).message]).toEqual(['options', message]);
-      };
-      check(() => resample(a, b, channels === undefined ? undefined : { channels }));
-      check(() => new Resampler(a, b, channels));
-    });
+    ])(
+      'throws AudioError("options") synchronously for from %p, to %p, channels %p',
+      (a, b, channels, message) => {
+        const check = (f: () => unknown) => {
+          let thrown: unknown;
+          try {
+            f();
+          } catch (error) {
+            thrown = error;
+          }
+          expect(thrown).toBeInstanceOf(AudioError);
+          expect([(thrown as AudioError).kind, (thrown as AudioError).message]).toEqual(['options', message]);
+        };
+        check(() => resample(a, b, channels === undefined ? undefined : { channels }));
+        check(() => new Resampler(a, b, channels));
+      },
+    );
 
     it.each([
       [48000, 24000],

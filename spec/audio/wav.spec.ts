@@ -16,10 +16,19 @@ function le(value: number, width: number): number[] {
 }
 
 /** A chunk with its true size, plus the pad byte when the body is odd. */
-const chunk = (id: string, body: number[]): number[] => [...ascii(id), ...le(body.length, 4), ...body, ...(body.length % 2 ? [0] : [])];
+const chunk = (id: string, body: number[]): number[] => [
+  ...ascii(id),
+  ...le(body.length, 4),
+  ...body,
+  ...(body.length % 2 ? [0] : []),
+];
 
 /** A chunk header declaring `declared` bytes, followed by `body` as is (for lying sizes). */
-const rawChunk = (id: string, declared: number, body: number[] = []): number[] => [...ascii(id), ...le(declared, 4), ...body];
+const rawChunk = (id: string, declared: number, body: number[] = []): number[] => [
+  ...ascii(id),
+  ...le(declared, 4),
+  ...body,
+];
 
 /** A RIFF/WAVE file around `chunks`, with a correct RIFF size unless `riffSize` says otherwise. */
 function riff(chunks: number[][], riffSize?: number): Uint8Array {
@@ -38,9 +47,25 @@ interface FmtFields {
 }
 
 /** A `fmt ` chunk body (16 bytes plus `extra`), consistent unless told otherwise. */
-function fmtBody({ tag = 1, channels = 1, rate = 8000, bits = 16, blockAlign, byteRate, extra = [] }: FmtFields = {}): number[] {
+function fmtBody({
+  tag = 1,
+  channels = 1,
+  rate = 8000,
+  bits = 16,
+  blockAlign,
+  byteRate,
+  extra = [],
+}: FmtFields = {}): number[] {
   const align = blockAlign ?? (channels * bits) / 8;
-  return [...le(tag, 2), ...le(channels, 2), ...le(rate, 4), ...le(byteRate ?? rate * align, 4), ...le(align, 2), ...le(bits, 2), ...extra];
+  return [
+    ...le(tag, 2),
+    ...le(channels, 2),
+    ...le(rate, 4),
+    ...le(byteRate ?? rate * align, 4),
+    ...le(align, 2),
+    ...le(bits, 2),
+    ...extra,
+  ];
 }
 
 const fmt = (fields: FmtFields = {}): number[] => chunk('fmt ', fmtBody(fields));
@@ -50,8 +75,19 @@ const GUID_TAIL = [0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0
 const subformat = (code: number): number[] => [...le(code, 2), ...GUID_TAIL];
 
 /** A WAVE_FORMAT_EXTENSIBLE `fmt ` chunk (40 bytes). */
-function extensibleFmt(o: { channels: number; rate: number; bits: number; validBits?: number; guid: number[] }): number[] {
-  const extra = [...le(22, 2), ...le(o.validBits ?? o.bits, 2), ...le(o.channels === 2 ? 3 : 4, 4), ...o.guid];
+function extensibleFmt(o: {
+  channels: number;
+  rate: number;
+  bits: number;
+  validBits?: number;
+  guid: number[];
+}): number[] {
+  const extra = [
+    ...le(22, 2),
+    ...le(o.validBits ?? o.bits, 2),
+    ...le(o.channels === 2 ? 3 : 4, 4),
+    ...o.guid,
+  ];
   return fmt({ tag: 0xfffe, channels: o.channels, rate: o.rate, bits: o.bits, extra });
 }
 
@@ -135,7 +171,13 @@ describe('encodeWav', () => {
           fc.constantFrom(8000, 16_000, 22_050, 24_000, 44_100, 48_000),
           fc.integer({ min: 1, max: Math.floor(0xffffffff / (2 * numChannels)) }),
         ),
-        frames: fc.array(fc.array(fc.integer({ min: -32768, max: 32767 }), { minLength: numChannels, maxLength: numChannels }), { maxLength: 40 }),
+        frames: fc.array(
+          fc.array(fc.integer({ min: -32768, max: 32767 }), {
+            minLength: numChannels,
+            maxLength: numChannels,
+          }),
+          { maxLength: 40 },
+        ),
       }),
     );
     fc.assert(
@@ -153,17 +195,22 @@ describe('encodeWav', () => {
   });
 
   it('Float32 round trip is bit-exact (also outside [-1, 1], -0, infinities and NaN)', () => {
-    const input = fc.record({
-      numChannels: fc.integer({ min: 1, max: 16 }),
-      sampleRate: fc.integer({ min: 1, max: Math.floor(0xffffffff / 64) }),
-      frameCount: fc.nat(30),
-    }).chain(({ numChannels, sampleRate, frameCount }) =>
-      fc.record({
-        numChannels: fc.constant(numChannels),
-        sampleRate: fc.constant(sampleRate),
-        samples: fc.float32Array({ minLength: numChannels * frameCount, maxLength: numChannels * frameCount }),
-      }),
-    );
+    const input = fc
+      .record({
+        numChannels: fc.integer({ min: 1, max: 16 }),
+        sampleRate: fc.integer({ min: 1, max: Math.floor(0xffffffff / 64) }),
+        frameCount: fc.nat(30),
+      })
+      .chain(({ numChannels, sampleRate, frameCount }) =>
+        fc.record({
+          numChannels: fc.constant(numChannels),
+          sampleRate: fc.constant(sampleRate),
+          samples: fc.float32Array({
+            minLength: numChannels * frameCount,
+            maxLength: numChannels * frameCount,
+          }),
+        }),
+      );
     fc.assert(
       fc.property(input, ({ numChannels, sampleRate, samples }) => {
         const file = encodeWav(samples, { sampleRate, numChannels });
@@ -179,31 +226,94 @@ describe('encodeWav', () => {
 
   it('accepts the extremes: 16 channels, rate 1, and the highest rate whose byte rate fits in 32 bits', () => {
     expect(decodeWav(encodeWav(new Int16Array(32), { sampleRate: 1, numChannels: 16 })).numChannels).toBe(16);
-    expect(decodeWav(encodeWav(new Int16Array(1), { sampleRate: 2 ** 31 - 1, numChannels: 1 })).sampleRate).toBe(2 ** 31 - 1);
+    expect(
+      decodeWav(encodeWav(new Int16Array(1), { sampleRate: 2 ** 31 - 1, numChannels: 1 })).sampleRate,
+    ).toBe(2 ** 31 - 1);
   });
 
   const badOptions: Array<[string, unknown, unknown, string]> = [
-    ['zero rate', new Int16Array(2), { sampleRate: 0, numChannels: 1 }, 'encodeWav: sampleRate must be a positive integer, got 0'],
-    ['negative rate', new Int16Array(2), { sampleRate: -8000, numChannels: 1 }, 'encodeWav: sampleRate must be a positive integer, got -8000'],
-    ['fractional rate', new Int16Array(2), { sampleRate: 44_100.5, numChannels: 1 }, 'encodeWav: sampleRate must be a positive integer, got 44100.5'],
-    ['NaN rate', new Int16Array(2), { sampleRate: NaN, numChannels: 1 }, 'encodeWav: sampleRate must be a positive integer, got NaN'],
-    ['zero channels', new Int16Array(2), { sampleRate: 8000, numChannels: 0 }, 'encodeWav: numChannels must be an integer from 1 to 16, got 0'],
-    ['17 channels', new Int16Array(17), { sampleRate: 8000, numChannels: 17 }, 'encodeWav: numChannels must be an integer from 1 to 16, got 17'],
-    ['fractional channels', new Int16Array(2), { sampleRate: 8000, numChannels: 1.5 }, 'encodeWav: numChannels must be an integer from 1 to 16, got 1.5'],
-    ['partial frame', new Int16Array(5), { sampleRate: 8000, numChannels: 2 }, 'encodeWav: 5 samples are not a whole number of 2-channel frames'],
-    ['partial float frame', new Float32Array(7), { sampleRate: 8000, numChannels: 3 }, 'encodeWav: 7 samples are not a whole number of 3-channel frames'],
+    [
+      'zero rate',
+      new Int16Array(2),
+      { sampleRate: 0, numChannels: 1 },
+      'encodeWav: sampleRate must be a positive integer, got 0',
+    ],
+    [
+      'negative rate',
+      new Int16Array(2),
+      { sampleRate: -8000, numChannels: 1 },
+      'encodeWav: sampleRate must be a positive integer, got -8000',
+    ],
+    [
+      'fractional rate',
+      new Int16Array(2),
+      { sampleRate: 44_100.5, numChannels: 1 },
+      'encodeWav: sampleRate must be a positive integer, got 44100.5',
+    ],
+    [
+      'NaN rate',
+      new Int16Array(2),
+      { sampleRate: NaN, numChannels: 1 },
+      'encodeWav: sampleRate must be a positive integer, got NaN',
+    ],
+    [
+      'zero channels',
+      new Int16Array(2),
+      { sampleRate: 8000, numChannels: 0 },
+      'encodeWav: numChannels must be an integer from 1 to 16, got 0',
+    ],
+    [
+      '17 channels',
+      new Int16Array(17),
+      { sampleRate: 8000, numChannels: 17 },
+      'encodeWav: numChannels must be an integer from 1 to 16, got 17',
+    ],
+    [
+      'fractional channels',
+      new Int16Array(2),
+      { sampleRate: 8000, numChannels: 1.5 },
+      'encodeWav: numChannels must be an integer from 1 to 16, got 1.5',
+    ],
+    [
+      'partial frame',
+      new Int16Array(5),
+      { sampleRate: 8000, numChannels: 2 },
+      'encodeWav: 5 samples are not a whole number of 2-channel frames',
+    ],
+    [
+      'partial float frame',
+      new Float32Array(7),
+      { sampleRate: 8000, numChannels: 3 },
+      'encodeWav: 7 samples are not a whole number of 3-channel frames',
+    ],
     [
       'byte rate overflow',
       new Int16Array(2),
       { sampleRate: 2 ** 31, numChannels: 1 },
       'encodeWav: sampleRate 2147483648 is too high: its byte rate (2 bytes per frame) does not fit in 32 bits',
     ],
-    ['plain array', [0, 1], { sampleRate: 8000, numChannels: 1 }, 'encodeWav: samples must be an Int16Array or a Float32Array, got Array'],
-    ['Uint8Array', new Uint8Array(2), { sampleRate: 8000, numChannels: 1 }, 'encodeWav: samples must be an Int16Array or a Float32Array, got Uint8Array'],
-    ['no options', new Int16Array(2), undefined, 'encodeWav: options { sampleRate, numChannels } are required, got Undefined'],
+    [
+      'plain array',
+      [0, 1],
+      { sampleRate: 8000, numChannels: 1 },
+      'encodeWav: samples must be an Int16Array or a Float32Array, got Array',
+    ],
+    [
+      'Uint8Array',
+      new Uint8Array(2),
+      { sampleRate: 8000, numChannels: 1 },
+      'encodeWav: samples must be an Int16Array or a Float32Array, got Uint8Array',
+    ],
+    [
+      'no options',
+      new Int16Array(2),
+      undefined,
+      'encodeWav: options { sampleRate, numChannels } are required, got Undefined',
+    ],
   ];
   it.each(badOptions)('rejects %s with AudioError("options")', (_name, samples, options, message) => {
-    const call = () => encodeWav(samples as Int16Array, options as { sampleRate: number; numChannels: number });
+    const call = () =>
+      encodeWav(samples as Int16Array, options as { sampleRate: number; numChannels: number });
     expect(call).toThrow(AudioError);
     expect(call).toThrow(expect.objectContaining({ kind: 'options', message }));
   });
@@ -242,7 +352,13 @@ describe('decodeWav', () => {
 
   it('decodes 32-bit signed PCM', () => {
     // 0x01000001 / 2^31 lies exactly halfway between two Float32 values: only the right scale rounds it to 2^-7
-    const data = [...le(0x7fffffff, 4), ...le(0x80000000, 4), ...le(1, 4), ...le(0xc0000000, 4), ...le(0x01000001, 4)];
+    const data = [
+      ...le(0x7fffffff, 4),
+      ...le(0x80000000, 4),
+      ...le(1, 4),
+      ...le(0xc0000000, 4),
+      ...le(0x01000001, 4),
+    ];
     const decoded = decodeWav(riff([fmt({ bits: 32 }), chunk('data', data)]));
     expect(Array.from(decoded.samples)).toEqual([1, -1, 2 ** -31, -0.5, 2 ** -7]);
   });
@@ -251,29 +367,42 @@ describe('decodeWav', () => {
     const view = new DataView(new ArrayBuffer(16));
     view.setFloat64(0, 0.1, true);
     view.setFloat64(8, -0.75, true);
-    const decoded = decodeWav(riff([fmt({ tag: 3, bits: 64 }), chunk('data', Array.from(new Uint8Array(view.buffer)))]));
+    const decoded = decodeWav(
+      riff([fmt({ tag: 3, bits: 64 }), chunk('data', Array.from(new Uint8Array(view.buffer)))]),
+    );
     expect(Array.from(decoded.samples)).toEqual(f32([0.1, -0.75]));
   });
 
   it('decodes 32-bit float with a bare 16-byte fmt and no fact chunk', () => {
-    const decoded = decodeWav(riff([fmt({ tag: 3, bits: 32 }), chunk('data', [0x00, 0x00, 0x00, 0x3f, 0x00, 0x00, 0xc0, 0x3f])]));
+    const decoded = decodeWav(
+      riff([fmt({ tag: 3, bits: 32 }), chunk('data', [0x00, 0x00, 0x00, 0x3f, 0x00, 0x00, 0xc0, 0x3f])]),
+    );
     expect(Array.from(decoded.samples)).toEqual([0.5, 1.5]);
   });
 
   it('decodes WAVE_FORMAT_EXTENSIBLE with a PCM subformat', () => {
-    const file = riff([extensibleFmt({ channels: 2, rate: 44_100, bits: 16, guid: subformat(1) }), chunk('data', i16(16384, -16384, 32767, -32768))]);
+    const file = riff([
+      extensibleFmt({ channels: 2, rate: 44_100, bits: 16, guid: subformat(1) }),
+      chunk('data', i16(16384, -16384, 32767, -32768)),
+    ]);
     const decoded = decodeWav(file);
     expect(decoded).toMatchObject({ sampleRate: 44_100, numChannels: 2 });
     expect(Array.from(decoded.samples)).toEqual(f32([0.5, -0.5, 32767 / 32768, -1]));
   });
 
   it('decodes WAVE_FORMAT_EXTENSIBLE with an IEEE float subformat', () => {
-    const file = riff([extensibleFmt({ channels: 1, rate: 48_000, bits: 32, guid: subformat(3) }), chunk('data', [0x00, 0x00, 0x80, 0xbe])]);
+    const file = riff([
+      extensibleFmt({ channels: 1, rate: 48_000, bits: 32, guid: subformat(3) }),
+      chunk('data', [0x00, 0x00, 0x80, 0xbe]),
+    ]);
     expect(Array.from(decodeWav(file).samples)).toEqual([-0.25]);
   });
 
   it('decodes extensible 20 valid bits in 24-bit containers as 24-bit (valid bits are the high ones)', () => {
-    const file = riff([extensibleFmt({ channels: 1, rate: 48_000, bits: 24, validBits: 20, guid: subformat(1) }), chunk('data', [0xf0, 0xff, 0x3f, 0x00, 0x00, 0xc0])]);
+    const file = riff([
+      extensibleFmt({ channels: 1, rate: 48_000, bits: 24, validBits: 20, guid: subformat(1) }),
+      chunk('data', [0xf0, 0xff, 0x3f, 0x00, 0x00, 0xc0]),
+    ]);
     expect(Array.from(decodeWav(file).samples)).toEqual(f32([0x3ffff0 / 8388608, -0.5]));
   });
 
@@ -288,7 +417,11 @@ describe('decodeWav', () => {
       chunk('LIST', [7, 7, 7]),
       chunk('odd!', [5]),
     ]);
-    expect(decodeWav(file)).toEqual({ sampleRate: 8000, numChannels: 2, samples: Float32Array.from([1, 2, 3, 4], (v) => v / 32768) });
+    expect(decodeWav(file)).toEqual({
+      sampleRate: 8000,
+      numChannels: 2,
+      samples: Float32Array.from([1, 2, 3, 4], (v) => v / 32768),
+    });
   });
 
   it('accepts "data" before "fmt ", including the pad byte after an odd data chunk', () => {
@@ -330,39 +463,90 @@ describe('decodeWav', () => {
 
     it('still requires whole frames', () => {
       const file = riff([fmt({ channels: 2 }), rawChunk('data', 0xffffffff, [1, 2, 3, 4, 5, 6, 7])]);
-      expect(thrownBy(file).message).toBe('WAV: "data" chunk at byte 36 holds 7 bytes, not a whole number of 4-byte frames');
+      expect(thrownBy(file).message).toBe(
+        'WAV: "data" chunk at byte 36 holds 7 bytes, not a whole number of 4-byte frames',
+      );
     });
   });
 
   // -------------------------------------------------------------------------------------------
   const valid = riff([fmt({ channels: 2 }), chunk('data', i16(1, 2, 3, 4))]);
-  const withMagic = (magic: string, at = 0) => Uint8Array.from([...valid.subarray(0, at), ...ascii(magic), ...valid.subarray(at + 4)]);
+  const withMagic = (magic: string, at = 0) =>
+    Uint8Array.from([...valid.subarray(0, at), ...ascii(magic), ...valid.subarray(at + 4)]);
 
   const malformed: Array<[string, Uint8Array | unknown, string]> = [
-    ['an empty file', new Uint8Array(0), 'WAV: file is 0 bytes, too short for a RIFF header (12 bytes) and a chunk header (8 bytes)'],
-    ['a truncated header', valid.subarray(0, 19), 'WAV: file is 19 bytes, too short for a RIFF header (12 bytes) and a chunk header (8 bytes)'],
-    ['a big-endian RIFX file', withMagic('RIFX'), 'WAV: not a RIFF file (starts with "RIFX"): big-endian RIFX files are not supported'],
-    ['an RF64 file', withMagic('RF64'), 'WAV: not a RIFF file (starts with "RF64"): RF64 (64-bit) files are not supported'],
-    ['binary garbage', Uint8Array.from([0x00, 0x22, 0xff, 0x5c, ...valid.subarray(4)]), 'WAV: not a RIFF file (starts with "\\x00\\x22\\xFF\\x5C")'],
+    [
+      'an empty file',
+      new Uint8Array(0),
+      'WAV: file is 0 bytes, too short for a RIFF header (12 bytes) and a chunk header (8 bytes)',
+    ],
+    [
+      'a truncated header',
+      valid.subarray(0, 19),
+      'WAV: file is 19 bytes, too short for a RIFF header (12 bytes) and a chunk header (8 bytes)',
+    ],
+    [
+      'a big-endian RIFX file',
+      withMagic('RIFX'),
+      'WAV: not a RIFF file (starts with "RIFX"): big-endian RIFX files are not supported',
+    ],
+    [
+      'an RF64 file',
+      withMagic('RF64'),
+      'WAV: not a RIFF file (starts with "RF64"): RF64 (64-bit) files are not supported',
+    ],
+    [
+      'binary garbage',
+      Uint8Array.from([0x00, 0x22, 0xff, 0x5c, ...valid.subarray(4)]),
+      'WAV: not a RIFF file (starts with "\\x00\\x22\\xFF\\x5C")',
+    ],
     ['an AVI file', withMagic('AVI ', 8), 'WAV: RIFF type is "AVI ", not "WAVE"'],
-    ['a fmt chunk shorter than 16 bytes', riff([chunk('fmt ', fmtBody().slice(0, 14)), chunk('data', [])]), 'WAV: "fmt " chunk at byte 12 is 14 bytes, at least 16 needed'],
-    ['a fmt chunk cut short', valid.subarray(0, 28), 'WAV: "fmt " chunk at byte 12 declares 16 bytes but only 8 remain'],
-    ['a chunk running past the end', riff([rawChunk('LIST', 4000, new Array(100).fill(0))]), 'WAV: "LIST" chunk at byte 12 declares 4000 bytes but only 100 remain'],
+    [
+      'a fmt chunk shorter than 16 bytes',
+      riff([chunk('fmt ', fmtBody().slice(0, 14)), chunk('data', [])]),
+      'WAV: "fmt " chunk at byte 12 is 14 bytes, at least 16 needed',
+    ],
+    [
+      'a fmt chunk cut short',
+      valid.subarray(0, 28),
+      'WAV: "fmt " chunk at byte 12 declares 16 bytes but only 8 remain',
+    ],
+    [
+      'a chunk running past the end',
+      riff([rawChunk('LIST', 4000, new Array(100).fill(0))]),
+      'WAV: "LIST" chunk at byte 12 declares 4000 bytes but only 100 remain',
+    ],
     [
       'a truncated data chunk',
       riff([fmt({ channels: 2 }), rawChunk('data', 4000, new Array(100).fill(0))]),
       'WAV: "data" chunk at byte 36 declares 4000 bytes but only 100 remain',
     ],
-    ['a data chunk header cut short', valid.subarray(0, 40), 'WAV: no "data" chunk; found "fmt " at byte 12, then 4 bytes at byte 36, too short for a chunk header'],
+    [
+      'a data chunk header cut short',
+      valid.subarray(0, 40),
+      'WAV: no "data" chunk; found "fmt " at byte 12, then 4 bytes at byte 36, too short for a chunk header',
+    ],
     ['no fmt chunk', riff([chunk('data', i16(1, 2))]), 'WAV: no "fmt " chunk; found "data" at byte 12'],
     [
       'no fmt chunk before streaming data',
       riff([chunk('LIST', []), rawChunk('data', 0xffffffff, i16(1))]),
       'WAV: no "fmt " chunk before "data" at byte 20, whose size (0xFFFFFFFF) means it runs to the end of the file',
     ],
-    ['no data chunk', riff([fmt(), chunk('LIST', [1, 2])]), 'WAV: no "data" chunk; found "fmt " at byte 12, "LIST" at byte 36'],
-    ['two fmt chunks', riff([fmt(), fmt(), chunk('data', [])]), 'WAV: second "fmt " chunk at byte 36 (the first is at byte 12)'],
-    ['two data chunks before fmt', riff([chunk('data', []), chunk('data', []), fmt()]), 'WAV: second "data" chunk at byte 20 (the first is at byte 12)'],
+    [
+      'no data chunk',
+      riff([fmt(), chunk('LIST', [1, 2])]),
+      'WAV: no "data" chunk; found "fmt " at byte 12, "LIST" at byte 36',
+    ],
+    [
+      'two fmt chunks',
+      riff([fmt(), fmt(), chunk('data', [])]),
+      'WAV: second "fmt " chunk at byte 36 (the first is at byte 12)',
+    ],
+    [
+      'two data chunks before fmt',
+      riff([chunk('data', []), chunk('data', []), fmt()]),
+      'WAV: second "data" chunk at byte 20 (the first is at byte 12)',
+    ],
     [
       'MPEG audio',
       riff([fmt({ tag: 0x55, bits: 0, blockAlign: 1 }), chunk('data', [])]),
@@ -373,12 +557,36 @@ describe('decodeWav', () => {
       riff([fmt({ tag: 0x1234 }), chunk('data', [])]),
       'WAV: unsupported format tag 0x1234; supported: PCM (1), IEEE float (3), extensible (0xFFFE)',
     ],
-    ['12-bit PCM', riff([fmt({ bits: 12, blockAlign: 2 }), chunk('data', [])]), 'WAV: 12-bit PCM is not supported; supported: 8, 16, 24 and 32-bit'],
-    ['16-bit float', riff([fmt({ tag: 3, bits: 16 }), chunk('data', [])]), 'WAV: 16-bit IEEE float is not supported; supported: 32 and 64-bit'],
-    ['a bad block align', riff([fmt({ channels: 2, blockAlign: 3 }), chunk('data', [])]), 'WAV: block align is 3 but 2 channels of 16-bit samples need 4'],
-    ['a bad mono block align', riff([fmt({ bits: 24, blockAlign: 4 }), chunk('data', [])]), 'WAV: block align is 4 but 1 channel of 24-bit samples need 3'],
-    ['zero channels', riff([fmt({ channels: 0, blockAlign: 2 }), chunk('data', [])]), 'WAV: "fmt " chunk at byte 12 declares 0 channels'],
-    ['a zero sample rate', riff([fmt({ rate: 0 }), chunk('data', [])]), 'WAV: "fmt " chunk at byte 12 declares a sample rate of 0'],
+    [
+      '12-bit PCM',
+      riff([fmt({ bits: 12, blockAlign: 2 }), chunk('data', [])]),
+      'WAV: 12-bit PCM is not supported; supported: 8, 16, 24 and 32-bit',
+    ],
+    [
+      '16-bit float',
+      riff([fmt({ tag: 3, bits: 16 }), chunk('data', [])]),
+      'WAV: 16-bit IEEE float is not supported; supported: 32 and 64-bit',
+    ],
+    [
+      'a bad block align',
+      riff([fmt({ channels: 2, blockAlign: 3 }), chunk('data', [])]),
+      'WAV: block align is 3 but 2 channels of 16-bit samples need 4',
+    ],
+    [
+      'a bad mono block align',
+      riff([fmt({ bits: 24, blockAlign: 4 }), chunk('data', [])]),
+      'WAV: block align is 4 but 1 channel of 24-bit samples need 3',
+    ],
+    [
+      'zero channels',
+      riff([fmt({ channels: 0, blockAlign: 2 }), chunk('data', [])]),
+      'WAV: "fmt " chunk at byte 12 declares 0 channels',
+    ],
+    [
+      'a zero sample rate',
+      riff([fmt({ rate: 0 }), chunk('data', [])]),
+      'WAV: "fmt " chunk at byte 12 declares a sample rate of 0',
+    ],
     [
       'data not whole frames',
       riff([fmt({ channels: 2 }), chunk('data', new Array(101).fill(0))]),
@@ -391,7 +599,10 @@ describe('decodeWav', () => {
     ],
     [
       'an extensible non-standard GUID',
-      riff([extensibleFmt({ channels: 1, rate: 8000, bits: 16, guid: [...subformat(1).slice(0, 15), 0x72] }), chunk('data', [])]),
+      riff([
+        extensibleFmt({ channels: 1, rate: 8000, bits: 16, guid: [...subformat(1).slice(0, 15), 0x72] }),
+        chunk('data', []),
+      ]),
       'WAV: extensible subformat {00000001-0000-0010-8000-00aa00389b72} is not PCM or IEEE float',
     ],
     [
@@ -415,7 +626,9 @@ describe('decodeWav', () => {
     fc.assert(
       fc.property(
         fc.oneof(
-          fc.array(fc.integer({ min: -32768, max: 32767 }), { maxLength: 20 }).map((s) => encodeWav(Int16Array.from(s), { sampleRate: 8000, numChannels: 1 })),
+          fc
+            .array(fc.integer({ min: -32768, max: 32767 }), { maxLength: 20 })
+            .map((s) => encodeWav(Int16Array.from(s), { sampleRate: 8000, numChannels: 1 })),
           fc.float32Array({ maxLength: 20 }).map((s) => encodeWav(s, { sampleRate: 8000, numChannels: 1 })),
         ),
         fc.nat(),
@@ -440,7 +653,9 @@ describe('decodeWav', () => {
         return;
       }
       expect(Number.isInteger(result.sampleRate) && result.sampleRate > 0).toBe(true);
-      expect(Number.isInteger(result.numChannels) && result.numChannels >= 1 && result.numChannels <= 0xffff).toBe(true);
+      expect(
+        Number.isInteger(result.numChannels) && result.numChannels >= 1 && result.numChannels <= 0xffff,
+      ).toBe(true);
       expect(result.samples).toBeInstanceOf(Float32Array);
       expect(result.samples.length % result.numChannels).toBe(0);
       // at least a 12-byte RIFF header, a 24-byte fmt chunk and a data chunk header, and 1 byte per sample
@@ -452,7 +667,10 @@ describe('decodeWav', () => {
       encodeWav(Float32Array.of(0.5, -0.25, 2, NaN), { sampleRate: 48_000, numChannels: 1 }),
       riff([chunk('LIST', [1, 2, 3]), fmt({ bits: 8 }), chunk('data', [0, 128, 255])]),
       riff([fmt({ bits: 24, channels: 2 }), chunk('junk', [1]), chunk('data', new Array(12).fill(0x80))]),
-      riff([extensibleFmt({ channels: 2, rate: 44_100, bits: 32, guid: subformat(3) }), chunk('data', new Array(16).fill(0x3f))]),
+      riff([
+        extensibleFmt({ channels: 2, rate: 44_100, bits: 32, guid: subformat(3) }),
+        chunk('data', new Array(16).fill(0x3f)),
+      ]),
       riff([fmt(), rawChunk('data', 0xffffffff, i16(9, 8, 7))], 0),
     ];
 
@@ -466,7 +684,11 @@ describe('decodeWav', () => {
 
     it('on a RIFF/WAVE header followed by random bytes', () => {
       fc.assert(
-        fc.property(fc.uint8Array({ maxLength: 200 }), fc.nat(), (tail, riffSize) => saneOrAudioError(Uint8Array.from([...ascii('RIFF'), ...le(riffSize, 4), ...ascii('WAVE'), ...tail]))),
+        fc.property(fc.uint8Array({ maxLength: 200 }), fc.nat(), (tail, riffSize) =>
+          saneOrAudioError(
+            Uint8Array.from([...ascii('RIFF'), ...le(riffSize, 4), ...ascii('WAVE'), ...tail]),
+          ),
+        ),
         { numRuns: 500 },
       );
     });
@@ -485,7 +707,10 @@ describe('decodeWav', () => {
         .map(({ tag, channels, rate, bits, blockAlign, subcode, extended }) => {
           const align = blockAlign ?? ((channels * bits) / 8) % 0x10000;
           const extra = extended ? [...le(22, 2), ...le(bits, 2), ...le(0, 4), ...subformat(subcode)] : [];
-          return chunk('fmt ', fmtBody({ tag, channels, rate, bits, blockAlign: Math.floor(align), byteRate: 0, extra }));
+          return chunk(
+            'fmt ',
+            fmtBody({ tag, channels, rate, bits, blockAlign: Math.floor(align), byteRate: 0, extra }),
+          );
         });
       const otherArb = fc
         .record({
@@ -493,10 +718,14 @@ describe('decodeWav', () => {
           body: fc.uint8Array({ maxLength: 40 }),
           size: fc.option(fc.oneof(fc.constantFrom(0, 0xffffffff), fc.nat(60))),
         })
-        .map(({ id, body, size }) => (size === null ? chunk(id, Array.from(body)) : rawChunk(id, size, Array.from(body))));
+        .map(({ id, body, size }) =>
+          size === null ? chunk(id, Array.from(body)) : rawChunk(id, size, Array.from(body)),
+        );
       fc.assert(
-        fc.property(fc.array(fc.oneof(fmtArb, otherArb), { maxLength: 5 }), fc.option(fc.nat()), (chunks, riffSize) =>
-          saneOrAudioError(riff(chunks, riffSize ?? undefined)),
+        fc.property(
+          fc.array(fc.oneof(fmtArb, otherArb), { maxLength: 5 }),
+          fc.option(fc.nat()),
+          (chunks, riffSize) => saneOrAudioError(riff(chunks, riffSize ?? undefined)),
         ),
         { numRuns: 1000 },
       );

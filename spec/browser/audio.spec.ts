@@ -39,7 +39,9 @@ const pageLog: string[] = [];
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`no Chromium at ${CHROMIUM}: run \`node scripts/ensure-chromium.mjs\` (as root on Debian) or set CHROMIUM_PATH`);
+    throw new Error(
+      `no Chromium at ${CHROMIUM}: run \`node scripts/ensure-chromium.mjs\` (as root on Debian) or set CHROMIUM_PATH`,
+    );
   }
   const bundle = await build({
     entryPoints: [join(__dirname, 'page.ts')],
@@ -55,7 +57,9 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     if (req.url === '/') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end('<!doctype html><meta charset="utf-8"><title>realtime-rx audio</title><script src="/page.js"></script>');
+      res.end(
+        '<!doctype html><meta charset="utf-8"><title>realtime-rx audio</title><script src="/page.js"></script>',
+      );
     } else if (req.url === '/page.js') {
       res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' });
       res.end(script);
@@ -89,9 +93,13 @@ async function open(ctx: BrowserContext): Promise<Page> {
 }
 
 /** Runs a scenario of page.ts; a failure carries the page's log. */
-async function run<T, A = undefined>(p: Page, scenario: (rtx: Rtx, arg: A) => Promise<T>, arg?: A): Promise<T> {
+async function run<T, A = undefined>(
+  p: Page,
+  scenario: (rtx: Rtx, arg: A) => Promise<T>,
+  arg?: A,
+): Promise<T> {
   try {
-    return await p.evaluate(
+    return (await p.evaluate(
       // Serialized into the page: `scenario` travels as source text.
       async ([source, a]) => {
         const rtx = (window as unknown as { rtx: Rtx }).rtx;
@@ -99,7 +107,7 @@ async function run<T, A = undefined>(p: Page, scenario: (rtx: Rtx, arg: A) => Pr
         return fn(rtx, a);
       },
       [scenario.toString(), arg] as const,
-    ) as T;
+    )) as T;
   } catch (error) {
     throw new Error(`${(error as Error).message}\npage log:\n${pageLog.join('\n')}`);
   }
@@ -119,7 +127,8 @@ describe('fromMicrophone in Chromium', () => {
     const { chunks, info } = at24k;
     expect(info.sampleRate).toBe(24_000);
     expect(chunks.length).toBeGreaterThan(50);
-    for (const c of chunks) expect(c).toMatchObject({ length: 480, samplesPerChannel: 480, sampleRate: 24_000, numChannels: 1 });
+    for (const c of chunks)
+      expect(c).toMatchObject({ length: 480, samplesPerChannel: 480, sampleRate: 24_000, numChannels: 1 });
     const rate = samplesPerSecond(chunks);
     expect(rate).toBeGreaterThan(24_000 * 0.85);
     expect(rate).toBeLessThan(24_000 * 1.15);
@@ -168,7 +177,9 @@ describe('fromMicrophone in Chromium', () => {
 
   it('errors with AudioError(device) when the browser denies the microphone', async () => {
     // --use-fake-ui-for-media-stream grants whatever the permission store says, so deny in a browser without it.
-    const args = ARGS.filter((a) => a !== '--use-fake-ui-for-media-stream').concat('--deny-permission-prompts');
+    const args = ARGS.filter((a) => a !== '--use-fake-ui-for-media-stream').concat(
+      '--deny-permission-prompts',
+    );
     const denying = await chromium.launch({ executablePath: CHROMIUM, args, timeout: 30_000 });
     try {
       const p = await open(await denying.newContext());

@@ -75,7 +75,10 @@ export interface MicResult {
 async function microphone(sampleRate: number | undefined, ms: number): Promise<MicResult> {
   const chunks: Chunk[] = [];
   let info: MicrophoneInfo | undefined;
-  const mic$ = fromMicrophone({ ...(sampleRate === undefined ? {} : { sampleRate }), onStart: (i) => (info = i) });
+  const mic$ = fromMicrophone({
+    ...(sampleRate === undefined ? {} : { sampleRate }),
+    onStart: (i) => (info = i),
+  });
   const source: Observable<Chunk> =
     sampleRate === undefined
       ? mic$.pipe(map((c) => ({ at: performance.now(), length: c.length, peak: peak(c) })))
@@ -83,7 +86,14 @@ async function microphone(sampleRate: number | undefined, ms: number): Promise<M
           toAudioFrames({ sampleRate, numChannels: 1, frameMs: 20 }),
           map((f) => {
             const pcm = base64ToPcm16(f.data);
-            return { at: performance.now(), length: pcm.length, samplesPerChannel: f.samplesPerChannel, sampleRate: f.sampleRate, numChannels: f.numChannels, peak: peak(pcm) };
+            return {
+              at: performance.now(),
+              length: pcm.length,
+              samplesPerChannel: f.samplesPerChannel,
+              sampleRate: f.sampleRate,
+              numChannels: f.numChannels,
+              peak: peak(pcm),
+            };
           }),
         );
   let failure: unknown;
@@ -96,11 +106,16 @@ async function microphone(sampleRate: number | undefined, ms: number): Promise<M
   const trackStatesBefore = stream?.getTracks().map((t) => t.readyState) ?? [];
   sub.unsubscribe();
   if (failure !== undefined) throw failure;
-  if (info === undefined || stream === undefined || context === undefined) throw new Error('the microphone did not start');
+  if (info === undefined || stream === undefined || context === undefined)
+    throw new Error('the microphone did not start');
   await until(() => context.state === 'closed');
   return {
     chunks,
-    info: { sampleRate: info.sampleRate, contextSampleRate: info.contextSampleRate, trackLabel: info.track.label },
+    info: {
+      sampleRate: info.sampleRate,
+      contextSampleRate: info.contextSampleRate,
+      trackLabel: info.track.label,
+    },
     contextSampleRate: context.sampleRate,
     trackStatesBefore,
     trackStatesAfter: stream.getTracks().map((t) => t.readyState),
@@ -115,12 +130,15 @@ export interface ErrorResult {
 }
 
 function asResult(e: unknown): ErrorResult {
-  return e instanceof AudioError ? { name: e.name, kind: e.kind, message: e.message } : { name: 'not an AudioError', message: String(e) };
+  return e instanceof AudioError
+    ? { name: e.name, kind: e.kind, message: e.message }
+    : { name: 'not an AudioError', message: String(e) };
 }
 
 /** How `fromMicrophone()` fails; `refuseAs` makes getUserMedia reject with that DOMException name. */
 async function microphoneError(refuseAs?: string): Promise<ErrorResult | 'no error'> {
-  refusal = refuseAs === undefined ? undefined : new DOMException(`refused by the test (${refuseAs})`, refuseAs);
+  refusal =
+    refuseAs === undefined ? undefined : new DOMException(`refused by the test (${refuseAs})`, refuseAs);
   try {
     return await new Promise<ErrorResult | 'no error'>((resolve) => {
       const sub = fromMicrophone().subscribe({
@@ -137,9 +155,15 @@ async function microphoneError(refuseAs?: string): Promise<ErrorResult | 'no err
 }
 
 /** How the microphone and the player fail in a browser without AudioWorklet (hidden for the call). */
-async function withoutAudioWorklet(): Promise<{ microphone: ErrorResult | 'no error'; player: ErrorResult | 'no error' }> {
+async function withoutAudioWorklet(): Promise<{
+  microphone: ErrorResult | 'no error';
+  player: ErrorResult | 'no error';
+}> {
   const real = Object.getOwnPropertyDescriptor(BaseAudioContext.prototype, 'audioWorklet')!;
-  Object.defineProperty(BaseAudioContext.prototype, 'audioWorklet', { get: () => undefined, configurable: true });
+  Object.defineProperty(BaseAudioContext.prototype, 'audioWorklet', {
+    get: () => undefined,
+    configurable: true,
+  });
   try {
     const microphone = await microphoneError();
     const audio = createAudioPlayer();
@@ -198,7 +222,12 @@ async function player(): Promise<PlayerResult> {
   let log: ((ms: number) => void) | undefined = (ms) => first.push({ elapsed: performance.now() - t0, ms });
   let completed = false;
   audio.playedMs$.subscribe({ next: (ms) => ((last = ms), log?.(ms)), complete: () => (completed = true) });
-  const snapshot = (): PlayerSnapshot => ({ elapsed: performance.now() - t0, playedMs: last, bufferedMs: audio.bufferedMs, itemId: audio.itemId });
+  const snapshot = (): PlayerSnapshot => ({
+    elapsed: performance.now() - t0,
+    playedMs: last,
+    bufferedMs: audio.bufferedMs,
+    itemId: audio.itemId,
+  });
 
   t0 = performance.now();
   tone(1000, 440, 'item_a').subscribe(audio);

@@ -24,11 +24,19 @@ beforeAll(() => {
     const inSyllable = (t % 0.2) / 0.16;
     if (inSyllable >= 1) continue;
     const envelope = Math.sin(Math.PI * inSyllable) ** 0.3;
-    const value = 0.3 * envelope * (Math.sin(2 * Math.PI * 150 * t) + 0.5 * Math.sin(2 * Math.PI * 300 * t) + 0.25 * Math.sin(2 * Math.PI * 450 * t));
+    const value =
+      0.3 *
+      envelope *
+      (Math.sin(2 * Math.PI * 150 * t) +
+        0.5 * Math.sin(2 * Math.PI * 300 * t) +
+        0.25 * Math.sin(2 * Math.PI * 450 * t));
     stereo[2 * i] = value;
     stereo[2 * i + 1] = value;
   }
-  writeFileSync(join(dir, 'speech.wav'), encodeWav(floatToPcm16(stereo), { sampleRate: RATE, numChannels: 2 }));
+  writeFileSync(
+    join(dir, 'speech.wav'),
+    encodeWav(floatToPcm16(stereo), { sampleRate: RATE, numChannels: 2 }),
+  );
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -64,7 +72,10 @@ function startServe(...flags: string[]): Promise<string> {
 function runTalk(...args: string[]): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     let output = '';
-    const talk = spawn(process.execPath, [...CLI, 'talk', ...args], { cwd: ROOT, env: { ...process.env, OPENAI_API_KEY: 'sk-test-never-printed-123' } });
+    const talk = spawn(process.execPath, [...CLI, 'talk', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, OPENAI_API_KEY: 'sk-test-never-printed-123' },
+    });
     talk.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     talk.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     talk.on('exit', (code) => resolve({ code, output }));
@@ -80,11 +91,25 @@ describe('realtime-rx talk against realtime-rx serve (child processes)', () => {
   it('sends a 2 s WAV, gets the speech echoed into reply.wav, and its summary matches what the server recorded', async () => {
     const url = await startServe();
     const reply = join(dir, 'reply.wav');
-    const { code, output } = await runTalk('--url', url, '--in', join(dir, 'speech.wav'), '--text', 'hello there', '--out', reply, '--no-realtime', '--idle-ms', '800');
+    const { code, output } = await runTalk(
+      '--url',
+      url,
+      '--in',
+      join(dir, 'speech.wav'),
+      '--text',
+      'hello there',
+      '--out',
+      reply,
+      '--no-realtime',
+      '--idle-ms',
+      '800',
+    );
     expect(code).toBe(0);
     expect(output).not.toContain('sk-test-never-printed');
 
-    const line = await waitForServeLine(/audio in (\d+) frames \(([\d.]+) s\), texts in (\d+), replies (\d+) \((\d+) frames, ([\d.]+) s\), closed (\d+)/);
+    const line = await waitForServeLine(
+      /audio in (\d+) frames \(([\d.]+) s\), texts in (\d+), replies (\d+) \((\d+) frames, ([\d.]+) s\), closed (\d+)/,
+    );
     expect(line).not.toBeNull();
     const [, framesIn, secondsIn, textsIn, replies, replyFrames, replySeconds, closeCode] = line!;
     expect(Number(framesIn)).toBe(100); // 2 s in 20 ms frames
@@ -126,9 +151,22 @@ describe('realtime-rx talk against realtime-rx serve (child processes)', () => {
 
   it('--stall-reads: audio is dropped and counted while the text survives the stall', async () => {
     // 2 minutes of silence sent as fast as possible: about 8 MB of frames, more than loopback buffers hold.
-    writeFileSync(join(dir, 'long.wav'), encodeWav(new Int16Array(8_000 * 120), { sampleRate: 8_000, numChannels: 1 }));
+    writeFileSync(
+      join(dir, 'long.wav'),
+      encodeWav(new Int16Array(8_000 * 120), { sampleRate: 8_000, numChannels: 1 }),
+    );
     const url = await startServe('--stall-reads', '1500');
-    const { code, output } = await runTalk('--url', url, '--in', join(dir, 'long.wav'), '--text', 'survivor', '--no-realtime', '--idle-ms', '2500');
+    const { code, output } = await runTalk(
+      '--url',
+      url,
+      '--in',
+      join(dir, 'long.wav'),
+      '--text',
+      'survivor',
+      '--no-realtime',
+      '--idle-ms',
+      '2500',
+    );
     expect(code).toBe(0);
     const sent = Number(/audio frames sent (\d+)/.exec(output)?.[1]);
     const dropped = Number(/dropped (\d+)/.exec(output)?.[1]);

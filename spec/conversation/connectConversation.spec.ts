@@ -1,4 +1,9 @@
-import { connectConversation, type Conversation, type ConversationStats, type RealtimeEvent } from '../../src/index';
+import {
+  connectConversation,
+  type Conversation,
+  type ConversationStats,
+  type RealtimeEvent,
+} from '../../src/index';
 import { binaryFrame, rawFrame, startScriptedServer, type ScriptedServer } from '../../src/testing';
 import { pcmFrame, record, refusedPort, statsOf, waitFor } from '../helpers';
 
@@ -34,8 +39,14 @@ describe('connectConversation', () => {
     expect(await server.waitForMessages(0, 3, 3000)).toBe(true);
     expect(server.connections()[0]).toEqual([
       { type: 'session.create', session: { backend_prompt: 'p' } },
-      { type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'text', text: 'one' }] } },
-      { type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'text', text: 'two' }] } },
+      {
+        type: 'conversation.item.create',
+        item: { type: 'message', role: 'user', content: [{ type: 'text', text: 'one' }] },
+      },
+      {
+        type: 'conversation.item.create',
+        item: { type: 'message', role: 'user', content: [{ type: 'text', text: 'two' }] },
+      },
     ]);
     await waitFor(values, (e) => e.type === 'session.created');
     expect(await statsOf(conversation.stats$)).toMatchObject({ textSent: 2, textQueued: 0, events: 1 });
@@ -48,11 +59,16 @@ describe('connectConversation', () => {
     conversation.close();
     conversation.close();
     await done;
-    expect(values).toEqual([{ type: 'session.created', sessionId: 'sess_1' }, { type: 'closed', reason: 'requested', code: 1000 }]);
+    expect(values).toEqual([
+      { type: 'session.created', sessionId: 'sess_1' },
+      { type: 'closed', reason: 'requested', code: 1000 },
+    ]);
     expect(states).toEqual(['connecting', 'open', 'closing', 'closed']);
     expect(await server.waitForClose(0, 1000)).toEqual({ code: 1000, reason: '' });
     // A late subscriber still learns why it ended.
-    expect(await record(conversation.events$).done).toEqual([{ type: 'closed', reason: 'requested', code: 1000 }]);
+    expect(await record(conversation.events$).done).toEqual([
+      { type: 'closed', reason: 'requested', code: 1000 },
+    ]);
   });
 
   it('close() while connecting ends with requested and never opens', async () => {
@@ -80,10 +96,16 @@ describe('connectConversation', () => {
     ]);
     const { conversation, values } = connect(server.url);
     await waitFor(values, (e) => e.type === 'session.created');
-    const [malformed, binary, missing, untyped, session] = values as Extract<RealtimeEvent, { type: 'invalid' }>[];
+    const [malformed, binary, missing, untyped, session] = values as Extract<
+      RealtimeEvent,
+      { type: 'invalid' }
+    >[];
     expect(malformed).toMatchObject({ type: 'invalid' });
     expect(malformed!.detail).toMatch(/malformed JSON/);
-    expect(binary).toEqual({ type: 'invalid', detail: 'unexpected binary frame (3 bytes): the codex dialect speaks JSON text' });
+    expect(binary).toEqual({
+      type: 'invalid',
+      detail: 'unexpected binary frame (3 bytes): the codex dialect speaks JSON text',
+    });
     expect(missing).toMatchObject({ type: 'invalid', messageType: 'response.output_audio.delta' });
     expect(missing!.detail).toMatch(/sample_rate/);
     expect(untyped).toMatchObject({ type: 'invalid' });
@@ -101,11 +123,22 @@ describe('connectConversation', () => {
     conversation.audio.next(pcmFrame(480));
     expect(await server.waitForMessages(0, 2, 2000)).toBe(true);
     expect(values.filter((e) => e.type === 'invalid')).toEqual([
-      { type: 'invalid', messageType: 'audio', detail: 'audio frame not sent: data holds 3 bytes, not whole 16-bit samples for 1 channel(s)' },
+      {
+        type: 'invalid',
+        messageType: 'audio',
+        detail: 'audio frame not sent: data holds 3 bytes, not whole 16-bit samples for 1 channel(s)',
+      },
       { type: 'invalid', messageType: 'audio', detail: 'audio frame not sent: data is not base64' },
     ]);
-    expect(server.connections()[0]!.map((m) => (m as { type: string }).type)).toEqual(['session.create', 'response.input_audio.delta']);
-    expect(await statsOf(conversation.stats$)).toMatchObject({ audioSent: 1, audioInvalid: 2, audioDropped: 0 });
+    expect(server.connections()[0]!.map((m) => (m as { type: string }).type)).toEqual([
+      'session.create',
+      'response.input_audio.delta',
+    ]);
+    expect(await statsOf(conversation.stats$)).toMatchObject({
+      audioSent: 1,
+      audioInvalid: 2,
+      audioDropped: 0,
+    });
   });
 
   it('completing or erroring an input lane ends that lane only; the conversation goes on', async () => {
@@ -116,7 +149,11 @@ describe('connectConversation', () => {
     conversation.text.next('still here');
     conversation.text.complete();
     expect(await server.waitForMessages(0, 2, 2000)).toBe(true);
-    expect(values.at(-1)).toEqual({ type: 'invalid', messageType: 'audio', detail: 'audio input failed: microphone unplugged' });
+    expect(values.at(-1)).toEqual({
+      type: 'invalid',
+      messageType: 'audio',
+      detail: 'audio input failed: microphone unplugged',
+    });
     expect(server.connections()[0]![1]).toMatchObject({ type: 'conversation.item.create' });
     expect(await statsOf(conversation.stats$)).toMatchObject({ textSent: 1 });
     server.send(0, { type: 'session.updated', session: { backend_prompt: 'later' } });
@@ -129,7 +166,9 @@ describe('connectConversation', () => {
     const events = await done;
     expect(events.at(-1)).toEqual({ type: 'closed', reason: 'transport_closed', code: 1000 });
     conversation.audio.next(pcmFrame(480));
-    expect(() => conversation.text.next('late')).toThrow('conversation is not running: the text was not sent');
+    expect(() => conversation.text.next('late')).toThrow(
+      'conversation is not running: the text was not sent',
+    );
     expect(await statsOf(conversation.stats$)).toMatchObject({ audioDropped: 1, textSent: 0 });
   });
 
@@ -143,16 +182,24 @@ describe('connectConversation', () => {
   });
 
   it('a handshake answered with 401 ends with closed{reason:error} naming the status and never the key', async () => {
-    server = await startScriptedServer([{ batches: [], reject: { status: 401, body: 'bad key sk-live-abcdef123456' } }]);
+    server = await startScriptedServer([
+      { batches: [], reject: { status: 401, body: 'bad key sk-live-abcdef123456' } },
+    ]);
     const { done } = connect(server.url, { apiKey: 'sk-live-abcdef123456' });
     const events = await done;
     expect(events).toEqual([{ type: 'closed', reason: 'error', detail: 'Unexpected server response: 401' }]);
   });
 
   it('a bad URL scheme is a config error before any socket', () => {
-    expect(() => connectConversation({ url: 'ftp://127.0.0.1:1' })).toThrow(expect.objectContaining({ name: 'RealtimeError', kind: 'config' }));
-    expect(() => connectConversation({ url: 'http://127.0.0.1:1', audioBufferFrames: -1 })).toThrow(/audioBufferFrames/);
-    expect(() => connectConversation({ url: 'http://127.0.0.1:1', dialect: 'nope' as 'codex' })).toThrow('dialect "nope" is not available; available: codex, openai');
+    expect(() => connectConversation({ url: 'ftp://127.0.0.1:1' })).toThrow(
+      expect.objectContaining({ name: 'RealtimeError', kind: 'config' }),
+    );
+    expect(() => connectConversation({ url: 'http://127.0.0.1:1', audioBufferFrames: -1 })).toThrow(
+      /audioBufferFrames/,
+    );
+    expect(() => connectConversation({ url: 'http://127.0.0.1:1', dialect: 'nope' as 'codex' })).toThrow(
+      'dialect "nope" is not available; available: codex, openai',
+    );
   });
 });
 
@@ -187,7 +234,12 @@ describe('connectConversation under a stalled socket', () => {
     const total = 1 + before.audioSent + 3 + 64;
     expect(await server.waitForMessages(0, total, 10_000)).toBe(true);
     const after = await statsOf(conversation.stats$);
-    expect(after).toMatchObject({ audioSent: before.audioSent + 64, audioDropped: before.audioDropped, textSent: 3, textQueued: 0 });
+    expect(after).toMatchObject({
+      audioSent: before.audioSent + 64,
+      audioDropped: before.audioDropped,
+      textSent: 3,
+      textQueued: 0,
+    });
     expect(after.audioSent + after.audioDropped).toBe(pushed);
     const texts = server
       .connections()[0]!
@@ -221,15 +273,28 @@ describe('connectConversation: the control lane', () => {
     conversation.control.next({ type: 'response.cancel' });
     conversation.text.next('after');
     expect(await server.waitForMessages(0, 2, 2000)).toBe(true);
-    expect(values.at(-1)).toEqual({ type: 'invalid', messageType: 'control', detail: 'response.cancel not sent: the codex dialect has no wire form for response.cancel' });
-    expect(server.connections()[0]!.map((m) => (m as { type: string }).type)).toEqual(['session.create', 'conversation.item.create']);
-    expect(await statsOf(conversation.stats$)).toMatchObject({ controlSent: 0, controlQueued: 0, textSent: 1 });
+    expect(values.at(-1)).toEqual({
+      type: 'invalid',
+      messageType: 'control',
+      detail: 'response.cancel not sent: the codex dialect has no wire form for response.cancel',
+    });
+    expect(server.connections()[0]!.map((m) => (m as { type: string }).type)).toEqual([
+      'session.create',
+      'conversation.item.create',
+    ]);
+    expect(await statsOf(conversation.stats$)).toMatchObject({
+      controlSent: 0,
+      controlQueued: 0,
+      textSent: 1,
+    });
   });
 
   it('a control after the end throws a clear error', async () => {
     server = await startScriptedServer([[[created]]]);
     const { conversation, done } = connect(server.url, { dialect: 'codex' });
     await done;
-    expect(() => conversation.control.next({ type: 'response.create' })).toThrow('conversation is not running: response.create was not sent');
+    expect(() => conversation.control.next({ type: 'response.create' })).toThrow(
+      'conversation is not running: response.create was not sent',
+    );
   });
 });

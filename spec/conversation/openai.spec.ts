@@ -29,7 +29,11 @@ function connect(url: string, options: Partial<Parameters<typeof connectConversa
 describe('openai dialect: the handshake', () => {
   it('is the default dialect: /v1/realtime?model=…, Bearer key, x-session-id, no subprotocol for a server key, never OpenAI-Beta', async () => {
     scripted = await startScriptedServer([{ batches: [[created]], keepOpen: true }]);
-    const { values } = connect(scripted.url, { apiKey: 'sk-live-secret-1234567', sessionId: 'conv_9', model: 'gpt-realtime-mini' });
+    const { values } = connect(scripted.url, {
+      apiKey: 'sk-live-secret-1234567',
+      sessionId: 'conv_9',
+      model: 'gpt-realtime-mini',
+    });
     await waitFor(values, (e) => e.type === 'session.created');
     const [handshake] = scripted.handshakes();
     expect(handshake!.path).toBe('/v1/realtime?model=gpt-realtime-mini');
@@ -42,7 +46,11 @@ describe('openai dialect: the handshake', () => {
 
   it('Azure: /openai/v1/realtime?model=<deployment> with an api-key header', async () => {
     scripted = await startScriptedServer([{ batches: [[created]], keepOpen: true }]);
-    const { values } = connect(scripted.url, { apiKey: 'azure-key-abcdef', model: 'my-deployment', session: { provider: 'azure' } });
+    const { values } = connect(scripted.url, {
+      apiKey: 'azure-key-abcdef',
+      model: 'my-deployment',
+      session: { provider: 'azure' },
+    });
     await waitFor(values, (e) => e.type === 'session.created');
     const [handshake] = scripted.handshakes();
     expect(handshake!.path).toBe('/openai/v1/realtime?model=my-deployment');
@@ -52,7 +60,11 @@ describe('openai dialect: the handshake', () => {
 
   it('an ephemeral key travels as a subprotocol for browsers, and never in the URL', () => {
     const sockets = createTestSocket();
-    conversation = connectConversation({ url: 'http://127.0.0.1:9', apiKey: 'ek_abc123456', webSocket: sockets });
+    conversation = connectConversation({
+      url: 'http://127.0.0.1:9',
+      apiKey: 'ek_abc123456',
+      webSocket: sockets,
+    });
     const [socket] = sockets.sockets;
     expect(socket!.protocols).toEqual(['realtime', 'openai-insecure-api-key.ek_abc123456']);
     expect(socket!.url).not.toContain('ek_abc');
@@ -80,17 +92,28 @@ describe('openai dialect: the handshake', () => {
     const original = (globalThis as { WebSocket?: unknown }).WebSocket;
     (globalThis as { WebSocket?: unknown }).WebSocket = FakeBrowserWebSocket;
     try {
-      conversation = connectConversation({ url: 'https://api.openai.com/v1', apiKey: 'ek_browser_789', webSocket: browserWebSocketFactory });
+      conversation = connectConversation({
+        url: 'https://api.openai.com/v1',
+        apiKey: 'ek_browser_789',
+        webSocket: browserWebSocketFactory,
+      });
       conversation.close();
       conversation = undefined;
     } finally {
       (globalThis as { WebSocket?: unknown }).WebSocket = original;
     }
-    expect(opened).toEqual([{ url: 'wss://api.openai.com/v1/realtime?model=gpt-realtime', protocols: ['realtime', 'openai-insecure-api-key.ek_browser_789'] }]);
+    expect(opened).toEqual([
+      {
+        url: 'wss://api.openai.com/v1/realtime?model=gpt-realtime',
+        protocols: ['realtime', 'openai-insecure-api-key.ek_browser_789'],
+      },
+    ]);
   });
 
   it('a refused handshake never shows the key, even when the server echoes it', async () => {
-    scripted = await startScriptedServer([{ batches: [], reject: { status: 401, body: 'Incorrect API key provided: sk-live-secret-1234567' } }]);
+    scripted = await startScriptedServer([
+      { batches: [], reject: { status: 401, body: 'Incorrect API key provided: sk-live-secret-1234567' } },
+    ]);
     const { done } = connect(scripted.url, { apiKey: 'sk-live-secret-1234567' });
     const events = await done;
     expect(events).toEqual([{ type: 'closed', reason: 'error', detail: 'Unexpected server response: 401' }]);
@@ -98,9 +121,13 @@ describe('openai dialect: the handshake', () => {
 
   it('bad session options are a config error before any socket', () => {
     const sockets = createTestSocket();
-    expect(() => connectConversation({ url: 'http://127.0.0.1:9', webSocket: sockets, session: { voice: 'bogus' as 'marin' } })).toThrow(
-      expect.objectContaining({ name: 'RealtimeError', kind: 'config' }),
-    );
+    expect(() =>
+      connectConversation({
+        url: 'http://127.0.0.1:9',
+        webSocket: sockets,
+        session: { voice: 'bogus' as 'marin' },
+      }),
+    ).toThrow(expect.objectContaining({ name: 'RealtimeError', kind: 'config' }));
     expect(sockets.sockets).toHaveLength(0);
   });
 });
@@ -118,7 +145,10 @@ describe('openai dialect: the session and the lanes', () => {
       '{"type":"session.update","session":{"type":"realtime","instructions":"Be brief.","output_modalities":["audio"],"audio":{"input":{"format":{"type":"audio/pcm","rate":24000},"turn_detection":{"type":"server_vad"}},"output":{"format":{"type":"audio/pcm","rate":24000},"voice":"marin"}}}}',
     );
     expect(audio).toEqual({ type: 'input_audio_buffer.append', audio: pcmFrame(480).data });
-    expect(item).toEqual({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hello' }] } });
+    expect(item).toEqual({
+      type: 'conversation.item.create',
+      item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hello' }] },
+    });
     expect(response).toEqual({ type: 'response.create' });
   });
 
@@ -136,7 +166,10 @@ describe('openai dialect: the session and the lanes', () => {
     scripted = await startScriptedServer([
       {
         batches: [
-          [created, { type: 'response.created', event_id: 'e2', response: { id: 'resp_1', status: 'in_progress' } }],
+          [
+            created,
+            { type: 'response.created', event_id: 'e2', response: { id: 'resp_1', status: 'in_progress' } },
+          ],
           [],
           [{ type: 'response.done', event_id: 'e3', response: { id: 'resp_1', status: 'completed' } }],
         ],
@@ -150,28 +183,72 @@ describe('openai dialect: the session and the lanes', () => {
     await waitFor(values, (e) => e.type === 'response.done');
     expect(await scripted.waitForMessages(0, 4, 2000)).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 100)); // nothing more may follow
-    expect(types(scripted)).toEqual(['session.update', 'conversation.item.create', 'conversation.item.create', 'response.create']);
+    expect(types(scripted)).toEqual([
+      'session.update',
+      'conversation.item.create',
+      'conversation.item.create',
+      'response.create',
+    ]);
   });
 
   it('a tool round trip: tool.call in, function_call_output out, then response.create', async () => {
-    const call = { type: 'conversation.item.done', event_id: 'e4', item: { id: 'item_7', type: 'function_call', call_id: 'call_1', name: 'get_time', arguments: '{"zone":"UTC"}' } };
+    const call = {
+      type: 'conversation.item.done',
+      event_id: 'e4',
+      item: {
+        id: 'item_7',
+        type: 'function_call',
+        call_id: 'call_1',
+        name: 'get_time',
+        arguments: '{"zone":"UTC"}',
+      },
+    };
     scripted = await startScriptedServer([{ batches: [[created, call]], keepOpen: true }]);
     const { conversation, values } = connect(scripted.url, {
-      session: { tools: [{ type: 'function', name: 'get_time', description: 'now', parameters: { type: 'object', properties: { zone: { type: 'string' } } } }] },
+      session: {
+        tools: [
+          {
+            type: 'function',
+            name: 'get_time',
+            description: 'now',
+            parameters: { type: 'object', properties: { zone: { type: 'string' } } },
+          },
+        ],
+      },
     });
     const toolCall = await waitFor(values, (e) => e.type === 'tool.call');
-    expect(toolCall).toEqual({ type: 'tool.call', callId: 'call_1', name: 'get_time', arguments: '{"zone":"UTC"}' });
+    expect(toolCall).toEqual({
+      type: 'tool.call',
+      callId: 'call_1',
+      name: 'get_time',
+      arguments: '{"zone":"UTC"}',
+    });
     conversation.control.next({ type: 'tool.output', callId: 'call_1', output: '12:00' });
     expect(await scripted.waitForMessages(0, 3, 2000)).toBe(true);
     const [, output, response] = scripted.connections()[0]!;
-    expect(output).toEqual({ type: 'conversation.item.create', item: { type: 'function_call_output', call_id: 'call_1', output: '12:00' } });
+    expect(output).toEqual({
+      type: 'conversation.item.create',
+      item: { type: 'function_call_output', call_id: 'call_1', output: '12:00' },
+    });
     expect(response).toEqual({ type: 'response.create' });
     expect(await statsOf(conversation.stats$)).toMatchObject({ controlSent: 1, controlQueued: 0 });
   });
 
   it('a recoverable server error does not end the conversation; a fatal one does', async () => {
-    const busy = { type: 'error', event_id: 'e5', error: { type: 'invalid_request_error', code: 'conversation_already_has_active_response', message: 'busy' } };
-    const fatal = { type: 'error', event_id: 'e6', error: { type: 'server_error', code: 'internal', message: 'boom' } };
+    const busy = {
+      type: 'error',
+      event_id: 'e5',
+      error: {
+        type: 'invalid_request_error',
+        code: 'conversation_already_has_active_response',
+        message: 'busy',
+      },
+    };
+    const fatal = {
+      type: 'error',
+      event_id: 'e6',
+      error: { type: 'server_error', code: 'internal', message: 'boom' },
+    };
     scripted = await startScriptedServer([{ batches: [[created, busy], [fatal]], keepOpen: true }]);
     const { conversation, values, done } = connect(scripted.url);
     await waitFor(values, (e) => e.type === 'invalid');
@@ -184,7 +261,14 @@ describe('openai dialect: the session and the lanes', () => {
 });
 
 describe('openai dialect: barge-in end to end (TestScheduler)', () => {
-  const delta = (item: string) => ({ type: 'response.output_audio.delta', response_id: 'resp_1', item_id: item, output_index: 0, content_index: 0, delta: pcmFrame(480).data });
+  const delta = (item: string) => ({
+    type: 'response.output_audio.delta',
+    response_id: 'resp_1',
+    item_id: item,
+    output_index: 0,
+    content_index: 0,
+    delta: pcmFrame(480).data,
+  });
 
   function run(playedMarble: string, played: Record<string, number>, script: string) {
     const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
@@ -197,7 +281,11 @@ describe('openai dialect: barge-in end to end (TestScheduler)', () => {
           r: server.message({ type: 'response.created', response: { id: 'resp_1' } }),
           a: server.message(delta('item_1')),
           d: server.message({ type: 'response.done', response: { id: 'resp_1', status: 'completed' } }),
-          s: server.message({ type: 'input_audio_buffer.speech_started', item_id: 'item_user', audio_start_ms: 900 }),
+          s: server.message({
+            type: 'input_audio_buffer.speech_started',
+            item_id: 'item_user',
+            audio_start_ms: 900,
+          }),
         }),
       });
       const conversation = connectConversation({ url: 'ws://test', webSocket: sockets, scheduler });
@@ -219,12 +307,22 @@ describe('openai dialect: barge-in end to end (TestScheduler)', () => {
   });
 
   it('deletes the item when nothing was played yet', () => {
-    expect(run('-', {}, 'ora-a--s').sent).toEqual([{ type: 'response.cancel' }, { type: 'conversation.item.delete', item_id: 'item_1' }]);
+    expect(run('-', {}, 'ora-a--s').sent).toEqual([
+      { type: 'response.cancel' },
+      { type: 'conversation.item.delete', item_id: 'item_1' },
+    ]);
   });
 
   it('sends nothing when playback had finished', () => {
     const { sent, seen } = run('------p', { p: 40 }, 'ora-a-d--s');
-    expect(seen).toEqual(['response.created', 'audio.out', 'audio.out', 'response.done', 'speech.started', 'closed']);
+    expect(seen).toEqual([
+      'response.created',
+      'audio.out',
+      'audio.out',
+      'response.done',
+      'speech.started',
+      'closed',
+    ]);
     expect(sent).toEqual([]);
   });
 });

@@ -31,7 +31,10 @@ describe('realtimeSession (the seed scenarios)', () => {
         [],
         [
           { type: 'response.output_audio.delta', delta: 'AQID', sample_rate: 24000, num_channels: 1 },
-          { type: 'conversation.item.added', item: { type: 'message', role: 'assistant', content: [{ type: 'text', text: 'hi' }] } },
+          {
+            type: 'conversation.item.added',
+            item: { type: 'message', role: 'assistant', content: [{ type: 'text', text: 'hi' }] },
+          },
         ],
       ],
     ]);
@@ -46,10 +49,16 @@ describe('realtimeSession (the seed scenarios)', () => {
     expect(values.slice(0, 4)).toEqual([
       { type: 'started', sessionId: 'conv_1' },
       { type: 'realtime', payload: { type: 'session.created', sessionId: 'sess_1' } },
-      { type: 'realtime', payload: { type: 'audio.out', frame: { data: 'AQID', sampleRate: 24000, numChannels: 1 } } },
       {
         type: 'realtime',
-        payload: { type: 'conversation.item.added', item: { type: 'message', role: 'assistant', content: [{ type: 'text', text: 'hi' }] } },
+        payload: { type: 'audio.out', frame: { data: 'AQID', sampleRate: 24000, numChannels: 1 } },
+      },
+      {
+        type: 'realtime',
+        payload: {
+          type: 'conversation.item.added',
+          item: { type: 'message', role: 'assistant', content: [{ type: 'text', text: 'hi' }] },
+        },
       },
     ]);
     expect(server.connections()).toHaveLength(1);
@@ -68,7 +77,13 @@ describe('realtimeSession (the seed scenarios)', () => {
   });
 
   it('transport close: a server that closes after its script ends the session with transport_closed and the code', async () => {
-    server = await startScriptedServer([{ batches: [[{ type: 'session.created', session: { id: 'sess_1' } }]], closeCode: 4001, closeReason: 'bye' }]);
+    server = await startScriptedServer([
+      {
+        batches: [[{ type: 'session.created', session: { id: 'sess_1' } }]],
+        closeCode: 4001,
+        closeReason: 'bye',
+      },
+    ]);
     const { values } = session(server.url);
     ops.next({ type: 'start' });
     const closed = await waitFor(values, (e) => e.type === 'closed');
@@ -88,16 +103,27 @@ describe('realtimeSession (the seed scenarios)', () => {
     server = await startScriptedServer([
       { batches: [[{ type: 'session.created', session: { id: 'sess_old' } }]], keepOpen: true },
       {
-        batches: [[{ type: 'session.created', session: { id: 'sess_new' } }], [{ type: 'response.output_audio.delta', delta: 'AQID', sample_rate: 24000, num_channels: 1 }]],
+        batches: [
+          [{ type: 'session.created', session: { id: 'sess_new' } }],
+          [{ type: 'response.output_audio.delta', delta: 'AQID', sample_rate: 24000, num_channels: 1 }],
+        ],
         keepOpen: true,
       },
     ]);
     const { values, done } = session(server.url);
     ops.next({ type: 'start', prompt: 'old', sessionId: 'conv_old' });
-    await waitFor(values, (e) => e.type === 'realtime' && e.payload.type === 'session.created' && e.payload.sessionId === 'sess_old');
+    await waitFor(
+      values,
+      (e) =>
+        e.type === 'realtime' && e.payload.type === 'session.created' && e.payload.sessionId === 'sess_old',
+    );
     const firstCount = values.length;
     ops.next({ type: 'start', prompt: 'new', sessionId: 'conv_new' });
-    await waitFor(values, (e) => e.type === 'realtime' && e.payload.type === 'session.created' && e.payload.sessionId === 'sess_new');
+    await waitFor(
+      values,
+      (e) =>
+        e.type === 'realtime' && e.payload.type === 'session.created' && e.payload.sessionId === 'sess_new',
+    );
     ops.next({ type: 'audio', frame: AUDIO });
     await waitFor(values, realtime('audio.out'));
 
@@ -106,16 +132,26 @@ describe('realtimeSession (the seed scenarios)', () => {
     expect(values.slice(firstCount)).toEqual([
       { type: 'started', sessionId: 'conv_new' },
       { type: 'realtime', payload: { type: 'session.created', sessionId: 'sess_new' } },
-      { type: 'realtime', payload: { type: 'audio.out', frame: { data: 'AQID', sampleRate: 24000, numChannels: 1 } } },
+      {
+        type: 'realtime',
+        payload: { type: 'audio.out', frame: { data: 'AQID', sampleRate: 24000, numChannels: 1 } },
+      },
     ]);
     const [first, second] = server.connections();
-    expect(first).toEqual([{ type: 'session.create', session: { backend_prompt: 'old', conversation_id: 'conv_old' } }]);
+    expect(first).toEqual([
+      { type: 'session.create', session: { backend_prompt: 'old', conversation_id: 'conv_old' } },
+    ]);
     expect(second).toHaveLength(2);
-    expect(second![0]).toEqual({ type: 'session.create', session: { backend_prompt: 'new', conversation_id: 'conv_new' } });
+    expect(second![0]).toEqual({
+      type: 'session.create',
+      session: { backend_prompt: 'new', conversation_id: 'conv_new' },
+    });
 
     ops.complete();
     await done;
-    expect(values.filter((e) => e.type === 'closed')).toEqual([{ type: 'closed', reason: 'requested', code: 1000 }]);
+    expect(values.filter((e) => e.type === 'closed')).toEqual([
+      { type: 'closed', reason: 'requested', code: 1000 },
+    ]);
   });
 
   it('close emits closed{requested} even when nothing runs', async () => {
@@ -126,7 +162,9 @@ describe('realtimeSession (the seed scenarios)', () => {
   });
 
   it('close of a running conversation emits closed{requested} and the server sees close code 1000', async () => {
-    server = await startScriptedServer([{ batches: [[{ type: 'session.created', session: { id: 'sess_1' } }]], keepOpen: true }]);
+    server = await startScriptedServer([
+      { batches: [[{ type: 'session.created', session: { id: 'sess_1' } }]], keepOpen: true },
+    ]);
     const { values, done } = session(server.url);
     ops.next({ type: 'start' });
     await waitFor(values, realtime('session.created'));
@@ -134,13 +172,27 @@ describe('realtimeSession (the seed scenarios)', () => {
     expect(values.at(-1)).toEqual({ type: 'closed', reason: 'requested' });
     expect(await server.waitForClose(0, 2000)).toEqual({ code: 1000, reason: '' });
     ops.next({ type: 'text', text: 'too late' });
-    expect(values.at(-1)).toEqual({ type: 'error', kind: 'bad_request', message: 'conversation is not running' });
+    expect(values.at(-1)).toEqual({
+      type: 'error',
+      kind: 'bad_request',
+      message: 'conversation is not running',
+    });
     ops.complete();
     await done;
   });
 
   it('a server error message: error event, then closed{reason:error}, then nothing more', async () => {
-    server = await startScriptedServer([{ batches: [[{ type: 'error', error: { message: 'boom' } }, { type: 'session.created', session: { id: 'late' } }]], keepOpen: true }]);
+    server = await startScriptedServer([
+      {
+        batches: [
+          [
+            { type: 'error', error: { message: 'boom' } },
+            { type: 'session.created', session: { id: 'late' } },
+          ],
+        ],
+        keepOpen: true,
+      },
+    ]);
     const { values, done } = session(server.url);
     ops.next({ type: 'start' });
     await waitFor(values, (e) => e.type === 'closed');
@@ -161,7 +213,8 @@ describe('realtimeSession (the seed scenarios)', () => {
       ops.pipe(realtimeSession({ url: server!.url, dialect: 'codex' })).subscribe({
         next: (event) => {
           values.push(event);
-          if (event.type === 'realtime' && event.payload.type === 'error') ops.next({ type: 'text', text: 'during the close' });
+          if (event.type === 'realtime' && event.payload.type === 'error')
+            ops.next({ type: 'text', text: 'during the close' });
         },
         complete: resolve,
       }),
@@ -207,11 +260,17 @@ describe('realtimeSession (the seed scenarios)', () => {
 
   it('promptOverride wins over the start prompt; start options override the defaults', async () => {
     server = await startScriptedServer([{ batches: [[]], keepOpen: true }]);
-    const { values, done } = session(server.url, { promptOverride: 'configured prompt', sessionId: 'default_id' });
+    const { values, done } = session(server.url, {
+      promptOverride: 'configured prompt',
+      sessionId: 'default_id',
+    });
     ops.next({ type: 'start', prompt: 'request prompt', sessionId: 'conv_x' });
     await waitFor(values, (e) => e.type === 'started');
     expect(await server.waitForMessages(0, 1, 2000)).toBe(true);
-    expect(server.connections()[0]![0]).toEqual({ type: 'session.create', session: { backend_prompt: 'configured prompt', conversation_id: 'conv_x' } });
+    expect(server.connections()[0]![0]).toEqual({
+      type: 'session.create',
+      session: { backend_prompt: 'configured prompt', conversation_id: 'conv_x' },
+    });
     ops.complete();
     await done;
   });
@@ -222,7 +281,10 @@ describe('realtimeSession (the seed scenarios)', () => {
     ops.next({ type: 'start', prompt: 'request prompt' });
     await waitFor(values, (e) => e.type === 'started');
     expect(await server.waitForMessages(0, 1, 2000)).toBe(true);
-    expect(server.connections()[0]![0]).toEqual({ type: 'session.create', session: { backend_prompt: 'request prompt' } });
+    expect(server.connections()[0]![0]).toEqual({
+      type: 'session.create',
+      session: { backend_prompt: 'request prompt' },
+    });
     ops.complete();
     await done;
   });

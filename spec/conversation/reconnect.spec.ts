@@ -1,11 +1,21 @@
 // Reconnect, connect timeout and limits of connectConversation, under TestScheduler with scripted sockets.
 import { TestScheduler } from 'rxjs/testing';
 import type { Observable } from 'rxjs';
-import { connectConversation, type Conversation, type ConversationStats, type RealtimeAudioFrame, type RealtimeEvent } from '../../src/index';
+import {
+  connectConversation,
+  type Conversation,
+  type ConversationStats,
+  type RealtimeAudioFrame,
+  type RealtimeEvent,
+} from '../../src/index';
 import { createTestSocket, server, type ServerAction, type TestSocketFactory } from '../../src/testing';
 
 const created = server.message({ type: 'session.created', session: { id: 's' } });
-const audio = (n: number): RealtimeAudioFrame => ({ data: Buffer.from(new Int16Array([n]).buffer).toString('base64'), sampleRate: 24000, numChannels: 1 });
+const audio = (n: number): RealtimeAudioFrame => ({
+  data: Buffer.from(new Int16Array([n]).buffer).toString('base64'),
+  sampleRate: 24000,
+  numChannels: 1,
+});
 const reconnect = { maxAttempts: 3, initialDelayMs: 100, maxDelayMs: 400, jitter: 0 };
 
 function statsNow(conversation: Conversation): ConversationStats {
@@ -17,7 +27,8 @@ const wire = (sockets: TestSocketFactory, i: number) =>
   sockets.sockets[i]!.sent.map(({ time, json }) => {
     const j = json as { type: string; item?: { content: { text: string }[] }; delta?: string };
     if (j.type === 'conversation.item.create') return `${time} text ${j.item!.content[0]!.text}`;
-    if (j.type === 'response.input_audio.delta') return `${time} audio ${Buffer.from(j.delta!, 'base64').readInt16LE(0)}`;
+    if (j.type === 'response.input_audio.delta')
+      return `${time} audio ${Buffer.from(j.delta!, 'base64').readInt16LE(0)}`;
     return `${time} ${j.type}`;
   });
 
@@ -35,7 +46,14 @@ describe('reconnect (opt-in)', () => {
         cold('oa', { o: server.open(), a: created }),
       ];
       sockets = createTestSocket({ server: (i) => scripts[i]! });
-      conversation = connectConversation({ url: 'ws://t', dialect: 'codex', webSocket: sockets, scheduler: ts, reconnect, audioBufferFrames: 2 });
+      conversation = connectConversation({
+        url: 'ws://t',
+        dialect: 'codex',
+        webSocket: sockets,
+        scheduler: ts,
+        reconnect,
+        audioBufferFrames: 2,
+      });
       conversation.events$.subscribe((event) => events.push([ts.now(), event]));
       cold('--t').subscribe(() => conversation.text.next('before'));
       // During the outage (frames 5..105): texts wait losslessly, audio waits in the drop-newest buffer.
@@ -51,22 +69,52 @@ describe('reconnect (opt-in)', () => {
       [200, { type: 'closed', reason: 'requested', code: 1000 }],
     ]);
     expect(wire(sockets, 0)).toEqual(['0 session.create', '2 text before']);
-    expect(wire(sockets, 1)).toEqual(['105 session.create', '105 text during 1', '105 text during 2', '105 audio 1', '105 audio 2']);
-    expect(statsNow(conversation)).toMatchObject({ textSent: 3, textQueued: 0, audioSent: 2, audioDropped: 1, reconnects: 1 });
+    expect(wire(sockets, 1)).toEqual([
+      '105 session.create',
+      '105 text during 1',
+      '105 text during 2',
+      '105 audio 1',
+      '105 audio 2',
+    ]);
+    expect(statsNow(conversation)).toMatchObject({
+      textSent: 3,
+      textQueued: 0,
+      audioSent: 2,
+      audioDropped: 1,
+      reconnects: 1,
+    });
   });
 
   it('backs off exponentially up to maxDelayMs, then gives up after maxAttempts with transport_closed', () => {
     const events: [number, RealtimeEvent][] = [];
     ts.run(({ cold }) => {
-      const sockets = createTestSocket({ server: (i) => (i === 0 ? cold('o--x', { o: server.open(), x: server.drop() }) : cold('-r', { r: server.refuse('connect ECONNREFUSED 127.0.0.1:9') })) });
-      const conversation = connectConversation({ url: 'ws://t', dialect: 'codex', webSocket: sockets, scheduler: ts, reconnect: { ...reconnect, maxDelayMs: 150 } });
+      const sockets = createTestSocket({
+        server: (i) =>
+          i === 0
+            ? cold('o--x', { o: server.open(), x: server.drop() })
+            : cold('-r', { r: server.refuse('connect ECONNREFUSED 127.0.0.1:9') }),
+      });
+      const conversation = connectConversation({
+        url: 'ws://t',
+        dialect: 'codex',
+        webSocket: sockets,
+        scheduler: ts,
+        reconnect: { ...reconnect, maxDelayMs: 150 },
+      });
       conversation.events$.subscribe((event) => events.push([ts.now(), event]));
     });
     expect(events).toEqual([
       [3, { type: 'reconnecting', attempt: 1, delayMs: 100, cause: 'closed with 1006' }],
       [104, { type: 'reconnecting', attempt: 2, delayMs: 150, cause: 'connect ECONNREFUSED 127.0.0.1:9' }],
       [255, { type: 'reconnecting', attempt: 3, delayMs: 150, cause: 'connect ECONNREFUSED 127.0.0.1:9' }],
-      [406, { type: 'closed', reason: 'transport_closed', detail: 'gave up after 3 reconnect attempts: connect ECONNREFUSED 127.0.0.1:9' }],
+      [
+        406,
+        {
+          type: 'closed',
+          reason: 'transport_closed',
+          detail: 'gave up after 3 reconnect attempts: connect ECONNREFUSED 127.0.0.1:9',
+        },
+      ],
     ]);
   });
 
@@ -77,18 +125,33 @@ describe('reconnect (opt-in)', () => {
       ts = new TestScheduler((a, e) => expect(a).toEqual(e));
       ts.run(({ cold }) => {
         sockets = createTestSocket({ server: cold(script, { o: server.open(), x: action }) });
-        const conversation = connectConversation({ url: 'ws://t', dialect: 'codex', webSocket: sockets, scheduler: ts, ...(withReconnect ? { reconnect } : {}) });
+        const conversation = connectConversation({
+          url: 'ws://t',
+          dialect: 'codex',
+          webSocket: sockets,
+          scheduler: ts,
+          ...(withReconnect ? { reconnect } : {}),
+        });
         conversation.events$.subscribe((event) => events.push(event));
       });
       return { events, sockets: sockets.sockets.length };
     };
-    expect(run('-x', server.refuse('Unexpected server response: 401'))).toEqual({ events: [{ type: 'closed', reason: 'error', detail: 'Unexpected server response: 401' }], sockets: 1 });
+    expect(run('-x', server.refuse('Unexpected server response: 401'))).toEqual({
+      events: [{ type: 'closed', reason: 'error', detail: 'Unexpected server response: 401' }],
+      sockets: 1,
+    });
     expect(run('o-x', server.close(4000, 'beta_api_shape_disabled'))).toEqual({
       events: [{ type: 'closed', reason: 'transport_closed', code: 4000, detail: 'beta_api_shape_disabled' }],
       sockets: 1,
     });
-    expect(run('o-x', server.close(1000))).toEqual({ events: [{ type: 'closed', reason: 'transport_closed', code: 1000 }], sockets: 1 });
-    expect(run('o-x', server.drop(), false)).toEqual({ events: [{ type: 'closed', reason: 'transport_closed', code: 1006 }], sockets: 1 });
+    expect(run('o-x', server.close(1000))).toEqual({
+      events: [{ type: 'closed', reason: 'transport_closed', code: 1000 }],
+      sockets: 1,
+    });
+    expect(run('o-x', server.drop(), false)).toEqual({
+      events: [{ type: 'closed', reason: 'transport_closed', code: 1006 }],
+      sockets: 1,
+    });
   });
 
   it('close() while waiting to reconnect ends at once with requested, and no new socket', () => {
@@ -96,7 +159,13 @@ describe('reconnect (opt-in)', () => {
     const events: [number, RealtimeEvent][] = [];
     ts.run(({ cold }) => {
       sockets = createTestSocket({ server: cold('o-x', { o: server.open(), x: server.drop() }) });
-      const conversation = connectConversation({ url: 'ws://t', dialect: 'codex', webSocket: sockets, scheduler: ts, reconnect });
+      const conversation = connectConversation({
+        url: 'ws://t',
+        dialect: 'codex',
+        webSocket: sockets,
+        scheduler: ts,
+        reconnect,
+      });
       conversation.events$.subscribe((event) => events.push([ts.now(), event]));
       cold('50ms c').subscribe(() => conversation.close());
     });
@@ -112,8 +181,17 @@ describe('reconnect (opt-in)', () => {
     try {
       const events: RealtimeEvent[] = [];
       ts.run(({ cold }) => {
-        const sockets = createTestSocket({ server: (i) => (i === 0 ? cold('o-x', { o: server.open(), x: server.drop() }) : cold('o', { o: server.open() })) });
-        const conversation = connectConversation({ url: 'ws://t', dialect: 'codex', webSocket: sockets, scheduler: ts, reconnect: { ...reconnect, jitter: 0.2 } });
+        const sockets = createTestSocket({
+          server: (i) =>
+            i === 0 ? cold('o-x', { o: server.open(), x: server.drop() }) : cold('o', { o: server.open() }),
+        });
+        const conversation = connectConversation({
+          url: 'ws://t',
+          dialect: 'codex',
+          webSocket: sockets,
+          scheduler: ts,
+          reconnect: { ...reconnect, jitter: 0.2 },
+        });
         conversation.events$.subscribe((event) => events.push(event));
         cold('300ms c').subscribe(() => conversation.close());
       });
@@ -128,21 +206,50 @@ describe('connect timeout', () => {
   it('a handshake that never completes ends the attempt after connectTimeoutMs', () => {
     ts.run(({ expectObservable }) => {
       const sockets = createTestSocket();
-      const conversation = connectConversation({ url: 'ws://t', dialect: 'codex', webSocket: sockets, scheduler: ts, connectTimeoutMs: 500 });
-      expectObservable(conversation.events$).toBe('500ms (c|)', { c: { type: 'closed', reason: 'transport_closed', detail: 'the handshake did not complete within 500 ms' } });
+      const conversation = connectConversation({
+        url: 'ws://t',
+        dialect: 'codex',
+        webSocket: sockets,
+        scheduler: ts,
+        connectTimeoutMs: 500,
+      });
+      expectObservable(conversation.events$).toBe('500ms (c|)', {
+        c: {
+          type: 'closed',
+          reason: 'transport_closed',
+          detail: 'the handshake did not complete within 500 ms',
+        },
+      });
     });
   });
 
   it('with reconnect, a timed-out handshake is retried', () => {
     const events: [number, RealtimeEvent][] = [];
     ts.run(({ cold }) => {
-      const sockets = createTestSocket({ server: (i) => (i === 0 ? cold('-') : cold('o', { o: server.open() })) });
-      const conversation = connectConversation({ url: 'ws://t', dialect: 'codex', webSocket: sockets, scheduler: ts, connectTimeoutMs: 500, reconnect });
+      const sockets = createTestSocket({
+        server: (i) => (i === 0 ? cold('-') : cold('o', { o: server.open() })),
+      });
+      const conversation = connectConversation({
+        url: 'ws://t',
+        dialect: 'codex',
+        webSocket: sockets,
+        scheduler: ts,
+        connectTimeoutMs: 500,
+        reconnect,
+      });
       conversation.events$.subscribe((event) => events.push([ts.now(), event]));
       cold('700ms c').subscribe(() => conversation.close());
     });
     expect(events.slice(0, 2)).toEqual([
-      [500, { type: 'reconnecting', attempt: 1, delayMs: 100, cause: 'the handshake did not complete within 500 ms' }],
+      [
+        500,
+        {
+          type: 'reconnecting',
+          attempt: 1,
+          delayMs: 100,
+          cause: 'the handshake did not complete within 500 ms',
+        },
+      ],
       [600, { type: 'reconnected', attempt: 1 }],
     ]);
   });

@@ -13,7 +13,9 @@ const modules: Record<string, () => unknown> = {
 };
 
 const markdown = readFileSync(join(__dirname, '../../docs/testing.md'), 'utf8');
-const blocks = [...markdown.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((code) => /\btest\(/.test(code));
+const blocks = [...markdown.matchAll(/```ts\n([\s\S]*?)```/g)]
+  .map((m) => m[1]!)
+  .filter((code) => /\btest\(/.test(code));
 
 describe('docs/testing.md examples', () => {
   it('has the three worked examples', () => {
@@ -22,10 +24,19 @@ describe('docs/testing.md examples', () => {
 
   blocks.forEach((code, index) => {
     describe(`example ${index + 1}`, () => {
-      const { outputText } = ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
+      const { outputText } = ts.transpileModule(code, {
+        compilerOptions: {
+          module: ts.ModuleKind.CommonJS,
+          target: ts.ScriptTarget.ES2022,
+          esModuleInterop: true,
+        },
+      });
       const load = (name: string) => {
         const module = modules[name];
-        if (module === undefined) throw new Error(`docs/testing.md example ${index + 1} imports ${name}, which the runner does not map`);
+        if (module === undefined)
+          throw new Error(
+            `docs/testing.md example ${index + 1} imports ${name}, which the runner does not map`,
+          );
         return module();
       };
       // The example registers its test(...) now, while this describe block is being collected.

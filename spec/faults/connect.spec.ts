@@ -5,7 +5,16 @@
  */
 import { createHash } from 'node:crypto';
 import { refusedPort } from '../helpers';
-import { installFaultGuards, open, SECRET, sleep, startRawServer, startStatusServer, unhandledRejections, until } from './harness';
+import {
+  installFaultGuards,
+  open,
+  SECRET,
+  sleep,
+  startRawServer,
+  startStatusServer,
+  unhandledRejections,
+  until,
+} from './harness';
 
 installFaultGuards();
 
@@ -25,24 +34,35 @@ describe('faults before the handshake completes', () => {
     const c = open(`http://127.0.0.1:${port}`);
     c.conversation.text.next('queued before the failure');
     const closed = await c.finished();
-    expect(c.events).toEqual([{ type: 'closed', reason: 'error', detail: `connect ECONNREFUSED 127.0.0.1:${port}` }]);
+    expect(c.events).toEqual([
+      { type: 'closed', reason: 'error', detail: `connect ECONNREFUSED 127.0.0.1:${port}` },
+    ]);
     expect(closed.code).toBeUndefined();
     expect(c.states).toEqual(['connecting', 'closed']);
     // The queued text was never sent, and says so.
     expect(c.stats.at(-1)).toMatchObject({ textSent: 0, textQueued: 1, reconnects: 0 });
   });
 
-  it.each([401, 404, 500])('2. a handshake answered %i ends with closed{reason:error} naming the status', async (status) => {
-    // The body and a header echo the key, as a careless proxy might.
-    const server = await startStatusServer((req) => ({ status, body: `denied: ${req.headers.authorization}`, headers: { 'X-Echo': String(req.headers.authorization) } }));
-    const c = open(server.url);
-    await c.finished();
-    expect(c.events).toEqual([{ type: 'closed', reason: 'error', detail: `Unexpected server response: ${status}` }]);
-    expect(server.requests).toHaveLength(1);
-    // The key did go out (so the echo above was a real chance to leak it), on the codex path.
-    expect(server.requests[0]!.headers.authorization).toBe(`Bearer ${SECRET}`);
-    expect(server.requests[0]!.url).toBe('/ws');
-  });
+  it.each([401, 404, 500])(
+    '2. a handshake answered %i ends with closed{reason:error} naming the status',
+    async (status) => {
+      // The body and a header echo the key, as a careless proxy might.
+      const server = await startStatusServer((req) => ({
+        status,
+        body: `denied: ${req.headers.authorization}`,
+        headers: { 'X-Echo': String(req.headers.authorization) },
+      }));
+      const c = open(server.url);
+      await c.finished();
+      expect(c.events).toEqual([
+        { type: 'closed', reason: 'error', detail: `Unexpected server response: ${status}` },
+      ]);
+      expect(server.requests).toHaveLength(1);
+      // The key did go out (so the echo above was a real chance to leak it), on the codex path.
+      expect(server.requests[0]!.headers.authorization).toBe(`Bearer ${SECRET}`);
+      expect(server.requests[0]!.url).toBe('/ws');
+    },
+  );
 
   it('3. a peer that accepts TCP but never answers the handshake: closed after connectTimeoutMs, and the socket is dropped', async () => {
     const server = await startRawServer(); // reads the request, never writes a byte
@@ -50,13 +70,19 @@ describe('faults before the handshake completes', () => {
     const c = open(server.url, { connectTimeoutMs: 300 });
     await c.finished(3000);
     const elapsed = Date.now() - started;
-    expect(c.events).toEqual([{ type: 'closed', reason: 'transport_closed', detail: 'the handshake did not complete within 300 ms' }]);
+    expect(c.events).toEqual([
+      { type: 'closed', reason: 'transport_closed', detail: 'the handshake did not complete within 300 ms' },
+    ]);
     expect(elapsed).toBeGreaterThanOrEqual(290);
     expect(elapsed).toBeLessThan(2000);
     expect(server.sockets).toHaveLength(1);
     expect(server.received[0]).toMatch(/^GET \/ws HTTP\/1\.1\r\n/);
     // The client really let go of the TCP connection.
-    await until(() => server.sockets[0]!.destroyed || server.sockets[0]!.readableEnded, 2000, 'the client to drop the TCP connection');
+    await until(
+      () => server.sockets[0]!.destroyed || server.sockets[0]!.readableEnded,
+      2000,
+      'the client to drop the TCP connection',
+    );
   });
 
   it('a peer that hangs up during the handshake ends with closed{reason:error} and a socket detail', async () => {
@@ -71,12 +97,16 @@ describe('faults before the handshake completes', () => {
     const server = await startRawServer((socket) =>
       socket.once('data', () => {
         const wrong = createHash('sha1').update('not the key').digest('base64');
-        socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${wrong}\r\n\r\n`);
+        socket.write(
+          `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${wrong}\r\n\r\n`,
+        );
       }),
     );
     const c = open(server.url);
     await c.finished();
-    expect(c.events).toEqual([{ type: 'closed', reason: 'error', detail: 'Invalid Sec-WebSocket-Accept header' }]);
+    expect(c.events).toEqual([
+      { type: 'closed', reason: 'error', detail: 'Invalid Sec-WebSocket-Accept header' },
+    ]);
   });
 
   it('close() while the handshake hangs ends at once with requested and no code', async () => {

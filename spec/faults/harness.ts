@@ -13,7 +13,14 @@ import { runInThisContext } from 'node:vm';
 import type { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
 import { WebSocketServer, type RawData } from 'ws';
-import { connectConversation, type Conversation, type ConversationOptions, type ConversationState, type ConversationStats, type RealtimeEvent } from '../../src/index';
+import {
+  connectConversation,
+  type Conversation,
+  type ConversationOptions,
+  type ConversationState,
+  type ConversationStats,
+  type RealtimeEvent,
+} from '../../src/index';
 
 /** The key every fault case runs with; some servers echo it back on purpose. */
 export const SECRET = 'sk-fault-suite-SECRET-0123456789';
@@ -39,12 +46,19 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
 }
 
 /** Polls `probe` every 5 ms until it is truthy; rejects after `ms` with `what` and the probe's last view. */
-export async function until(probe: () => unknown, ms: number, what: string, show?: () => unknown): Promise<void> {
+export async function until(
+  probe: () => unknown,
+  ms: number,
+  what: string,
+  show?: () => unknown,
+): Promise<void> {
   const started = Date.now();
   for (;;) {
     if (probe()) return;
     if (Date.now() - started > ms) {
-      throw new Error(`timed out after ${ms} ms waiting for ${what}${show ? `; saw ${JSON.stringify(show()).slice(0, 800)}` : ''}`);
+      throw new Error(
+        `timed out after ${ms} ms waiting for ${what}${show ? `; saw ${JSON.stringify(show()).slice(0, 800)}` : ''}`,
+      );
     }
     await sleep(5);
   }
@@ -103,7 +117,12 @@ export function unhandledRejections(): unknown[] {
 
 /** Fails if `value` (any JSON-able thing, or text) contains the key anywhere. */
 export function expectNoSecret(value: unknown, where: string): void {
-  const text = typeof value === 'string' ? value : JSON.stringify(value, (_k, v: unknown) => (v instanceof Error ? { name: v.name, message: v.message, stack: v.stack } : v));
+  const text =
+    typeof value === 'string'
+      ? value
+      : JSON.stringify(value, (_k, v: unknown) =>
+          v instanceof Error ? { name: v.name, message: v.message, stack: v.stack } : v,
+        );
   if (text !== undefined && text.includes(SECRET)) {
     throw new Error(`the API key leaked into ${where}: ${text.slice(0, 600)}`);
   }
@@ -169,7 +188,13 @@ export interface Recorded {
  * and stats, and registers its teardown (close, then wait for the end).
  */
 export function open(url: string, options: Partial<ConversationOptions> = {}): Recorded {
-  const conversation = connectConversation({ url, dialect: 'codex', apiKey: SECRET, statsIntervalMs: 50, ...options });
+  const conversation = connectConversation({
+    url,
+    dialect: 'codex',
+    apiKey: SECRET,
+    statsIntervalMs: 50,
+    ...options,
+  });
   const events: RealtimeEvent[] = [];
   const states: ConversationState[] = [];
   const stats: ConversationStats[] = [];
@@ -191,7 +216,10 @@ export function open(url: string, options: Partial<ConversationOptions> = {}): R
       },
     });
   });
-  conversation.state$.subscribe({ next: (state) => states.push(state), error: (e: unknown) => errors.push(e) });
+  conversation.state$.subscribe({
+    next: (state) => states.push(state),
+    error: (e: unknown) => errors.push(e),
+  });
   conversation.stats$.subscribe({ next: (s) => stats.push(s), error: (e: unknown) => errors.push(e) });
 
   const check = (): Closed => {
@@ -229,7 +257,9 @@ export function open(url: string, options: Partial<ConversationOptions> = {}): R
       conversation.events$.subscribe((e) => late.push(e));
       expect(late).toEqual([closed]);
       // After the end: text and controls throw a RealtimeError that names no secret, audio is counted.
-      expect(() => conversation.text.next('late')).toThrow(expect.objectContaining({ name: 'RealtimeError', kind: 'not_running' }));
+      expect(() => conversation.text.next('late')).toThrow(
+        expect.objectContaining({ name: 'RealtimeError', kind: 'not_running' }),
+      );
       try {
         conversation.text.next('late again');
       } catch (e) {
@@ -237,7 +267,8 @@ export function open(url: string, options: Partial<ConversationOptions> = {}): R
       }
       return closed;
     },
-    ofType: <T extends RealtimeEvent['type']>(type: T) => events.filter((e): e is Extract<RealtimeEvent, { type: T }> => e.type === type),
+    ofType: <T extends RealtimeEvent['type']>(type: T) =>
+      events.filter((e): e is Extract<RealtimeEvent, { type: T }> => e.type === type),
   };
   return recorded;
 }
@@ -281,7 +312,9 @@ export interface RawServer {
   close(): Promise<void>;
 }
 
-export async function startRawServer(onSocket: (socket: Socket, index: number) => void = () => undefined): Promise<RawServer> {
+export async function startRawServer(
+  onSocket: (socket: Socket, index: number) => void = () => undefined,
+): Promise<RawServer> {
   const sockets: Socket[] = [];
   const received: string[] = [];
   const server = createNetServer((socket) => {
@@ -298,7 +331,14 @@ export async function startRawServer(onSocket: (socket: Socket, index: number) =
     await closeListener(server);
   };
   onCleanup(close);
-  return { url: `http://127.0.0.1:${port}`, port, sockets, received, stopListening: () => void server.close(), close };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    sockets,
+    received,
+    stopListening: () => void server.close(),
+    close,
+  };
 }
 
 /** An HTTP server whose upgrade requests get `answer(request, index)`: a status, a body, headers. */
@@ -308,7 +348,12 @@ export interface StatusServer {
   readonly requests: IncomingMessage[];
 }
 
-export async function startStatusServer(answer: (req: IncomingMessage, index: number) => { status: number; body?: string; headers?: Record<string, string> }): Promise<StatusServer> {
+export async function startStatusServer(
+  answer: (
+    req: IncomingMessage,
+    index: number,
+  ) => { status: number; body?: string; headers?: Record<string, string> },
+): Promise<StatusServer> {
   const requests: IncomingMessage[] = [];
   const sockets = new Set<Duplex>();
   const server = createHttpServer((_req, res) => {
@@ -377,7 +422,8 @@ export interface WsServerOptions {
 
 /** Answers `session.create` with `session.created` (the usual first exchange). */
 export function answerSession(conn: ServerConnection, message: unknown, index: number): void {
-  if (index === 0 && (message as { type?: string }).type === 'session.create') conn.ws.send(JSON.stringify(sessionCreated(`s${conn.index + 1}`)));
+  if (index === 0 && (message as { type?: string }).type === 'session.create')
+    conn.ws.send(JSON.stringify(sessionCreated(`s${conn.index + 1}`)));
 }
 
 /** A `ws` server on its own http server; every socket is terminated at teardown. */
@@ -387,7 +433,12 @@ export async function startWsServer(options: WsServerOptions = {}): Promise<WsSe
   const http = createHttpServer((_req, res) => {
     res.writeHead(426).end();
   });
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: false, autoPong: options.autoPong ?? true });
+  const wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    clientTracking: false,
+    autoPong: options.autoPong ?? true,
+  });
   const state: WsServer = {
     url: '',
     connections,
@@ -407,7 +458,15 @@ export async function startWsServer(options: WsServerOptions = {}): Promise<WsSe
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const conn: ServerConnection = { index: connections.length, ws, req, openedAt: Date.now(), messages: [], close: undefined, pings: 0 };
+      const conn: ServerConnection = {
+        index: connections.length,
+        ws,
+        req,
+        openedAt: Date.now(),
+        messages: [],
+        close: undefined,
+        pings: 0,
+      };
       connections.push(conn);
       ws.on('error', () => undefined);
       ws.on('ping', () => conn.pings++);
@@ -444,4 +503,3 @@ function decode(data: RawData, isBinary: boolean): unknown {
     return text;
   }
 }
-

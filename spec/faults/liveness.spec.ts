@@ -2,12 +2,27 @@
  * A server that stops reading (backpressure), and servers that go silent (keepalive).
  */
 import { pcmFrame, statsOf } from '../helpers';
-import { answerSession, installFaultGuards, onCleanup, open, sleep, startWsServer, textOf, until, type Recorded } from './harness';
+import {
+  answerSession,
+  installFaultGuards,
+  onCleanup,
+  open,
+  sleep,
+  startWsServer,
+  textOf,
+  until,
+  type Recorded,
+} from './harness';
 
 installFaultGuards();
 
 async function sessionOpen(c: Recorded): Promise<number> {
-  await until(() => c.ofType('session.created').length > 0, 3000, 'session.created', () => c.events);
+  await until(
+    () => c.ofType('session.created').length > 0,
+    3000,
+    'session.created',
+    () => c.events,
+  );
   return Date.now();
 }
 
@@ -38,17 +53,31 @@ describe('a server that stops reading', () => {
 
     conn.ws.resume();
     const total = 1 + before.audioSent + 3 + 64;
-    await until(() => conn.messages.length >= total, 10_000, `${total} messages at the server`, () => conn.messages.length);
+    await until(
+      () => conn.messages.length >= total,
+      10_000,
+      `${total} messages at the server`,
+      () => conn.messages.length,
+    );
     await sleep(20);
     expect(conn.messages).toHaveLength(total);
     const after = await statsOf(c.conversation.stats$);
-    expect(after).toMatchObject({ textSent: 3, textQueued: 0, audioSent: before.audioSent + 64, audioDropped: before.audioDropped });
+    expect(after).toMatchObject({
+      textSent: 3,
+      textQueued: 0,
+      audioSent: before.audioSent + 64,
+      audioDropped: before.audioDropped,
+    });
     expect(after.audioSent + after.audioDropped).toBe(pushed);
 
     const types = conn.messages.map((m) => (m as { type: string }).type);
     expect(types[0]).toBe('session.create');
     // session.create, the audio already on the wire, the three texts, then the 64 that waited.
-    expect(conn.messages.slice(1 + before.audioSent, 4 + before.audioSent).map(textOf)).toEqual(['first', 'second', 'third']);
+    expect(conn.messages.slice(1 + before.audioSent, 4 + before.audioSent).map(textOf)).toEqual([
+      'first',
+      'second',
+      'third',
+    ]);
     expect(types.slice(4 + before.audioSent)).toEqual(Array(64).fill('response.input_audio.delta'));
 
     c.conversation.close();
@@ -68,7 +97,12 @@ describe('keepalive', () => {
     const elapsed = Date.now() - openedAt;
     expect(c.events).toEqual([
       { type: 'session.created', sessionId: 's1' },
-      { type: 'closed', reason: 'transport_closed', code: 1006, detail: 'no answer from the server for 300 ms (keepalive)' },
+      {
+        type: 'closed',
+        reason: 'transport_closed',
+        code: 1006,
+        detail: 'no answer from the server for 300 ms (keepalive)',
+      },
     ]);
     expect(elapsed).toBeGreaterThanOrEqual(300);
     expect(elapsed).toBeLessThan(1500);
@@ -88,7 +122,10 @@ describe('keepalive', () => {
     expect(server.connections[0]!.pings).toBeGreaterThanOrEqual(2);
     c.conversation.close();
     await c.finished();
-    expect(c.events).toEqual([{ type: 'session.created', sessionId: 's1' }, { type: 'closed', reason: 'requested', code: 1000 }]);
+    expect(c.events).toEqual([
+      { type: 'session.created', sessionId: 's1' },
+      { type: 'closed', reason: 'requested', code: 1000 },
+    ]);
   });
 
   it('a server that never pongs but keeps talking stays alive; once it falls silent it is given up', async () => {
@@ -115,6 +152,11 @@ describe('keepalive', () => {
       clearInterval(talking);
     }
     expect(c.ofType('session.updated').length).toBeGreaterThanOrEqual(10);
-    expect(c.events.at(-1)).toEqual({ type: 'closed', reason: 'transport_closed', code: 1006, detail: 'no answer from the server for 300 ms (keepalive)' });
+    expect(c.events.at(-1)).toEqual({
+      type: 'closed',
+      reason: 'transport_closed',
+      code: 1006,
+      detail: 'no answer from the server for 300 ms (keepalive)',
+    });
   });
 });

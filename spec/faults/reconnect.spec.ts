@@ -4,7 +4,18 @@
  */
 import { statsOf } from '../helpers';
 import type { RealtimeEvent } from '../../src/index';
-import { answerSession, installFaultGuards, onCleanup, open, sleep, startStatusServer, startWsServer, textOf, until, type Recorded } from './harness';
+import {
+  answerSession,
+  installFaultGuards,
+  onCleanup,
+  open,
+  sleep,
+  startStatusServer,
+  startWsServer,
+  textOf,
+  until,
+  type Recorded,
+} from './harness';
 
 installFaultGuards();
 
@@ -34,7 +45,9 @@ describe('reconnect', () => {
         timers.add(timer);
       },
     });
-    const c = open(server.url, { reconnect: { maxAttempts: 10, initialDelayMs: 20, maxDelayMs: 200, jitter: 0 } });
+    const c = open(server.url, {
+      reconnect: { maxAttempts: 10, initialDelayMs: 20, maxDelayMs: 200, jitter: 0 },
+    });
     const stamped = timestamps(c);
 
     const givenAt: number[] = [];
@@ -43,7 +56,12 @@ describe('reconnect', () => {
       c.conversation.text.next(`t${i}`);
       await sleep(10);
     }
-    await until(() => server.connections.length === KILLS + 1, 3000, 'the sixth connection', () => c.events);
+    await until(
+      () => server.connections.length === KILLS + 1,
+      3000,
+      'the sixth connection',
+      () => c.events,
+    );
     let final = await statsOf(c.conversation.stats$);
     for (let i = 0; i < 200 && final.textQueued > 0; i++) {
       await sleep(10);
@@ -60,8 +78,13 @@ describe('reconnect', () => {
 
     // Events: each loss is announced, each new socket too; attempt resets once a socket opens.
     const types = c.events.map((e) => e.type);
-    expect(types).toEqual(['session.created', ...Array(KILLS).fill(['reconnecting', 'reconnected', 'session.created']).flat()]);
-    expect(c.ofType('reconnecting')).toEqual(Array(KILLS).fill({ type: 'reconnecting', attempt: 1, delayMs: 20, cause: 'closed with 1006' }));
+    expect(types).toEqual([
+      'session.created',
+      ...Array(KILLS).fill(['reconnecting', 'reconnected', 'session.created']).flat(),
+    ]);
+    expect(c.ofType('reconnecting')).toEqual(
+      Array(KILLS).fill({ type: 'reconnecting', attempt: 1, delayMs: 20, cause: 'closed with 1006' }),
+    );
     expect(c.ofType('reconnected')).toEqual(Array(KILLS).fill({ type: 'reconnected', attempt: 1 }));
     expect(c.ofType('session.created').map((e) => e.sessionId)).toEqual(['s1', 's2', 's3', 's4', 's5', 's6']);
     expect(c.states).toEqual(['connecting', 'open', ...Array(KILLS).fill(['connecting', 'open']).flat()]);
@@ -74,7 +97,9 @@ describe('reconnect', () => {
     }
 
     // Texts: no duplicates, in order, across all connections.
-    const received = server.connections.flatMap((conn) => conn.messages.map(textOf).filter((t): t is string => t !== undefined));
+    const received = server.connections.flatMap((conn) =>
+      conn.messages.map(textOf).filter((t): t is string => t !== undefined),
+    );
     const numbers = received.map((t) => Number(t.slice(1)));
     expect(new Set(numbers).size).toBe(numbers.length);
     expect([...numbers].sort((a, b) => a - b)).toEqual(numbers);
@@ -83,7 +108,9 @@ describe('reconnect', () => {
     const reconnectingAt = stamped.filter((s) => s.event.type === 'reconnecting').map((s) => s.at);
     expect(reconnectingAt).toHaveLength(KILLS);
     const lost = Array.from({ length: TEXTS }, (_, i) => i + 1).filter((n) => !numbers.includes(n));
-    const unexplained = lost.filter((n) => !killTimes.some((kill, k) => givenAt[n]! >= kill - 20 && givenAt[n]! <= reconnectingAt[k]!));
+    const unexplained = lost.filter(
+      (n) => !killTimes.some((kill, k) => givenAt[n]! >= kill - 20 && givenAt[n]! <= reconnectingAt[k]!),
+    );
     expect(unexplained).toEqual([]);
     expect(lost.length).toBeLessThanOrEqual(KILLS);
     // Texts given between sockets waited and went out on the next one (at least one per gap), none lost.
@@ -101,7 +128,9 @@ describe('reconnect', () => {
 
   it('12a. gives up after maxAttempts when every reconnection is refused (ECONNREFUSED); the delays double up to maxDelayMs', async () => {
     const server = await startWsServer({ onMessage: answerSession });
-    const c = open(server.url, { reconnect: { maxAttempts: 4, initialDelayMs: 20, maxDelayMs: 50, jitter: 0 } });
+    const c = open(server.url, {
+      reconnect: { maxAttempts: 4, initialDelayMs: 20, maxDelayMs: 50, jitter: 0 },
+    });
     await until(() => c.ofType('session.created').length === 1, 3000, 'session.created');
     server.stopListening();
     server.connections[0]!.ws.terminate();
@@ -115,19 +144,39 @@ describe('reconnect', () => {
       { type: 'reconnecting', attempt: 4, delayMs: 50, cause: refused },
     ]);
     expect(c.ofType('reconnected')).toEqual([]);
-    expect(closed).toEqual({ type: 'closed', reason: 'transport_closed', detail: `gave up after 4 reconnect attempts: ${refused}` });
-    expect(c.events.map((e) => e.type)).toEqual(['session.created', 'reconnecting', 'reconnecting', 'reconnecting', 'reconnecting', 'closed']);
+    expect(closed).toEqual({
+      type: 'closed',
+      reason: 'transport_closed',
+      detail: `gave up after 4 reconnect attempts: ${refused}`,
+    });
+    expect(c.events.map((e) => e.type)).toEqual([
+      'session.created',
+      'reconnecting',
+      'reconnecting',
+      'reconnecting',
+      'reconnecting',
+      'closed',
+    ]);
     expect(server.connections).toHaveLength(1);
   });
 
   it('12b. gives up after maxAttempts when every reconnection is answered 503; each attempt waits its backoff', async () => {
-    const server = await startWsServer({ onMessage: answerSession, reject: (i) => (i === 0 ? undefined : 503) });
-    const c = open(server.url, { reconnect: { maxAttempts: 3, initialDelayMs: 20, maxDelayMs: 200, jitter: 0 } });
+    const server = await startWsServer({
+      onMessage: answerSession,
+      reject: (i) => (i === 0 ? undefined : 503),
+    });
+    const c = open(server.url, {
+      reconnect: { maxAttempts: 3, initialDelayMs: 20, maxDelayMs: 200, jitter: 0 },
+    });
     await until(() => c.ofType('session.created').length === 1, 3000, 'session.created');
     const killedAt = Date.now();
     server.connections[0]!.ws.terminate();
     const closed = await c.finished(3000);
-    expect(closed).toEqual({ type: 'closed', reason: 'transport_closed', detail: 'gave up after 3 reconnect attempts: Unexpected server response: 503' });
+    expect(closed).toEqual({
+      type: 'closed',
+      reason: 'transport_closed',
+      detail: 'gave up after 3 reconnect attempts: Unexpected server response: 503',
+    });
     expect(c.ofType('reconnecting').map(({ attempt, delayMs, cause }) => [attempt, delayMs, cause])).toEqual([
       [1, 20, 'closed with 1006'],
       [2, 40, 'Unexpected server response: 503'],
@@ -143,34 +192,50 @@ describe('reconnect', () => {
     expect(server.upgrades).toBe(4);
   });
 
-  it.each([400, 401, 403, 404])('12c. a handshake answered %i is never retried: one request, closed{error}', async (status) => {
-    const server = await startStatusServer(() => ({ status }));
-    const c = open(server.url, { reconnect: { maxAttempts: 5, initialDelayMs: 10, maxDelayMs: 20, jitter: 0 } });
-    await c.finished();
-    expect(c.events).toEqual([{ type: 'closed', reason: 'error', detail: `Unexpected server response: ${status}` }]);
-    await sleep(100); // > the backoff: a retry would have come by now
-    expect(server.requests).toHaveLength(1);
-  });
+  it.each([400, 401, 403, 404])(
+    '12c. a handshake answered %i is never retried: one request, closed{error}',
+    async (status) => {
+      const server = await startStatusServer(() => ({ status }));
+      const c = open(server.url, {
+        reconnect: { maxAttempts: 5, initialDelayMs: 10, maxDelayMs: 20, jitter: 0 },
+      });
+      await c.finished();
+      expect(c.events).toEqual([
+        { type: 'closed', reason: 'error', detail: `Unexpected server response: ${status}` },
+      ]);
+      await sleep(100); // > the backoff: a retry would have come by now
+      expect(server.requests).toHaveLength(1);
+    },
+  );
 
   it.each([
     { code: 4000, reason: 'beta_api_shape_disabled' },
     { code: 4999, reason: 'custom' },
     { code: 1000, reason: '' },
     { code: 1008, reason: 'policy' },
-  ])('12d. a close $code is never retried: one connection, closed{transport_closed, $code}', async ({ code, reason }) => {
-    const server = await startWsServer({
-      onMessage: (conn, m, index) => {
-        answerSession(conn, m, index);
-        conn.ws.close(code, reason);
-      },
-    });
-    const c = open(server.url, { reconnect: { maxAttempts: 5, initialDelayMs: 10, maxDelayMs: 20, jitter: 0 } });
-    const closed = await c.finished();
-    expect(closed).toEqual(reason ? { type: 'closed', reason: 'transport_closed', code, detail: reason } : { type: 'closed', reason: 'transport_closed', code });
-    expect(c.ofType('reconnecting')).toEqual([]);
-    await sleep(100);
-    expect(server.upgrades).toBe(1);
-  });
+  ])(
+    '12d. a close $code is never retried: one connection, closed{transport_closed, $code}',
+    async ({ code, reason }) => {
+      const server = await startWsServer({
+        onMessage: (conn, m, index) => {
+          answerSession(conn, m, index);
+          conn.ws.close(code, reason);
+        },
+      });
+      const c = open(server.url, {
+        reconnect: { maxAttempts: 5, initialDelayMs: 10, maxDelayMs: 20, jitter: 0 },
+      });
+      const closed = await c.finished();
+      expect(closed).toEqual(
+        reason
+          ? { type: 'closed', reason: 'transport_closed', code, detail: reason }
+          : { type: 'closed', reason: 'transport_closed', code },
+      );
+      expect(c.ofType('reconnecting')).toEqual([]);
+      await sleep(100);
+      expect(server.upgrades).toBe(1);
+    },
+  );
 
   it('a server error is never retried', async () => {
     const server = await startWsServer({
@@ -179,7 +244,9 @@ describe('reconnect', () => {
         if (index === 0) conn.ws.send(JSON.stringify({ type: 'error', message: 'fatal' }));
       },
     });
-    const c = open(server.url, { reconnect: { maxAttempts: 5, initialDelayMs: 10, maxDelayMs: 20, jitter: 0 } });
+    const c = open(server.url, {
+      reconnect: { maxAttempts: 5, initialDelayMs: 10, maxDelayMs: 20, jitter: 0 },
+    });
     const closed = await c.finished();
     expect(closed).toEqual({ type: 'closed', reason: 'error', code: 1000, detail: 'fatal' });
     await sleep(100);
@@ -193,17 +260,31 @@ describe('reconnect', () => {
         if (index === 0) conn.ws.send('x'.repeat(4096));
       },
     });
-    const c = open(server.url, { maxMessageBytes: 1024, reconnect: { maxAttempts: 2, initialDelayMs: 10, maxDelayMs: 20, jitter: 0 } });
-    await until(() => c.events.some((e) => e.type === 'closed' || e.type === 'reconnecting'), 3000, 'the end or a retry');
+    const c = open(server.url, {
+      maxMessageBytes: 1024,
+      reconnect: { maxAttempts: 2, initialDelayMs: 10, maxDelayMs: 20, jitter: 0 },
+    });
+    await until(
+      () => c.events.some((e) => e.type === 'closed' || e.type === 'reconnecting'),
+      3000,
+      'the end or a retry',
+    );
     expect(c.ofType('reconnecting')).toEqual([]);
     const closed = await c.finished();
-    expect(closed).toEqual({ type: 'closed', reason: 'error', code: 1009, detail: 'an inbound frame exceeded maxMessageBytes (1024 bytes)' });
+    expect(closed).toEqual({
+      type: 'closed',
+      reason: 'error',
+      code: 1009,
+      detail: 'an inbound frame exceeded maxMessageBytes (1024 bytes)',
+    });
     expect(server.upgrades).toBe(1);
   });
 
   it('close() during the backoff ends at once with requested (no code) and opens nothing more', async () => {
     const server = await startWsServer({ onMessage: answerSession });
-    const c = open(server.url, { reconnect: { maxAttempts: 5, initialDelayMs: 100, maxDelayMs: 100, jitter: 0 } });
+    const c = open(server.url, {
+      reconnect: { maxAttempts: 5, initialDelayMs: 100, maxDelayMs: 100, jitter: 0 },
+    });
     await until(() => c.ofType('session.created').length === 1, 3000, 'session.created');
     server.connections[0]!.ws.terminate();
     await until(() => c.ofType('reconnecting').length === 1, 2000, 'reconnecting');

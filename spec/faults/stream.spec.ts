@@ -4,13 +4,27 @@
  */
 import type { Socket } from 'node:net';
 import { statsOf } from '../helpers';
-import { answerSession, installFaultGuards, open, sleep, startWsServer, until, type Recorded, type ServerConnection } from './harness';
+import {
+  answerSession,
+  installFaultGuards,
+  open,
+  sleep,
+  startWsServer,
+  until,
+  type Recorded,
+  type ServerConnection,
+} from './harness';
 
 installFaultGuards();
 
 /** Waits (bounded) for the first session.created. */
 async function sessionOpen(c: Recorded): Promise<void> {
-  await until(() => c.ofType('session.created').length > 0, 3000, 'session.created', () => c.events);
+  await until(
+    () => c.ofType('session.created').length > 0,
+    3000,
+    'session.created',
+    () => c.events,
+  );
 }
 
 describe('faults on an open socket', () => {
@@ -21,7 +35,10 @@ describe('faults on an open socket', () => {
     const socket = (server.connections[0]!.ws as unknown as { _socket: Socket })._socket;
     socket.resetAndDestroy();
     await c.finished();
-    expect(c.events).toEqual([{ type: 'session.created', sessionId: 's1' }, { type: 'closed', reason: 'transport_closed', code: 1006 }]);
+    expect(c.events).toEqual([
+      { type: 'session.created', sessionId: 's1' },
+      { type: 'closed', reason: 'transport_closed', code: 1006 },
+    ]);
     expect(c.states).toEqual(['connecting', 'open', 'closed']);
     expect(server.connections).toHaveLength(1); // no reconnect unless asked for
   });
@@ -33,51 +50,66 @@ describe('faults on an open socket', () => {
     { code: 1011, reason: 'internal error' },
     { code: 4000, reason: 'beta_api_shape_disabled' },
     { code: 1006, reason: '' }, // terminate: no close frame at all
-  ])('5. the server closes with $code → closed{transport_closed, $code, detail: the reason if any}', async ({ code, reason }) => {
-    const server = await startWsServer({
-      onMessage: (conn, message, index) => {
-        answerSession(conn, message, index);
-        if (index !== 0) return;
-        if (code === 1006) setTimeout(() => conn.ws.terminate(), 10);
-        else if (code === 1005) conn.ws.close();
-        else conn.ws.close(code, reason);
-      },
-    });
-    const c = open(server.url);
-    await c.finished();
-    const expected = reason === '' ? { type: 'closed', reason: 'transport_closed', code } : { type: 'closed', reason: 'transport_closed', code, detail: reason };
-    expect(c.events).toEqual([{ type: 'session.created', sessionId: 's1' }, expected]);
-    // The client answered the close (or saw the socket vanish); the server saw one connection.
-    expect(server.connections).toHaveLength(1);
-    await until(() => server.connections[0]!.close !== undefined, 2000, 'the server side to close');
-  });
+  ])(
+    '5. the server closes with $code → closed{transport_closed, $code, detail: the reason if any}',
+    async ({ code, reason }) => {
+      const server = await startWsServer({
+        onMessage: (conn, message, index) => {
+          answerSession(conn, message, index);
+          if (index !== 0) return;
+          if (code === 1006) setTimeout(() => conn.ws.terminate(), 10);
+          else if (code === 1005) conn.ws.close();
+          else conn.ws.close(code, reason);
+        },
+      });
+      const c = open(server.url);
+      await c.finished();
+      const expected =
+        reason === ''
+          ? { type: 'closed', reason: 'transport_closed', code }
+          : { type: 'closed', reason: 'transport_closed', code, detail: reason };
+      expect(c.events).toEqual([{ type: 'session.created', sessionId: 's1' }, expected]);
+      // The client answered the close (or saw the socket vanish); the server saw one connection.
+      expect(server.connections).toHaveLength(1);
+      await until(() => server.connections[0]!.close !== undefined, 2000, 'the server side to close');
+    },
+  );
 
   it.each([
     { shape: 'message', wire: { type: 'error', message: 'quota exceeded' }, message: 'quota exceeded' },
-    { shape: 'error.message', wire: { type: 'error', error: { message: 'model overloaded', code: 'busy' } }, message: 'model overloaded' },
+    {
+      shape: 'error.message',
+      wire: { type: 'error', error: { message: 'model overloaded', code: 'busy' } },
+      message: 'model overloaded',
+    },
     { shape: 'error (a string)', wire: { type: 'error', error: 'bad session' }, message: '"bad session"' },
-  ])('6. a server error ($shape) → error event, then closed{error, 1000, detail}; later frames are not emitted', async ({ wire, message }) => {
-    const server = await startWsServer({
-      onMessage: (conn, m, index) => {
-        if (index !== 0) return;
-        answerSession(conn, m, index);
-        conn.ws.send(JSON.stringify(wire));
-        conn.ws.send(JSON.stringify({ type: 'session.updated', session: { backend_prompt: 'after the error' } }));
-      },
-    });
-    const c = open(server.url);
-    const closed = await c.finished();
-    expect(c.events).toEqual([
-      { type: 'session.created', sessionId: 's1' },
-      { type: 'error', message },
-      { type: 'closed', reason: 'error', code: 1000, detail: message },
-    ]);
-    expect(closed.detail).toBe(message);
-    // We closed with 1000.
-    await until(() => server.connections[0]!.close !== undefined, 2000, 'the server side to close');
-    expect(server.connections[0]!.close).toMatchObject({ code: 1000 });
-    expect(c.states).toEqual(['connecting', 'open', 'closing', 'closed']);
-  });
+  ])(
+    '6. a server error ($shape) → error event, then closed{error, 1000, detail}; later frames are not emitted',
+    async ({ wire, message }) => {
+      const server = await startWsServer({
+        onMessage: (conn, m, index) => {
+          if (index !== 0) return;
+          answerSession(conn, m, index);
+          conn.ws.send(JSON.stringify(wire));
+          conn.ws.send(
+            JSON.stringify({ type: 'session.updated', session: { backend_prompt: 'after the error' } }),
+          );
+        },
+      });
+      const c = open(server.url);
+      const closed = await c.finished();
+      expect(c.events).toEqual([
+        { type: 'session.created', sessionId: 's1' },
+        { type: 'error', message },
+        { type: 'closed', reason: 'error', code: 1000, detail: message },
+      ]);
+      expect(closed.detail).toBe(message);
+      // We closed with 1000.
+      await until(() => server.connections[0]!.close !== undefined, 2000, 'the server side to close');
+      expect(server.connections[0]!.close).toMatchObject({ code: 1000 });
+      expect(c.states).toEqual(['connecting', 'open', 'closing', 'closed']);
+    },
+  );
 
   it('7. garbage text and binary frames are invalid events, the stream goes on, then a 1000 close is transport_closed', async () => {
     const server = await startWsServer({
@@ -98,7 +130,10 @@ describe('faults on an open socket', () => {
     });
     const c = open(server.url);
     await c.finished();
-    const binary = (n: number) => ({ type: 'invalid', detail: `unexpected binary frame (${n} bytes): the codex dialect speaks JSON text` });
+    const binary = (n: number) => ({
+      type: 'invalid',
+      detail: `unexpected binary frame (${n} bytes): the codex dialect speaks JSON text`,
+    });
     expect(c.events).toEqual([
       { type: 'invalid', detail: expect.stringMatching(/^malformed JSON: .*"garbage!!" is not valid JSON$/) },
       { type: 'invalid', detail: 'malformed JSON: Unexpected end of JSON input' },
@@ -135,7 +170,9 @@ describe('faults on an open socket', () => {
       onMessage: (conn, m, index) => {
         if (index !== 0) return;
         answerSession(conn, m, index);
-        conn.ws.send(JSON.stringify({ type: 'session.updated', session: { backend_prompt: 'x'.repeat(4096) } }));
+        conn.ws.send(
+          JSON.stringify({ type: 'session.updated', session: { backend_prompt: 'x'.repeat(4096) } }),
+        );
         conn.ws.send(JSON.stringify({ type: 'session.updated', session: { backend_prompt: 'never seen' } }));
       },
     });
@@ -143,14 +180,21 @@ describe('faults on an open socket', () => {
     await c.finished();
     expect(c.events).toEqual([
       { type: 'session.created', sessionId: 's1' },
-      { type: 'closed', reason: 'error', code: 1009, detail: 'an inbound frame exceeded maxMessageBytes (1024 bytes)' },
+      {
+        type: 'closed',
+        reason: 'error',
+        code: 1009,
+        detail: 'an inbound frame exceeded maxMessageBytes (1024 bytes)',
+      },
     ]);
     await until(() => server.connections[0]!.close !== undefined, 2000, 'the server side to close');
     expect(server.connections[0]!.close).toMatchObject({ code: 1009 });
   });
 
   it('a frame just under maxMessageBytes passes', async () => {
-    const prompt = 'y'.repeat(1024 - JSON.stringify({ type: 'session.updated', session: { backend_prompt: '' } }).length);
+    const prompt = 'y'.repeat(
+      1024 - JSON.stringify({ type: 'session.updated', session: { backend_prompt: '' } }).length,
+    );
     const server = await startWsServer({
       onMessage: (conn, m, index) => {
         if (index !== 0) return;

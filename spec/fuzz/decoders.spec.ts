@@ -13,11 +13,20 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
-import { codexDialect, openaiDialect, IGNORED_TYPE, UNKNOWN_TYPE, type Decoded, type Dialect, type RealtimeEvent } from '../../src/index';
+import {
+  codexDialect,
+  openaiDialect,
+  IGNORED_TYPE,
+  UNKNOWN_TYPE,
+  type Decoded,
+  type Dialect,
+  type RealtimeEvent,
+} from '../../src/index';
 import { OPENAI_DECODED_TYPES, OPENAI_IGNORED_TYPES } from '../../src/protocol/openai/decode';
 
 const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
-const params = (numRuns: number): fc.Parameters<unknown> => (SEED === undefined ? { numRuns } : { numRuns, seed: SEED });
+const params = (numRuns: number): fc.Parameters<unknown> =>
+  SEED === undefined ? { numRuns } : { numRuns, seed: SEED };
 
 // ---------------------------------------------------------------------------------------------------
 // Sessions: the decoder of one socket, through the public interface.
@@ -75,7 +84,8 @@ const isRole = (v: unknown): boolean => v === 'user' || v === 'assistant';
 /** Why `decoded` is not a valid decode result, or undefined when it is. */
 function problemOf(decoded: unknown): string | undefined {
   if (decoded === UNKNOWN_TYPE || decoded === IGNORED_TYPE) return undefined;
-  if (typeof decoded !== 'object' || decoded === null) return `not an event nor a skip marker: ${String(decoded)}`;
+  if (typeof decoded !== 'object' || decoded === null)
+    return `not an event nor a skip marker: ${String(decoded)}`;
   const e = decoded as Record<string, unknown>;
   if (!isString(e.type)) return 'no string type';
   if (!DECODED_EVENT_TYPES.has(e.type)) return `unknown event type ${JSON.stringify(e.type)}`;
@@ -87,16 +97,22 @@ function problemOf(decoded: unknown): string | undefined {
     case 'session.created':
       return isString(e.sessionId) ? undefined : 'session.created without a string sessionId';
     case 'session.updated':
-      return isOptString(e.sessionId) && isOptString(e.instructions) ? undefined : 'session.updated with non-string fields';
+      return isOptString(e.sessionId) && isOptString(e.instructions)
+        ? undefined
+        : 'session.updated with non-string fields';
     case 'audio.out': {
       const f = e.frame as Record<string, unknown> | undefined;
       if (typeof f !== 'object' || f === null) return 'audio.out without a frame';
-      if (!isString(f.data) || typeof f.sampleRate !== 'number' || typeof f.numChannels !== 'number') return 'audio.out with a bad frame';
-      if (f.samplesPerChannel !== undefined && typeof f.samplesPerChannel !== 'number') return 'audio.out with a bad samplesPerChannel';
+      if (!isString(f.data) || typeof f.sampleRate !== 'number' || typeof f.numChannels !== 'number')
+        return 'audio.out with a bad frame';
+      if (f.samplesPerChannel !== undefined && typeof f.samplesPerChannel !== 'number')
+        return 'audio.out with a bad samplesPerChannel';
       return isOptString(f.itemId) ? undefined : 'audio.out with a non-string itemId';
     }
     case 'conversation.item.added':
-      return typeof e.item === 'object' && e.item !== null && !Array.isArray(e.item) ? undefined : 'item.added whose item is not an object';
+      return typeof e.item === 'object' && e.item !== null && !Array.isArray(e.item)
+        ? undefined
+        : 'item.added whose item is not an object';
     case 'conversation.item.done':
       return isString(e.itemId) ? undefined : 'item.done without a string itemId';
     case 'transcript.delta':
@@ -110,7 +126,9 @@ function problemOf(decoded: unknown): string | undefined {
     case 'response.cancelled':
       return isOptString(e.responseId) ? undefined : `${e.type} with a non-string responseId`;
     case 'tool.call':
-      return isString(e.callId) && isString(e.name) && isString(e.arguments) ? undefined : 'tool.call with non-string fields';
+      return isString(e.callId) && isString(e.name) && isString(e.arguments)
+        ? undefined
+        : 'tool.call with non-string fields';
     case 'error':
       return isString(e.message) && isOptString(e.code) ? undefined : 'error with non-string fields';
   }
@@ -129,8 +147,10 @@ function pendingProblem(pending: unknown): string | undefined {
     } catch {
       return `takePending returned non-JSON: ${frame.slice(0, 80)}`;
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return 'takePending returned a non-object frame';
-    if (!isString((parsed as { type?: unknown }).type)) return 'takePending returned a frame without a string type';
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      return 'takePending returned a non-object frame';
+    if (!isString((parsed as { type?: unknown }).type))
+      return 'takePending returned a frame without a string type';
   }
   return undefined;
 }
@@ -144,11 +164,17 @@ interface Tally {
 const newTally = (): Tally => ({ frames: 0, kinds: new Map(), pendingFrames: 0 });
 /** `FUZZ_STATS=1` prints what each property's frames decoded to. */
 function report(name: string, tally: Tally): void {
-  if (process.env.FUZZ_STATS) console.log(`${name}: ${tally.frames} frames, ${tally.pendingFrames} pending frames`, Object.fromEntries(tally.kinds));
+  if (process.env.FUZZ_STATS)
+    console.log(
+      `${name}: ${tally.frames} frames, ${tally.pendingFrames} pending frames`,
+      Object.fromEntries(tally.kinds),
+    );
 }
-const kindOf = (d: Decoded): string => (d === UNKNOWN_TYPE ? 'UNKNOWN_TYPE' : d === IGNORED_TYPE ? 'IGNORED_TYPE' : d.type);
+const kindOf = (d: Decoded): string =>
+  d === UNKNOWN_TYPE ? 'UNKNOWN_TYPE' : d === IGNORED_TYPE ? 'IGNORED_TYPE' : d.type;
 
-const short = (text: string): string => (text.length > 200 ? `${JSON.stringify(text.slice(0, 200))}… (${text.length} chars)` : JSON.stringify(text));
+const short = (text: string): string =>
+  text.length > 200 ? `${JSON.stringify(text.slice(0, 200))}… (${text.length} chars)` : JSON.stringify(text);
 
 /**
  * The core check, run on every generated frame: decode in a fresh session does not throw, yields a
@@ -172,7 +198,8 @@ function checkFrame(dialect: Dialect, frame: string, tally: Tally): Decoded {
   }
   const pendingIssue = pendingProblem(pending);
   if (pendingIssue !== undefined) throw new Error(`${dialect.name} after ${short(frame)}: ${pendingIssue}`);
-  if (session.takePending() !== undefined) throw new Error(`${dialect.name}: takePending returned frames twice after ${short(frame)}`);
+  if (session.takePending() !== undefined)
+    throw new Error(`${dialect.name}: takePending returned frames twice after ${short(frame)}`);
   tally.frames++;
   tally.kinds.set(kindOf(decoded), (tally.kinds.get(kindOf(decoded)) ?? 0) + 1);
   tally.pendingFrames += Array.isArray(pending) ? pending.length : 0;
@@ -190,50 +217,95 @@ interface Sample {
 const PCM = 'AAAAAA=='; // 4 bytes: 2 PCM16 samples
 
 const CODEX_SAMPLES: Sample[] = [
-  { frame: { type: 'session.created', session: { id: 'sess_1' } }, expected: { type: 'session.created', sessionId: 'sess_1' } },
-  { frame: { type: 'session.created', session_id: 'sess_2' }, expected: { type: 'session.created', sessionId: 'sess_2' } },
+  {
+    frame: { type: 'session.created', session: { id: 'sess_1' } },
+    expected: { type: 'session.created', sessionId: 'sess_1' },
+  },
+  {
+    frame: { type: 'session.created', session_id: 'sess_2' },
+    expected: { type: 'session.created', sessionId: 'sess_2' },
+  },
   {
     frame: { type: 'session.updated', session: { id: 's', backend_prompt: 'be brief' } },
     expected: { type: 'session.updated', sessionId: 's', instructions: 'be brief' },
   },
   {
-    frame: { type: 'response.output_audio.delta', delta: PCM, sample_rate: 24000, num_channels: 1, samples_per_channel: 2, item_id: 'it_1' },
-    expected: { type: 'audio.out', frame: { data: PCM, sampleRate: 24000, numChannels: 1, samplesPerChannel: 2, itemId: 'it_1' } },
+    frame: {
+      type: 'response.output_audio.delta',
+      delta: PCM,
+      sample_rate: 24000,
+      num_channels: 1,
+      samples_per_channel: 2,
+      item_id: 'it_1',
+    },
+    expected: {
+      type: 'audio.out',
+      frame: { data: PCM, sampleRate: 24000, numChannels: 1, samplesPerChannel: 2, itemId: 'it_1' },
+    },
   },
   {
     frame: { type: 'response.output_audio.delta', data: PCM, sample_rate: 48000, num_channels: 2 },
     expected: { type: 'audio.out', frame: { data: PCM, sampleRate: 48000, numChannels: 2 } },
   },
   {
-    frame: { type: 'conversation.item.added', item: { id: 'item_1', type: 'message', role: 'assistant', content: [{ type: 'text', text: 'hi' }] } },
+    frame: {
+      type: 'conversation.item.added',
+      item: { id: 'item_1', type: 'message', role: 'assistant', content: [{ type: 'text', text: 'hi' }] },
+    },
     expected: {
       type: 'conversation.item.added',
       item: { id: 'item_1', type: 'message', role: 'assistant', content: [{ type: 'text', text: 'hi' }] },
     },
   },
   { frame: { type: 'error', message: 'boom' }, expected: { type: 'error', message: 'boom' } },
-  { frame: { type: 'error', error: { message: 'nested boom', code: 'x' } }, expected: { type: 'error', message: 'nested boom' } },
+  {
+    frame: { type: 'error', error: { message: 'nested boom', code: 'x' } },
+    expected: { type: 'error', message: 'nested boom' },
+  },
   { frame: { type: 'error', error: { code: 42 } }, expected: { type: 'error', message: '{"code":42}' } },
   { frame: { type: 'response.done', response: { id: 'r' } }, expected: UNKNOWN_TYPE },
 ];
 
-const ids = { event_id: 'event_1', response_id: 'resp_1', item_id: 'item_1', output_index: 0, content_index: 0 };
+const ids = {
+  event_id: 'event_1',
+  response_id: 'resp_1',
+  item_id: 'item_1',
+  output_index: 0,
+  content_index: 0,
+};
 
 const OPENAI_SAMPLES: Sample[] = [
   {
-    frame: { type: 'session.created', event_id: 'event_1', session: { id: 'sess_1', object: 'realtime.session', type: 'realtime', model: 'gpt-realtime' } },
+    frame: {
+      type: 'session.created',
+      event_id: 'event_1',
+      session: { id: 'sess_1', object: 'realtime.session', type: 'realtime', model: 'gpt-realtime' },
+    },
     expected: { type: 'session.created', sessionId: 'sess_1' },
   },
   {
-    frame: { type: 'session.updated', event_id: 'event_2', session: { id: 'sess_1', type: 'realtime', instructions: 'be brief' } },
+    frame: {
+      type: 'session.updated',
+      event_id: 'event_2',
+      session: { id: 'sess_1', type: 'realtime', instructions: 'be brief' },
+    },
     expected: { type: 'session.updated', sessionId: 'sess_1', instructions: 'be brief' },
   },
   ...['response.output_audio.delta', 'response.audio.delta'].map((type) => ({
     frame: { type, ...ids, delta: PCM },
-    expected: { type: 'audio.out', frame: { data: PCM, sampleRate: 24000, numChannels: 1, samplesPerChannel: 2, itemId: 'item_1' } } as Decoded,
+    expected: {
+      type: 'audio.out',
+      frame: { data: PCM, sampleRate: 24000, numChannels: 1, samplesPerChannel: 2, itemId: 'item_1' },
+    } as Decoded,
   })),
   {
-    frame: { type: 'conversation.item.input_audio_transcription.delta', event_id: 'e', item_id: 'item_u', content_index: 0, delta: 'hel' },
+    frame: {
+      type: 'conversation.item.input_audio_transcription.delta',
+      event_id: 'e',
+      item_id: 'item_u',
+      content_index: 0,
+      delta: 'hel',
+    },
     expected: { type: 'transcript.delta', role: 'user', delta: 'hel' },
   },
   {
@@ -247,9 +319,15 @@ const OPENAI_SAMPLES: Sample[] = [
     },
     expected: { type: 'transcript.done', role: 'user', text: 'hello' },
   },
-  ...['response.output_audio_transcript.delta', 'response.audio_transcript.delta', 'response.output_text.delta', 'response.text.delta'].map(
-    (type) => ({ frame: { type, ...ids, delta: 'Hi' }, expected: { type: 'transcript.delta', role: 'assistant', delta: 'Hi' } as Decoded }),
-  ),
+  ...[
+    'response.output_audio_transcript.delta',
+    'response.audio_transcript.delta',
+    'response.output_text.delta',
+    'response.text.delta',
+  ].map((type) => ({
+    frame: { type, ...ids, delta: 'Hi' },
+    expected: { type: 'transcript.delta', role: 'assistant', delta: 'Hi' } as Decoded,
+  })),
   ...['response.output_audio_transcript.done', 'response.audio_transcript.done'].map((type) => ({
     frame: { type, ...ids, transcript: 'Hi there' },
     expected: { type: 'transcript.done', role: 'assistant', text: 'Hi there' } as Decoded,
@@ -259,15 +337,32 @@ const OPENAI_SAMPLES: Sample[] = [
     expected: { type: 'transcript.done', role: 'assistant', text: 'Hi there' } as Decoded,
   })),
   {
-    frame: { type: 'input_audio_buffer.speech_started', event_id: 'e', audio_start_ms: 120, item_id: 'item_u' },
+    frame: {
+      type: 'input_audio_buffer.speech_started',
+      event_id: 'e',
+      audio_start_ms: 120,
+      item_id: 'item_u',
+    },
     expected: { type: 'speech.started', itemId: 'item_u' },
   },
   ...['conversation.item.added', 'conversation.item.created'].map((type) => ({
-    frame: { type, event_id: 'e', previous_item_id: null, item: { id: 'item_1', type: 'message', role: 'user', content: [] } },
-    expected: { type: 'conversation.item.added', item: { id: 'item_1', type: 'message', role: 'user', content: [] } } as Decoded,
+    frame: {
+      type,
+      event_id: 'e',
+      previous_item_id: null,
+      item: { id: 'item_1', type: 'message', role: 'user', content: [] },
+    },
+    expected: {
+      type: 'conversation.item.added',
+      item: { id: 'item_1', type: 'message', role: 'user', content: [] },
+    } as Decoded,
   })),
   {
-    frame: { type: 'conversation.item.done', event_id: 'e', item: { id: 'item_1', type: 'message', status: 'completed' } },
+    frame: {
+      type: 'conversation.item.done',
+      event_id: 'e',
+      item: { id: 'item_1', type: 'message', status: 'completed' },
+    },
     expected: { type: 'conversation.item.done', itemId: 'item_1' },
   },
   {
@@ -279,20 +374,49 @@ const OPENAI_SAMPLES: Sample[] = [
     expected: { type: 'tool.call', callId: 'call_1', name: 'lookup', arguments: '{"q":1}' },
   },
   {
-    frame: { type: 'response.created', event_id: 'e', response: { id: 'resp_1', object: 'realtime.response', status: 'in_progress', output: [] } },
+    frame: {
+      type: 'response.created',
+      event_id: 'e',
+      response: { id: 'resp_1', object: 'realtime.response', status: 'in_progress', output: [] },
+    },
     expected: { type: 'response.created', responseId: 'resp_1' },
   },
   {
-    frame: { type: 'response.done', event_id: 'e', response: { id: 'resp_1', status: 'completed', output: [], usage: { total_tokens: 3 } } },
+    frame: {
+      type: 'response.done',
+      event_id: 'e',
+      response: { id: 'resp_1', status: 'completed', output: [], usage: { total_tokens: 3 } },
+    },
     expected: { type: 'response.done', responseId: 'resp_1' },
   },
   {
-    frame: { type: 'response.done', event_id: 'e', response: { id: 'resp_2', status: 'cancelled', status_details: { type: 'cancelled', reason: 'turn_detected' } } },
+    frame: {
+      type: 'response.done',
+      event_id: 'e',
+      response: {
+        id: 'resp_2',
+        status: 'cancelled',
+        status_details: { type: 'cancelled', reason: 'turn_detected' },
+      },
+    },
     expected: { type: 'response.cancelled', responseId: 'resp_2' },
   },
-  { frame: { type: 'response.cancelled', event_id: 'e', response_id: 'resp_3' }, expected: { type: 'response.cancelled', responseId: 'resp_3' } },
   {
-    frame: { type: 'error', event_id: 'e', error: { type: 'invalid_request_error', code: 'invalid_value', message: 'bad value', param: 'x', event_id: 'c1' } },
+    frame: { type: 'response.cancelled', event_id: 'e', response_id: 'resp_3' },
+    expected: { type: 'response.cancelled', responseId: 'resp_3' },
+  },
+  {
+    frame: {
+      type: 'error',
+      event_id: 'e',
+      error: {
+        type: 'invalid_request_error',
+        code: 'invalid_value',
+        message: 'bad value',
+        param: 'x',
+        event_id: 'c1',
+      },
+    },
     expected: { type: 'error', message: 'bad value', code: 'invalid_value' },
   },
   {
@@ -303,7 +427,11 @@ const OPENAI_SAMPLES: Sample[] = [
     frame: {
       type: 'error',
       event_id: 'e',
-      error: { type: 'invalid_request_error', code: 'conversation_already_has_active_response', message: 'busy' },
+      error: {
+        type: 'invalid_request_error',
+        code: 'conversation_already_has_active_response',
+        message: 'busy',
+      },
     },
     expected: {
       type: 'invalid',
@@ -311,7 +439,10 @@ const OPENAI_SAMPLES: Sample[] = [
       detail: 'server rejected a request (conversation_already_has_active_response): busy',
     },
   },
-  ...OPENAI_IGNORED_TYPES.map((type) => ({ frame: { type, event_id: 'event_9', item_id: 'item_1' }, expected: IGNORED_TYPE as Decoded })),
+  ...OPENAI_IGNORED_TYPES.map((type) => ({
+    frame: { type, event_id: 'event_9', item_id: 'item_1' },
+    expected: IGNORED_TYPE as Decoded,
+  })),
   { frame: { type: 'response.brand_new_event', event_id: 'e' }, expected: UNKNOWN_TYPE },
 ];
 
@@ -350,13 +481,15 @@ class Obj {
 
 function toNode(value: unknown): Node {
   if (Array.isArray(value)) return value.map(toNode);
-  if (typeof value === 'object' && value !== null) return new Obj(Object.entries(value).map(([k, v]) => [k, toNode(v)]));
+  if (typeof value === 'object' && value !== null)
+    return new Obj(Object.entries(value).map(([k, v]) => [k, toNode(v)]));
   return value as Node;
 }
 
 function serialize(node: Node): string {
   if (node instanceof Raw) return node.text;
-  if (node instanceof Obj) return `{${node.entries.map(([k, v]) => `${JSON.stringify(k)}:${serialize(v)}`).join(',')}}`;
+  if (node instanceof Obj)
+    return `{${node.entries.map(([k, v]) => `${JSON.stringify(k)}:${serialize(v)}`).join(',')}}`;
   if (Array.isArray(node)) return `[${node.map(serialize).join(',')}]`;
   return JSON.stringify(node);
 }
@@ -396,15 +529,54 @@ function objectsOf(node: Node, into: Obj[] = []): Obj[] {
   return into;
 }
 
-const jsonKind = (n: Node): string => (n === null ? 'null' : n instanceof Obj ? 'object' : Array.isArray(n) ? 'array' : n instanceof Raw ? 'raw' : typeof n);
+const jsonKind = (n: Node): string =>
+  n === null
+    ? 'null'
+    : n instanceof Obj
+      ? 'object'
+      : Array.isArray(n)
+        ? 'array'
+        : n instanceof Raw
+          ? 'raw'
+          : typeof n;
 /** One value of each JSON kind, for when a random replacement happens to have the original's kind. */
 const OTHER_KIND: Node[] = [null, true, 0, '', [], new Obj([])];
 
 const NUMBER_TEXTS = [
-  'NaN', 'Infinity', '-Infinity', '1e309', '-1e309', '1e-400', '-0', '-0.0', '0e0', '1E400', '9007199254740993', '-9007199254740993',
-  '0x10', '01', '1.', '.5', '+1', '1e', '--1', '1_000', '4.9e-324', '1.7976931348623157e308', '123456789012345678901234567890',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '1e309',
+  '-1e309',
+  '1e-400',
+  '-0',
+  '-0.0',
+  '0e0',
+  '1E400',
+  '9007199254740993',
+  '-9007199254740993',
+  '0x10',
+  '01',
+  '1.',
+  '.5',
+  '+1',
+  '1e',
+  '--1',
+  '1_000',
+  '4.9e-324',
+  '1.7976931348623157e308',
+  '123456789012345678901234567890',
 ];
-const PROTO_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', 'toJSON', '__defineGetter__'];
+const PROTO_KEYS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  'toJSON',
+  '__defineGetter__',
+];
 
 type StructuralOp =
   | { kind: 'drop'; at: number }
@@ -429,7 +601,13 @@ const smallJson = fc.jsonValue({ maxDepth: 3 });
 const structuralOp: fc.Arbitrary<StructuralOp> = fc.oneof(
   fc.record({ kind: fc.constant('drop' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('replace' as const), at: fc.nat(), value: smallJson }),
-  fc.record({ kind: fc.constant('duplicate' as const), at: fc.nat(), key: fc.nat(), value: smallJson, first: fc.boolean() }),
+  fc.record({
+    kind: fc.constant('duplicate' as const),
+    at: fc.nat(),
+    key: fc.nat(),
+    value: smallJson,
+    first: fc.boolean(),
+  }),
   fc.record({
     kind: fc.constant('nest' as const),
     at: fc.nat(),
@@ -440,15 +618,31 @@ const structuralOp: fc.Arbitrary<StructuralOp> = fc.oneof(
     kind: fc.constant('huge' as const),
     at: fc.nat(),
     length: fc.oneof(fc.integer({ min: 0, max: 1_000 }), fc.integer({ min: 1_000, max: MAX_HUGE })),
-    chunk: fc.oneof(fc.constantFrom('A', 'AAAA', 'x', '"', '\\', '\u2028', '\ud83d\ude00', '\ud800'), fc.string({ minLength: 1, maxLength: 8 })),
+    chunk: fc.oneof(
+      fc.constantFrom('A', 'AAAA', 'x', '"', '\\', '\u2028', '\ud83d\ude00', '\ud800'),
+      fc.string({ minLength: 1, maxLength: 8 }),
+    ),
   }),
   fc.record({ kind: fc.constant('number' as const), at: fc.nat(), text: fc.constantFrom(...NUMBER_TEXTS) }),
-  fc.record({ kind: fc.constant('proto' as const), at: fc.nat(), key: fc.constantFrom(...PROTO_KEYS), value: smallJson, typed: fc.boolean() }),
+  fc.record({
+    kind: fc.constant('proto' as const),
+    at: fc.nat(),
+    key: fc.constantFrom(...PROTO_KEYS),
+    value: smallJson,
+    typed: fc.boolean(),
+  }),
 );
 const textOp: fc.Arbitrary<TextOp> = fc.oneof(
   fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 15 }) }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), char: fc.oneof(fc.constantFrom('{', '}', '[', ']', '"', ',', ':', '\\', '\u0000', '\ud800'), fc.string({ minLength: 1, maxLength: 1, unit: 'binary' })) }),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    at: fc.nat(),
+    char: fc.oneof(
+      fc.constantFrom('{', '}', '[', ']', '"', ',', ':', '\\', '\u0000', '\ud800'),
+      fc.string({ minLength: 1, maxLength: 1, unit: 'binary' }),
+    ),
+  }),
   fc.record({ kind: fc.constant('delete' as const), at: fc.nat() }),
 );
 
@@ -458,13 +652,18 @@ function nested(depth: number, style: 'array' | 'object' | 'mixed', inner: strin
   let open = '';
   let close = '';
   for (let i = 0; i < depth; i++) {
-    if (i % 2 === 0) (open += '['), (close = ']' + close);
-    else (open += '{"k":'), (close = '}' + close);
+    if (i % 2 === 0) ((open += '['), (close = ']' + close));
+    else ((open += '{"k":'), (close = '}' + close));
   }
   return open + inner + close;
 }
 
-function applyStructural(root: Obj, op: StructuralOp, knownTypes: readonly string[], keyPool: readonly string[]): void {
+function applyStructural(
+  root: Obj,
+  op: StructuralOp,
+  knownTypes: readonly string[],
+  keyPool: readonly string[],
+): void {
   const slots = slotsOf(root);
   const slot = slots.length > 0 ? slots[op.at % slots.length]! : undefined;
   switch (op.kind) {
@@ -476,7 +675,8 @@ function applyStructural(root: Obj, op: StructuralOp, knownTypes: readonly strin
     case 'replace': {
       if (slot === undefined) return;
       let value = toNode(op.value);
-      if (jsonKind(value) === jsonKind(slot.get())) value = OTHER_KIND.find((n) => jsonKind(n) !== jsonKind(slot.get()))!;
+      if (jsonKind(value) === jsonKind(slot.get()))
+        value = OTHER_KIND.find((n) => jsonKind(n) !== jsonKind(slot.get()))!;
       slot.set(value);
       return;
     }
@@ -504,7 +704,12 @@ function applyStructural(root: Obj, op: StructuralOp, knownTypes: readonly strin
     case 'proto': {
       const objects = objectsOf(root);
       const target = objects[op.at % objects.length]!;
-      const value = op.typed ? new Obj([['type', knownTypes[op.at % knownTypes.length]!], ['polluted', toNode(op.value)]]) : toNode(op.value);
+      const value = op.typed
+        ? new Obj([
+            ['type', knownTypes[op.at % knownTypes.length]!],
+            ['polluted', toNode(op.value)],
+          ])
+        : toNode(op.value);
       target.entries.splice(op.at % (target.entries.length + 1), 0, [op.key, value]);
       return;
     }
@@ -524,7 +729,9 @@ function applyText(text: string, op: TextOp): string {
     case 'insert':
       return text.slice(0, at) + op.char + text.slice(at);
     case 'delete':
-      return text.length === 0 ? text : text.slice(0, op.at % text.length) + text.slice((op.at % text.length) + 1);
+      return text.length === 0
+        ? text
+        : text.slice(0, op.at % text.length) + text.slice((op.at % text.length) + 1);
   }
 }
 
@@ -550,11 +757,24 @@ function mutatedFrames(samples: Sample[]): fc.Arbitrary<string> {
 /** Objects with a known `type` and random other fields: sample keys (so the decoders' fields get random values) and random keys. */
 function knownTypeFrames(samples: Sample[]): fc.Arbitrary<string> {
   const keyPool = [...keysOf(samples.map((s) => s.frame))].filter((k) => k !== 'type');
-  const key = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...keyPool) }, { weight: 1, arbitrary: fc.string({ maxLength: 6 }) });
+  const key = fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom(...keyPool) },
+    { weight: 1, arbitrary: fc.string({ maxLength: 6 }) },
+  );
   const value = fc.oneof(
     fc.jsonValue({ maxDepth: 2 }),
     fc.dictionary(key, fc.jsonValue({ maxDepth: 2 }), { maxKeys: 5 }),
-    fc.constantFrom<unknown>(PCM, 'AAAA', '', 'function_call', 'cancelled', 'conversation_already_has_active_response', 24000, -1, 1.5),
+    fc.constantFrom<unknown>(
+      PCM,
+      'AAAA',
+      '',
+      'function_call',
+      'cancelled',
+      'conversation_already_has_active_response',
+      24000,
+      -1,
+      1.5,
+    ),
   );
   return fc
     .record({ type: fc.constantFrom(...typesOf(samples)), fields: fc.dictionary(key, value, { maxKeys: 6 }) })
@@ -563,7 +783,26 @@ function knownTypeFrames(samples: Sample[]): fc.Arbitrary<string> {
 
 /** Strings over JSON's own alphabet: mostly near-JSON garbage, which exercises the parser's error paths. */
 const jsonishString = fc.string({
-  unit: fc.constantFrom('{', '}', '[', ']', '"', ':', ',', ' ', '1', '-', '.', 'e', 'true', 'null', '"type"', '\\', 'u', '0'),
+  unit: fc.constantFrom(
+    '{',
+    '}',
+    '[',
+    ']',
+    '"',
+    ':',
+    ',',
+    ' ',
+    '1',
+    '-',
+    '.',
+    'e',
+    'true',
+    'null',
+    '"type"',
+    '\\',
+    'u',
+    '0',
+  ),
   maxLength: 60,
 });
 
@@ -573,107 +812,144 @@ const jsonishString = fc.string({
 const RUNS = { strings: 2_000, json: 2_000, jsonValue: 1_000, knownType: 2_000, mutations: 4_000 };
 const TOTAL_RUNS = Object.values(RUNS).reduce((a, b) => a + b, 0);
 
-describe.each(DIALECTS)(`$dialect.name decoder fuzzing (${TOTAL_RUNS} generated and mutated frames per run)`, ({ dialect, samples }) => {
-  const objectProtoKeys = Object.getOwnPropertyNames(Object.prototype).sort();
+describe.each(DIALECTS)(
+  `$dialect.name decoder fuzzing (${TOTAL_RUNS} generated and mutated frames per run)`,
+  ({ dialect, samples }) => {
+    const objectProtoKeys = Object.getOwnPropertyNames(Object.prototype).sort();
 
-  afterAll(() => {
-    // No mutation (`__proto__`, `constructor`, ...) may pollute the global prototypes.
-    expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(objectProtoKeys);
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-  });
-
-  it.each(samples.map((s) => [typeof s.frame.type === 'string' ? s.frame.type : '?', s] as const))(
-    'valid sample %s decodes to its expected event (the harness is not vacuous)',
-    (_type, { frame, expected }) => {
-      const session = freshSession(dialect);
-      expect(session.decode(JSON.stringify(frame))).toEqual(expected);
-    },
-  );
-
-  it(`never throws on ${RUNS.strings + RUNS.json + RUNS.jsonValue} arbitrary strings and JSON texts (${RUNS.strings} strings, ${RUNS.json} fc.json, ${RUNS.jsonValue} fc.jsonValue)`, () => {
-    const tally = newTally();
-    fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 200 }), fc.string({ unit: 'binary', maxLength: 200 }), jsonishString), (text) => void checkFrame(dialect, text, tally)),
-      params(RUNS.strings),
-    );
-    fc.assert(fc.property(fc.json(), (text) => void checkFrame(dialect, text, tally)), params(RUNS.json));
-    fc.assert(
-      fc.property(fc.jsonValue(), (value) => void checkFrame(dialect, JSON.stringify(value) ?? 'null', tally)),
-      params(RUNS.jsonValue),
-    );
-    report(`${dialect.name} strings+json`, tally);
-    expect(tally.frames).toBe(RUNS.strings + RUNS.json + RUNS.jsonValue);
-    expect(tally.kinds.get('invalid')).toBeGreaterThan(0);
-  });
-
-  it(`never throws on ${RUNS.knownType} objects with a known type and random fields, and yields real events too`, () => {
-    const tally = newTally();
-    fc.assert(fc.property(knownTypeFrames(samples), (text) => void checkFrame(dialect, text, tally)), params(RUNS.knownType));
-    report(`${dialect.name} known types`, tally);
-    expect(tally.frames).toBe(RUNS.knownType);
-    // Not vacuous: some random frames decode to events, others are refused with `invalid`.
-    expect(tally.kinds.get('invalid')).toBeGreaterThan(0);
-    expect([...tally.kinds.keys()].filter((k) => k !== 'invalid' && k !== 'UNKNOWN_TYPE' && k !== 'IGNORED_TYPE').length).toBeGreaterThan(2);
-  });
-
-  it(`never throws on ${RUNS.mutations} mutated sample frames (drop/replace/duplicate keys, nesting ≤ ${MAX_GENERAL_NEST}, strings ≤ ${MAX_HUGE / 1000} KB, odd numbers, __proto__ keys, truncation, char flips)`, () => {
-    const tally = newTally();
-    fc.assert(fc.property(mutatedFrames(samples), (text) => void checkFrame(dialect, text, tally)), params(RUNS.mutations));
-    report(`${dialect.name} mutations`, tally);
-    expect(tally.frames).toBe(RUNS.mutations);
-    expect(tally.kinds.get('invalid')).toBeGreaterThan(0);
-    expect([...tally.kinds.keys()].length).toBeGreaterThan(3);
-    if (dialect === openaiDialect) expect(tally.pendingFrames).toBeGreaterThan(0); // a held response.create was released at least once
-  });
-
-  it('is deterministic: the same frame gives deep-equal results (in two fresh sessions)', () => {
-    const frames = fc.oneof(fc.string({ maxLength: 100 }), fc.json(), knownTypeFrames(samples), mutatedFrames(samples));
-    fc.assert(
-      fc.property(frames, (text) => {
-        const a = freshSession(dialect);
-        const b = freshSession(dialect);
-        const first = a.decode(text);
-        const second = b.decode(text);
-        if (!isDeepStrictEqual(first, second)) throw new Error(`different results for ${short(text)}`);
-        if (!isDeepStrictEqual(a.takePending(), b.takePending())) throw new Error(`different pending frames after ${short(text)}`);
-      }),
-      params(1_000),
-    );
-  });
-
-  it('never throws on values nested 1 000 to 20 000 levels deep in any field of a sample (arrays, objects, mixed)', () => {
-    const tally = newTally();
-    const deep = fc.record({
-      sample: fc.nat({ max: samples.length - 1 }),
-      at: fc.nat(),
-      depth: fc.integer({ min: 1_000, max: 20_000 }),
-      style: fc.constantFrom('array' as const, 'object' as const, 'mixed' as const),
+    afterAll(() => {
+      // No mutation (`__proto__`, `constructor`, ...) may pollute the global prototypes.
+      expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(objectProtoKeys);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     });
-    fc.assert(
-      fc.property(deep, ({ sample, at, depth, style }) => {
-        const root = toNode(samples[sample]!.frame) as Obj;
-        applyStructural(root, { kind: 'nest', at, depth, style }, [], []);
-        void checkFrame(dialect, serialize(root), tally);
-      }),
-      params(200),
-    );
-  });
 
-  // Pinned cases of the above (each about 10 KB on the wire). Both dialects' invalid details go through
-  // formatDecodeErrors → compact(), whose fallback `String(value)` recurses like JSON.stringify does;
-  // the codex `error` fallback calls `JSON.stringify(m.error)` unguarded.
-  const DEPTH = 5_000;
-  const deepArray = '['.repeat(DEPTH) + ']'.repeat(DEPTH);
-  const deepObject = '{"a":'.repeat(DEPTH) + '1' + '}'.repeat(DEPTH);
-  it.each([
-    ['an invalid session.created whose session is a deep array', `{"type":"session.created","session":${deepArray}}`],
-    ['an invalid conversation.item.added whose item is a deep array', `{"type":"conversation.item.added","item":${deepArray}}`],
-    ['an error whose error is a deep array', `{"type":"error","error":${deepArray}}`],
-    ['an error whose error is a deep object', `{"type":"error","error":${deepObject}}`],
-  ])(`never throws on %s (${DEPTH} levels)`, (_name, frame) => {
-    void checkFrame(dialect, frame, newTally());
-  });
-});
+    it.each(samples.map((s) => [typeof s.frame.type === 'string' ? s.frame.type : '?', s] as const))(
+      'valid sample %s decodes to its expected event (the harness is not vacuous)',
+      (_type, { frame, expected }) => {
+        const session = freshSession(dialect);
+        expect(session.decode(JSON.stringify(frame))).toEqual(expected);
+      },
+    );
+
+    it(`never throws on ${RUNS.strings + RUNS.json + RUNS.jsonValue} arbitrary strings and JSON texts (${RUNS.strings} strings, ${RUNS.json} fc.json, ${RUNS.jsonValue} fc.jsonValue)`, () => {
+      const tally = newTally();
+      fc.assert(
+        fc.property(
+          fc.oneof(
+            fc.string({ maxLength: 200 }),
+            fc.string({ unit: 'binary', maxLength: 200 }),
+            jsonishString,
+          ),
+          (text) => void checkFrame(dialect, text, tally),
+        ),
+        params(RUNS.strings),
+      );
+      fc.assert(
+        fc.property(fc.json(), (text) => void checkFrame(dialect, text, tally)),
+        params(RUNS.json),
+      );
+      fc.assert(
+        fc.property(
+          fc.jsonValue(),
+          (value) => void checkFrame(dialect, JSON.stringify(value) ?? 'null', tally),
+        ),
+        params(RUNS.jsonValue),
+      );
+      report(`${dialect.name} strings+json`, tally);
+      expect(tally.frames).toBe(RUNS.strings + RUNS.json + RUNS.jsonValue);
+      expect(tally.kinds.get('invalid')).toBeGreaterThan(0);
+    });
+
+    it(`never throws on ${RUNS.knownType} objects with a known type and random fields, and yields real events too`, () => {
+      const tally = newTally();
+      fc.assert(
+        fc.property(knownTypeFrames(samples), (text) => void checkFrame(dialect, text, tally)),
+        params(RUNS.knownType),
+      );
+      report(`${dialect.name} known types`, tally);
+      expect(tally.frames).toBe(RUNS.knownType);
+      // Not vacuous: some random frames decode to events, others are refused with `invalid`.
+      expect(tally.kinds.get('invalid')).toBeGreaterThan(0);
+      expect(
+        [...tally.kinds.keys()].filter((k) => k !== 'invalid' && k !== 'UNKNOWN_TYPE' && k !== 'IGNORED_TYPE')
+          .length,
+      ).toBeGreaterThan(2);
+    });
+
+    it(`never throws on ${RUNS.mutations} mutated sample frames (drop/replace/duplicate keys, nesting ≤ ${MAX_GENERAL_NEST}, strings ≤ ${MAX_HUGE / 1000} KB, odd numbers, __proto__ keys, truncation, char flips)`, () => {
+      const tally = newTally();
+      fc.assert(
+        fc.property(mutatedFrames(samples), (text) => void checkFrame(dialect, text, tally)),
+        params(RUNS.mutations),
+      );
+      report(`${dialect.name} mutations`, tally);
+      expect(tally.frames).toBe(RUNS.mutations);
+      expect(tally.kinds.get('invalid')).toBeGreaterThan(0);
+      expect([...tally.kinds.keys()].length).toBeGreaterThan(3);
+      if (dialect === openaiDialect) expect(tally.pendingFrames).toBeGreaterThan(0); // a held response.create was released at least once
+    });
+
+    it('is deterministic: the same frame gives deep-equal results (in two fresh sessions)', () => {
+      const frames = fc.oneof(
+        fc.string({ maxLength: 100 }),
+        fc.json(),
+        knownTypeFrames(samples),
+        mutatedFrames(samples),
+      );
+      fc.assert(
+        fc.property(frames, (text) => {
+          const a = freshSession(dialect);
+          const b = freshSession(dialect);
+          const first = a.decode(text);
+          const second = b.decode(text);
+          if (!isDeepStrictEqual(first, second)) throw new Error(`different results for ${short(text)}`);
+          if (!isDeepStrictEqual(a.takePending(), b.takePending()))
+            throw new Error(`different pending frames after ${short(text)}`);
+        }),
+        params(1_000),
+      );
+    });
+
+    it('never throws on values nested 1 000 to 20 000 levels deep in any field of a sample (arrays, objects, mixed)', () => {
+      const tally = newTally();
+      const deep = fc.record({
+        sample: fc.nat({ max: samples.length - 1 }),
+        at: fc.nat(),
+        depth: fc.integer({ min: 1_000, max: 20_000 }),
+        style: fc.constantFrom('array' as const, 'object' as const, 'mixed' as const),
+      });
+      fc.assert(
+        fc.property(deep, ({ sample, at, depth, style }) => {
+          const root = toNode(samples[sample]!.frame) as Obj;
+          applyStructural(root, { kind: 'nest', at, depth, style }, [], []);
+          void checkFrame(dialect, serialize(root), tally);
+        }),
+        params(200),
+      );
+    });
+
+    // Pinned cases of the above (each about 10 KB on the wire). Both dialects' invalid details go through
+    // formatDecodeErrors → compact(), whose fallback `String(value)` recurses like JSON.stringify does;
+    // the codex `error` fallback calls `JSON.stringify(m.error)` unguarded.
+    const DEPTH = 5_000;
+    const deepArray = '['.repeat(DEPTH) + ']'.repeat(DEPTH);
+    const deepObject = '{"a":'.repeat(DEPTH) + '1' + '}'.repeat(DEPTH);
+    it.each([
+      [
+        'an invalid session.created whose session is a deep array',
+        `{"type":"session.created","session":${deepArray}}`,
+      ],
+      [
+        'an invalid conversation.item.added whose item is a deep array',
+        `{"type":"conversation.item.added","item":${deepArray}}`,
+      ],
+      ['an error whose error is a deep array', `{"type":"error","error":${deepArray}}`],
+      ['an error whose error is a deep object', `{"type":"error","error":${deepObject}}`],
+    ])(`never throws on %s (${DEPTH} levels)`, (_name, frame) => {
+      void checkFrame(dialect, frame, newTally());
+    });
+  },
+);
 
 describe('openai samples', () => {
   it('cover every wire type the openai decoder knows (so the fuzzed "known types" are the real ones)', () => {

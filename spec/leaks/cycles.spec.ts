@@ -55,7 +55,12 @@ interface Counts {
  * A codex-speaking server: after `session.create` it sends `session.created`; after the text item and
  * the audio frame (in either order) it sends one audio delta as the reply.
  */
-async function startServer(): Promise<{ url: string; wss: WebSocketServer; counts: Counts; close(): Promise<void> }> {
+async function startServer(): Promise<{
+  url: string;
+  wss: WebSocketServer;
+  counts: Counts;
+  close(): Promise<void>;
+}> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
   await new Promise<void>((resolve, reject) => {
     wss.once('listening', resolve);
@@ -81,7 +86,14 @@ async function startServer(): Promise<{ url: string; wss: WebSocketServer; count
       else counts.protocolErrors.push(`unexpected ${type}`);
       if (sawText && sawAudio) {
         counts.replies++;
-        ws.send(JSON.stringify({ type: 'response.output_audio.delta', delta: REPLY_DATA, sample_rate: 24000, num_channels: 1 }));
+        ws.send(
+          JSON.stringify({
+            type: 'response.output_audio.delta',
+            delta: REPLY_DATA,
+            sample_rate: 24000,
+            num_channels: 1,
+          }),
+        );
       }
     });
   });
@@ -149,7 +161,8 @@ function resources(): Record<string, number> {
   return counts;
 }
 const WATCHED = ['TCPSocketWrap', 'TCPServerWrap', 'Timeout'] as const;
-const watched = (all: Record<string, number>) => Object.fromEntries(WATCHED.map((type) => [type, all[type] ?? 0]));
+const watched = (all: Record<string, number>) =>
+  Object.fromEntries(WATCHED.map((type) => [type, all[type] ?? 0]));
 
 /** Polls `condition` every 10 ms until it holds or `ms` pass. */
 async function eventually(condition: () => boolean, ms: number): Promise<boolean> {
@@ -173,55 +186,52 @@ describe('connect/exchange/close cycles', () => {
     expect(typeof gc).toBe('function');
   });
 
-  it(
-    `${CYCLES} sequential cycles against one server leak no heap (< ${MAX_HEAP_GROWTH_BYTES / 1024 / 1024} MB over ${CYCLES - WARM_UP}), no sockets, no timers`,
-    async () => {
-      server = await startServer();
-      const { url, wss, counts } = server;
-      const started = Date.now();
-      const expectedEvents = ['session.created', 'audio.out', 'closed'];
+  it(`${CYCLES} sequential cycles against one server leak no heap (< ${MAX_HEAP_GROWTH_BYTES / 1024 / 1024} MB over ${CYCLES - WARM_UP}), no sockets, no timers`, async () => {
+    server = await startServer();
+    const { url, wss, counts } = server;
+    const started = Date.now();
+    const expectedEvents = ['session.created', 'audio.out', 'closed'];
 
-      for (let i = 0; i < WARM_UP; i++) expect(await cycle(url)).toEqual(expectedEvents);
-      // Between cycles the previous server-side socket may still be finishing its close.
-      expect(await eventually(() => wss.clients.size === 0, 2_000)).toBe(true);
-      const resourcesBefore = watched(resources());
-      const heapBefore = heapAfterGc();
-      const measuredStart = Date.now();
-      const checkpoints: string[] = [];
+    for (let i = 0; i < WARM_UP; i++) expect(await cycle(url)).toEqual(expectedEvents);
+    // Between cycles the previous server-side socket may still be finishing its close.
+    expect(await eventually(() => wss.clients.size === 0, 2_000)).toBe(true);
+    const resourcesBefore = watched(resources());
+    const heapBefore = heapAfterGc();
+    const measuredStart = Date.now();
+    const checkpoints: string[] = [];
 
-      for (let i = WARM_UP; i < CYCLES; i++) {
-        const seen = await cycle(url);
-        if (seen.join() !== expectedEvents.join()) throw new Error(`cycle ${i} saw ${seen.join(', ')}`);
-        if (process.env.LEAK_STATS && (i + 1) % 250 === 0) checkpoints.push(`${i + 1}: ${heapAfterGc() - heapBefore}`);
-      }
+    for (let i = WARM_UP; i < CYCLES; i++) {
+      const seen = await cycle(url);
+      if (seen.join() !== expectedEvents.join()) throw new Error(`cycle ${i} saw ${seen.join(', ')}`);
+      if (process.env.LEAK_STATS && (i + 1) % 250 === 0)
+        checkpoints.push(`${i + 1}: ${heapAfterGc() - heapBefore}`);
+    }
 
-      const measuredMs = Date.now() - measuredStart;
-      // Nothing left open on the server's side...
-      expect(await eventually(() => wss.clients.size === 0 && counts.closed === CYCLES, 2_000)).toBe(true);
-      const heapAfter = heapAfterGc();
-      // Handles of the last sockets may take a moment more to be released on a loaded machine.
-      const noExcess = () => WATCHED.every((type) => watched(resources())[type]! <= resourcesBefore[type]!);
-      await eventually(noExcess, 2_000);
-      const resourcesAfter = watched(resources());
-      const growth = heapAfter - heapBefore;
-      if (process.env.LEAK_STATS) {
-        console.log(
-          `${CYCLES} cycles in ${Date.now() - started} ms (${(measuredMs / (CYCLES - WARM_UP)).toFixed(2)} ms/cycle measured); ` +
-            `heap ${heapBefore} -> ${heapAfter} (${growth >= 0 ? '+' : ''}${growth} B, ${(growth / (CYCLES - WARM_UP)).toFixed(1)} B/cycle); ` +
-            `resources before ${JSON.stringify(resourcesBefore)} after ${JSON.stringify(resourcesAfter)}; ` +
-            `growth (B) at cycle ${checkpoints.join(', ')}`,
-        );
-      }
-
-      expect(counts).toEqual({ connections: CYCLES, closed: CYCLES, replies: CYCLES, protocolErrors: [] });
-      expect(wss.clients.size).toBe(0);
-      // ...nor in this process: no more sockets or timers than before the measured cycles.
-      const excess = WATCHED.filter((type) => resourcesAfter[type]! > resourcesBefore[type]!).map(
-        (type) => `${type}: ${resourcesBefore[type]} before, ${resourcesAfter[type]} after`,
+    const measuredMs = Date.now() - measuredStart;
+    // Nothing left open on the server's side...
+    expect(await eventually(() => wss.clients.size === 0 && counts.closed === CYCLES, 2_000)).toBe(true);
+    const heapAfter = heapAfterGc();
+    // Handles of the last sockets may take a moment more to be released on a loaded machine.
+    const noExcess = () => WATCHED.every((type) => watched(resources())[type]! <= resourcesBefore[type]!);
+    await eventually(noExcess, 2_000);
+    const resourcesAfter = watched(resources());
+    const growth = heapAfter - heapBefore;
+    if (process.env.LEAK_STATS) {
+      console.log(
+        `${CYCLES} cycles in ${Date.now() - started} ms (${(measuredMs / (CYCLES - WARM_UP)).toFixed(2)} ms/cycle measured); ` +
+          `heap ${heapBefore} -> ${heapAfter} (${growth >= 0 ? '+' : ''}${growth} B, ${(growth / (CYCLES - WARM_UP)).toFixed(1)} B/cycle); ` +
+          `resources before ${JSON.stringify(resourcesBefore)} after ${JSON.stringify(resourcesAfter)}; ` +
+          `growth (B) at cycle ${checkpoints.join(', ')}`,
       );
-      expect(excess).toEqual([]);
-      expect(growth).toBeLessThan(MAX_HEAP_GROWTH_BYTES);
-    },
-    120_000,
-  );
+    }
+
+    expect(counts).toEqual({ connections: CYCLES, closed: CYCLES, replies: CYCLES, protocolErrors: [] });
+    expect(wss.clients.size).toBe(0);
+    // ...nor in this process: no more sockets or timers than before the measured cycles.
+    const excess = WATCHED.filter((type) => resourcesAfter[type]! > resourcesBefore[type]!).map(
+      (type) => `${type}: ${resourcesBefore[type]} before, ${resourcesAfter[type]} after`,
+    );
+    expect(excess).toEqual([]);
+    expect(growth).toBeLessThan(MAX_HEAP_GROWTH_BYTES);
+  }, 120_000);
 });

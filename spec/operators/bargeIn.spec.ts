@@ -47,9 +47,12 @@ describe('bargeIn', () => {
   });
 
   describe('options', () => {
-    it.each([-1, 1.5, NaN, Infinity])('throws a RangeError synchronously for contentIndex %p', (contentIndex) => {
-      expect(() => bargeIn(NEVER, { contentIndex })).toThrow(RangeError);
-    });
+    it.each([-1, 1.5, NaN, Infinity])(
+      'throws a RangeError synchronously for contentIndex %p',
+      (contentIndex) => {
+        expect(() => bargeIn(NEVER, { contentIndex })).toThrow(RangeError);
+      },
+    );
 
     it('accepts no options, 0 and positive integers', () => {
       expect(() => bargeIn(NEVER)).not.toThrow();
@@ -74,7 +77,12 @@ describe('bargeIn', () => {
     it('cancels and truncates at the played position, rounded down (the doc diagram)', () => {
       scheduler.run(({ cold, hot, expectObservable }) => {
         const played = hot<number>('--------7----------', { 7: 700.6 });
-        const events = cold<RealtimeEvent>('r-a-a-----s---s-d-|', { r: created, a: audio(500, 'i1'), s: speech, d: done });
+        const events = cold<RealtimeEvent>('r-a-a-----s---s-d-|', {
+          r: created,
+          a: audio(500, 'i1'),
+          s: speech,
+          d: done,
+        });
         expectObservable(events.pipe(bargeIn(played))).toBe('----------(ct)----|', {
           c: cancel,
           t: truncate('i1', 700),
@@ -95,7 +103,10 @@ describe('bargeIn', () => {
       scheduler.run(({ cold, hot, expectObservable }) => {
         const played = hot<number>('---p----', { p: 250 });
         const events = cold<RealtimeEvent>('r-a--s----|', { r: created, a: audio(500, 'i1'), s: speech });
-        expectObservable(events.pipe(bargeIn(played))).toBe('-----(ct)-|', { c: cancel, t: truncate('i1', 250) });
+        expectObservable(events.pipe(bargeIn(played))).toBe('-----(ct)-|', {
+          c: cancel,
+          t: truncate('i1', 250),
+        });
       });
     });
 
@@ -103,14 +114,22 @@ describe('bargeIn', () => {
       scheduler.run(({ cold, hot, expectObservable }) => {
         const played = hot<number>('----p---', { p: 900 });
         const events = cold<RealtimeEvent>('r-a-a-s---|', { r: created, a: audio(300, 'i1'), s: speech });
-        expectObservable(events.pipe(bargeIn(played))).toBe('------(ct)|', { c: cancel, t: truncate('i1', 600) });
+        expectObservable(events.pipe(bargeIn(played))).toBe('------(ct)|', {
+          c: cancel,
+          t: truncate('i1', 600),
+        });
       });
     });
 
     it('truncates while playback is 1 ms short of the end after the response is done', () => {
       scheduler.run(({ cold, hot, expectObservable }) => {
         const played = hot<number>('----p---', { p: 599 });
-        const events = cold<RealtimeEvent>('r-a-d-s|', { r: created, a: audio(600, 'i1'), d: done, s: speech });
+        const events = cold<RealtimeEvent>('r-a-d-s|', {
+          r: created,
+          a: audio(600, 'i1'),
+          d: done,
+          s: speech,
+        });
         expectObservable(events.pipe(bargeIn(played))).toBe('------t|', { t: truncate('i1', 599) });
       });
     });
@@ -146,7 +165,12 @@ describe('bargeIn', () => {
     it('emits nothing once playback has finished (response done, played >= received)', () => {
       scheduler.run(({ cold, hot, expectObservable }) => {
         const played = hot<number>('----p---', { p: 600 });
-        const events = cold<RealtimeEvent>('r-a-d-s|', { r: created, a: audio(600, 'i1'), d: done, s: speech });
+        const events = cold<RealtimeEvent>('r-a-d-s|', {
+          r: created,
+          a: audio(600, 'i1'),
+          d: done,
+          s: speech,
+        });
         expectObservable(events.pipe(bargeIn(played))).toBe('-------|');
       });
     });
@@ -154,7 +178,12 @@ describe('bargeIn', () => {
     it('emits nothing when playback has finished after response.cancelled', () => {
       scheduler.run(({ cold, hot, expectObservable }) => {
         const played = hot<number>('----p---', { p: 800 });
-        const events = cold<RealtimeEvent>('r-a-x-s|', { r: created, a: audio(600, 'i1'), x: cancelled, s: speech });
+        const events = cold<RealtimeEvent>('r-a-x-s|', {
+          r: created,
+          a: audio(600, 'i1'),
+          x: cancelled,
+          s: speech,
+        });
         expectObservable(events.pipe(bargeIn(played))).toBe('-------|');
       });
     });
@@ -182,8 +211,16 @@ describe('bargeIn', () => {
           t: { type: 'transcript.delta', role: 'assistant', delta: 'hi' },
           n: { type: 'conversation.item.done', itemId: 'i1' },
         };
-        const events = cold<RealtimeEvent>('ra-eitn-s---|', { r: created, a: audio(500, 'i1'), s: speech, ...others });
-        expectObservable(events.pipe(bargeIn(played))).toBe('--------(ct)|', { c: cancel, t: truncate('i1', 100) });
+        const events = cold<RealtimeEvent>('ra-eitn-s---|', {
+          r: created,
+          a: audio(500, 'i1'),
+          s: speech,
+          ...others,
+        });
+        expectObservable(events.pipe(bargeIn(played))).toBe('--------(ct)|', {
+          c: cancel,
+          t: truncate('i1', 100),
+        });
       });
     });
   });
@@ -219,8 +256,16 @@ describe('bargeIn', () => {
       scheduler.run(({ cold, hot, expectObservable }) => {
         // the player went back to 0 for i2 and played 800 ms of it; only 300 ms of i2 came
         const played = hot<number>('-----p---', { p: 800 });
-        const events = cold<RealtimeEvent>('r-a-b--s---|', { r: created, a: audio(1000, 'i1'), b: audio(300, 'i2'), s: speech });
-        expectObservable(events.pipe(bargeIn(played))).toBe('-------(ct)|', { c: cancel, t: truncate('i2', 300) });
+        const events = cold<RealtimeEvent>('r-a-b--s---|', {
+          r: created,
+          a: audio(1000, 'i1'),
+          b: audio(300, 'i2'),
+          s: speech,
+        });
+        expectObservable(events.pipe(bargeIn(played))).toBe('-------(ct)|', {
+          c: cancel,
+          t: truncate('i2', 300),
+        });
       });
     });
 
@@ -228,7 +273,10 @@ describe('bargeIn', () => {
       scheduler.run(({ cold, hot, expectObservable }) => {
         const played = hot<number>('-------p---', { p: 5000 });
         const events = cold<RealtimeEvent>('r-a-a-a--s---|', { r: created, a: audio(220, 'i1'), s: speech });
-        expectObservable(events.pipe(bargeIn(played))).toBe('---------(ct)|', { c: cancel, t: truncate('i1', 660) });
+        expectObservable(events.pipe(bargeIn(played))).toBe('---------(ct)|', {
+          c: cancel,
+          t: truncate('i1', 660),
+        });
       });
     });
 
@@ -236,7 +284,10 @@ describe('bargeIn', () => {
       scheduler.run(({ cold, hot, expectObservable }) => {
         const played = hot<number>('---p-------', { p: 250 });
         const events = cold<RealtimeEvent>('r-a--s-s--|', { r: created, a: audio(500, 'i1'), s: speech });
-        expectObservable(events.pipe(bargeIn(played))).toBe('-----(ct)-|', { c: cancel, t: truncate('i1', 250) });
+        expectObservable(events.pipe(bargeIn(played))).toBe('-----(ct)-|', {
+          c: cancel,
+          t: truncate('i1', 250),
+        });
       });
     });
 
@@ -244,7 +295,10 @@ describe('bargeIn', () => {
       scheduler.run(({ cold, hot, expectObservable }) => {
         const played = hot<number>('---p-----q----', { p: 250, q: 40 });
         const events = cold<RealtimeEvent>('r-a--s-a---s-|', { r: created, a: audio(500, 'i1'), s: speech });
-        expectObservable(events.pipe(bargeIn(played))).toBe('-----(ct)----|', { c: cancel, t: truncate('i1', 250) });
+        expectObservable(events.pipe(bargeIn(played))).toBe('-----(ct)----|', {
+          c: cancel,
+          t: truncate('i1', 250),
+        });
       });
     });
 
@@ -294,11 +348,24 @@ describe('bargeIn', () => {
     });
 
     it('takes samplesPerChannel when present', () => {
-      const frame: RealtimeAudioFrame = { data: '', sampleRate: RATE, numChannels: 1, samplesPerChannel: 4800, itemId: 'i1' };
+      const frame: RealtimeAudioFrame = {
+        data: '',
+        sampleRate: RATE,
+        numChannels: 1,
+        samplesPerChannel: 4800,
+        itemId: 'i1',
+      };
       scheduler.run(({ cold, hot, expectObservable }) => {
         const played = hot<number>('-p------', { p: 10_000 });
-        const events = cold<RealtimeEvent>('r-a--s----|', { r: created, a: { type: 'audio.out', frame }, s: speech });
-        expectObservable(events.pipe(bargeIn(played))).toBe('-----(ct)-|', { c: cancel, t: truncate('i1', 200) });
+        const events = cold<RealtimeEvent>('r-a--s----|', {
+          r: created,
+          a: { type: 'audio.out', frame },
+          s: speech,
+        });
+        expectObservable(events.pipe(bargeIn(played))).toBe('-----(ct)-|', {
+          c: cancel,
+          t: truncate('i1', 200),
+        });
       });
     });
   });
@@ -318,7 +385,10 @@ describe('bargeIn', () => {
       scheduler.run(({ cold, hot, expectObservable }) => {
         const played = hot<number>('-p|', { p: 320 });
         const events = cold<RealtimeEvent>('r-a--s----|', { r: created, a: audio(500, 'i1'), s: speech });
-        expectObservable(events.pipe(bargeIn(played))).toBe('-----(ct)-|', { c: cancel, t: truncate('i1', 320) });
+        expectObservable(events.pipe(bargeIn(played))).toBe('-----(ct)-|', {
+          c: cancel,
+          t: truncate('i1', 320),
+        });
       });
     });
 

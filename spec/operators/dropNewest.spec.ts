@@ -16,9 +16,12 @@ describe('dropNewest', () => {
   });
 
   describe('capacity validation', () => {
-    it.each([-1, 1.5, Infinity, -Infinity, NaN])('throws a RangeError synchronously for capacity %p', (capacity) => {
-      expect(() => dropNewest<number>({ capacity, writable: NEVER })).toThrow(RangeError);
-    });
+    it.each([-1, 1.5, Infinity, -Infinity, NaN])(
+      'throws a RangeError synchronously for capacity %p',
+      (capacity) => {
+        expect(() => dropNewest<number>({ capacity, writable: NEVER })).toThrow(RangeError);
+      },
+    );
 
     it('accepts 0 and positive integers', () => {
       expect(() => dropNewest<number>({ capacity: 0, writable: NEVER })).not.toThrow();
@@ -65,7 +68,9 @@ describe('dropNewest', () => {
         const onDrop = jest.fn();
         const writable = hot('f-----------t---', W);
         const source = cold('abcdefg---------');
-        expectObservable(source.pipe(dropNewest({ capacity: 3, writable, onDrop }))).toBe('------------(abc)');
+        expectObservable(source.pipe(dropNewest({ capacity: 3, writable, onDrop }))).toBe(
+          '------------(abc)',
+        );
         scheduler.flush();
         expect(onDrop.mock.calls).toEqual([['d'], ['e'], ['f'], ['g']]);
       });

@@ -1,4 +1,16 @@
-import { EMPTY, NEVER, Observable, Subject, Subscription, ignoreElements, interval, map, merge, take, tap } from 'rxjs';
+import {
+  EMPTY,
+  NEVER,
+  Observable,
+  Subject,
+  Subscription,
+  ignoreElements,
+  interval,
+  map,
+  merge,
+  take,
+  tap,
+} from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { dropNewest } from '../../src/operators/dropNewest.js';
 import { priorityMerge } from '../../src/operators/priorityMerge.js';
@@ -62,14 +74,20 @@ describe('priorityMerge', () => {
         const high = hot('    -a-------b----');
         const values = { a: 'a', b: 'b', t: true, f: false };
         // the low lane is the ready signal itself
-        expectObservable(priorityMerge({ writable, high, low: (ready) => ready })).toBe('f-(at)-f---(bt)', values);
+        expectObservable(priorityMerge({ writable, high, low: (ready) => ready })).toBe(
+          'f-(at)-f---(bt)',
+          values,
+        );
       });
     });
 
     it('ready emits only on change', () => {
       scheduler.run(({ hot, expectObservable }) => {
         const writable = hot('--t--t--f--f--t', W);
-        expectObservable(priorityMerge({ writable, high: NEVER, low: (ready) => ready })).toBe('f-t-----f-----t', W);
+        expectObservable(priorityMerge({ writable, high: NEVER, low: (ready) => ready })).toBe(
+          'f-t-----f-----t',
+          W,
+        );
       });
     });
 
@@ -133,7 +151,8 @@ describe('priorityMerge', () => {
         const out = priorityMerge({
           writable,
           high: text,
-          low: (ready) => audio.pipe(dropNewest({ capacity: 256, writable: ready, onDrop: (v) => dropped.push(v) })),
+          low: (ready) =>
+            audio.pipe(dropNewest({ capacity: 256, writable: ready, onDrop: (v) => dropped.push(v) })),
         });
         // all text first, in order, then the 256 oldest frames; both lanes are done, so the output completes
         const expected = burstAt(10001, [...range(1000, 'text'), ...range(256, 'audio')], true);
@@ -201,7 +220,11 @@ describe('priorityMerge', () => {
         const writable = hot('f-------', W);
         const high = cold('-a-#', undefined, new Error('text'));
         const low = cold('--------');
-        expectObservable(priorityMerge({ writable, high, low: () => low })).toBe('---#', undefined, new Error('text'));
+        expectObservable(priorityMerge({ writable, high, low: () => low })).toBe(
+          '---#',
+          undefined,
+          new Error('text'),
+        );
         expectSubscriptions(low.subscriptions).toBe('^--!');
         expectSubscriptions(writable.subscriptions).toBe('^--!');
       });
@@ -212,7 +235,11 @@ describe('priorityMerge', () => {
         const writable = hot('t-------', W);
         const high = cold('--------');
         const low = cold('-b#', undefined, new Error('audio'));
-        expectObservable(priorityMerge({ writable, high, low: () => low })).toBe('-b#', undefined, new Error('audio'));
+        expectObservable(priorityMerge({ writable, high, low: () => low })).toBe(
+          '-b#',
+          undefined,
+          new Error('audio'),
+        );
         expectSubscriptions(high.subscriptions).toBe('^-!');
         expectSubscriptions(writable.subscriptions).toBe('^-!');
       });
@@ -428,7 +455,16 @@ describe('priorityMerge', () => {
       ready$!.subscribe((r) => log.push(`C:${r}`));
       writable.next(true);
       writable.next(false);
-      expect(log).toEqual(['A:false', 'B:false', 'C:false', 'A:true', 'B:true', 'C:true', 'B:false', 'C:false']);
+      expect(log).toEqual([
+        'A:false',
+        'B:false',
+        'C:false',
+        'A:true',
+        'B:true',
+        'C:true',
+        'B:false',
+        'C:false',
+      ]);
     });
 
     it('an error thrown by the low factory is forwarded', () => {

@@ -144,7 +144,10 @@ describe('decodeCodex: response.output_audio.delta', () => {
 describe('decodeCodex: conversation.item.added', () => {
   it('passes the raw item through', () => {
     const item = { id: 'item_1', type: 'message', content: [{ type: 'text', text: 'hi' }] };
-    expect(decode({ type: 'conversation.item.added', item })).toEqual({ type: 'conversation.item.added', item });
+    expect(decode({ type: 'conversation.item.added', item })).toEqual({
+      type: 'conversation.item.added',
+      item,
+    });
   });
 
   it('is invalid when item is missing', () => {

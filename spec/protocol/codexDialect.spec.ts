@@ -1,6 +1,7 @@
 import { IGNORED_TYPE, UNKNOWN_TYPE, codexDialect, dialects } from '../../src/protocol';
 
-const plan = (params: Partial<Parameters<typeof codexDialect.prepare>[0]> = {}) => codexDialect.prepare({ url: 'http://h', ...params });
+const plan = (params: Partial<Parameters<typeof codexDialect.prepare>[0]> = {}) =>
+  codexDialect.prepare({ url: 'http://h', ...params });
 
 describe('codexDialect', () => {
   it('is registered under its name', () => {
@@ -44,7 +45,11 @@ describe('codexDialect', () => {
 
   it('has no wire form for controls: each is a problem, not a frame', () => {
     const session = plan().newSession();
-    expect(session.encodeControl({ type: 'response.create' })).toEqual({ problem: 'the codex dialect has no wire form for response.create' });
-    expect(session.encodeControl({ type: 'item.delete', itemId: 'i' })).toEqual({ problem: 'the codex dialect has no wire form for item.delete' });
+    expect(session.encodeControl({ type: 'response.create' })).toEqual({
+      problem: 'the codex dialect has no wire form for response.create',
+    });
+    expect(session.encodeControl({ type: 'item.delete', itemId: 'i' })).toEqual({
+      problem: 'the codex dialect has no wire form for item.delete',
+    });
   });
 });

@@ -8,7 +8,9 @@ describe('codex sessionMessage', () => {
   });
 
   it('sends an empty prompt and no conversation_id by default', () => {
-    expect(sessionMessage({ url: 'http://h' })).toBe('{"type":"session.create","session":{"backend_prompt":""}}');
+    expect(sessionMessage({ url: 'http://h' })).toBe(
+      '{"type":"session.create","session":{"backend_prompt":""}}',
+    );
   });
 
   it('escapes the prompt', () => {

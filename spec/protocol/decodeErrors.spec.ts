@@ -43,7 +43,12 @@ describe('formatDecodeErrors', () => {
 
   it('calls a failure at the top "(root)" and uses custom messages', () => {
     expect(errorsOf(t.string, 5)).toBe('(root): expected string, got 5');
-    const even = new t.Type<number>('even', (u): u is number => u === 2, (u, c) => t.failure(u, c, 'must be even'), t.identity);
+    const even = new t.Type<number>(
+      'even',
+      (u): u is number => u === 2,
+      (u, c) => t.failure(u, c, 'must be even'),
+      t.identity,
+    );
     expect(errorsOf(t.type({ n: even }), { n: 3 })).toBe('n: must be even');
   });
 });

@@ -5,14 +5,22 @@ const NOT_A_FRAME = 'not an audio frame: expected {data: string, sampleRate: num
 describe('audioFrameProblem', () => {
   it('accepts valid frames', () => {
     // 'AAAAAA==' is 4 bytes: 2 mono samples; 'AAAAAAAA' is 6 bytes: 1 sample on each of 3 channels
-    expect(audioFrameProblem({ data: 'AAAAAA==', sampleRate: 24000, numChannels: 1, samplesPerChannel: 2 })).toBeUndefined();
+    expect(
+      audioFrameProblem({ data: 'AAAAAA==', sampleRate: 24000, numChannels: 1, samplesPerChannel: 2 }),
+    ).toBeUndefined();
     expect(audioFrameProblem({ data: 'AAAAAAAA', sampleRate: 48000, numChannels: 3 })).toBeUndefined();
-    expect(audioFrameProblem({ data: '', sampleRate: 1000, numChannels: 8, samplesPerChannel: 0 })).toBeUndefined();
+    expect(
+      audioFrameProblem({ data: '', sampleRate: 1000, numChannels: 8, samplesPerChannel: 0 }),
+    ).toBeUndefined();
   });
 
   it.each([
     ['a character outside base64', { data: 'AA!A', sampleRate: 24000, numChannels: 1 }, 'data is not base64'],
-    ['a length that is not a multiple of 4', { data: 'AAA', sampleRate: 24000, numChannels: 1 }, 'data is not base64'],
+    [
+      'a length that is not a multiple of 4',
+      { data: 'AAA', sampleRate: 24000, numChannels: 1 },
+      'data is not base64',
+    ],
     [
       'an odd byte count',
       { data: 'AA==', sampleRate: 24000, numChannels: 1 },
@@ -58,7 +66,10 @@ describe('audioFrameProblem', () => {
     ['an array', []],
     ['numeric data', { data: 1, sampleRate: 24000, numChannels: 1 }],
     ['a missing sampleRate', { data: 'AAAA', numChannels: 1 }],
-    ['a string samplesPerChannel', { data: 'AAAA', sampleRate: 24000, numChannels: 1, samplesPerChannel: '1' }],
+    [
+      'a string samplesPerChannel',
+      { data: 'AAAA', sampleRate: 24000, numChannels: 1, samplesPerChannel: '1' },
+    ],
   ])('rejects %s as not a frame', (_name, frame) => {
     expect(audioFrameProblem(frame)).toBe(NOT_A_FRAME);
   });

@@ -10,10 +10,26 @@ describe('openaiDialect', () => {
   });
 
   it('exports its option constants and the audio check from the protocol entry point', () => {
-    expect(protocol.OPENAI_VOICES).toEqual(['alloy', 'ash', 'ballad', 'coral', 'echo', 'sage', 'shimmer', 'verse', 'marin', 'cedar']);
+    expect(protocol.OPENAI_VOICES).toEqual([
+      'alloy',
+      'ash',
+      'ballad',
+      'coral',
+      'echo',
+      'sage',
+      'shimmer',
+      'verse',
+      'marin',
+      'cedar',
+    ]);
     expect(protocol.DEFAULT_OPENAI_MODEL).toBe('gpt-realtime');
-    expect([...protocol.OPENAI_RECOVERABLE_ERROR_CODES].sort()).toEqual(['conversation_already_has_active_response', 'response_cancel_not_active']);
-    expect(protocol.openaiAudioProblem({ data: 'AAAAAA==', sampleRate: 24000, numChannels: 1 })).toBeUndefined();
+    expect([...protocol.OPENAI_RECOVERABLE_ERROR_CODES].sort()).toEqual([
+      'conversation_already_has_active_response',
+      'response_cancel_not_active',
+    ]);
+    expect(
+      protocol.openaiAudioProblem({ data: 'AAAAAA==', sampleRate: 24000, numChannels: 1 }),
+    ).toBeUndefined();
   });
 
   it('wires prepare, the session message, the codecs and the decoder together', () => {
@@ -22,9 +38,17 @@ describe('openaiDialect', () => {
     expect(plan.headers).toEqual({ Authorization: 'Bearer sk-1' });
     expect(plan.protocols).toBeUndefined();
     const s = plan.newSession();
-    expect(JSON.parse(s.sessionMessage())).toMatchObject({ type: 'session.update', session: { type: 'realtime', instructions: 'p' } });
-    expect(s.encodeAudio({ data: 'AAAAAA==', sampleRate: 24000, numChannels: 1 })).toBe('{"type":"input_audio_buffer.append","audio":"AAAAAA=="}');
-    expect(s.decode('{"type":"session.created","session":{"id":"sess_1"}}')).toEqual({ type: 'session.created', sessionId: 'sess_1' });
+    expect(JSON.parse(s.sessionMessage())).toMatchObject({
+      type: 'session.update',
+      session: { type: 'realtime', instructions: 'p' },
+    });
+    expect(s.encodeAudio({ data: 'AAAAAA==', sampleRate: 24000, numChannels: 1 })).toBe(
+      '{"type":"input_audio_buffer.append","audio":"AAAAAA=="}',
+    );
+    expect(s.decode('{"type":"session.created","session":{"id":"sess_1"}}')).toEqual({
+      type: 'session.created',
+      sessionId: 'sess_1',
+    });
     expect(s.decode('{"type":"rate_limits.updated","rate_limits":[]}')).toBe(IGNORED_TYPE);
     expect(s.decode('{"type":"something.new"}')).toBe(UNKNOWN_TYPE);
   });

@@ -3,15 +3,20 @@ import { openaiAudioProblem, openaiDialect } from '../../src/protocol/openai';
 import type { SessionParams } from '../../src/protocol/dialect';
 import type { RealtimeControl } from '../../src/protocol/control';
 
-const session = (params: Partial<SessionParams> = {}) => openaiDialect.prepare({ url: 'https://api.openai.com', ...params }).newSession();
+const session = (params: Partial<SessionParams> = {}) =>
+  openaiDialect.prepare({ url: 'https://api.openai.com', ...params }).newSession();
 
-const ITEM = (text: string) => JSON.stringify({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text }] } });
+const ITEM = (text: string) =>
+  JSON.stringify({
+    type: 'conversation.item.create',
+    item: { type: 'message', role: 'user', content: [{ type: 'input_text', text }] },
+  });
 
 describe('openai encodeAudio', () => {
   it('sends only the samples, byte-exact', () => {
-    expect(session().encodeAudio({ data: 'AAAA', sampleRate: 24000, numChannels: 1, samplesPerChannel: 1 })).toBe(
-      '{"type":"input_audio_buffer.append","audio":"AAAA"}',
-    );
+    expect(
+      session().encodeAudio({ data: 'AAAA', sampleRate: 24000, numChannels: 1, samplesPerChannel: 1 }),
+    ).toBe('{"type":"input_audio_buffer.append","audio":"AAAA"}');
   });
 
   it('equals JSON.stringify of the GA object for any base64 data', () => {
@@ -27,7 +32,9 @@ describe('openai encodeAudio', () => {
 describe('openaiAudioProblem', () => {
   it('accepts 24 kHz mono PCM16', () => {
     expect(openaiAudioProblem({ data: 'AAAAAA==', sampleRate: 24000, numChannels: 1 })).toBeUndefined();
-    expect(openaiAudioProblem({ data: '', sampleRate: 24000, numChannels: 1, samplesPerChannel: 0 })).toBeUndefined();
+    expect(
+      openaiAudioProblem({ data: '', sampleRate: 24000, numChannels: 1, samplesPerChannel: 0 }),
+    ).toBeUndefined();
   });
 
   it('refuses another rate or channel count, saying what to do', () => {
@@ -78,34 +85,59 @@ describe('openai encodeText', () => {
 
 describe('openai encodeControl', () => {
   it('response.create, with or without instructions', () => {
-    expect(session().encodeControl({ type: 'response.create' })).toEqual({ frames: ['{"type":"response.create"}'] });
+    expect(session().encodeControl({ type: 'response.create' })).toEqual({
+      frames: ['{"type":"response.create"}'],
+    });
     expect(session().encodeControl({ type: 'response.create', instructions: 'Say "bye"' })).toEqual({
       frames: ['{"type":"response.create","response":{"instructions":"Say \\"bye\\""}}'],
     });
   });
 
   it('response.cancel, as is', () => {
-    expect(session().encodeControl({ type: 'response.cancel' })).toEqual({ frames: ['{"type":"response.cancel"}'] });
+    expect(session().encodeControl({ type: 'response.cancel' })).toEqual({
+      frames: ['{"type":"response.cancel"}'],
+    });
   });
 
   it('tool.output, then a response request unless respond is false', () => {
-    const output = '{"type":"conversation.item.create","item":{"type":"function_call_output","call_id":"call_1","output":"{\\"ok\\":true}"}}';
-    expect(session().encodeControl({ type: 'tool.output', callId: 'call_1', output: '{"ok":true}' })).toEqual({
+    const output =
+      '{"type":"conversation.item.create","item":{"type":"function_call_output","call_id":"call_1","output":"{\\"ok\\":true}"}}';
+    expect(session().encodeControl({ type: 'tool.output', callId: 'call_1', output: '{"ok":true}' })).toEqual(
+      {
+        frames: [output, '{"type":"response.create"}'],
+      },
+    );
+    expect(
+      session().encodeControl({
+        type: 'tool.output',
+        callId: 'call_1',
+        output: '{"ok":true}',
+        respond: true,
+      }),
+    ).toEqual({
       frames: [output, '{"type":"response.create"}'],
     });
-    expect(session().encodeControl({ type: 'tool.output', callId: 'call_1', output: '{"ok":true}', respond: true })).toEqual({
-      frames: [output, '{"type":"response.create"}'],
-    });
-    expect(session().encodeControl({ type: 'tool.output', callId: 'call_1', output: '{"ok":true}', respond: false })).toEqual({
+    expect(
+      session().encodeControl({
+        type: 'tool.output',
+        callId: 'call_1',
+        output: '{"ok":true}',
+        respond: false,
+      }),
+    ).toEqual({
       frames: [output],
     });
   });
 
   it('item.truncate with integer milliseconds, content index 0 by default', () => {
     expect(session().encodeControl({ type: 'item.truncate', itemId: 'item_1', audioEndMs: 1500 })).toEqual({
-      frames: ['{"type":"conversation.item.truncate","item_id":"item_1","content_index":0,"audio_end_ms":1500}'],
+      frames: [
+        '{"type":"conversation.item.truncate","item_id":"item_1","content_index":0,"audio_end_ms":1500}',
+      ],
     });
-    expect(session().encodeControl({ type: 'item.truncate', itemId: 'item_1', contentIndex: 2, audioEndMs: 0 })).toEqual({
+    expect(
+      session().encodeControl({ type: 'item.truncate', itemId: 'item_1', contentIndex: 2, audioEndMs: 0 }),
+    ).toEqual({
       frames: ['{"type":"conversation.item.truncate","item_id":"item_1","content_index":2,"audio_end_ms":0}'],
     });
   });
@@ -132,13 +164,41 @@ describe('openai encodeControl', () => {
       { type: 'item.truncate', itemId: 'i', audioEndMs: Number.NaN },
       'item.truncate audioEndMs must be a non-negative integer (milliseconds of audio actually played), got NaN',
     ],
-    ['bad contentIndex', { type: 'item.truncate', itemId: 'i', contentIndex: -1, audioEndMs: 1 }, 'item.truncate contentIndex must be a non-negative integer, got -1'],
-    ['empty truncate item', { type: 'item.truncate', itemId: '', audioEndMs: 1 }, 'item.truncate itemId must be a non-empty string'],
-    ['empty delete item', { type: 'item.delete', itemId: '' }, 'item.delete itemId must be a non-empty string'],
-    ['empty call id', { type: 'tool.output', callId: '', output: 'x' }, 'tool.output callId must be a non-empty string'],
-    ['non-string output', { type: 'tool.output', callId: 'c', output: { ok: true } as never }, 'tool.output output must be a string (e.g. JSON text)'],
-    ['non-string instructions', { type: 'response.create', instructions: 5 as never }, 'response.create instructions must be a string'],
-    ['unknown control', { type: 'input_audio_buffer.commit' } as never, 'the openai dialect has no wire form for input_audio_buffer.commit'],
+    [
+      'bad contentIndex',
+      { type: 'item.truncate', itemId: 'i', contentIndex: -1, audioEndMs: 1 },
+      'item.truncate contentIndex must be a non-negative integer, got -1',
+    ],
+    [
+      'empty truncate item',
+      { type: 'item.truncate', itemId: '', audioEndMs: 1 },
+      'item.truncate itemId must be a non-empty string',
+    ],
+    [
+      'empty delete item',
+      { type: 'item.delete', itemId: '' },
+      'item.delete itemId must be a non-empty string',
+    ],
+    [
+      'empty call id',
+      { type: 'tool.output', callId: '', output: 'x' },
+      'tool.output callId must be a non-empty string',
+    ],
+    [
+      'non-string output',
+      { type: 'tool.output', callId: 'c', output: { ok: true } as never },
+      'tool.output output must be a string (e.g. JSON text)',
+    ],
+    [
+      'non-string instructions',
+      { type: 'response.create', instructions: 5 as never },
+      'response.create instructions must be a string',
+    ],
+    [
+      'unknown control',
+      { type: 'input_audio_buffer.commit' } as never,
+      'the openai dialect has no wire form for input_audio_buffer.commit',
+    ],
   ])('%s is a problem, and sends nothing', (_name, control, problem) => {
     const s = session();
     expect(s.encodeControl(control)).toEqual({ problem });

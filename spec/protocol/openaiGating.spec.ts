@@ -3,7 +3,8 @@ import { openaiDialect } from '../../src/protocol/openai';
 import type { DialectSession, SessionParams } from '../../src/protocol/dialect';
 
 const CREATE = '{"type":"response.create"}';
-const createWith = (instructions: string) => JSON.stringify({ type: 'response.create', response: { instructions } });
+const createWith = (instructions: string) =>
+  JSON.stringify({ type: 'response.create', response: { instructions } });
 const ITEM = (text: string) =>
   `{"type":"conversation.item.create","item":{"type":"message","role":"user","content":[{"type":"input_text","text":${JSON.stringify(text)}}]}}`;
 
@@ -11,10 +12,13 @@ const session = (params: Partial<SessionParams> = {}): DialectSession =>
   openaiDialect.prepare({ url: 'https://api.openai.com', ...params }).newSession();
 
 const server = {
-  created: (id = 'resp_1') => JSON.stringify({ type: 'response.created', response: { id, status: 'in_progress' } }),
-  done: (id = 'resp_1', status = 'completed') => JSON.stringify({ type: 'response.done', response: { id, status } }),
+  created: (id = 'resp_1') =>
+    JSON.stringify({ type: 'response.created', response: { id, status: 'in_progress' } }),
+  done: (id = 'resp_1', status = 'completed') =>
+    JSON.stringify({ type: 'response.done', response: { id, status } }),
   cancelled: () => JSON.stringify({ type: 'response.cancelled', response_id: 'resp_1' }),
-  error: (code: string, message = 'm') => JSON.stringify({ type: 'error', error: { type: 'invalid_request_error', code, message } }),
+  error: (code: string, message = 'm') =>
+    JSON.stringify({ type: 'error', error: { type: 'invalid_request_error', code, message } }),
 };
 
 /** The frames a control produces (fails the test on a problem). */
@@ -87,7 +91,10 @@ describe('openai response gating', () => {
 
   it('marks a response active when the server starts one by itself (server VAD)', () => {
     const s = session();
-    expect(s.decode(server.created('resp_vad'))).toEqual({ type: 'response.created', responseId: 'resp_vad' });
+    expect(s.decode(server.created('resp_vad'))).toEqual({
+      type: 'response.created',
+      responseId: 'resp_vad',
+    });
     expect(s.encodeText('a')).toEqual([ITEM('a')]);
     expect(framesOf(s, { type: 'response.create' })).toEqual([]);
     s.decode(server.done('resp_vad', 'cancelled'));
@@ -119,7 +126,10 @@ describe('openai response gating', () => {
     const s = session();
     s.encodeText('a');
     s.encodeText('b');
-    expect(s.decode('{"type":"response.done","response":{"id":5}}')).toMatchObject({ type: 'invalid', messageType: 'response.done' });
+    expect(s.decode('{"type":"response.done","response":{"id":5}}')).toMatchObject({
+      type: 'invalid',
+      messageType: 'response.done',
+    });
     expect(s.takePending()).toEqual([CREATE]);
     const t = session();
     expect(t.decode('{"type":"response.created"}')).toMatchObject({ type: 'invalid' });
@@ -131,10 +141,18 @@ describe('openai response gating', () => {
     expect(framesOf(s, { type: 'response.create', instructions: 'greet' })).toEqual([createWith('greet')]);
     // the server had started a response by itself; ours crossed it
     s.decode(server.created('resp_vad'));
-    expect(s.decode(server.error('conversation_already_has_active_response', 'Conversation already has an active response'))).toEqual({
+    expect(
+      s.decode(
+        server.error(
+          'conversation_already_has_active_response',
+          'Conversation already has an active response',
+        ),
+      ),
+    ).toEqual({
       type: 'invalid',
       messageType: 'error',
-      detail: 'server rejected a request (conversation_already_has_active_response): Conversation already has an active response',
+      detail:
+        'server rejected a request (conversation_already_has_active_response): Conversation already has an active response',
     });
     expect(s.takePending()).toBeUndefined();
     s.decode(server.done('resp_vad'));
@@ -164,11 +182,17 @@ describe('openai response gating', () => {
   it('response_cancel_not_active and fatal errors leave the state alone', () => {
     const s = session();
     s.encodeText('a');
-    expect(s.decode(server.error('response_cancel_not_active', 'Cancellation failed: no active response found'))).toMatchObject({
+    expect(
+      s.decode(server.error('response_cancel_not_active', 'Cancellation failed: no active response found')),
+    ).toMatchObject({
       type: 'invalid',
       messageType: 'error',
     });
-    expect(s.decode(server.error('server_error', 'boom'))).toEqual({ type: 'error', message: 'boom', code: 'server_error' });
+    expect(s.decode(server.error('server_error', 'boom'))).toEqual({
+      type: 'error',
+      message: 'boom',
+      code: 'server_error',
+    });
     expect(s.encodeText('b')).toEqual([ITEM('b')]);
     expect(s.takePending()).toBeUndefined();
   });
@@ -214,35 +238,40 @@ describe('openai response gating', () => {
   it('never has two requests in flight, and answers every held request after the next response.done (property)', () => {
     type Step = 'text' | 'create' | 'tool' | 'created' | 'done';
     fc.assert(
-      fc.property(fc.array(fc.constantFrom<Step>('text', 'create', 'tool', 'created', 'done'), { maxLength: 60 }), (steps) => {
-        const s = session();
-        let inFlight = false; // a response requested or running, not yet done
-        let owed = false; // a request was held and not yet sent
-        for (const step of steps) {
-          let frames: string[] | undefined;
-          if (step === 'text') frames = s.encodeText('t');
-          else if (step === 'create') frames = framesOf(s, { type: 'response.create' });
-          else if (step === 'tool') frames = framesOf(s, { type: 'tool.output', callId: 'c', output: 'o' });
-          else {
-            s.decode(step === 'created' ? server.created() : server.done());
-            if (step === 'created') inFlight = true;
-            else inFlight = false;
-            frames = s.takePending(); // the conversation's contract: take after every decode
+      fc.property(
+        fc.array(fc.constantFrom<Step>('text', 'create', 'tool', 'created', 'done'), { maxLength: 60 }),
+        (steps) => {
+          const s = session();
+          let inFlight = false; // a response requested or running, not yet done
+          let owed = false; // a request was held and not yet sent
+          for (const step of steps) {
+            let frames: string[] | undefined;
+            if (step === 'text') frames = s.encodeText('t');
+            else if (step === 'create') frames = framesOf(s, { type: 'response.create' });
+            else if (step === 'tool') frames = framesOf(s, { type: 'tool.output', callId: 'c', output: 'o' });
+            else {
+              s.decode(step === 'created' ? server.created() : server.done());
+              if (step === 'created') inFlight = true;
+              else inFlight = false;
+              frames = s.takePending(); // the conversation's contract: take after every decode
+            }
+            const sent = (frames ?? []).filter((frame) =>
+              frame.startsWith('{"type":"response.create"'),
+            ).length;
+            expect(sent).toBeLessThanOrEqual(1);
+            if (sent === 1) {
+              expect(inFlight).toBe(false);
+              inFlight = true;
+              owed = false;
+            } else if (step === 'text' || step === 'create' || step === 'tool') {
+              expect(inFlight).toBe(true); // held only while one is in flight
+              owed = true;
+            } else if (step === 'done') {
+              expect(owed).toBe(false); // a held request was released by this done
+            }
           }
-          const sent = (frames ?? []).filter((frame) => frame.startsWith('{"type":"response.create"')).length;
-          expect(sent).toBeLessThanOrEqual(1);
-          if (sent === 1) {
-            expect(inFlight).toBe(false);
-            inFlight = true;
-            owed = false;
-          } else if (step === 'text' || step === 'create' || step === 'tool') {
-            expect(inFlight).toBe(true); // held only while one is in flight
-            owed = true;
-          } else if (step === 'done') {
-            expect(owed).toBe(false); // a held request was released by this done
-          }
-        }
-      }),
+        },
+      ),
     );
   });
 });

@@ -39,7 +39,9 @@ describe('openaiDialect.prepare: URL', () => {
   });
 
   it('percent-encodes the model', () => {
-    expect(urlOf('https://h.example/v1', { model: 'a b&c' })).toBe('wss://h.example/v1/realtime?model=a%20b%26c');
+    expect(urlOf('https://h.example/v1', { model: 'a b&c' })).toBe(
+      'wss://h.example/v1/realtime?model=a%20b%26c',
+    );
   });
 
   it('keeps the query as written and replaces its model with the given one, appended last', () => {
@@ -55,7 +57,9 @@ describe('openaiDialect.prepare: URL', () => {
   });
 
   it('treats an empty model as absent', () => {
-    expect(urlOf('https://api.openai.com/v1', { model: '' })).toBe('wss://api.openai.com/v1/realtime?model=gpt-realtime');
+    expect(urlOf('https://api.openai.com/v1', { model: '' })).toBe(
+      'wss://api.openai.com/v1/realtime?model=gpt-realtime',
+    );
   });
 
   it('refuses another scheme, naming it but not the credentials', () => {
@@ -82,7 +86,10 @@ describe('openaiDialect.prepare: Azure', () => {
     ['https://res.openai.azure.com/', 'wss://res.openai.azure.com/openai/v1/realtime?model=dep'],
     ['https://res.openai.azure.com/openai', 'wss://res.openai.azure.com/openai/v1/realtime?model=dep'],
     ['https://res.openai.azure.com/openai/v1', 'wss://res.openai.azure.com/openai/v1/realtime?model=dep'],
-    ['https://res.cognitiveservices.azure.com', 'wss://res.cognitiveservices.azure.com/openai/v1/realtime?model=dep'],
+    [
+      'https://res.cognitiveservices.azure.com',
+      'wss://res.cognitiveservices.azure.com/openai/v1/realtime?model=dep',
+    ],
     ['https://res.services.ai.azure.com/', 'wss://res.services.ai.azure.com/openai/v1/realtime?model=dep'],
   ])('%s → %s', (base, expected) => {
     expect(urlOf(base, { model: 'dep' })).toBe(expected);
@@ -130,7 +137,9 @@ describe('openaiDialect.prepare: headers and subprotocols', () => {
       Authorization: 'Bearer sk-1',
       'x-session-id': 'sess-9',
     });
-    expect(prepare({ url: 'https://api.openai.com', sessionId: 'sess-9' }).headers).toEqual({ 'x-session-id': 'sess-9' });
+    expect(prepare({ url: 'https://api.openai.com', sessionId: 'sess-9' }).headers).toEqual({
+      'x-session-id': 'sess-9',
+    });
   });
 
   it('never sends OpenAI-Beta, whatever the options', () => {
@@ -158,33 +167,50 @@ describe('openaiDialect.prepare: headers and subprotocols', () => {
     const header = thrown(() => prepare({ url: 'https://api.openai.com', apiKey: 'sk-se\ncret' }));
     expect(header.message).toBe('apiKey contains characters that cannot be sent in a header');
     const protocol = thrown(() => prepare({ url: 'https://api.openai.com', apiKey: 'ek_se cret' }));
-    expect(protocol.message).toBe('apiKey contains characters that cannot be sent in a WebSocket subprotocol');
+    expect(protocol.message).toBe(
+      'apiKey contains characters that cannot be sent in a WebSocket subprotocol',
+    );
     const session = thrown(() => prepare({ url: 'https://api.openai.com', sessionId: 'a\r\nb' }));
-    expect(session.message).toBe('sessionId contains characters that cannot be sent in the x-session-id header');
+    expect(session.message).toBe(
+      'sessionId contains characters that cannot be sent in the x-session-id header',
+    );
   });
 });
 
 describe('openaiDialect.prepare: a key over plain ws://', () => {
-  it.each(['http://api.example.com/v1', 'ws://10.0.0.5:8080', 'ws://[::2]:1'])('refuses %s, without quoting the key', (url) => {
-    const error = thrown(() => prepare({ url, apiKey: 'sk-topsecret' }));
-    expect(error.kind).toBe('config');
-    expect(error.message).toMatch(/^refusing to send the API key in clear text over ws:\/\/ to .+: use wss:\/\/ \(or https:\/\/\); plain ws:\/\/ is only allowed to a loopback host$/);
-    expect(error.message).not.toContain('sk-topsecret');
-  });
-
-  it('names the host', () => {
-    expect(thrown(() => prepare({ url: 'http://api.example.com:81', apiKey: 'k' })).message).toContain(' to api.example.com:81: ');
-  });
-
-  it.each(['http://127.0.0.1:8011', 'ws://127.5.6.7', 'ws://localhost:9', 'ws://[::1]:9', 'https://api.example.com', 'wss://api.example.com'])(
-    'allows %s',
+  it.each(['http://api.example.com/v1', 'ws://10.0.0.5:8080', 'ws://[::2]:1'])(
+    'refuses %s, without quoting the key',
     (url) => {
-      expect(prepare({ url, apiKey: 'sk-1' }).headers).toEqual({ Authorization: 'Bearer sk-1' });
+      const error = thrown(() => prepare({ url, apiKey: 'sk-topsecret' }));
+      expect(error.kind).toBe('config');
+      expect(error.message).toMatch(
+        /^refusing to send the API key in clear text over ws:\/\/ to .+: use wss:\/\/ \(or https:\/\/\); plain ws:\/\/ is only allowed to a loopback host$/,
+      );
+      expect(error.message).not.toContain('sk-topsecret');
     },
   );
 
+  it('names the host', () => {
+    expect(thrown(() => prepare({ url: 'http://api.example.com:81', apiKey: 'k' })).message).toContain(
+      ' to api.example.com:81: ',
+    );
+  });
+
+  it.each([
+    'http://127.0.0.1:8011',
+    'ws://127.5.6.7',
+    'ws://localhost:9',
+    'ws://[::1]:9',
+    'https://api.example.com',
+    'wss://api.example.com',
+  ])('allows %s', (url) => {
+    expect(prepare({ url, apiKey: 'sk-1' }).headers).toEqual({ Authorization: 'Bearer sk-1' });
+  });
+
   it('allows a remote ws:// host without a key', () => {
-    expect(prepare({ url: 'ws://10.0.0.5:8080' }).url).toBe('ws://10.0.0.5:8080/v1/realtime?model=gpt-realtime');
+    expect(prepare({ url: 'ws://10.0.0.5:8080' }).url).toBe(
+      'ws://10.0.0.5:8080/v1/realtime?model=gpt-realtime',
+    );
   });
 });
 

@@ -2,7 +2,10 @@ import { openaiDialect } from '../../src/protocol/openai';
 import type { SessionParams } from '../../src/protocol/dialect';
 
 const first = (params: Partial<SessionParams>) =>
-  openaiDialect.prepare({ url: 'https://api.openai.com/v1', ...params }).newSession().sessionMessage();
+  openaiDialect
+    .prepare({ url: 'https://api.openai.com/v1', ...params })
+    .newSession()
+    .sessionMessage();
 
 describe('openai session.update', () => {
   it('is the GA default for a default session', () => {
@@ -26,7 +29,12 @@ describe('openai session.update', () => {
         maxOutputTokens: 'inf',
         toolChoice: { type: 'function', name: 'lookup' },
         tools: [
-          { parameters: { type: 'object', properties: {} }, description: 'Look it up', name: 'lookup', type: 'function' },
+          {
+            parameters: { type: 'object', properties: {} },
+            description: 'Look it up',
+            name: 'lookup',
+            type: 'function',
+          },
           { type: 'function', name: 'noop' },
         ],
         speed: 1.25,
@@ -58,9 +66,11 @@ describe('openai session.update', () => {
   });
 
   it('maps semantic_vad', () => {
-    expect(first({ session: { turnDetection: { type: 'semantic_vad', eagerness: 'low', interruptResponse: true } } })).toContain(
-      '"turn_detection":{"type":"semantic_vad","eagerness":"low","interrupt_response":true}}',
-    );
+    expect(
+      first({
+        session: { turnDetection: { type: 'semantic_vad', eagerness: 'low', interruptResponse: true } },
+      }),
+    ).toContain('"turn_detection":{"type":"semantic_vad","eagerness":"low","interrupt_response":true}}');
   });
 
   it('sends turn_detection null when it is turned off, and omits other nulls', () => {
@@ -70,7 +80,9 @@ describe('openai session.update', () => {
   });
 
   it('sends a string tool_choice and a numeric max_output_tokens as they are', () => {
-    const message = JSON.parse(first({ session: { toolChoice: 'none', maxOutputTokens: 200 } })) as { session: Record<string, unknown> };
+    const message = JSON.parse(first({ session: { toolChoice: 'none', maxOutputTokens: 200 } })) as {
+      session: Record<string, unknown>;
+    };
     expect(message.session.tool_choice).toBe('none');
     expect(message.session.max_output_tokens).toBe(200);
   });

@@ -1,4 +1,10 @@
-import { connectConversation, type Conversation, pcm16ToBase64, floatToPcm16, type RealtimeAudioFrame } from '../../src/index';
+import {
+  connectConversation,
+  type Conversation,
+  pcm16ToBase64,
+  floatToPcm16,
+  type RealtimeAudioFrame,
+} from '../../src/index';
 import { startDevServer, type DevServer } from '../../src/server/devServer';
 import { EnergyVad } from '../../src/server/vad';
 import { record, statsOf, waitFor } from '../helpers';
@@ -21,8 +27,14 @@ function utterance(speechMs: number, silenceMs: number): RealtimeAudioFrame[] {
   const frames: RealtimeAudioFrame[] = [];
   for (let t = 0; t < speechMs + silenceMs; t += 20) {
     const samples = new Float32Array(480);
-    if (t < speechMs) for (let i = 0; i < 480; i++) samples[i] = 0.3 * Math.sin((2 * Math.PI * 200 * (t * 24 + i)) / 24_000);
-    frames.push({ data: pcm16ToBase64(floatToPcm16(samples)), sampleRate: 24_000, numChannels: 1, samplesPerChannel: 480 });
+    if (t < speechMs)
+      for (let i = 0; i < 480; i++) samples[i] = 0.3 * Math.sin((2 * Math.PI * 200 * (t * 24 + i)) / 24_000);
+    frames.push({
+      data: pcm16ToBase64(floatToPcm16(samples)),
+      sampleRate: 24_000,
+      numChannels: 1,
+      samplesPerChannel: 480,
+    });
   }
   return frames;
 }
@@ -38,7 +50,10 @@ describe('EnergyVad', () => {
       ...Array.from({ length: 10 }, () => vad.push(loud, 20)),
       ...Array.from({ length: 25 }, () => vad.push(quiet, 20)),
     ];
-    expect(events.map((e, i) => (e ? `${i}:${e}` : '')).filter(Boolean)).toEqual(['12:speech-start', '42:speech-end']);
+    expect(events.map((e, i) => (e ? `${i}:${e}` : '')).filter(Boolean)).toEqual([
+      '12:speech-start',
+      '42:speech-end',
+    ]);
   });
 });
 
@@ -53,19 +68,27 @@ describe('startDevServer', () => {
     for (const frame of utterance(400, 600)) conversation.audio.next(frame);
     const started = Date.now();
     const item = await waitFor(values, (e) => e.type === 'conversation.item.added');
-    expect(item).toMatchObject({ item: { role: 'assistant', content: [{ type: 'text', text: 'You said: "hello"' }] } });
+    expect(item).toMatchObject({
+      item: { role: 'assistant', content: [{ type: 'text', text: 'You said: "hello"' }] },
+    });
     await waitFor(values, () => values.filter((e) => e.type === 'audio.out').length === 20, 5000);
     const elapsed = Date.now() - started;
     expect(elapsed).toBeGreaterThanOrEqual(300); // 400 ms of audio, paced at real time
     const audio = values.filter((e) => e.type === 'audio.out');
-    expect(audio.every((e) => e.type === 'audio.out' && e.frame.samplesPerChannel === 480 && e.frame.sampleRate === 24_000)).toBe(true);
+    expect(
+      audio.every(
+        (e) => e.type === 'audio.out' && e.frame.samplesPerChannel === 480 && e.frame.sampleRate === 24_000,
+      ),
+    ).toBe(true);
     expect(values.slice(0, 2)).toEqual([
       { type: 'session.created', sessionId: 'sess_dev_1' },
       { type: 'session.updated', sessionId: 'sess_dev_1', instructions: 'hi' },
     ]);
     conversation.close();
     await waitFor(lines, (l) => l.includes('closed'));
-    expect(lines).toEqual(['[serve] connection 1 /ws sess_dev_1: audio in 50 frames (1.00 s), texts in 1, replies 1 (20 frames, 0.40 s), closed 1000']);
+    expect(lines).toEqual([
+      '[serve] connection 1 /ws sess_dev_1: audio in 50 frames (1.00 s), texts in 1, replies 1 (20 frames, 0.40 s), closed 1000',
+    ]);
   });
 
   it('--drop-after-ms: the client sees transport_closed with code 1006', async () => {

@@ -1,7 +1,16 @@
 // The dev server's openai dialect (OpenAI Realtime GA), frame by frame over a raw `ws` client.
 import { dialectOption } from '../../src/cli/options';
 import { startDevServer, type DevServer, type DevServerOptions } from '../../src/server/devServer';
-import { closeAllClients, fromBase64, rawClient, sleep, toBase64, toneChunks, within, type RawClient } from './rawClient';
+import {
+  closeAllClients,
+  fromBase64,
+  rawClient,
+  sleep,
+  toBase64,
+  toneChunks,
+  within,
+  type RawClient,
+} from './rawClient';
 
 let server: DevServer | undefined;
 afterEach(async () => {
@@ -10,13 +19,19 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function connect(options: DevServerOptions = {}, path = '/v1/realtime?model=gpt-realtime'): Promise<RawClient> {
+async function connect(
+  options: DevServerOptions = {},
+  path = '/v1/realtime?model=gpt-realtime',
+): Promise<RawClient> {
   server = await startDevServer({ dialect: 'openai', ...options });
   return rawClient(`${server.url}${path}`);
 }
 
 /** Sends `session.update` and waits for the `session.updated` that answers it. */
-async function startSession(client: RawClient, session: Record<string, unknown> = {}): Promise<Record<string, any>> {
+async function startSession(
+  client: RawClient,
+  session: Record<string, unknown> = {},
+): Promise<Record<string, any>> {
   const from = client.frames.length;
   client.send({ type: 'session.update', session: { type: 'realtime', ...session } });
   return client.next('session.updated', 3000, from);
@@ -26,9 +41,17 @@ function append(client: RawClient, chunks: Int16Array[]): void {
   for (const chunk of chunks) client.send({ type: 'input_audio_buffer.append', audio: toBase64(chunk) });
 }
 
-const responseDone = (id: string) => (f: Record<string, any>) => f.type === 'response.done' && f.response.id === id;
+const responseDone = (id: string) => (f: Record<string, any>) =>
+  f.type === 'response.done' && f.response.id === id;
 
-const CLOSING_AUDIO = ['response.output_audio.done', 'response.output_audio_transcript.done', 'response.content_part.done', 'response.output_item.done', 'conversation.item.done', 'response.done'];
+const CLOSING_AUDIO = [
+  'response.output_audio.done',
+  'response.output_audio_transcript.done',
+  'response.content_part.done',
+  'response.output_item.done',
+  'conversation.item.done',
+  'response.done',
+];
 
 describe('dev server, openai dialect: the session', () => {
   it('answers the first session.update with session.created + session.updated echoing the request, later ones with session.updated', async () => {
@@ -42,10 +65,26 @@ describe('dev server, openai dialect: the session', () => {
         instructions: 'be brief',
         output_modalities: ['audio'],
         audio: {
-          input: { format: { type: 'audio/pcm', rate: 24_000 }, noise_reduction: { type: 'near_field' }, turn_detection: { type: 'server_vad', silence_duration_ms: 400, interrupt_response: true, create_response: true } },
+          input: {
+            format: { type: 'audio/pcm', rate: 24_000 },
+            noise_reduction: { type: 'near_field' },
+            turn_detection: {
+              type: 'server_vad',
+              silence_duration_ms: 400,
+              interrupt_response: true,
+              create_response: true,
+            },
+          },
           output: { format: { type: 'audio/pcm', rate: 24_000 }, voice: 'marin' },
         },
-        tools: [{ type: 'function', name: 'noop', description: 'does nothing', parameters: { type: 'object', properties: {} } }],
+        tools: [
+          {
+            type: 'function',
+            name: 'noop',
+            description: 'does nothing',
+            parameters: { type: 'object', properties: {} },
+          },
+        ],
         tool_choice: 'auto',
       },
     });
@@ -63,32 +102,82 @@ describe('dev server, openai dialect: the session', () => {
           format: { type: 'audio/pcm', rate: 24_000 },
           noise_reduction: { type: 'near_field' },
           transcription: null,
-          turn_detection: { type: 'server_vad', threshold: 0.5, prefix_padding_ms: 300, silence_duration_ms: 400, idle_timeout_ms: null, create_response: true, interrupt_response: true },
+          turn_detection: {
+            type: 'server_vad',
+            threshold: 0.5,
+            prefix_padding_ms: 300,
+            silence_duration_ms: 400,
+            idle_timeout_ms: null,
+            create_response: true,
+            interrupt_response: true,
+          },
         },
         output: { format: { type: 'audio/pcm', rate: 24_000 }, voice: 'marin', speed: 1 },
       },
-      tools: [{ type: 'function', name: 'noop', description: 'does nothing', parameters: { type: 'object', properties: {} } }],
+      tools: [
+        {
+          type: 'function',
+          name: 'noop',
+          description: 'does nothing',
+          parameters: { type: 'object', properties: {} },
+        },
+      ],
       tool_choice: 'auto',
     };
-    expect(client.frames[0]).toMatchObject({ type: 'session.created', event_id: 'event_dev_1', session: expected });
-    expect(client.frames[1]).toMatchObject({ type: 'session.updated', event_id: 'event_dev_2', session: expected });
+    expect(client.frames[0]).toMatchObject({
+      type: 'session.created',
+      event_id: 'event_dev_1',
+      session: expected,
+    });
+    expect(client.frames[1]).toMatchObject({
+      type: 'session.updated',
+      event_id: 'event_dev_2',
+      session: expected,
+    });
     // A later update: only session.updated, merged into what was there.
-    const updated = await startSession(client, { instructions: 'be verbose', audio: { input: { turn_detection: null } } });
+    const updated = await startSession(client, {
+      instructions: 'be verbose',
+      audio: { input: { turn_detection: null } },
+    });
     expect(client.types()).toEqual(['session.created', 'session.updated', 'session.updated']);
-    expect(updated).toMatchObject({ event_id: 'event_dev_3', session: { id: 'sess_dev_1', instructions: 'be verbose', audio: { input: { turn_detection: null, noise_reduction: { type: 'near_field' } }, output: { voice: 'marin' } } } });
+    expect(updated).toMatchObject({
+      event_id: 'event_dev_3',
+      session: {
+        id: 'sess_dev_1',
+        instructions: 'be verbose',
+        audio: {
+          input: { turn_detection: null, noise_reduction: { type: 'near_field' } },
+          output: { voice: 'marin' },
+        },
+      },
+    });
     await client.close();
     await sleep(20);
-    expect(lines).toEqual(['[serve] connection 1 /v1/realtime?model=gpt-realtime sess_dev_1: audio in 0 frames (0.00 s), texts in 0, replies 0 (0 frames, 0.00 s), closed 1000']);
+    expect(lines).toEqual([
+      '[serve] connection 1 /v1/realtime?model=gpt-realtime sess_dev_1: audio in 0 frames (0.00 s), texts in 0, replies 0 (0 frames, 0.00 s), closed 1000',
+    ]);
   });
 
   it('fills in the defaults, takes the model from the URL, refuses beta-shaped and invalid sessions (and goes on)', async () => {
     const client = await connect({}, '/v1/realtime?model=gpt-realtime-mini');
-    client.send({ type: 'session.update', event_id: 'evt_beta', session: { type: 'realtime', modalities: ['audio'], voice: 'alloy' } });
+    client.send({
+      type: 'session.update',
+      event_id: 'evt_beta',
+      session: { type: 'realtime', modalities: ['audio'], voice: 'alloy' },
+    });
     client.send({ type: 'session.update', session: { instructions: 'no type' } });
-    client.send({ type: 'session.update', session: { type: 'realtime', audio: { input: { format: { type: 'audio/pcmu' } } } } });
-    client.send({ type: 'session.update', session: { type: 'realtime', audio: { input: { turn_detection: { type: 'push_to_talk' } } } } });
+    client.send({
+      type: 'session.update',
+      session: { type: 'realtime', audio: { input: { format: { type: 'audio/pcmu' } } } },
+    });
+    client.send({
+      type: 'session.update',
+      session: { type: 'realtime', audio: { input: { turn_detection: { type: 'push_to_talk' } } } },
+    });
     const session = await startSession(client);
-    expect(client.ofType('error').map((e) => [e.error.type, e.error.code, e.error.param, e.error.event_id])).toEqual([
+    expect(
+      client.ofType('error').map((e) => [e.error.type, e.error.code, e.error.param, e.error.event_id]),
+    ).toEqual([
       ['invalid_request_error', 'unknown_parameter', 'session.modalities', 'evt_beta'],
       ['invalid_request_error', 'missing_required_parameter', 'session.type', null],
       ['invalid_request_error', 'invalid_value', 'session.audio.input.format.type', null],
@@ -114,7 +203,15 @@ describe('dev server, openai dialect: the session', () => {
           format: { type: 'audio/pcm', rate: 24_000 },
           transcription: null,
           noise_reduction: null,
-          turn_detection: { type: 'server_vad', threshold: 0.5, prefix_padding_ms: 300, silence_duration_ms: 500, idle_timeout_ms: null, create_response: true, interrupt_response: true },
+          turn_detection: {
+            type: 'server_vad',
+            threshold: 0.5,
+            prefix_padding_ms: 300,
+            silence_duration_ms: 500,
+            idle_timeout_ms: null,
+            create_response: true,
+            interrupt_response: true,
+          },
         },
         output: { format: { type: 'audio/pcm', rate: 24_000 }, voice: 'alloy', speed: 1 },
       },
@@ -123,7 +220,10 @@ describe('dev server, openai dialect: the session', () => {
 
   it('takes the browser handshake: selects the realtime subprotocol (never the key), ignores auth', async () => {
     server = await startDevServer({ dialect: 'openai' });
-    const browser = await rawClient(`${server.url}/v1/realtime?model=gpt-realtime`, ['openai-insecure-api-key.ek_test', 'realtime']);
+    const browser = await rawClient(`${server.url}/v1/realtime?model=gpt-realtime`, [
+      'openai-insecure-api-key.ek_test',
+      'realtime',
+    ]);
     expect(browser.socket.protocol).toBe('realtime');
     const node = await rawClient(`${server.url}/v1/realtime`, undefined, { Authorization: 'Bearer sk-test' });
     expect(node.socket.protocol).toBe('');
@@ -146,8 +246,14 @@ describe('dev server, openai dialect: the session', () => {
       ['invalid_json', null],
       ['missing_required_parameter', 'audio'],
     ]);
-    expect(errors[1]).toMatchObject({ type: 'error', event_id: 'event_dev_2', error: { type: 'invalid_request_error', event_id: 'evt_x' } });
-    expect(errors[1]!.error.message).toMatch(/^Invalid value: 'response\.audio\.delta'\. Supported values are: 'session\.update', /);
+    expect(errors[1]).toMatchObject({
+      type: 'error',
+      event_id: 'event_dev_2',
+      error: { type: 'invalid_request_error', event_id: 'evt_x' },
+    });
+    expect(errors[1]!.error.message).toMatch(
+      /^Invalid value: 'response\.audio\.delta'\. Supported values are: 'session\.update', /,
+    );
     expect(client.types().slice(5)).toEqual(['session.created', 'session.updated']);
   });
 
@@ -155,7 +261,9 @@ describe('dev server, openai dialect: the session', () => {
     expect(dialectOption('openai')).toBe('openai');
     expect(dialectOption(undefined)).toBe('openai');
     expect(() => dialectOption('gemini')).toThrow('--dialect must be one of codex, openai, got "gemini"');
-    await expect(startDevServer({ dialect: 'gemini' as never })).rejects.toThrow('the dev server does not speak the gemini dialect');
+    await expect(startDevServer({ dialect: 'gemini' as never })).rejects.toThrow(
+      'the dev server does not speak the gemini dialect',
+    );
   });
 });
 
@@ -187,44 +295,112 @@ describe('dev server, openai dialect: turns', () => {
     // every server event has its own event_id, in order
     expect(client.frames.map((f) => f.event_id)).toEqual(client.frames.map((_, i) => `event_dev_${i + 1}`));
     const byType = (type: string, n = 0) => client.ofType(type)[n]!;
-    expect(byType('input_audio_buffer.speech_started')).toMatchObject({ audio_start_ms: 0, item_id: 'item_dev_1' });
-    expect(byType('input_audio_buffer.speech_stopped')).toMatchObject({ audio_end_ms: 400, item_id: 'item_dev_1' });
-    expect(byType('input_audio_buffer.committed')).toMatchObject({ item_id: 'item_dev_1', previous_item_id: null });
-    const userItem = { id: 'item_dev_1', object: 'realtime.item', type: 'message', status: 'completed', role: 'user', content: [{ type: 'input_audio', transcript: null }] };
+    expect(byType('input_audio_buffer.speech_started')).toMatchObject({
+      audio_start_ms: 0,
+      item_id: 'item_dev_1',
+    });
+    expect(byType('input_audio_buffer.speech_stopped')).toMatchObject({
+      audio_end_ms: 400,
+      item_id: 'item_dev_1',
+    });
+    expect(byType('input_audio_buffer.committed')).toMatchObject({
+      item_id: 'item_dev_1',
+      previous_item_id: null,
+    });
+    const userItem = {
+      id: 'item_dev_1',
+      object: 'realtime.item',
+      type: 'message',
+      status: 'completed',
+      role: 'user',
+      content: [{ type: 'input_audio', transcript: null }],
+    };
     expect(byType('conversation.item.added')).toMatchObject({ previous_item_id: null, item: userItem });
     expect(byType('conversation.item.done')).toMatchObject({ previous_item_id: null, item: userItem });
-    expect(byType('response.created').response).toMatchObject({ id: 'resp_dev_1', object: 'realtime.response', status: 'in_progress', output: [] });
-    const started = { id: 'item_dev_2', type: 'message', role: 'assistant', status: 'in_progress', content: [] };
-    expect(byType('response.output_item.added')).toMatchObject({ response_id: 'resp_dev_1', output_index: 0, item: started });
-    expect(byType('conversation.item.added', 1)).toMatchObject({ previous_item_id: 'item_dev_1', item: started });
+    expect(byType('response.created').response).toMatchObject({
+      id: 'resp_dev_1',
+      object: 'realtime.response',
+      status: 'in_progress',
+      output: [],
+    });
+    const started = {
+      id: 'item_dev_2',
+      type: 'message',
+      role: 'assistant',
+      status: 'in_progress',
+      content: [],
+    };
+    expect(byType('response.output_item.added')).toMatchObject({
+      response_id: 'resp_dev_1',
+      output_index: 0,
+      item: started,
+    });
+    expect(byType('conversation.item.added', 1)).toMatchObject({
+      previous_item_id: 'item_dev_1',
+      item: started,
+    });
     const ids = { response_id: 'resp_dev_1', item_id: 'item_dev_2', output_index: 0, content_index: 0 };
-    expect(byType('response.content_part.added')).toMatchObject({ ...ids, part: { type: 'audio', transcript: '' } });
+    expect(byType('response.content_part.added')).toMatchObject({
+      ...ids,
+      part: { type: 'audio', transcript: '' },
+    });
     deltas.forEach((delta, i) => {
       expect(delta).toMatchObject(ids);
       expect(fromBase64(delta.delta)).toEqual(tone[i]); // the echo, sample for sample
     });
     expect(byType('response.output_audio.done')).toMatchObject(ids);
     expect(byType('response.output_audio_transcript.done')).toMatchObject({ ...ids, transcript: '(echo)' });
-    expect(byType('response.content_part.done')).toMatchObject({ ...ids, part: { type: 'audio', transcript: '(echo)' } });
-    const finished = { id: 'item_dev_2', type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_audio', transcript: '(echo)' }] };
-    expect(byType('response.output_item.done')).toMatchObject({ response_id: 'resp_dev_1', output_index: 0, item: finished });
-    expect(byType('conversation.item.done', 1)).toMatchObject({ previous_item_id: 'item_dev_1', item: finished });
-    expect(done.response).toMatchObject({ id: 'resp_dev_1', status: 'completed', status_details: null, output: [finished] });
+    expect(byType('response.content_part.done')).toMatchObject({
+      ...ids,
+      part: { type: 'audio', transcript: '(echo)' },
+    });
+    const finished = {
+      id: 'item_dev_2',
+      type: 'message',
+      role: 'assistant',
+      status: 'completed',
+      content: [{ type: 'output_audio', transcript: '(echo)' }],
+    };
+    expect(byType('response.output_item.done')).toMatchObject({
+      response_id: 'resp_dev_1',
+      output_index: 0,
+      item: finished,
+    });
+    expect(byType('conversation.item.done', 1)).toMatchObject({
+      previous_item_id: 'item_dev_1',
+      item: finished,
+    });
+    expect(done.response).toMatchObject({
+      id: 'resp_dev_1',
+      status: 'completed',
+      status_details: null,
+      output: [finished],
+    });
     // 400 ms of audio, paced at real time: the 20th frame is due 380 ms after the first
     expect(deltas[19]!.at - deltas[0]!.at).toBeGreaterThanOrEqual(360);
     expect(done.at - byType('response.created').at).toBeGreaterThanOrEqual(360);
     await client.close();
     await sleep(20);
-    expect(lines).toEqual(['[serve] connection 1 /v1/realtime?model=gpt-realtime sess_dev_1: audio in 50 frames (1.00 s), texts in 0, replies 1 (20 frames, 0.40 s), closed 1000']);
+    expect(lines).toEqual([
+      '[serve] connection 1 /v1/realtime?model=gpt-realtime sess_dev_1: audio in 50 frames (1.00 s), texts in 0, replies 1 (20 frames, 0.40 s), closed 1000',
+    ]);
   });
 
   it('create_response:false commits the user item and leaves the reply to response.create (which echoes it)', async () => {
     const client = await connect();
-    await startSession(client, { audio: { input: { turn_detection: { type: 'semantic_vad', create_response: false } } } });
+    await startSession(client, {
+      audio: { input: { turn_detection: { type: 'semantic_vad', create_response: false } } },
+    });
     append(client, toneChunks(200, 600));
     await client.next((f) => f.type === 'conversation.item.done');
     await sleep(60);
-    expect(client.types().slice(2)).toEqual(['input_audio_buffer.speech_started', 'input_audio_buffer.speech_stopped', 'input_audio_buffer.committed', 'conversation.item.added', 'conversation.item.done']);
+    expect(client.types().slice(2)).toEqual([
+      'input_audio_buffer.speech_started',
+      'input_audio_buffer.speech_stopped',
+      'input_audio_buffer.committed',
+      'conversation.item.added',
+      'conversation.item.done',
+    ]);
     client.send({ type: 'response.create' });
     await client.next('response.done');
     expect(client.ofType('response.output_audio.delta')).toHaveLength(10);
@@ -240,7 +416,8 @@ describe('dev server, openai dialect: turns', () => {
       error: {
         type: 'invalid_request_error',
         code: 'input_audio_buffer_commit_empty',
-        message: 'Error committing input audio buffer: buffer too small. Expected at least 100ms of audio, but buffer only has 60.00ms of audio.',
+        message:
+          'Error committing input audio buffer: buffer too small. Expected at least 100ms of audio, but buffer only has 60.00ms of audio.',
         event_id: 'evt_commit',
       },
     });
@@ -253,8 +430,18 @@ describe('dev server, openai dialect: turns', () => {
     client.send({ type: 'input_audio_buffer.commit' });
     await client.next('conversation.item.done');
     await sleep(60);
-    expect(client.types().slice(2)).toEqual(['error', 'input_audio_buffer.cleared', 'error', 'input_audio_buffer.committed', 'conversation.item.added', 'conversation.item.done']);
-    expect(client.ofType('input_audio_buffer.committed')[0]).toMatchObject({ item_id: 'item_dev_1', previous_item_id: null });
+    expect(client.types().slice(2)).toEqual([
+      'error',
+      'input_audio_buffer.cleared',
+      'error',
+      'input_audio_buffer.committed',
+      'conversation.item.added',
+      'conversation.item.done',
+    ]);
+    expect(client.ofType('input_audio_buffer.committed')[0]).toMatchObject({
+      item_id: 'item_dev_1',
+      previous_item_id: null,
+    });
     client.send({ type: 'response.create' });
     await client.next('response.done');
     // the echo is everything committed: 60 ms + 200 ms tone + 100 ms silence = 18 frames
@@ -266,15 +453,28 @@ describe('dev server, openai dialect: responses', () => {
   it('a text item gets item added/done and no reply; response.create quotes it in a couple of text deltas', async () => {
     const client = await connect();
     await startSession(client);
-    client.send({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hello there' }] } });
+    client.send({
+      type: 'conversation.item.create',
+      item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hello there' }] },
+    });
     await client.next('conversation.item.done');
     await sleep(60);
-    const userItem = { id: 'item_dev_1', object: 'realtime.item', type: 'message', status: 'completed', role: 'user', content: [{ type: 'input_text', text: 'hello there' }] };
+    const userItem = {
+      id: 'item_dev_1',
+      object: 'realtime.item',
+      type: 'message',
+      status: 'completed',
+      role: 'user',
+      content: [{ type: 'input_text', text: 'hello there' }],
+    };
     expect(client.frames.slice(2)).toEqual([
       { type: 'conversation.item.added', event_id: 'event_dev_3', previous_item_id: null, item: userItem },
       { type: 'conversation.item.done', event_id: 'event_dev_4', previous_item_id: null, item: userItem },
     ]);
-    client.send({ type: 'response.create', response: { instructions: 'be brief', metadata: { topic: 'test' } } });
+    client.send({
+      type: 'response.create',
+      response: { instructions: 'be brief', metadata: { topic: 'test' } },
+    });
     const done = await client.next('response.done');
     const text = 'You said: "hello there" (instructions: be brief)';
     expect(client.types().slice(4)).toEqual([
@@ -295,28 +495,66 @@ describe('dev server, openai dialect: responses', () => {
     expect(deltas.every((d) => Object.entries(ids).every(([k, v]) => d[k] === v))).toBe(true);
     expect(deltas.map((d) => d.delta).join('')).toBe(text);
     expect(client.ofType('response.output_text.done')[0]).toMatchObject({ ...ids, text });
-    expect(client.ofType('response.content_part.done')[0]).toMatchObject({ ...ids, part: { type: 'text', text } });
-    const item = { id: 'item_dev_2', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text }] };
-    expect(client.ofType('conversation.item.done')[1]).toMatchObject({ previous_item_id: 'item_dev_1', item });
-    expect(done.response).toMatchObject({ id: 'resp_dev_1', status: 'completed', output_modalities: ['text'], metadata: { topic: 'test' }, output: [item] });
+    expect(client.ofType('response.content_part.done')[0]).toMatchObject({
+      ...ids,
+      part: { type: 'text', text },
+    });
+    const item = {
+      id: 'item_dev_2',
+      role: 'assistant',
+      status: 'completed',
+      content: [{ type: 'output_text', text }],
+    };
+    expect(client.ofType('conversation.item.done')[1]).toMatchObject({
+      previous_item_id: 'item_dev_1',
+      item,
+    });
+    expect(done.response).toMatchObject({
+      id: 'resp_dev_1',
+      status: 'completed',
+      output_modalities: ['text'],
+      metadata: { topic: 'test' },
+      output: [item],
+    });
   });
 
   it('a function_call_output item is added like any other, and response.create quotes it', async () => {
     const client = await connect();
     await startSession(client);
-    client.send({ type: 'conversation.item.create', item: { type: 'function_call_output', call_id: 'call_7', output: '{"ok":true}' } });
+    client.send({
+      type: 'conversation.item.create',
+      item: { type: 'function_call_output', call_id: 'call_7', output: '{"ok":true}' },
+    });
     await client.next('conversation.item.done');
-    expect(client.ofType('conversation.item.added')[0]!.item).toEqual({ id: 'item_dev_1', object: 'realtime.item', type: 'function_call_output', status: 'completed', call_id: 'call_7', output: '{"ok":true}' });
+    expect(client.ofType('conversation.item.added')[0]!.item).toEqual({
+      id: 'item_dev_1',
+      object: 'realtime.item',
+      type: 'function_call_output',
+      status: 'completed',
+      call_id: 'call_7',
+      output: '{"ok":true}',
+    });
     client.send({ type: 'response.create' });
-    expect((await client.next('response.output_text.done')).text).toBe('The function call call_7 returned: "{"ok":true}"');
-    client.send({ type: 'conversation.item.create', item: { type: 'function_call_output', call_id: 'call_8' } });
-    expect((await client.next('error')).error).toMatchObject({ code: 'missing_required_parameter', param: 'item.output' });
+    expect((await client.next('response.output_text.done')).text).toBe(
+      'The function call call_7 returned: "{"ok":true}"',
+    );
+    client.send({
+      type: 'conversation.item.create',
+      item: { type: 'function_call_output', call_id: 'call_8' },
+    });
+    expect((await client.next('error')).error).toMatchObject({
+      code: 'missing_required_parameter',
+      param: 'item.output',
+    });
   });
 
   it('response.create while a response is active: conversation_already_has_active_response, and the session goes on', async () => {
     const client = await connect();
     await startSession(client);
-    client.send({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'one' }] } });
+    client.send({
+      type: 'conversation.item.create',
+      item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'one' }] },
+    });
     client.send({ type: 'response.create' });
     client.send({ type: 'response.create', event_id: 'evt_second' });
     await client.next(responseDone('resp_dev_1'));
@@ -327,7 +565,8 @@ describe('dev server, openai dialect: responses', () => {
         error: {
           type: 'invalid_request_error',
           code: 'conversation_already_has_active_response',
-          message: 'Conversation already has an active response in progress: resp_dev_1. Wait until the response is finished before creating a new one.',
+          message:
+            'Conversation already has an active response in progress: resp_dev_1. Wait until the response is finished before creating a new one.',
           param: null,
           event_id: 'evt_second',
         },
@@ -370,7 +609,11 @@ describe('dev server, openai dialect: responses', () => {
     });
     client.send({ type: 'response.cancel', event_id: 'evt_late' });
     const error = await client.next('error');
-    expect(error.error).toMatchObject({ type: 'invalid_request_error', code: 'response_cancel_not_active', event_id: 'evt_late' });
+    expect(error.error).toMatchObject({
+      type: 'invalid_request_error',
+      code: 'response_cancel_not_active',
+      event_id: 'evt_late',
+    });
     await client.close();
     await sleep(20);
     expect(lines[0]).toContain(`replies 1 (${sent} frames, ${((sent * 20) / 1000).toFixed(2)} s)`);
@@ -382,12 +625,22 @@ describe('dev server, openai dialect: responses', () => {
     append(client, toneChunks(200, 600));
     await client.next('response.done'); // item_dev_1 (user audio), item_dev_2 (200 ms of assistant audio)
     const errors = () => client.ofType('error').map((e) => [e.error.code, e.error.param]);
-    const truncate = (item_id: string, audio_end_ms: unknown, content_index = 0) => client.send({ type: 'conversation.item.truncate', item_id, content_index, audio_end_ms });
+    const truncate = (item_id: string, audio_end_ms: unknown, content_index = 0) =>
+      client.send({ type: 'conversation.item.truncate', item_id, content_index, audio_end_ms });
     truncate('item_dev_2', 120);
     const truncated = await client.next('conversation.item.truncated');
-    expect(truncated).toEqual({ type: 'conversation.item.truncated', event_id: truncated.event_id, item_id: 'item_dev_2', content_index: 0, audio_end_ms: 120 });
+    expect(truncated).toEqual({
+      type: 'conversation.item.truncated',
+      event_id: truncated.event_id,
+      item_id: 'item_dev_2',
+      content_index: 0,
+      audio_end_ms: 120,
+    });
     client.send({ type: 'conversation.item.retrieve', item_id: 'item_dev_2' });
-    expect((await client.next('conversation.item.retrieved')).item).toMatchObject({ id: 'item_dev_2', content: [{ type: 'output_audio', transcript: '' }] });
+    expect((await client.next('conversation.item.retrieved')).item).toMatchObject({
+      id: 'item_dev_2',
+      content: [{ type: 'output_audio', transcript: '' }],
+    });
     truncate('item_dev_2', 12.5);
     truncate('item_dev_2', -1);
     truncate('item_dev_2', '100');
@@ -406,7 +659,9 @@ describe('dev server, openai dialect: responses', () => {
       ['invalid_value', 'audio_end_ms'],
       ['invalid_value', 'content_index'],
     ]);
-    expect(client.ofType('error')[5]!.error.message).toBe('Audio content of 120ms is already shorter than 150ms.');
+    expect(client.ofType('error')[5]!.error.message).toBe(
+      'Audio content of 120ms is already shorter than 150ms.',
+    );
     client.send({ type: 'conversation.item.delete', item_id: 'item_dev_1' });
     expect(await client.next('conversation.item.deleted')).toMatchObject({ item_id: 'item_dev_1' });
     client.send({ type: 'conversation.item.delete', item_id: 'item_dev_1' });
@@ -419,8 +674,14 @@ describe('dev server, openai dialect: responses', () => {
       ['missing_required_parameter', 'item_id'],
     ]);
     // the assistant item is now the first of the conversation
-    client.send({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'x' }] } });
-    expect(await client.next('conversation.item.done', 3000, client.frames.length)).toMatchObject({ previous_item_id: 'item_dev_2', item: { id: 'item_dev_3' } });
+    client.send({
+      type: 'conversation.item.create',
+      item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'x' }] },
+    });
+    expect(await client.next('conversation.item.done', 3000, client.frames.length)).toMatchObject({
+      previous_item_id: 'item_dev_2',
+      item: { id: 'item_dev_3' },
+    });
   });
 
   it('barge-in: speech during a spoken reply cancels it (turn_detected), and the new utterance gets its own reply', async () => {
@@ -431,16 +692,27 @@ describe('dev server, openai dialect: responses', () => {
     const from = client.frames.length;
     append(client, toneChunks(200, 600));
     const cancelled = await client.next(responseDone('resp_dev_1'));
-    expect(cancelled.response).toMatchObject({ status: 'cancelled', status_details: { type: 'cancelled', reason: 'turn_detected' }, output: [{ id: 'item_dev_2', status: 'incomplete' }] });
+    expect(cancelled.response).toMatchObject({
+      status: 'cancelled',
+      status_details: { type: 'cancelled', reason: 'turn_detected' },
+      output: [{ id: 'item_dev_2', status: 'incomplete' }],
+    });
     await client.next(responseDone('resp_dev_2'));
     const after = client.frames.slice(from);
     const types = after.map((f) => f.type);
     const first = types.indexOf('input_audio_buffer.speech_started');
     // speech_started first, then the closing of the interrupted reply; none of its audio after that
     expect(types.slice(first, first + 7)).toEqual(['input_audio_buffer.speech_started', ...CLOSING_AUDIO]);
-    expect(after.slice(first).filter((f) => f.type === 'response.output_audio.delta' && f.response_id === 'resp_dev_1')).toEqual([]);
+    expect(
+      after
+        .slice(first)
+        .filter((f) => f.type === 'response.output_audio.delta' && f.response_id === 'resp_dev_1'),
+    ).toEqual([]);
     expect(after[first]).toMatchObject({ item_id: 'item_dev_3', audio_start_ms: 1200 });
-    expect(client.ofType('input_audio_buffer.committed')[1]).toMatchObject({ item_id: 'item_dev_3', previous_item_id: 'item_dev_2' });
+    expect(client.ofType('input_audio_buffer.committed')[1]).toMatchObject({
+      item_id: 'item_dev_3',
+      previous_item_id: 'item_dev_2',
+    });
     const second = client.ofType('response.output_audio.delta').filter((f) => f.response_id === 'resp_dev_2');
     expect(second).toHaveLength(10);
     expect(second.every((f) => f.item_id === 'item_dev_4')).toBe(true);
@@ -449,7 +721,10 @@ describe('dev server, openai dialect: responses', () => {
   it('response.create while the user speaks is fine: the reply completes, and the utterance gets its own reply after it', async () => {
     const client = await connect();
     await startSession(client);
-    client.send({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi' }] } });
+    client.send({
+      type: 'conversation.item.create',
+      item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi' }] },
+    });
     append(client, toneChunks(200, 0));
     await client.next('input_audio_buffer.speech_started');
     client.send({ type: 'response.create' });
@@ -463,13 +738,17 @@ describe('dev server, openai dialect: responses', () => {
     expect(client.ofType('response.output_text.done')[0]!.text).toBe('You said: "hi"');
     const types = client.frames.map((f) => `${f.type}:${f.response?.id ?? ''}`);
     // one response at a time (the spoken one usually waits in the queue for the text one)
-    expect(types.indexOf('response.created:resp_dev_2')).toBeGreaterThan(types.indexOf('response.done:resp_dev_1'));
+    expect(types.indexOf('response.created:resp_dev_2')).toBeGreaterThan(
+      types.indexOf('response.done:resp_dev_1'),
+    );
     expect(client.ofType('response.output_audio.delta')).toHaveLength(10);
   });
 
   it('interrupt_response:false: speech does not cancel the reply; the next reply waits for it', async () => {
     const client = await connect();
-    await startSession(client, { audio: { input: { turn_detection: { type: 'server_vad', interrupt_response: false } } } });
+    await startSession(client, {
+      audio: { input: { turn_detection: { type: 'server_vad', interrupt_response: false } } },
+    });
     append(client, toneChunks(200, 600));
     await client.next('response.output_audio.delta');
     append(client, toneChunks(200, 600));
@@ -487,7 +766,11 @@ describe('dev server, openai dialect: fault switches', () => {
   it('--error-after-ms sends the error in GA shape', async () => {
     const client = await connect({ errorAfterMs: 100 });
     const error = await client.next('error');
-    expect(error).toEqual({ type: 'error', event_id: 'event_dev_1', error: { type: 'server_error', code: 'injected', message: 'dev server: error injected after 100 ms' } });
+    expect(error).toEqual({
+      type: 'error',
+      event_id: 'event_dev_1',
+      error: { type: 'server_error', code: 'injected', message: 'dev server: error injected after 100 ms' },
+    });
     expect(error.at).toBeGreaterThanOrEqual(90);
   });
 

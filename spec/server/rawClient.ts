@@ -12,7 +12,11 @@ export interface RawClient {
   send(message: unknown): void;
   sendRaw(data: string | Buffer): void;
   /** Resolves with the first frame (after `from`) that matches, or rejects after `ms`. */
-  next(match: string | ((frame: Record<string, any>) => boolean), ms?: number, from?: number): Promise<Record<string, any>>;
+  next(
+    match: string | ((frame: Record<string, any>) => boolean),
+    ms?: number,
+    from?: number,
+  ): Promise<Record<string, any>>;
   /** Resolves once the socket is closed (closing it if it is not). */
   close(): Promise<void>;
   /** Resolves with the close code once the server closes or drops the socket. */
@@ -21,7 +25,11 @@ export interface RawClient {
 
 const open = new Set<RawClient>();
 
-export async function rawClient(url: string, protocols?: string[], headers?: Record<string, string>): Promise<RawClient> {
+export async function rawClient(
+  url: string,
+  protocols?: string[],
+  headers?: Record<string, string>,
+): Promise<RawClient> {
   const socket = new WebSocket(url, protocols, { perMessageDeflate: false, ...(headers ? { headers } : {}) });
   const created = Date.now();
   const frames: Array<Record<string, any>> = [];
@@ -54,7 +62,12 @@ export async function rawClient(url: string, protocols?: string[], headers?: Rec
         const check = () => {
           const found = frames.slice(from).find(test);
           if (found !== undefined) return resolve(found);
-          if (Date.now() - started > ms) return reject(new Error(`timed out after ${ms} ms waiting for ${String(typeof match === 'string' ? match : 'a match')}; saw ${frames.map((f) => f.type).join(', ')}`));
+          if (Date.now() - started > ms)
+            return reject(
+              new Error(
+                `timed out after ${ms} ms waiting for ${String(typeof match === 'string' ? match : 'a match')}; saw ${frames.map((f) => f.type).join(', ')}`,
+              ),
+            );
           setTimeout(check, 5);
         };
         check();
@@ -86,7 +99,9 @@ export function toneChunks(speechMs: number, silenceMs: number, rate = 24_000): 
   const chunks: Int16Array[] = [];
   for (let t = 0; t < speechMs + silenceMs; t += 20) {
     const pcm = new Int16Array(perChunk);
-    if (t < speechMs) for (let i = 0; i < perChunk; i++) pcm[i] = Math.round(0.3 * 32767 * Math.sin((2 * Math.PI * 200 * ((t * rate) / 1000 + i)) / rate));
+    if (t < speechMs)
+      for (let i = 0; i < perChunk; i++)
+        pcm[i] = Math.round(0.3 * 32767 * Math.sin((2 * Math.PI * 200 * ((t * rate) / 1000 + i)) / rate));
     chunks.push(pcm);
   }
   return chunks;
@@ -106,7 +121,9 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 /** `promise`, or a rejection after `ms`. */
 export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)));
+  const timeout = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)),
+  );
   try {
     return await Promise.race([promise, timeout]);
   } finally {

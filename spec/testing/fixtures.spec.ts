@@ -12,7 +12,13 @@ describe('fixtures: recorded conversations replay to the recorded events', () =>
       let sockets!: TestSocketFactory;
       scheduler.run(() => {
         sockets = createTestSocket({ server: playFixture(fixture, scheduler) });
-        const conversation = connectConversation({ url: 'ws://test', dialect: fixture.dialect, prompt: 'You are a test.', webSocket: sockets, scheduler });
+        const conversation = connectConversation({
+          url: 'ws://test',
+          dialect: fixture.dialect,
+          prompt: 'You are a test.',
+          webSocket: sockets,
+          scheduler,
+        });
         conversation.events$.subscribe((event) => {
           events.push(event);
           // The recording's client closed once it had everything but `closed`; so does the replay.
@@ -33,11 +39,21 @@ describe('fixtures: recorded conversations replay to the recorded events', () =>
   }
 
   it('covers a text turn, an audio turn, a server error and a close 1006', () => {
-    expect(fixtures.textTurn.events.filter((e) => e.type === 'transcript.done')).toEqual([{ type: 'transcript.done', role: 'assistant', text: 'You said: "hello"' }]);
-    expect(fixtures.textTurn.client.map((c) => (c as { type: string }).type)).toEqual(['session.update', 'conversation.item.create', 'response.create']);
+    expect(fixtures.textTurn.events.filter((e) => e.type === 'transcript.done')).toEqual([
+      { type: 'transcript.done', role: 'assistant', text: 'You said: "hello"' },
+    ]);
+    expect(fixtures.textTurn.client.map((c) => (c as { type: string }).type)).toEqual([
+      'session.update',
+      'conversation.item.create',
+      'response.create',
+    ]);
     expect(fixtures.audioTurn.events.filter((e) => e.type === 'audio.out')).toHaveLength(10);
     expect(fixtures.audioTurn.events.map((e) => e.type)).toContain('speech.started');
     expect(fixtures.serverError.events.slice(-2).map((e) => e.type)).toEqual(['error', 'closed']);
-    expect(fixtures.dropped1006.events.at(-1)).toEqual({ type: 'closed', reason: 'transport_closed', code: 1006 });
+    expect(fixtures.dropped1006.events.at(-1)).toEqual({
+      type: 'closed',
+      reason: 'transport_closed',
+      code: 1006,
+    });
   });
 });

@@ -171,7 +171,9 @@ describe('startScriptedServer', () => {
   });
 
   it('records the handshake path with query and looks headers up case-insensitively', async () => {
-    const server = await start([{ batches: [], keepOpen: true, responseHeaders: { 'X-Server-Extra': 'yes' } }]);
+    const server = await start([
+      { batches: [], keepOpen: true, responseHeaders: { 'X-Server-Extra': 'yes' } },
+    ]);
     const c = connect(`${server.url}/v1/realtime?intent=quicksilver&model=m`, {
       headers: { Authorization: 'Bearer dummy', 'X-Session-Id': 'conv_1' },
     });
@@ -194,18 +196,26 @@ describe('startScriptedServer', () => {
 
   it('refuses an upgrade with the scripted status, records it, and uses the next script afterwards', async () => {
     const server = await start([
-      { batches: [], reject: { status: 401, body: 'bad key' }, responseHeaders: { 'WWW-Authenticate': 'Bearer' } },
+      {
+        batches: [],
+        reject: { status: 401, body: 'bad key' },
+        responseHeaders: { 'WWW-Authenticate': 'Bearer' },
+      },
       [[{ type: 'ok' }]],
     ]);
     const c = connect(`${server.url}/v1/realtime?model=m`);
-    const response = await new Promise<{ status: number | undefined; auth: unknown; body: string }>((resolve) => {
-      c.ws.once('unexpected-response', (_req, res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => resolve({ status: res.statusCode, auth: res.headers['www-authenticate'], body }));
-      });
-    });
+    const response = await new Promise<{ status: number | undefined; auth: unknown; body: string }>(
+      (resolve) => {
+        c.ws.once('unexpected-response', (_req, res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (body += chunk));
+          res.on('end', () =>
+            resolve({ status: res.statusCode, auth: res.headers['www-authenticate'], body }),
+          );
+        });
+      },
+    );
     expect(response).toEqual({ status: 401, auth: 'Bearer', body: 'bad key' });
     expect(server.handshakes().map((h) => h.path)).toEqual(['/v1/realtime?model=m']);
     expect(server.connections()).toEqual([[]]);
@@ -268,7 +278,10 @@ describe('startScriptedServer', () => {
 
   it('sends rawFrame verbatim as text and binaryFrame as a binary frame', async () => {
     const server = await start([
-      { batches: [[rawFrame('{"type": oops'), binaryFrame(new Uint8Array([1, 2, 3])), { ok: true }]], keepOpen: true },
+      {
+        batches: [[rawFrame('{"type": oops'), binaryFrame(new Uint8Array([1, 2, 3])), { ok: true }]],
+        keepOpen: true,
+      },
     ]);
     const c = connect(server.url);
     await c.opened;

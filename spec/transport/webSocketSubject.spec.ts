@@ -1,5 +1,11 @@
 import { TestScheduler } from 'rxjs/testing';
-import { nodeWebSocketFactory, RealtimeError, WebSocketSubject, type TransportEvent, type WebSocketLike } from '../../src/index';
+import {
+  nodeWebSocketFactory,
+  RealtimeError,
+  WebSocketSubject,
+  type TransportEvent,
+  type WebSocketLike,
+} from '../../src/index';
 import { binaryFrame, rawFrame, startScriptedServer, type ScriptedServer } from '../../src/testing';
 import { record, refusedPort, waitFor } from '../helpers';
 
@@ -13,7 +19,13 @@ const factory = nodeWebSocketFactory();
 
 describe('WebSocketSubject over ws (real sockets)', () => {
   it('reports open, text frames as strings, binary frames by size, and the close code and reason; then completes', async () => {
-    server = await startScriptedServer([{ batches: [[rawFrame('{"a":1}'), binaryFrame(new Uint8Array(5))]], closeCode: 4000, closeReason: 'beta shape' }]);
+    server = await startScriptedServer([
+      {
+        batches: [[rawFrame('{"a":1}'), binaryFrame(new Uint8Array(5))]],
+        closeCode: 4000,
+        closeReason: 'beta shape',
+      },
+    ]);
     const subject = new WebSocketSubject({ url: server.url, factory });
     const { values, done } = record(subject);
     await waitFor(values as TransportEvent[], (e) => typeof e === 'object' && e.type === 'open');
@@ -29,7 +41,12 @@ describe('WebSocketSubject over ws (real sockets)', () => {
 
   it('sends handshake headers and subprotocols on Node', async () => {
     server = await startScriptedServer([{ batches: [], keepOpen: true }]);
-    const subject = new WebSocketSubject({ url: server.url + '/ws?x=1', factory, headers: { 'X-Test': 'yes' }, protocols: ['realtime'] });
+    const subject = new WebSocketSubject({
+      url: server.url + '/ws?x=1',
+      factory,
+      headers: { 'X-Test': 'yes' },
+      protocols: ['realtime'],
+    });
     const { values, done } = record(subject);
     await waitFor(values as TransportEvent[], (e) => typeof e === 'object' && e.type === 'open');
     const [handshake] = server.handshakes();
@@ -101,7 +118,14 @@ describe('WebSocketSubject over ws (real sockets)', () => {
     const chunk = 'x'.repeat(1024 * 1024);
     for (let i = 0; i < 16; i++) subject.next(chunk); // fill the kernel buffers: the close frame waits behind
     subject.close();
-    expect((await done).at(-1)).toEqual({ type: 'close', code: 1006, reason: '', opened: true, error: 'the closing handshake timed out', timedOut: true });
+    expect((await done).at(-1)).toEqual({
+      type: 'close',
+      code: 1006,
+      reason: '',
+      opened: true,
+      error: 'the closing handshake timed out',
+      timedOut: true,
+    });
   });
 });
 
@@ -133,14 +157,24 @@ describe('WebSocketSubject with a browser-like socket (TestScheduler)', () => {
   it('polls bufferedAmount only while blocked, and turns writable again at the low-water mark', () => {
     const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
     const socket = new BrowserLikeSocket();
-    const subject = new WebSocketSubject({ url: 'ws://x', factory: () => socket, highWaterMark: 10, drainPollMs: 5, scheduler });
+    const subject = new WebSocketSubject({
+      url: 'ws://x',
+      factory: () => socket,
+      highWaterMark: 10,
+      drainPollMs: 5,
+      scheduler,
+    });
     const writable: [frame: number, writable: boolean][] = [];
     subject.writable$.subscribe((w) => writable.push([scheduler.now(), w]));
     subject.subscribe();
     socket.open();
     expect(scheduler.actions).toHaveLength(0); // nothing scheduled while writable
     subject.next('0123456789AB'); // 12 bytes >= 10: blocked
-    expect(writable).toEqual([[0, false], [0, true], [0, false]]);
+    expect(writable).toEqual([
+      [0, false],
+      [0, true],
+      [0, false],
+    ]);
 
     socket.bufferedAmount = 6; // still above the low-water mark (5)
     scheduler.maxFrames = 20;
@@ -163,6 +197,8 @@ describe('WebSocketSubject with a browser-like socket (TestScheduler)', () => {
         throw new SyntaxError('The URL is invalid');
       },
     });
-    expect(await record(subject).done).toEqual([{ type: 'close', code: 1006, reason: '', opened: false, error: 'The URL is invalid' }]);
+    expect(await record(subject).done).toEqual([
+      { type: 'close', code: 1006, reason: '', opened: false, error: 'The URL is invalid' },
+    ]);
   });
 });

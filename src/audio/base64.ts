@@ -35,7 +35,8 @@ function browserBytesToBase64(bytes: Uint8Array): string {
   const n = bytes.length;
   if (n <= CHUNK) return btoa(binaryString(bytes));
   const parts: string[] = [];
-  for (let at = 0; at < n; at += CHUNK) parts.push(btoa(binaryString(bytes.subarray(at, Math.min(at + CHUNK, n)))));
+  for (let at = 0; at < n; at += CHUNK)
+    parts.push(btoa(binaryString(bytes.subarray(at, Math.min(at + CHUNK, n)))));
   return parts.join('');
 }
 
@@ -65,7 +66,11 @@ function badCharacter(text: string): AudioError {
       c === 0x2b || // +
       c === 0x2f || // /
       (c === 0x3d && i >= padFrom);
-    if (!ok) return new AudioError('base64', `base64 text has a bad character ${JSON.stringify(text[i])} at index ${i}`);
+    if (!ok)
+      return new AudioError(
+        'base64',
+        `base64 text has a bad character ${JSON.stringify(text[i])} at index ${i}`,
+      );
   }
   return new AudioError('base64', 'base64 text is malformed'); // unreachable when BASE64 failed
 }
@@ -116,7 +121,9 @@ function bytesOf(samples: Int16Array): Uint8Array {
  */
 export function bytesToBase64(bytes: Uint8Array): string {
   const B = nodeBuffer();
-  return B !== undefined ? B.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') : browserBytesToBase64(bytes);
+  return B !== undefined
+    ? B.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
+    : browserBytesToBase64(bytes);
 }
 
 /**

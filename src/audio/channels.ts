@@ -8,7 +8,9 @@ type Samples = Float32Array | Int16Array;
  * An operator whose output chunks have the type of its input chunks (Float32Array in, Float32Array
  * out; Int16Array in, Int16Array out).
  */
-export type SameSamplesOperator = <T extends Float32Array | Int16Array>(source: Observable<T>) => Observable<T>;
+export type SameSamplesOperator = <T extends Float32Array | Int16Array>(
+  source: Observable<T>,
+) => Observable<T>;
 
 function checkChannels(name: string, channels: number): void {
   if (!Number.isInteger(channels) || channels < 1) {
@@ -17,7 +19,10 @@ function checkChannels(name: string, channels: number): void {
 }
 
 function notWholeFrames(name: string, length: number, channels: number): AudioError {
-  return new AudioError('options', `${name}: a chunk of ${length} samples is not whole frames of ${channels} channels`);
+  return new AudioError(
+    'options',
+    `${name}: a chunk of ${length} samples is not whole frames of ${channels} channels`,
+  );
 }
 
 /** Averages every `channels` consecutive samples of `chunk` into one (int16 rounded, ties away from zero). */
@@ -103,7 +108,10 @@ export function interleave(planes: readonly Float32Array[]): Float32Array {
   const frames = planes[0]!.length;
   for (let c = 1; c < channels; c++) {
     if (planes[c]!.length !== frames) {
-      throw new AudioError('options', `interleave: plane ${c} has ${planes[c]!.length} samples but plane 0 has ${frames}`);
+      throw new AudioError(
+        'options',
+        `interleave: plane ${c} has ${planes[c]!.length} samples but plane 0 has ${frames}`,
+      );
     }
   }
   if (channels === 1) return planes[0]!.slice();

@@ -25,10 +25,16 @@ export interface AudioFramesOptions {
 /** The samples per channel in one frame, or throws. */
 function samplesPerFrame({ sampleRate, numChannels, frameMs }: AudioFramesOptions): number {
   if (!Number.isInteger(sampleRate) || sampleRate < MIN_SAMPLE_RATE || sampleRate > MAX_SAMPLE_RATE) {
-    throw new AudioError('options', `toAudioFrames: sampleRate must be an integer from ${MIN_SAMPLE_RATE} to ${MAX_SAMPLE_RATE}, got ${sampleRate}`);
+    throw new AudioError(
+      'options',
+      `toAudioFrames: sampleRate must be an integer from ${MIN_SAMPLE_RATE} to ${MAX_SAMPLE_RATE}, got ${sampleRate}`,
+    );
   }
   if (!Number.isInteger(numChannels) || numChannels < 1 || numChannels > MAX_CHANNELS) {
-    throw new AudioError('options', `toAudioFrames: numChannels must be an integer from 1 to ${MAX_CHANNELS}, got ${numChannels}`);
+    throw new AudioError(
+      'options',
+      `toAudioFrames: numChannels must be an integer from 1 to ${MAX_CHANNELS}, got ${numChannels}`,
+    );
   }
   const exact = (sampleRate * frameMs) / 1000;
   const spf = Math.round(exact);
@@ -75,7 +81,9 @@ function samplesPerFrame({ sampleRate, numChannels, frameMs }: AudioFramesOption
  * @throws {AudioError} `options`, synchronously, when the rate or channel count is out of range
  *   or `sampleRate * frameMs / 1000` is not a positive integer.
  */
-export function toAudioFrames(o: AudioFramesOptions): OperatorFunction<Int16Array | Float32Array, RealtimeAudioFrame> {
+export function toAudioFrames(
+  o: AudioFramesOptions,
+): OperatorFunction<Int16Array | Float32Array, RealtimeAudioFrame> {
   const spf = samplesPerFrame(o);
   const { sampleRate, numChannels } = o;
   const frameLength = spf * numChannels;
@@ -88,7 +96,12 @@ export function toAudioFrames(o: AudioFramesOptions): OperatorFunction<Int16Arra
       let filled = 0;
 
       const emit = (count: number): void => {
-        subscriber.next({ data: encode(count), sampleRate, numChannels, samplesPerChannel: count / numChannels });
+        subscriber.next({
+          data: encode(count),
+          sampleRate,
+          numChannels,
+          samplesPerChannel: count / numChannels,
+        });
       };
 
       return source.subscribe({
@@ -96,7 +109,12 @@ export function toAudioFrames(o: AudioFramesOptions): OperatorFunction<Int16Arra
           if (subscriber.closed) return; // a synchronous source may go on after we errored
           const n = chunk.length;
           if (n % numChannels !== 0) {
-            subscriber.error(new AudioError('options', `toAudioFrames: a chunk of ${n} samples is not whole frames of ${numChannels} channels`));
+            subscriber.error(
+              new AudioError(
+                'options',
+                `toAudioFrames: a chunk of ${n} samples is not whole frames of ${numChannels} channels`,
+              ),
+            );
             return;
           }
           // BYTES_PER_ELEMENT, not instanceof: typed arrays from another realm (iframe, worklet) still work.
@@ -139,7 +157,10 @@ function decodeFrame(frame: RealtimeAudioFrame): Int16Array {
   }
   const samples = base64ToPcm16(frame.data);
   if (samples.length % numChannels !== 0) {
-    throw new AudioError('base64', `base64 audio holds ${samples.length} samples: not whole frames of ${numChannels} channels`);
+    throw new AudioError(
+      'base64',
+      `base64 audio holds ${samples.length} samples: not whole frames of ${numChannels} channels`,
+    );
   }
   return samples;
 }

@@ -36,12 +36,23 @@ export function floatSampleToPcm16(x: number): number {
  * framing hot path writes straight into its frame buffer).
  * @internal
  */
-export function floatToPcm16Into(src: Float32Array, srcFrom: number, dst: Int16Array, dstFrom: number, count: number): void {
+export function floatToPcm16Into(
+  src: Float32Array,
+  srcFrom: number,
+  dst: Int16Array,
+  dstFrom: number,
+  count: number,
+): void {
   for (let i = 0; i < count; i++) dst[dstFrom + i] = floatSampleToPcm16(src[srcFrom + i]!);
 }
 
 /** The output array: `out` (or its first `length` samples) when given, else a new one. */
-function output<A extends Int16Array | Float32Array>(name: string, length: number, out: A | undefined, create: (n: number) => A): A {
+function output<A extends Int16Array | Float32Array>(
+  name: string,
+  length: number,
+  out: A | undefined,
+  create: (n: number) => A,
+): A {
   if (out === undefined) return create(length);
   if (out.length < length) {
     throw new AudioError('options', `${name}: out holds ${out.length} samples but ${length} are needed`);

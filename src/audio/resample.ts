@@ -101,7 +101,8 @@ export class Resampler {
     if (this.length + frames > this.capacity) this.grow(this.length + frames);
     const { buffer, capacity, length, channels } = this;
     if (input === undefined) {
-      for (let c = 0; c < channels; c++) buffer.fill(0, c * capacity + length, c * capacity + length + frames);
+      for (let c = 0; c < channels; c++)
+        buffer.fill(0, c * capacity + length, c * capacity + length + frames);
     } else if (channels === 1) {
       buffer.set(input, length);
     } else {
@@ -149,7 +150,8 @@ export class Resampler {
     let phase = this.phase;
     for (let k = 0, o = 0; k < count; k++) {
       if (!interpolated) {
-        for (let c = 0; c < channels; c++) out[o++] = dot(buffer, c * capacity + start, table, phase * taps, taps);
+        for (let c = 0; c < channels; c++)
+          out[o++] = dot(buffer, c * capacity + start, table, phase * taps, taps);
       } else {
         // Between the two rows of the finely sampled kernel nearest to phase / up. Only the weight is
         // approximate; the position itself stays exact.
@@ -211,7 +213,10 @@ function validate(from: number, to: number, channels: number): void {
 
 function checkRate(name: string, rate: number): void {
   if (!Number.isSafeInteger(rate) || rate <= 0) {
-    throw new AudioError('options', `resample: ${name} must be a positive integer sample rate in Hz, got ${rate}`);
+    throw new AudioError(
+      'options',
+      `resample: ${name} must be a positive integer sample rate in Hz, got ${rate}`,
+    );
   }
 }
 

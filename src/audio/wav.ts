@@ -71,34 +71,58 @@ const GUID_TAIL = [0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0
  * const url = URL.createObjectURL(new Blob([file], { type: 'audio/wav' }));
  * ```
  */
-export function encodeWav(samples: Int16Array | Float32Array, o: { sampleRate: number; numChannels: number }): Uint8Array {
+export function encodeWav(
+  samples: Int16Array | Float32Array,
+  o: { sampleRate: number; numChannels: number },
+): Uint8Array {
   const kind = typeName(samples);
   if (kind !== 'Int16Array' && kind !== 'Float32Array') {
-    throw new AudioError('options', `encodeWav: samples must be an Int16Array or a Float32Array, got ${kind}`);
+    throw new AudioError(
+      'options',
+      `encodeWav: samples must be an Int16Array or a Float32Array, got ${kind}`,
+    );
   }
   if (typeof o !== 'object' || o === null) {
-    throw new AudioError('options', `encodeWav: options { sampleRate, numChannels } are required, got ${typeName(o)}`);
+    throw new AudioError(
+      'options',
+      `encodeWav: options { sampleRate, numChannels } are required, got ${typeName(o)}`,
+    );
   }
   const { sampleRate, numChannels } = o;
   if (!Number.isInteger(numChannels) || numChannels < 1 || numChannels > MAX_ENCODE_CHANNELS) {
-    throw new AudioError('options', `encodeWav: numChannels must be an integer from 1 to ${MAX_ENCODE_CHANNELS}, got ${String(numChannels)}`);
+    throw new AudioError(
+      'options',
+      `encodeWav: numChannels must be an integer from 1 to ${MAX_ENCODE_CHANNELS}, got ${String(numChannels)}`,
+    );
   }
   if (!Number.isInteger(sampleRate) || sampleRate <= 0) {
-    throw new AudioError('options', `encodeWav: sampleRate must be a positive integer, got ${String(sampleRate)}`);
+    throw new AudioError(
+      'options',
+      `encodeWav: sampleRate must be a positive integer, got ${String(sampleRate)}`,
+    );
   }
   if (samples.length % numChannels !== 0) {
-    throw new AudioError('options', `encodeWav: ${samples.length} samples are not a whole number of ${numChannels}-channel frames`);
+    throw new AudioError(
+      'options',
+      `encodeWav: ${samples.length} samples are not a whole number of ${numChannels}-channel frames`,
+    );
   }
   const float = kind === 'Float32Array';
   const bytesPerSample = float ? 4 : 2;
   const blockAlign = numChannels * bytesPerSample;
   if (sampleRate * blockAlign > U32_MAX) {
-    throw new AudioError('options', `encodeWav: sampleRate ${sampleRate} is too high: its byte rate (${blockAlign} bytes per frame) does not fit in 32 bits`);
+    throw new AudioError(
+      'options',
+      `encodeWav: sampleRate ${sampleRate} is too high: its byte rate (${blockAlign} bytes per frame) does not fit in 32 bits`,
+    );
   }
   const headerBytes = float ? 58 : 44;
   const dataBytes = samples.length * bytesPerSample;
   if (headerBytes - CHUNK_HEADER + dataBytes > U32_MAX) {
-    throw new AudioError('options', `encodeWav: ${dataBytes} bytes of samples do not fit in a WAV file (4 GiB at most)`);
+    throw new AudioError(
+      'options',
+      `encodeWav: ${dataBytes} bytes of samples do not fit in a WAV file (4 GiB at most)`,
+    );
   }
 
   const out = new Uint8Array(headerBytes + dataBytes);
@@ -190,16 +214,28 @@ interface DataChunk {
  *   .subscribe(conversation.audio);
  * ```
  */
-export function decodeWav(bytes: Uint8Array): { sampleRate: number; numChannels: number; samples: Float32Array } {
-  if (typeName(bytes) !== 'Uint8Array') throw wavError(`expected the file as a Uint8Array, got ${typeName(bytes)}`);
+export function decodeWav(bytes: Uint8Array): {
+  sampleRate: number;
+  numChannels: number;
+  samples: Float32Array;
+} {
+  if (typeName(bytes) !== 'Uint8Array')
+    throw wavError(`expected the file as a Uint8Array, got ${typeName(bytes)}`);
   const size = bytes.length;
   if (size < RIFF_HEADER + CHUNK_HEADER) {
-    throw wavError(`file is ${size} bytes, too short for a RIFF header (12 bytes) and a chunk header (8 bytes)`);
+    throw wavError(
+      `file is ${size} bytes, too short for a RIFF header (12 bytes) and a chunk header (8 bytes)`,
+    );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = fourccAt(bytes, 0);
   if (magic !== 'RIFF') {
-    const why = magic === 'RIFX' ? ': big-endian RIFX files are not supported' : magic === 'RF64' ? ': RF64 (64-bit) files are not supported' : '';
+    const why =
+      magic === 'RIFX'
+        ? ': big-endian RIFX files are not supported'
+        : magic === 'RF64'
+          ? ': RF64 (64-bit) files are not supported'
+          : '';
     throw wavError(`not a RIFF file (starts with ${quote(magic)})${why}`);
   }
   const type = fourccAt(bytes, 8);
@@ -223,7 +259,8 @@ export function decodeWav(bytes: Uint8Array): { sampleRate: number; numChannels:
     const start = pos + CHUNK_HEADER;
     const remaining = size - start;
     if (id === 'data') {
-      if (data !== undefined) throw wavError(`second "data" chunk at byte ${pos} (the first is at byte ${data.at})`);
+      if (data !== undefined)
+        throw wavError(`second "data" chunk at byte ${pos} (the first is at byte ${data.at})`);
       const toEnd = declared === U32_MAX || (declared === 0 && remaining > 0 && !finalized);
       if (!toEnd && declared > remaining) throw tooLong(id, pos, declared, remaining);
       data = { at: pos, start, length: toEnd ? remaining : declared, toEnd };
@@ -231,7 +268,8 @@ export function decodeWav(bytes: Uint8Array): { sampleRate: number; numChannels:
     } else {
       if (declared > remaining) throw tooLong(id, pos, declared, remaining);
       if (id === 'fmt ') {
-        if (format !== undefined) throw wavError(`second "fmt " chunk at byte ${pos} (the first is at byte ${fmtAt})`);
+        if (format !== undefined)
+          throw wavError(`second "fmt " chunk at byte ${pos} (the first is at byte ${fmtAt})`);
         format = parseFormat(bytes, view, pos, declared);
         fmtAt = pos;
       }
@@ -243,13 +281,17 @@ export function decodeWav(bytes: Uint8Array): { sampleRate: number; numChannels:
   if (format === undefined) {
     if (data?.toEnd) {
       const placeholder = view.getUint32(data.at + 4, true) === 0 ? '0' : '0xFFFFFFFF';
-      throw wavError(`no "fmt " chunk before "data" at byte ${data.at}, whose size (${placeholder}) means it runs to the end of the file`);
+      throw wavError(
+        `no "fmt " chunk before "data" at byte ${data.at}, whose size (${placeholder}) means it runs to the end of the file`,
+      );
     }
     throw wavError(`no "fmt " chunk; found ${seen.join(', ')}${stray}`);
   }
   if (data === undefined) throw wavError(`no "data" chunk; found ${seen.join(', ')}${stray}`);
   if (data.length % format.blockAlign !== 0) {
-    throw wavError(`"data" chunk at byte ${data.at} holds ${data.length} bytes, not a whole number of ${format.blockAlign}-byte frames`);
+    throw wavError(
+      `"data" chunk at byte ${data.at} holds ${data.length} bytes, not a whole number of ${format.blockAlign}-byte frames`,
+    );
   }
   return {
     sampleRate: format.sampleRate,
@@ -270,16 +312,21 @@ function parseFormat(bytes: Uint8Array, view: DataView, at: number, length: numb
 
   let code = tag;
   if (tag === FORMAT_EXTENSIBLE) {
-    if (length < 40) throw wavError(`extensible "fmt " chunk at byte ${at} is ${length} bytes, at least 40 needed`);
+    if (length < 40)
+      throw wavError(`extensible "fmt " chunk at byte ${at} is ${length} bytes, at least 40 needed`);
     const guid = body + 24;
     const standard = GUID_TAIL.every((b, i) => bytes[guid + 2 + i] === b);
     if (!standard) throw wavError(`extensible subformat {${guidText(bytes, guid)}} is not PCM or IEEE float`);
     code = view.getUint16(guid, true);
     if (code !== FORMAT_PCM && code !== FORMAT_FLOAT) {
-      throw wavError(`unsupported extensible subformat ${hex4(code)}${formatName(code)}; supported: PCM (1), IEEE float (3)`);
+      throw wavError(
+        `unsupported extensible subformat ${hex4(code)}${formatName(code)}; supported: PCM (1), IEEE float (3)`,
+      );
     }
   } else if (tag !== FORMAT_PCM && tag !== FORMAT_FLOAT) {
-    throw wavError(`unsupported format tag ${hex4(tag)}${formatName(tag)}; supported: PCM (1), IEEE float (3), extensible (0xFFFE)`);
+    throw wavError(
+      `unsupported format tag ${hex4(tag)}${formatName(tag)}; supported: PCM (1), IEEE float (3), extensible (0xFFFE)`,
+    );
   }
   if (numChannels === 0) throw wavError(`"fmt " chunk at byte ${at} declares 0 channels`);
   if (sampleRate === 0) throw wavError(`"fmt " chunk at byte ${at} declares a sample rate of 0`);
@@ -293,13 +340,21 @@ function parseFormat(bytes: Uint8Array, view: DataView, at: number, length: numb
   }
   const needed = numChannels * (bits / 8);
   if (blockAlign !== needed) {
-    throw wavError(`block align is ${blockAlign} but ${numChannels} channel${numChannels === 1 ? '' : 's'} of ${bits}-bit samples need ${needed}`);
+    throw wavError(
+      `block align is ${blockAlign} but ${numChannels} channel${numChannels === 1 ? '' : 's'} of ${bits}-bit samples need ${needed}`,
+    );
   }
   return { numChannels, sampleRate, bits, float, blockAlign };
 }
 
 /** The samples of `length` bytes at `start`, as Float32 (already checked to be whole frames). */
-function readSamples(bytes: Uint8Array, view: DataView, start: number, length: number, f: Format): Float32Array {
+function readSamples(
+  bytes: Uint8Array,
+  view: DataView,
+  start: number,
+  length: number,
+  f: Format,
+): Float32Array {
   const width = f.bits / 8;
   const out = new Float32Array(length / width);
   let p = start;
@@ -344,7 +399,10 @@ function quote(fourcc: string): string {
   let text = '';
   for (const c of fourcc) {
     const code = c.charCodeAt(0);
-    text += code < 0x20 || code > 0x7e || c === '"' || c === '\\' ? `\\x${code.toString(16).padStart(2, '0').toUpperCase()}` : c;
+    text +=
+      code < 0x20 || code > 0x7e || c === '"' || c === '\\'
+        ? `\\x${code.toString(16).padStart(2, '0').toUpperCase()}`
+        : c;
   }
   return `"${text}"`;
 }

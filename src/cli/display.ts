@@ -74,7 +74,10 @@ export class LiveDisplay {
 
   private draw(): void {
     this.lastDraw = Date.now();
-    const lines = [`input ${this.bar()}`, ...Object.entries(this.counts).map(([type, count]) => `  ${type.padEnd(26)} ${count}`)];
+    const lines = [
+      `input ${this.bar()}`,
+      ...Object.entries(this.counts).map(([type, count]) => `  ${type.padEnd(26)} ${count}`),
+    ];
     // Move up over the previous drawing, then rewrite each line in full.
     const up = this.drawnLines > 0 ? `\x1b[${this.drawnLines}A` : '';
     this.out.write(up + lines.map((line) => `\x1b[2K${line}\n`).join(''));

@@ -43,7 +43,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
     latencyMs: numberOption(values['latency-ms'], '--latency-ms'),
     dropAfterMs: numberOption(values['drop-after-ms'], '--drop-after-ms'),
     errorAfterMs: numberOption(values['error-after-ms'], '--error-after-ms'),
-    stallReads: stall === undefined ? undefined : stall === true ? true : numberOption(stall, '--stall-reads'),
+    stallReads:
+      stall === undefined ? undefined : stall === true ? true : numberOption(stall, '--stall-reads'),
     log: (line) => console.log(line),
   });
   console.log(`[serve] listening on ${server.url} (dialect ${dialect})`);

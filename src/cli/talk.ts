@@ -78,7 +78,8 @@ export async function talkCommand(argv: string[]): Promise<number> {
   const frames = values.in === undefined ? [] : await wavToFrames(readFileSync(values.in));
   const display = new LiveDisplay(process.stdout, frames.length);
   let server: DevServer | undefined;
-  const url = values.url ?? (server = await startDevServer({ dialect, log: (line) => display.log(line) })).url;
+  const url =
+    values.url ?? (server = await startDevServer({ dialect, log: (line) => display.log(line) })).url;
   if (server) console.log(`[talk] started an embedded dev server at ${server.url}`);
   try {
     const result = await talk(
@@ -106,13 +107,25 @@ export async function talkCommand(argv: string[]): Promise<number> {
 /** Decodes a WAV file of any rate and channel count into 20 ms frames of 24 kHz mono PCM16. */
 export function wavToFrames(bytes: Uint8Array): Promise<RealtimeAudioFrame[]> {
   const wav = decodeWav(bytes);
-  const mono: Observable<Float32Array> = wav.numChannels > 1 ? of(wav.samples).pipe(downmix(wav.numChannels)) : of(wav.samples);
-  return lastValueFrom(mono.pipe(resample(wav.sampleRate, 24_000), toAudioFrames({ sampleRate: 24_000, numChannels: 1, frameMs: 20 }), toArray()));
+  const mono: Observable<Float32Array> =
+    wav.numChannels > 1 ? of(wav.samples).pipe(downmix(wav.numChannels)) : of(wav.samples);
+  return lastValueFrom(
+    mono.pipe(
+      resample(wav.sampleRate, 24_000),
+      toAudioFrames({ sampleRate: 24_000, numChannels: 1, frameMs: 20 }),
+      toArray(),
+    ),
+  );
 }
 
 /** Runs one conversation: sends the frames (paced or not) and the texts, waits for quiet, closes. */
 export async function talk(input: TalkInput, display?: LiveDisplay): Promise<TalkResult> {
-  const conversation = connectConversation({ url: input.url, dialect: input.dialect, prompt: input.prompt, apiKey: input.apiKey });
+  const conversation = connectConversation({
+    url: input.url,
+    dialect: input.dialect,
+    prompt: input.prompt,
+    apiKey: input.apiKey,
+  });
   const eventsByType: Record<string, number> = {};
   const reply: RealtimeAudioFrame[] = [];
   let firstFrameAt: number | undefined;
@@ -169,7 +182,9 @@ function writeReply(path: string, reply: readonly RealtimeAudioFrame[]): string 
   const sampleRate = first?.sampleRate ?? 24_000;
   const numChannels = first?.numChannels ?? 1;
   const chunks: Int16Array[] = [];
-  from(reply).pipe(fromAudioFrames()).subscribe((pcm) => chunks.push(pcm));
+  from(reply)
+    .pipe(fromAudioFrames())
+    .subscribe((pcm) => chunks.push(pcm));
   const pcm = new Int16Array(chunks.reduce((n, c) => n + c.length, 0));
   let offset = 0;
   for (const chunk of chunks) {
@@ -186,7 +201,9 @@ function summary(result: TalkResult): string {
   const events = Object.entries(result.eventsByType)
     .map(([type, count]) => `${type} ${count}`)
     .join(', ');
-  const why = [closed.reason, closed.code !== undefined ? `code ${closed.code}` : undefined, closed.detail].filter(Boolean).join(', ');
+  const why = [closed.reason, closed.code !== undefined ? `code ${closed.code}` : undefined, closed.detail]
+    .filter(Boolean)
+    .join(', ');
   return [
     '[talk] summary',
     `  audio frames sent ${stats.audioSent}, dropped ${stats.audioDropped}, invalid ${stats.audioInvalid}`,

@@ -1,14 +1,39 @@
-import { asyncScheduler, BehaviorSubject, catchError, EMPTY, filter, map, merge, Observable, Subject, type SchedulerLike, type Subscription } from 'rxjs';
+import {
+  asyncScheduler,
+  BehaviorSubject,
+  catchError,
+  EMPTY,
+  filter,
+  map,
+  merge,
+  Observable,
+  Subject,
+  type SchedulerLike,
+  type Subscription,
+} from 'rxjs';
 import { dropNewest } from '../operators/dropNewest.js';
 import { priorityMerge } from '../operators/priorityMerge.js';
 import type { RealtimeControl } from '../protocol/control.js';
-import { IGNORED_TYPE, UNKNOWN_TYPE, type Decoded, type Dialect, type DialectName, type DialectPlan, type DialectSession } from '../protocol/dialect.js';
+import {
+  IGNORED_TYPE,
+  UNKNOWN_TYPE,
+  type Decoded,
+  type Dialect,
+  type DialectName,
+  type DialectPlan,
+  type DialectSession,
+} from '../protocol/dialect.js';
 import { RealtimeError } from '../protocol/errors.js';
 import type { RealtimeClosed, RealtimeEvent } from '../protocol/events.js';
 import { audioFrameProblem, type RealtimeAudioFrame } from '../protocol/frame.js';
 import { dialects } from '../protocol/index.js';
 import { platformWebSocketFactory } from '../transport/platformWebSocket.js';
-import { WebSocketSubject, type TransportClose, type TransportEvent, type WebSocketSubjectConfig } from '../transport/webSocketSubject.js';
+import {
+  WebSocketSubject,
+  type TransportClose,
+  type TransportEvent,
+  type WebSocketSubjectConfig,
+} from '../transport/webSocketSubject.js';
 import { InputLane } from './inputLane.js';
 import { redact, secretsOf } from './redact.js';
 import type { Conversation, ConversationOptions, ConversationState, ConversationStats } from './types.js';
@@ -76,7 +101,17 @@ class RealtimeConversation implements Conversation {
   private readonly events = new Subject<RealtimeEvent>();
   private readonly state = new BehaviorSubject<ConversationState>('connecting');
   private readonly counts: ConversationStats = {
-    audioSent: 0, audioDropped: 0, audioInvalid: 0, textSent: 0, textQueued: 0, controlSent: 0, controlQueued: 0, events: 0, invalid: 0, unknown: 0, reconnects: 0,
+    audioSent: 0,
+    audioDropped: 0,
+    audioInvalid: 0,
+    textSent: 0,
+    textQueued: 0,
+    controlSent: 0,
+    controlQueued: 0,
+    events: 0,
+    invalid: 0,
+    unknown: 0,
+    reconnects: 0,
   };
   private textAccepted = 0;
   private controlAccepted = 0;
@@ -88,7 +123,10 @@ class RealtimeConversation implements Conversation {
   constructor(options: ConversationOptions) {
     const dialect = (dialects as Partial<Record<DialectName, Dialect>>)[options.dialect ?? DEFAULT_DIALECT];
     if (dialect === undefined) {
-      throw new RealtimeError('config', `dialect ${JSON.stringify(options.dialect)} is not available; available: ${Object.keys(dialects).join(', ')}`);
+      throw new RealtimeError(
+        'config',
+        `dialect ${JSON.stringify(options.dialect)} is not available; available: ${Object.keys(dialects).join(', ')}`,
+      );
     }
     this.dialect = dialect;
     const capacity = options.audioBufferFrames ?? 256;
@@ -150,7 +188,9 @@ class RealtimeConversation implements Conversation {
         subscriber.next(self.snapshot());
         this.schedule(undefined, intervalMs);
       }, intervalMs);
-      const end = this.state.subscribe({ complete: () => (subscriber.next(this.snapshot()), subscriber.complete()) });
+      const end = this.state.subscribe({
+        complete: () => (subscriber.next(this.snapshot()), subscriber.complete()),
+      });
       return () => (tick.unsubscribe(), end.unsubscribe());
     });
 
@@ -211,7 +251,11 @@ class RealtimeConversation implements Conversation {
   private laneFailed(lane: 'text' | 'control' | 'audio') {
     return (error: unknown) => {
       const reason = error instanceof Error ? error.message : String(error);
-      this.emit({ type: 'invalid', messageType: lane, detail: `${lane} input failed: ${redact(reason, this.secrets)}` });
+      this.emit({
+        type: 'invalid',
+        messageType: lane,
+        detail: `${lane} input failed: ${redact(reason, this.secrets)}`,
+      });
       return EMPTY;
     };
   }
@@ -236,7 +280,11 @@ class RealtimeConversation implements Conversation {
         const encoded = session.encodeControl(value.control);
         if ('problem' in encoded) {
           this.controlAccepted--; // refused, not queued
-          this.emit({ type: 'invalid', messageType: 'control', detail: `${value.control.type} not sent: ${encoded.problem}` });
+          this.emit({
+            type: 'invalid',
+            messageType: 'control',
+            detail: `${value.control.type} not sent: ${encoded.problem}`,
+          });
         } else if (this.sendAll(encoded.frames)) {
           this.counts.controlSent++;
         }
@@ -272,7 +320,10 @@ class RealtimeConversation implements Conversation {
         return;
       case 'binary':
         this.counts.invalid++;
-        this.emit({ type: 'invalid', detail: `unexpected binary frame (${event.byteLength} bytes): the ${this.dialect.name} dialect speaks JSON text` });
+        this.emit({
+          type: 'invalid',
+          detail: `unexpected binary frame (${event.byteLength} bytes): the ${this.dialect.name} dialect speaks JSON text`,
+        });
         return;
       case 'close':
         return this.retryable(event) ? this.scheduleReconnect(event) : this.end(event);
@@ -282,8 +333,15 @@ class RealtimeConversation implements Conversation {
   /** Whether to try another socket after this one ended (opt-in, and never when retrying cannot help). */
   private retryable(close: TransportClose): boolean {
     const reconnect = this.reconnect;
-    if (reconnect === undefined || this.cause !== undefined || this.attempt >= reconnect.maxAttempts) return false;
-    if (close.opened) return !(close.code === 1000 || close.code === 1008 || close.code === 1009 || (close.code >= 4000 && close.code <= 4999));
+    if (reconnect === undefined || this.cause !== undefined || this.attempt >= reconnect.maxAttempts)
+      return false;
+    if (close.opened)
+      return !(
+        close.code === 1000 ||
+        close.code === 1008 ||
+        close.code === 1009 ||
+        (close.code >= 4000 && close.code <= 4999)
+      );
     const status = /Unexpected server response: (\d+)/.exec(close.error ?? '')?.[1];
     return !(status === '400' || status === '401' || status === '403' || status === '404');
   }
@@ -310,10 +368,14 @@ class RealtimeConversation implements Conversation {
       decoded = session.decode(data);
     } catch (error) {
       // Dialects never throw; if one does, a hostile frame must not crash the process.
-      decoded = { type: 'invalid', detail: `the ${this.dialect.name} decoder failed: ${error instanceof Error ? error.message : 'unknown error'}` };
+      decoded = {
+        type: 'invalid',
+        detail: `the ${this.dialect.name} decoder failed: ${error instanceof Error ? error.message : 'unknown error'}`,
+      };
     }
     const released = session.takePending();
-    if (released !== undefined) for (const frame of released) this.dialectFrames.next({ kind: 'frame', data: frame });
+    if (released !== undefined)
+      for (const frame of released) this.dialectFrames.next({ kind: 'frame', data: frame });
     if (decoded === UNKNOWN_TYPE) {
       this.counts.unknown++;
       return;
@@ -371,20 +433,48 @@ class RealtimeConversation implements Conversation {
   private closedEvent(close: TransportClose): RealtimeClosed {
     const cause = this.cause;
     const detail = close.reason || close.error;
-    if (cause !== undefined) return compact({ type: 'closed', ...cause, code: close.opened ? close.code : undefined });
+    if (cause !== undefined)
+      return compact({ type: 'closed', ...cause, code: close.opened ? close.code : undefined });
     if (close.code === 1009) {
-      return { type: 'closed', reason: 'error', code: 1009, detail: `an inbound frame exceeded maxMessageBytes (${this.socketConfig.maxMessageChars} bytes)` };
+      return {
+        type: 'closed',
+        reason: 'error',
+        code: 1009,
+        detail: `an inbound frame exceeded maxMessageBytes (${this.socketConfig.maxMessageChars} bytes)`,
+      };
     }
     if (this.attempt > 0) {
       const why = redact(describe(close), this.secrets);
-      return compact({ type: 'closed', reason: 'transport_closed', code: close.opened ? close.code : undefined, detail: `gave up after ${this.attempt} reconnect attempts: ${why}` });
+      return compact({
+        type: 'closed',
+        reason: 'transport_closed',
+        code: close.opened ? close.code : undefined,
+        detail: `gave up after ${this.attempt} reconnect attempts: ${why}`,
+      });
     }
     if (!close.opened && !close.timedOut) {
-      return { type: 'closed', reason: 'error', detail: redact(close.error ?? `connection closed before the handshake completed (code ${close.code})`, this.secrets) };
+      return {
+        type: 'closed',
+        reason: 'error',
+        detail: redact(
+          close.error ?? `connection closed before the handshake completed (code ${close.code})`,
+          this.secrets,
+        ),
+      };
     }
     // A lost transport: closed by the peer, or given up by a timeout of ours (connect, keepalive).
-    if (!close.opened) return compact({ type: 'closed', reason: 'transport_closed', detail: detail && redact(detail, this.secrets) });
-    return compact({ type: 'closed', reason: 'transport_closed', code: close.code, detail: detail && redact(detail, this.secrets) });
+    if (!close.opened)
+      return compact({
+        type: 'closed',
+        reason: 'transport_closed',
+        detail: detail && redact(detail, this.secrets),
+      });
+    return compact({
+      type: 'closed',
+      reason: 'transport_closed',
+      code: close.code,
+      detail: detail && redact(detail, this.secrets),
+    });
   }
 
   private snapshot(): ConversationStats {
@@ -399,7 +489,9 @@ class RealtimeConversation implements Conversation {
 /** A socket's end, in words, for `reconnecting.cause` and details. */
 function describe(close: TransportClose): string {
   const what = close.error ?? close.reason;
-  return close.opened ? `closed with ${close.code}${what ? `: ${what}` : ''}` : what || `could not connect (code ${close.code})`;
+  return close.opened
+    ? `closed with ${close.code}${what ? `: ${what}` : ''}`
+    : what || `could not connect (code ${close.code})`;
 }
 
 function isPending(value: Outbound): value is Pending {

@@ -6,7 +6,9 @@ import type { Conversation, ConversationOptions } from './types.js';
 
 /** What the caller asks of a session (the seed's `Op`). */
 export type RealtimeOp =
-  | ({ type: 'start'; prompt?: string; sessionId?: string } & Partial<Omit<ConversationOptions, 'promptOverride'>>)
+  | ({ type: 'start'; prompt?: string; sessionId?: string } & Partial<
+      Omit<ConversationOptions, 'promptOverride'>
+    >)
   | { type: 'audio'; frame: RealtimeAudioFrame }
   | { type: 'text'; text: string }
   | { type: 'close' };
@@ -18,7 +20,11 @@ export type SessionEvent =
   | { type: 'closed'; reason: CloseReason; code?: number; detail?: string }
   | { type: 'error'; message: string; kind: 'bad_request' | 'other' };
 
-const NOT_RUNNING: SessionEvent = Object.freeze({ type: 'error', kind: 'bad_request', message: 'conversation is not running' });
+const NOT_RUNNING: SessionEvent = Object.freeze({
+  type: 'error',
+  kind: 'bad_request',
+  message: 'conversation is not running',
+});
 
 /**
  * The seed's session loop as an operator: ops in, session events out.
@@ -79,12 +85,20 @@ export function realtimeSession(defaults: ConversationOptions): OperatorFunction
         retire();
         const { type: _type, ...overrides } = op;
         const override = defaults.promptOverride?.trim() ? defaults.promptOverride : undefined;
-        const options: ConversationOptions = { ...defaults, ...stripUndefined(overrides), prompt: override ?? op.prompt ?? defaults.prompt };
+        const options: ConversationOptions = {
+          ...defaults,
+          ...stripUndefined(overrides),
+          prompt: override ?? op.prompt ?? defaults.prompt,
+        };
         let conversation: Conversation;
         try {
           conversation = connectConversation(options);
         } catch (e) {
-          subscriber.next({ type: 'error', kind: 'other', message: e instanceof Error ? e.message : String(e) });
+          subscriber.next({
+            type: 'error',
+            kind: 'other',
+            message: e instanceof Error ? e.message : String(e),
+          });
           return;
         }
         const sessionId = options.sessionId;
@@ -105,7 +119,11 @@ export function realtimeSession(defaults: ConversationOptions): OperatorFunction
             const { type: _closed, ...rest } = event;
             // One that never opened and was not asked to close could not connect: a failed start, not a close.
             const failedStart = !opened && event.reason !== 'requested';
-            subscriber.next(failedStart ? { type: 'error', kind: 'other', message: event.detail ?? 'could not connect' } : { type: 'closed', ...rest });
+            subscriber.next(
+              failedStart
+                ? { type: 'error', kind: 'other', message: event.detail ?? 'could not connect' }
+                : { type: 'closed', ...rest },
+            );
             completeWhenIdle();
           }),
         );

@@ -82,7 +82,10 @@ export interface BargeInOptions {
  * @return A function that returns an Observable of the controls to send on barge-in.
  * @throws {RangeError} synchronously, when `contentIndex` is not a non-negative integer.
  */
-export function bargeIn(playedMs$: Observable<number>, options?: BargeInOptions): OperatorFunction<RealtimeEvent, RealtimeControl> {
+export function bargeIn(
+  playedMs$: Observable<number>,
+  options?: BargeInOptions,
+): OperatorFunction<RealtimeEvent, RealtimeControl> {
   const contentIndex = options?.contentIndex ?? 0;
   if (!Number.isInteger(contentIndex) || contentIndex < 0) {
     throw new RangeError(`bargeIn: contentIndex must be a non-negative integer, got ${String(contentIndex)}`);
@@ -138,7 +141,12 @@ export function bargeIn(playedMs$: Observable<number>, options?: BargeInOptions)
         if (!(played > 0)) {
           subscriber.next({ type: 'item.delete', itemId: id });
         } else {
-          subscriber.next({ type: 'item.truncate', itemId: id, contentIndex, audioEndMs: Math.floor(Math.min(played, received)) });
+          subscriber.next({
+            type: 'item.truncate',
+            itemId: id,
+            contentIndex,
+            audioEndMs: Math.floor(Math.min(played, received)),
+          });
         }
       };
 
@@ -195,6 +203,7 @@ function frameMs(frame: RealtimeAudioFrame): number {
 function base64Bytes(data: string): number {
   const length = data.length;
   let padding = 0;
-  if (length > 0 && data.charCodeAt(length - 1) === 61 /* = */) padding = data.charCodeAt(length - 2) === 61 ? 2 : 1;
+  if (length > 0 && data.charCodeAt(length - 1) === 61 /* = */)
+    padding = data.charCodeAt(length - 2) === 61 ? 2 : 1;
   return Math.floor((length * 3) / 4) - padding;
 }

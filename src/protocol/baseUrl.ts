@@ -22,7 +22,10 @@ export function webSocketBase(base: string): URL {
   }
   const scheme = WEBSOCKET_SCHEMES.get(url.protocol);
   if (scheme === undefined) {
-    throw new RealtimeError('config', `unsupported url scheme "${url.protocol.slice(0, -1)}": expected http, https, ws or wss`);
+    throw new RealtimeError(
+      'config',
+      `unsupported url scheme "${url.protocol.slice(0, -1)}": expected http, https, ws or wss`,
+    );
   }
   if (url.hash !== '') {
     // WebSocket clients refuse fragments; say so now rather than at connect time.

@@ -38,7 +38,8 @@ export function base64ByteLength(data: string): number {
  * matches. Returns why the frame is invalid, or `undefined` when it is fine.
  */
 export function audioFrameProblem(frame: unknown): string | undefined {
-  if (!RealtimeAudioFrameCodec.is(frame)) return 'not an audio frame: expected {data: string, sampleRate: number, numChannels: number}';
+  if (!RealtimeAudioFrameCodec.is(frame))
+    return 'not an audio frame: expected {data: string, sampleRate: number, numChannels: number}';
   const { data, sampleRate, numChannels, samplesPerChannel } = frame;
   if (!Number.isInteger(sampleRate) || sampleRate < MIN_SAMPLE_RATE || sampleRate > MAX_SAMPLE_RATE) {
     return `sampleRate must be an integer from ${MIN_SAMPLE_RATE} to ${MAX_SAMPLE_RATE}, got ${sampleRate}`;

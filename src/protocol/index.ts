@@ -24,7 +24,13 @@ export {
   DEFAULT_OPENAI_MODEL,
   openaiAudioProblem,
 } from './openai/index.js';
-export type { FunctionTool, OpenAISessionOptions, OpenAIVoice, PcmFormat, TurnDetection } from './openai/index.js';
+export type {
+  FunctionTool,
+  OpenAISessionOptions,
+  OpenAIVoice,
+  PcmFormat,
+  TurnDetection,
+} from './openai/index.js';
 
 /** Dialects by name, for code that picks one from options. */
 export const dialects: Record<DialectName, Dialect> = { codex: codexDialect, openai: openaiDialect };

@@ -10,10 +10,14 @@ export type MessageDecoder = (message: unknown, messageType: string) => Decoded;
  * Pairs a codec with its event mapping: a known type with bad fields becomes `invalid` naming the bad
  * path. Built once per type (a dialect's dispatch table), so decoding allocates no closures.
  */
-export function decoder<C extends t.Mixed>(codec: C, toEvent: (message: t.TypeOf<C>) => Decoded): MessageDecoder {
+export function decoder<C extends t.Mixed>(
+  codec: C,
+  toEvent: (message: t.TypeOf<C>) => Decoded,
+): MessageDecoder {
   return (message, messageType) => {
     const result = codec.decode(message);
-    return isLeft(result) ? { type: 'invalid', messageType, detail: formatDecodeErrors(result.left) } : toEvent(result.right);
+    return isLeft(result)
+      ? { type: 'invalid', messageType, detail: formatDecodeErrors(result.left) }
+      : toEvent(result.right);
   };
 }
-

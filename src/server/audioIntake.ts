@@ -68,7 +68,12 @@ export class AudioIntake {
     if (event === 'speech-end') {
       const speech = trimEnd(concat(this.chunks), Math.round((vad.silenceMs * this.outputRate) / 1000));
       this.chunks = [];
-      return { event, startMs: this.vadOrigin + vad.speechStartMs, endMs: this.vadOrigin + vad.speechEndMs, speech };
+      return {
+        event,
+        startMs: this.vadOrigin + vad.speechStartMs,
+        endMs: this.vadOrigin + vad.speechEndMs,
+        speech,
+      };
     }
     return { event: undefined };
   }
@@ -83,12 +88,18 @@ export class AudioIntake {
   /** Empties the buffer; a VAD starts afresh. */
   clear(): void {
     this.chunks = [];
-    if (this.vad !== undefined) this.configure({ threshold: this.vad.threshold, silenceMs: this.vad.silenceMs, minSpeechMs: this.vad.minSpeechMs });
+    if (this.vad !== undefined)
+      this.configure({
+        threshold: this.vad.threshold,
+        silenceMs: this.vad.silenceMs,
+        minSpeechMs: this.vad.minSpeechMs,
+      });
   }
 
   private resample(samples: Float32Array, from: number): Float32Array {
     if (from === this.outputRate) return samples;
-    if (this.resampler?.from !== from) this.resampler = { from, resampler: new Resampler(from, this.outputRate, 1) };
+    if (this.resampler?.from !== from)
+      this.resampler = { from, resampler: new Resampler(from, this.outputRate, 1) };
     return this.resampler.resampler.process(samples);
   }
 }

@@ -10,17 +10,27 @@ type ClientMessage =
 /** One client text frame; throws on JSON that is not a realtime message. */
 function parse(data: string): ClientMessage {
   const message = JSON.parse(data) as Record<string, unknown> | null;
-  if (typeof message !== 'object' || message === null || typeof message.type !== 'string') throw new Error('not a realtime message');
+  if (typeof message !== 'object' || message === null || typeof message.type !== 'string')
+    throw new Error('not a realtime message');
   switch (message.type) {
     case 'session.create': {
       const session = message.session as { backend_prompt?: unknown } | undefined;
-      return { kind: 'session', prompt: typeof session?.backend_prompt === 'string' ? session.backend_prompt : '' };
+      return {
+        kind: 'session',
+        prompt: typeof session?.backend_prompt === 'string' ? session.backend_prompt : '',
+      };
     }
     case 'response.input_audio.delta':
-      return { kind: 'audio', data: String(message.delta), sampleRate: Number(message.sample_rate), numChannels: Number(message.num_channels) };
+      return {
+        kind: 'audio',
+        data: String(message.delta),
+        sampleRate: Number(message.sample_rate),
+        numChannels: Number(message.num_channels),
+      };
     case 'conversation.item.create': {
       const item = message.item as { content?: { text?: unknown }[] } | undefined;
-      const text = item?.content?.map((part) => (typeof part.text === 'string' ? part.text : '')).join('') ?? '';
+      const text =
+        item?.content?.map((part) => (typeof part.text === 'string' ? part.text : '')).join('') ?? '';
       return { kind: 'text', text };
     }
     default:
@@ -59,7 +69,15 @@ class CodexConnection implements DialectConnection {
         });
       case 'text': {
         const id = `item_text_${++this.host.stats.textsIn}`;
-        return this.send({ type: 'conversation.item.added', item: { id, type: 'message', role: 'assistant', content: [{ type: 'text', text: `You said: "${message.text}"` }] } });
+        return this.send({
+          type: 'conversation.item.added',
+          item: {
+            id,
+            type: 'message',
+            role: 'assistant',
+            content: [{ type: 'text', text: `You said: "${message.text}"` }],
+          },
+        });
       }
       case 'audio':
         return this.onAudio(message.data, message.sampleRate, message.numChannels);
@@ -89,7 +107,13 @@ class CodexConnection implements DialectConnection {
     this.replying = this.replying.then(
       () =>
         this.host.play(speech, (delta, samples) =>
-          this.send({ type: 'response.output_audio.delta', delta, sample_rate: this.host.outputRate, num_channels: 1, samples_per_channel: samples }),
+          this.send({
+            type: 'response.output_audio.delta',
+            delta,
+            sample_rate: this.host.outputRate,
+            num_channels: 1,
+            samples_per_channel: samples,
+          }),
         ).finished,
     );
   }

@@ -6,7 +6,13 @@ import type { DialectName } from '../protocol/dialect.js';
 import { AudioIntake, type Heard } from './audioIntake.js';
 import { codexServerDialect } from './codexServer.js';
 import { openaiServerDialect } from './openaiServer.js';
-import type { ConnectionHost, DevConnectionStats, DialectConnection, Playback, ServerDialect } from './serverDialect.js';
+import type {
+  ConnectionHost,
+  DevConnectionStats,
+  DialectConnection,
+  Playback,
+  ServerDialect,
+} from './serverDialect.js';
 import type { VadOptions } from './vad.js';
 
 export type { DevConnectionStats } from './serverDialect.js';
@@ -43,7 +49,10 @@ export interface DevServer {
 }
 
 const REPLY_FRAME_MS = 20;
-const serverDialects: Record<DialectName, ServerDialect> = { codex: codexServerDialect, openai: openaiServerDialect };
+const serverDialects: Record<DialectName, ServerDialect> = {
+  codex: codexServerDialect,
+  openai: openaiServerDialect,
+};
 
 /**
  * An honest local stand-in for a realtime server, for demos and resilience tests — not an AI. It
@@ -65,12 +74,19 @@ const serverDialects: Record<DialectName, ServerDialect> = { codex: codexServerD
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const dialect = serverDialects[options.dialect ?? 'openai'] as ServerDialect | undefined;
   if (dialect === undefined) throw new Error(`the dev server does not speak the ${options.dialect} dialect`);
-  const http = createServer((_request, response) => response.writeHead(426).end('realtime-rx dev server: connect with a WebSocket\n'));
+  const http = createServer((_request, response) =>
+    response.writeHead(426).end('realtime-rx dev server: connect with a WebSocket\n'),
+  );
   const preferred = dialect.subprotocol;
   const wss = new WebSocketServer({
     server: http,
     perMessageDeflate: false,
-    ...(preferred === undefined ? {} : { handleProtocols: (offered: Set<string>) => (offered.has(preferred) ? preferred : (offered.values().next().value ?? false)) }),
+    ...(preferred === undefined
+      ? {}
+      : {
+          handleProtocols: (offered: Set<string>) =>
+            offered.has(preferred) ? preferred : (offered.values().next().value ?? false),
+        }),
   });
   const stats: DevConnectionStats[] = [];
   const live = new Set<DevConnection>();
@@ -118,7 +134,18 @@ class DevConnection implements ConnectionHost {
     dialect: ServerDialect,
     private readonly options: DevServerOptions,
   ) {
-    this.stats = { id, path: request.url ?? '/', sessionId: undefined, audioFramesIn: 0, audioMsIn: 0, textsIn: 0, replies: 0, replyFramesOut: 0, replyMsOut: 0, closeCode: undefined };
+    this.stats = {
+      id,
+      path: request.url ?? '/',
+      sessionId: undefined,
+      audioFramesIn: 0,
+      audioMsIn: 0,
+      textsIn: 0,
+      replies: 0,
+      replyFramesOut: 0,
+      replyMsOut: 0,
+      closeCode: undefined,
+    };
     this.outputRate = options.outputSampleRate ?? 24_000;
     this.vad = options.vad ?? {};
     this.audio = new AudioIntake(this.outputRate, this.vad);
@@ -132,7 +159,9 @@ class DevConnection implements ConnectionHost {
     });
     if (options.dropAfterMs !== undefined) this.after(options.dropAfterMs, () => socket.terminate());
     if (options.errorAfterMs !== undefined) {
-      this.after(options.errorAfterMs, () => this.protocol.injectError(`dev server: error injected after ${options.errorAfterMs} ms`));
+      this.after(options.errorAfterMs, () =>
+        this.protocol.injectError(`dev server: error injected after ${options.errorAfterMs} ms`),
+      );
     }
   }
 
@@ -141,7 +170,8 @@ class DevConnection implements ConnectionHost {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     for (const end of this.playing) end();
-    if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) this.socket.terminate();
+    if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING)
+      this.socket.terminate();
   }
 
   startSession(answer: (sessionId: string) => void): void {

@@ -75,8 +75,29 @@ interface ActiveResponse {
   cancelTimer?: () => void;
 }
 
-const SESSION_KEYS = ['type', 'model', 'instructions', 'output_modalities', 'tools', 'tool_choice', 'max_output_tokens', 'tracing', 'truncation', 'prompt', 'include', 'audio'];
-const SERVER_VAD_KEYS = ['type', 'threshold', 'prefix_padding_ms', 'silence_duration_ms', 'idle_timeout_ms', 'create_response', 'interrupt_response'];
+const SESSION_KEYS = [
+  'type',
+  'model',
+  'instructions',
+  'output_modalities',
+  'tools',
+  'tool_choice',
+  'max_output_tokens',
+  'tracing',
+  'truncation',
+  'prompt',
+  'include',
+  'audio',
+];
+const SERVER_VAD_KEYS = [
+  'type',
+  'threshold',
+  'prefix_padding_ms',
+  'silence_duration_ms',
+  'idle_timeout_ms',
+  'create_response',
+  'interrupt_response',
+];
 const SEMANTIC_VAD_KEYS = ['type', 'eagerness', 'create_response', 'interrupt_response'];
 const CLIENT_TYPES = [
   'session.update',
@@ -116,9 +137,12 @@ class OpenAIConnection implements DialectConnection {
     try {
       message = JSON.parse(data);
     } catch {
-      return this.clientError(new ClientError('invalid_json', 'The server failed to parse the message: it is not valid JSON.'));
+      return this.clientError(
+        new ClientError('invalid_json', 'The server failed to parse the message: it is not valid JSON.'),
+      );
     }
-    if (!isObject(message)) return this.clientError(new ClientError('invalid_json', 'The message is not a JSON object.'));
+    if (!isObject(message))
+      return this.clientError(new ClientError('invalid_json', 'The message is not a JSON object.'));
     try {
       this.handle(message);
     } catch (error) {
@@ -128,7 +152,12 @@ class OpenAIConnection implements DialectConnection {
   }
 
   receiveBinary(): void {
-    this.clientError(new ClientError('invalid_json', 'The server failed to parse the message: binary frames are not part of the protocol.'));
+    this.clientError(
+      new ClientError(
+        'invalid_json',
+        'The server failed to parse the message: binary frames are not part of the protocol.',
+      ),
+    );
   }
 
   injectError(message: string): void {
@@ -137,7 +166,8 @@ class OpenAIConnection implements DialectConnection {
 
   private handle(message: Json): void {
     const type = message.type;
-    if (typeof type !== 'string') throw new ClientError('missing_required_parameter', "Missing required parameter: 'type'.", 'type');
+    if (typeof type !== 'string')
+      throw new ClientError('missing_required_parameter', "Missing required parameter: 'type'.", 'type');
     switch (type) {
       case 'session.update':
         return this.updateSession(message.session);
@@ -166,20 +196,35 @@ class OpenAIConnection implements DialectConnection {
         return this.createResponse(message.response);
       case 'response.cancel': {
         const active = this.active;
-        if (active === undefined || (typeof message.response_id === 'string' && message.response_id !== active.id)) {
-          throw new ClientError('response_cancel_not_active', 'Cancellation failed: no active response found.');
+        if (
+          active === undefined ||
+          (typeof message.response_id === 'string' && message.response_id !== active.id)
+        ) {
+          throw new ClientError(
+            'response_cancel_not_active',
+            'Cancellation failed: no active response found.',
+          );
         }
         return this.finish(active, 'cancelled', 'client_cancelled');
       }
       default:
-        throw new ClientError('invalid_value', `Invalid value: '${type}'. Supported values are: ${CLIENT_TYPES.map((t) => `'${t}'`).join(', ')}.`, 'type');
+        throw new ClientError(
+          'invalid_value',
+          `Invalid value: '${type}'. Supported values are: ${CLIENT_TYPES.map((t) => `'${t}'`).join(', ')}.`,
+          'type',
+        );
     }
   }
 
   // --- session ---
 
   private updateSession(update: unknown): void {
-    if (!isObject(update)) throw new ClientError('missing_required_parameter', "Missing required parameter: 'session'.", 'session');
+    if (!isObject(update))
+      throw new ClientError(
+        'missing_required_parameter',
+        "Missing required parameter: 'session'.",
+        'session',
+      );
     this.session = mergeSession(this.session, update, this.host.vad);
     this.applyTurnDetection();
     if (this.started) return this.send({ type: 'session.updated', session: this.sessionView() });
@@ -202,7 +247,11 @@ class OpenAIConnection implements DialectConnection {
   private applyTurnDetection(): void {
     const detection = this.turnDetection;
     const vad: VadOptions | null =
-      detection === null ? null : detection.type === 'server_vad' ? { ...this.host.vad, silenceMs: detection.silence_duration_ms as number } : { ...this.host.vad };
+      detection === null
+        ? null
+        : detection.type === 'server_vad'
+          ? { ...this.host.vad, silenceMs: detection.silence_duration_ms as number }
+          : { ...this.host.vad };
     const key = JSON.stringify(vad);
     if (key === this.vadKey) return;
     this.vadKey = key;
@@ -213,7 +262,8 @@ class OpenAIConnection implements DialectConnection {
   // --- input audio ---
 
   private append(audio: unknown): void {
-    if (typeof audio !== 'string') throw new ClientError('missing_required_parameter', "Missing required parameter: 'audio'.", 'audio');
+    if (typeof audio !== 'string')
+      throw new ClientError('missing_required_parameter', "Missing required parameter: 'audio'.", 'audio');
     let heard: Heard;
     try {
       heard = this.host.hearAudio(audio, INPUT_RATE, 1);
@@ -222,13 +272,22 @@ class OpenAIConnection implements DialectConnection {
     }
     if (heard.event === 'speech-start') {
       this.speechItemId = this.nextItemId();
-      this.send({ type: 'input_audio_buffer.speech_started', audio_start_ms: Math.round(heard.startMs), item_id: this.speechItemId });
+      this.send({
+        type: 'input_audio_buffer.speech_started',
+        audio_start_ms: Math.round(heard.startMs),
+        item_id: this.speechItemId,
+      });
       const active = this.active;
-      if (active !== undefined && this.turnDetection?.interrupt_response !== false) this.finish(active, 'cancelled', 'turn_detected');
+      if (active !== undefined && this.turnDetection?.interrupt_response !== false)
+        this.finish(active, 'cancelled', 'turn_detected');
     } else if (heard.event === 'speech-end') {
       const itemId = this.speechItemId ?? this.nextItemId();
       this.speechItemId = undefined;
-      this.send({ type: 'input_audio_buffer.speech_stopped', audio_end_ms: Math.round(heard.endMs), item_id: itemId });
+      this.send({
+        type: 'input_audio_buffer.speech_stopped',
+        audio_end_ms: Math.round(heard.endMs),
+        item_id: itemId,
+      });
       this.commitUserAudio(itemId, heard.speech);
       if (this.turnDetection?.create_response !== false) {
         if (this.active === undefined) this.respond({});
@@ -252,25 +311,53 @@ class OpenAIConnection implements DialectConnection {
 
   private commitUserAudio(itemId: string, audio: Float32Array): void {
     this.send({ type: 'input_audio_buffer.committed', previous_item_id: this.lastItemId(), item_id: itemId });
-    const wire = { id: itemId, object: 'realtime.item', type: 'message', status: 'completed', role: 'user', content: [{ type: 'input_audio', transcript: null }] };
+    const wire = {
+      id: itemId,
+      object: 'realtime.item',
+      type: 'message',
+      status: 'completed',
+      role: 'user',
+      content: [{ type: 'input_audio', transcript: null }],
+    };
     this.addItem({ id: itemId, wire, audio });
   }
 
   // --- conversation items ---
 
   private createItem(raw: unknown, previous: unknown): void {
-    if (!isObject(raw)) throw new ClientError('missing_required_parameter', "Missing required parameter: 'item'.", 'item');
-    if (previous !== undefined && previous !== null && previous !== 'root' && (typeof previous !== 'string' || this.find(previous) === undefined)) {
-      throw new ClientError('invalid_value', `Invalid 'previous_item_id': no item with id ${JSON.stringify(previous)}.`, 'previous_item_id');
+    if (!isObject(raw))
+      throw new ClientError('missing_required_parameter', "Missing required parameter: 'item'.", 'item');
+    if (
+      previous !== undefined &&
+      previous !== null &&
+      previous !== 'root' &&
+      (typeof previous !== 'string' || this.find(previous) === undefined)
+    ) {
+      throw new ClientError(
+        'invalid_value',
+        `Invalid 'previous_item_id': no item with id ${JSON.stringify(previous)}.`,
+        'previous_item_id',
+      );
     }
     let id: string;
     if (raw.id === undefined) id = this.nextItemId();
-    else if (typeof raw.id !== 'string' || raw.id === '') throw new ClientError('invalid_value', "Invalid 'item.id': expected a non-empty string.", 'item.id');
-    else if (this.find(raw.id) !== undefined) throw new ClientError('invalid_value', `Invalid 'item.id': an item with id '${raw.id}' already exists.`, 'item.id');
+    else if (typeof raw.id !== 'string' || raw.id === '')
+      throw new ClientError('invalid_value', "Invalid 'item.id': expected a non-empty string.", 'item.id');
+    else if (this.find(raw.id) !== undefined)
+      throw new ClientError(
+        'invalid_value',
+        `Invalid 'item.id': an item with id '${raw.id}' already exists.`,
+        'item.id',
+      );
     else id = raw.id;
     const item = this.readItem(id, raw);
     if (item.wire.type === 'message' && item.wire.role !== 'assistant') this.host.stats.textsIn++;
-    const at = previous === undefined || previous === null ? undefined : previous === 'root' ? 0 : this.items.indexOf(this.find(previous as string)!) + 1;
+    const at =
+      previous === undefined || previous === null
+        ? undefined
+        : previous === 'root'
+          ? 0
+          : this.items.indexOf(this.find(previous as string)!) + 1;
     this.addItem(item, at);
   }
 
@@ -280,32 +367,87 @@ class OpenAIConnection implements DialectConnection {
       case 'message': {
         const role = raw.role;
         if (role !== 'user' && role !== 'system' && role !== 'assistant') {
-          throw new ClientError('invalid_value', `Invalid 'item.role': ${JSON.stringify(role)}; expected 'user', 'system' or 'assistant'.`, 'item.role');
+          throw new ClientError(
+            'invalid_value',
+            `Invalid 'item.role': ${JSON.stringify(role)}; expected 'user', 'system' or 'assistant'.`,
+            'item.role',
+          );
         }
-        if (!Array.isArray(raw.content)) throw new ClientError('missing_required_parameter', "Missing required parameter: 'item.content'.", 'item.content');
+        if (!Array.isArray(raw.content))
+          throw new ClientError(
+            'missing_required_parameter',
+            "Missing required parameter: 'item.content'.",
+            'item.content',
+          );
         const audio: Float32Array[] = [];
         const content = raw.content.map((part: unknown, i) => {
-          if (!isObject(part) || typeof part.type !== 'string') throw new ClientError('invalid_value', `Invalid 'item.content[${i}]': expected a content part.`, `item.content[${i}]`);
+          if (!isObject(part) || typeof part.type !== 'string')
+            throw new ClientError(
+              'invalid_value',
+              `Invalid 'item.content[${i}]': expected a content part.`,
+              `item.content[${i}]`,
+            );
           if (part.type === 'input_audio') {
             if (typeof part.audio === 'string') audio.push(this.decodeItemAudio(part.audio, i));
-            return { type: 'input_audio', transcript: typeof part.transcript === 'string' ? part.transcript : null };
+            return {
+              type: 'input_audio',
+              transcript: typeof part.transcript === 'string' ? part.transcript : null,
+            };
           }
-          if ((part.type === 'input_text' || part.type === 'output_text' || part.type === 'text') && typeof part.text !== 'string') {
-            throw new ClientError('missing_required_parameter', `Missing required parameter: 'item.content[${i}].text'.`, `item.content[${i}].text`);
+          if (
+            (part.type === 'input_text' || part.type === 'output_text' || part.type === 'text') &&
+            typeof part.text !== 'string'
+          ) {
+            throw new ClientError(
+              'missing_required_parameter',
+              `Missing required parameter: 'item.content[${i}].text'.`,
+              `item.content[${i}].text`,
+            );
           }
           return part;
         });
-        return { id, wire: { ...base, role, content }, ...(audio.length > 0 ? { audio: concat(audio) } : {}) };
+        return {
+          id,
+          wire: { ...base, role, content },
+          ...(audio.length > 0 ? { audio: concat(audio) } : {}),
+        };
       }
       case 'function_call_output':
-        if (typeof raw.call_id !== 'string') throw new ClientError('missing_required_parameter', "Missing required parameter: 'item.call_id'.", 'item.call_id');
-        if (typeof raw.output !== 'string') throw new ClientError('missing_required_parameter', "Missing required parameter: 'item.output'.", 'item.output');
+        if (typeof raw.call_id !== 'string')
+          throw new ClientError(
+            'missing_required_parameter',
+            "Missing required parameter: 'item.call_id'.",
+            'item.call_id',
+          );
+        if (typeof raw.output !== 'string')
+          throw new ClientError(
+            'missing_required_parameter',
+            "Missing required parameter: 'item.output'.",
+            'item.output',
+          );
         return { id, wire: { ...base, call_id: raw.call_id, output: raw.output } };
       case 'function_call':
-        if (typeof raw.name !== 'string') throw new ClientError('missing_required_parameter', "Missing required parameter: 'item.name'.", 'item.name');
-        return { id, wire: { ...base, call_id: typeof raw.call_id === 'string' ? raw.call_id : `call_dev_${id}`, name: raw.name, arguments: typeof raw.arguments === 'string' ? raw.arguments : '' } };
+        if (typeof raw.name !== 'string')
+          throw new ClientError(
+            'missing_required_parameter',
+            "Missing required parameter: 'item.name'.",
+            'item.name',
+          );
+        return {
+          id,
+          wire: {
+            ...base,
+            call_id: typeof raw.call_id === 'string' ? raw.call_id : `call_dev_${id}`,
+            name: raw.name,
+            arguments: typeof raw.arguments === 'string' ? raw.arguments : '',
+          },
+        };
       default:
-        throw new ClientError('invalid_value', `Invalid 'item.type': ${JSON.stringify(raw.type)}; the dev server takes 'message', 'function_call' and 'function_call_output'.`, 'item.type');
+        throw new ClientError(
+          'invalid_value',
+          `Invalid 'item.type': ${JSON.stringify(raw.type)}; the dev server takes 'message', 'function_call' and 'function_call_output'.`,
+          'item.type',
+        );
     }
   }
 
@@ -314,7 +456,11 @@ class OpenAIConnection implements DialectConnection {
     try {
       samples = pcm16ToFloat(base64ToPcm16(base64));
     } catch (error) {
-      throw new ClientError('invalid_value', `Invalid 'item.content[${index}].audio': ${(error as Error).message}`, `item.content[${index}].audio`);
+      throw new ClientError(
+        'invalid_value',
+        `Invalid 'item.content[${index}].audio': ${(error as Error).message}`,
+        `item.content[${index}].audio`,
+      );
     }
     if (this.host.outputRate === INPUT_RATE) return samples;
     const resampler = new Resampler(INPUT_RATE, this.host.outputRate, 1);
@@ -322,27 +468,57 @@ class OpenAIConnection implements DialectConnection {
   }
 
   private truncate(itemId: unknown, contentIndex: unknown, audioEndMs: unknown): void {
-    if (typeof itemId !== 'string') throw new ClientError('missing_required_parameter', "Missing required parameter: 'item_id'.", 'item_id');
+    if (typeof itemId !== 'string')
+      throw new ClientError(
+        'missing_required_parameter',
+        "Missing required parameter: 'item_id'.",
+        'item_id',
+      );
     if (typeof audioEndMs !== 'number' || !Number.isInteger(audioEndMs) || audioEndMs < 0) {
-      throw new ClientError('invalid_value', `Invalid 'audio_end_ms': expected an integer >= 0, got ${JSON.stringify(audioEndMs)}.`, 'audio_end_ms');
+      throw new ClientError(
+        'invalid_value',
+        `Invalid 'audio_end_ms': expected an integer >= 0, got ${JSON.stringify(audioEndMs)}.`,
+        'audio_end_ms',
+      );
     }
     const item = this.find(itemId);
-    if (item === undefined) throw new ClientError('invalid_value', `Error truncating item: the item with id '${itemId}' does not exist.`, 'item_id');
-    if (item.audioMs === undefined) throw new ClientError('invalid_value', 'Only model output audio messages can be truncated.', 'item_id');
-    if (contentIndex !== 0) throw new ClientError('invalid_value', `Invalid 'content_index': item '${itemId}' has its audio at content index 0.`, 'content_index');
+    if (item === undefined)
+      throw new ClientError(
+        'invalid_value',
+        `Error truncating item: the item with id '${itemId}' does not exist.`,
+        'item_id',
+      );
+    if (item.audioMs === undefined)
+      throw new ClientError('invalid_value', 'Only model output audio messages can be truncated.', 'item_id');
+    if (contentIndex !== 0)
+      throw new ClientError(
+        'invalid_value',
+        `Invalid 'content_index': item '${itemId}' has its audio at content index 0.`,
+        'content_index',
+      );
     if (audioEndMs > item.audioMs) {
-      throw new ClientError('invalid_value', `Audio content of ${Math.round(item.audioMs)}ms is already shorter than ${audioEndMs}ms.`, 'audio_end_ms');
+      throw new ClientError(
+        'invalid_value',
+        `Audio content of ${Math.round(item.audioMs)}ms is already shorter than ${audioEndMs}ms.`,
+        'audio_end_ms',
+      );
     }
     item.audioMs = audioEndMs;
     // Truncating drops the server-side transcript.
     for (const part of item.wire.content as Json[]) if (part.type === 'output_audio') part.transcript = '';
-    this.send({ type: 'conversation.item.truncated', item_id: itemId, content_index: 0, audio_end_ms: audioEndMs });
+    this.send({
+      type: 'conversation.item.truncated',
+      item_id: itemId,
+      content_index: 0,
+      audio_end_ms: audioEndMs,
+    });
   }
 
   // --- responses ---
 
   private createResponse(request: unknown): void {
-    if (request !== undefined && !isObject(request)) throw new ClientError('invalid_value', "Invalid 'response': expected an object.", 'response');
+    if (request !== undefined && !isObject(request))
+      throw new ClientError('invalid_value', "Invalid 'response': expected an object.", 'response');
     const active = this.active;
     if (active !== undefined) {
       throw new ClientError(
@@ -355,9 +531,20 @@ class OpenAIConnection implements DialectConnection {
 
   /** Answers the latest user input: its audio is echoed when the response may speak, anything else is quoted. */
   private respond(request: Json): void {
-    const modalities = Array.isArray(request.output_modalities) ? request.output_modalities : (this.session.output_modalities as unknown[]);
-    const instructions = typeof request.instructions === 'string' && request.instructions !== '' ? ` (instructions: ${request.instructions})` : '';
-    const input = [...this.items].reverse().find((item) => item.wire.type === 'function_call_output' || (item.wire.type === 'message' && item.wire.role === 'user'));
+    const modalities = Array.isArray(request.output_modalities)
+      ? request.output_modalities
+      : (this.session.output_modalities as unknown[]);
+    const instructions =
+      typeof request.instructions === 'string' && request.instructions !== ''
+        ? ` (instructions: ${request.instructions})`
+        : '';
+    const input = [...this.items]
+      .reverse()
+      .find(
+        (item) =>
+          item.wire.type === 'function_call_output' ||
+          (item.wire.type === 'message' && item.wire.role === 'user'),
+      );
     if (input?.audio !== undefined && input.audio.length > 0 && modalities.includes('audio')) {
       return this.speak(input.audio, ECHO_TRANSCRIPT + instructions, request.metadata);
     }
@@ -367,13 +554,31 @@ class OpenAIConnection implements DialectConnection {
   private begin(kind: 'audio' | 'text', text: string, metadata: unknown): ActiveResponse {
     const id = `resp_dev_${++this.responseCount}`;
     const itemId = this.nextItemId();
-    const wire: Json = { id: itemId, object: 'realtime.item', type: 'message', status: 'in_progress', role: 'assistant', content: [] };
-    const active: ActiveResponse = { id, kind, item: { id: itemId, wire, ...(kind === 'audio' ? { audioMs: 0 } : {}) }, text, sent: '', metadata: metadata ?? null };
+    const wire: Json = {
+      id: itemId,
+      object: 'realtime.item',
+      type: 'message',
+      status: 'in_progress',
+      role: 'assistant',
+      content: [],
+    };
+    const active: ActiveResponse = {
+      id,
+      kind,
+      item: { id: itemId, wire, ...(kind === 'audio' ? { audioMs: 0 } : {}) },
+      text,
+      sent: '',
+      metadata: metadata ?? null,
+    };
     this.active = active;
     this.send({ type: 'response.created', response: this.responseView(active, 'in_progress', null, []) });
     this.send({ type: 'response.output_item.added', response_id: id, output_index: 0, item: wire });
     this.addItem(active.item, undefined, false);
-    this.send({ type: 'response.content_part.added', ...this.partIds(active), part: kind === 'audio' ? { type: 'audio', transcript: '' } : { type: 'text', text: '' } });
+    this.send({
+      type: 'response.content_part.added',
+      ...this.partIds(active),
+      part: kind === 'audio' ? { type: 'audio', transcript: '' } : { type: 'text', text: '' },
+    });
     return active;
   }
 
@@ -405,7 +610,11 @@ class OpenAIConnection implements DialectConnection {
   }
 
   /** Ends `active` (if it still is): the closing events, then `response.done`; then a queued response, if any. */
-  private finish(active: ActiveResponse, status: ResponseStatus, reason?: 'client_cancelled' | 'turn_detected'): void {
+  private finish(
+    active: ActiveResponse,
+    status: ResponseStatus,
+    reason?: 'client_cancelled' | 'turn_detected',
+  ): void {
     if (this.active !== active) return;
     this.active = undefined;
     active.playback?.cancel();
@@ -423,9 +632,18 @@ class OpenAIConnection implements DialectConnection {
     this.send({ type: 'response.content_part.done', ...ids, part });
     const wire = active.item.wire;
     wire.status = status === 'completed' ? 'completed' : 'incomplete';
-    wire.content = [active.kind === 'audio' ? { type: 'output_audio', transcript: active.text } : { type: 'output_text', text: active.sent }];
+    wire.content = [
+      active.kind === 'audio'
+        ? { type: 'output_audio', transcript: active.text }
+        : { type: 'output_text', text: active.sent },
+    ];
     this.send({ type: 'response.output_item.done', response_id: active.id, output_index: 0, item: wire });
-    if (this.items.includes(active.item)) this.send({ type: 'conversation.item.done', previous_item_id: this.previousOf(active.item), item: wire });
+    if (this.items.includes(active.item))
+      this.send({
+        type: 'conversation.item.done',
+        previous_item_id: this.previousOf(active.item),
+        item: wire,
+      });
     const details = reason === undefined ? null : { type: 'cancelled', reason };
     this.send({ type: 'response.done', response: this.responseView(active, status, details, [wire]) });
     this.queued.shift()?.();
@@ -447,7 +665,13 @@ class OpenAIConnection implements DialectConnection {
       usage:
         status === 'in_progress'
           ? null
-          : { total_tokens: 0, input_tokens: 0, output_tokens: 0, input_token_details: { text_tokens: 0, audio_tokens: 0, image_tokens: 0, cached_tokens: 0 }, output_token_details: { text_tokens: 0, audio_tokens: 0 } },
+          : {
+              total_tokens: 0,
+              input_tokens: 0,
+              output_tokens: 0,
+              input_token_details: { text_tokens: 0, audio_tokens: 0, image_tokens: 0, cached_tokens: 0 },
+              output_token_details: { text_tokens: 0, audio_tokens: 0 },
+            },
       metadata: active.metadata,
     };
   }
@@ -471,9 +695,15 @@ class OpenAIConnection implements DialectConnection {
   }
 
   private itemOf(id: unknown, what: string): Item {
-    if (typeof id !== 'string') throw new ClientError('missing_required_parameter', "Missing required parameter: 'item_id'.", 'item_id');
+    if (typeof id !== 'string')
+      throw new ClientError(
+        'missing_required_parameter',
+        "Missing required parameter: 'item_id'.",
+        'item_id',
+      );
     const item = this.find(id);
-    if (item === undefined) throw new ClientError('invalid_value', `${what}: the item with id '${id}' does not exist.`, 'item_id');
+    if (item === undefined)
+      throw new ClientError('invalid_value', `${what}: the item with id '${id}' does not exist.`, 'item_id');
     return item;
   }
 
@@ -527,10 +757,16 @@ function modelOf(path: string): string {
 /** What a text reply says about the latest input. */
 function quote(input: Item | undefined, outputRate: number): string {
   if (input === undefined) return 'You have not said anything yet.';
-  if (input.wire.type === 'function_call_output') return `The function call ${String(input.wire.call_id)} returned: "${String(input.wire.output)}"`;
+  if (input.wire.type === 'function_call_output')
+    return `The function call ${String(input.wire.call_id)} returned: "${String(input.wire.output)}"`;
   const parts = input.wire.content as Json[];
-  const text = parts.map((part) => (typeof part.text === 'string' ? part.text : typeof part.transcript === 'string' ? part.transcript : '')).join('');
-  if (text === '' && input.audio !== undefined) return `You said something (${(input.audio.length / outputRate).toFixed(2)} s of audio).`;
+  const text = parts
+    .map((part) =>
+      typeof part.text === 'string' ? part.text : typeof part.transcript === 'string' ? part.transcript : '',
+    )
+    .join('');
+  if (text === '' && input.audio !== undefined)
+    return `You said something (${(input.audio.length / outputRate).toFixed(2)} s of audio).`;
   return `You said: "${text}"`;
 }
 
@@ -572,7 +808,12 @@ function defaultSession(model: string, vad: VadOptions, outputRate: number): Jso
     prompt: null,
     include: null,
     audio: {
-      input: { format: { type: 'audio/pcm', rate: INPUT_RATE }, transcription: null, noise_reduction: null, turn_detection: serverVad(vad) },
+      input: {
+        format: { type: 'audio/pcm', rate: INPUT_RATE },
+        transcription: null,
+        noise_reduction: null,
+        turn_detection: serverVad(vad),
+      },
       output: { format: { type: 'audio/pcm', rate: outputRate }, voice: 'alloy', speed: 1 },
     },
   };
@@ -580,36 +821,68 @@ function defaultSession(model: string, vad: VadOptions, outputRate: number): Jso
 
 function refuseUnknown(object: Json, known: readonly string[], path: string): void {
   for (const key of Object.keys(object)) {
-    if (!known.includes(key)) throw new ClientError('unknown_parameter', `Unknown parameter: '${path}.${key}'.`, `${path}.${key}`);
+    if (!known.includes(key))
+      throw new ClientError('unknown_parameter', `Unknown parameter: '${path}.${key}'.`, `${path}.${key}`);
   }
 }
 
 function objectAt(value: unknown, path: string): Json {
-  if (!isObject(value)) throw new ClientError('invalid_type', `Invalid type for '${path}': expected an object.`, path);
+  if (!isObject(value))
+    throw new ClientError('invalid_type', `Invalid type for '${path}': expected an object.`, path);
   return value;
 }
 
 /** `update` merged into `current` (GA semantics: present fields replace, `audio.input`/`audio.output` merge per field); throws {@link ClientError}. */
 function mergeSession(current: Json, update: Json, vad: VadOptions): Json {
   refuseUnknown(update, SESSION_KEYS, 'session');
-  if (update.type === undefined) throw new ClientError('missing_required_parameter', "Missing required parameter: 'session.type'.", 'session.type');
+  if (update.type === undefined)
+    throw new ClientError(
+      'missing_required_parameter',
+      "Missing required parameter: 'session.type'.",
+      'session.type',
+    );
   if (update.type !== 'realtime') {
-    throw new ClientError('invalid_value', `Invalid 'session.type': ${JSON.stringify(update.type)}; the dev server only runs 'realtime' sessions.`, 'session.type');
+    throw new ClientError(
+      'invalid_value',
+      `Invalid 'session.type': ${JSON.stringify(update.type)}; the dev server only runs 'realtime' sessions.`,
+      'session.type',
+    );
   }
   const next: Json = structuredClone(current);
   for (const key of ['model', 'instructions'] as const) {
     if (update[key] === undefined) continue;
-    if (typeof update[key] !== 'string') throw new ClientError('invalid_type', `Invalid type for 'session.${key}': expected a string.`, `session.${key}`);
+    if (typeof update[key] !== 'string')
+      throw new ClientError(
+        'invalid_type',
+        `Invalid type for 'session.${key}': expected a string.`,
+        `session.${key}`,
+      );
     next[key] = update[key];
   }
   if (update.output_modalities !== undefined) {
     const modalities = update.output_modalities;
-    if (!Array.isArray(modalities) || modalities.length !== 1 || (modalities[0] !== 'audio' && modalities[0] !== 'text')) {
-      throw new ClientError('invalid_value', "Invalid 'session.output_modalities': expected ['audio'] or ['text'].", 'session.output_modalities');
+    if (
+      !Array.isArray(modalities) ||
+      modalities.length !== 1 ||
+      (modalities[0] !== 'audio' && modalities[0] !== 'text')
+    ) {
+      throw new ClientError(
+        'invalid_value',
+        "Invalid 'session.output_modalities': expected ['audio'] or ['text'].",
+        'session.output_modalities',
+      );
     }
     next.output_modalities = [...modalities];
   }
-  for (const key of ['tools', 'tool_choice', 'max_output_tokens', 'tracing', 'truncation', 'prompt', 'include'] as const) {
+  for (const key of [
+    'tools',
+    'tool_choice',
+    'max_output_tokens',
+    'tracing',
+    'truncation',
+    'prompt',
+    'include',
+  ] as const) {
     if (update[key] !== undefined) next[key] = structuredClone(update[key]);
   }
   if (update.audio === undefined) return next;
@@ -618,23 +891,42 @@ function mergeSession(current: Json, update: Json, vad: VadOptions): Json {
   const nextAudio = next.audio as { input: Json; output: Json };
   if (audio.input !== undefined) {
     const input = objectAt(audio.input, 'session.audio.input');
-    refuseUnknown(input, ['format', 'transcription', 'noise_reduction', 'turn_detection'], 'session.audio.input');
-    if (input.format !== undefined) nextAudio.input.format = pcmFormat(input.format, 'session.audio.input.format', INPUT_RATE);
-    if (input.transcription !== undefined) nextAudio.input.transcription = structuredClone(input.transcription);
-    if (input.noise_reduction !== undefined) nextAudio.input.noise_reduction = structuredClone(input.noise_reduction);
-    if (input.turn_detection !== undefined) nextAudio.input.turn_detection = turnDetection(input.turn_detection, vad);
+    refuseUnknown(
+      input,
+      ['format', 'transcription', 'noise_reduction', 'turn_detection'],
+      'session.audio.input',
+    );
+    if (input.format !== undefined)
+      nextAudio.input.format = pcmFormat(input.format, 'session.audio.input.format', INPUT_RATE);
+    if (input.transcription !== undefined)
+      nextAudio.input.transcription = structuredClone(input.transcription);
+    if (input.noise_reduction !== undefined)
+      nextAudio.input.noise_reduction = structuredClone(input.noise_reduction);
+    if (input.turn_detection !== undefined)
+      nextAudio.input.turn_detection = turnDetection(input.turn_detection, vad);
   }
   if (audio.output !== undefined) {
     const output = objectAt(audio.output, 'session.audio.output');
     refuseUnknown(output, ['format', 'voice', 'speed'], 'session.audio.output');
     const rate = (nextAudio.output.format as Json).rate as number;
-    if (output.format !== undefined) nextAudio.output.format = pcmFormat(output.format, 'session.audio.output.format', rate);
+    if (output.format !== undefined)
+      nextAudio.output.format = pcmFormat(output.format, 'session.audio.output.format', rate);
     if (output.voice !== undefined) {
-      if (typeof output.voice !== 'string') throw new ClientError('invalid_type', "Invalid type for 'session.audio.output.voice': expected a string.", 'session.audio.output.voice');
+      if (typeof output.voice !== 'string')
+        throw new ClientError(
+          'invalid_type',
+          "Invalid type for 'session.audio.output.voice': expected a string.",
+          'session.audio.output.voice',
+        );
       nextAudio.output.voice = output.voice;
     }
     if (output.speed !== undefined) {
-      if (typeof output.speed !== 'number') throw new ClientError('invalid_type', "Invalid type for 'session.audio.output.speed': expected a number.", 'session.audio.output.speed');
+      if (typeof output.speed !== 'number')
+        throw new ClientError(
+          'invalid_type',
+          "Invalid type for 'session.audio.output.speed': expected a number.",
+          'session.audio.output.speed',
+        );
       nextAudio.output.speed = output.speed;
     }
   }
@@ -644,8 +936,18 @@ function mergeSession(current: Json, update: Json, vad: VadOptions): Json {
 /** The dev server reads and writes PCM16 at one rate per direction (24 kHz in, the server's output rate out). */
 function pcmFormat(value: unknown, path: string, rate: number): Json {
   const format = objectAt(value, path);
-  if (format.type !== 'audio/pcm') throw new ClientError('invalid_value', `Invalid '${path}.type': ${JSON.stringify(format.type)}; the dev server speaks only 'audio/pcm'.`, `${path}.type`);
-  if (format.rate !== undefined && format.rate !== rate) throw new ClientError('invalid_value', `Invalid '${path}.rate': ${JSON.stringify(format.rate)}; expected ${rate}.`, `${path}.rate`);
+  if (format.type !== 'audio/pcm')
+    throw new ClientError(
+      'invalid_value',
+      `Invalid '${path}.type': ${JSON.stringify(format.type)}; the dev server speaks only 'audio/pcm'.`,
+      `${path}.type`,
+    );
+  if (format.rate !== undefined && format.rate !== rate)
+    throw new ClientError(
+      'invalid_value',
+      `Invalid '${path}.rate': ${JSON.stringify(format.rate)}; expected ${rate}.`,
+      `${path}.rate`,
+    );
   return { type: 'audio/pcm', rate };
 }
 
@@ -657,13 +959,27 @@ function turnDetection(value: unknown, vad: VadOptions): Json | null {
     refuseUnknown(asked, SERVER_VAD_KEYS, path);
     const silence = asked.silence_duration_ms;
     if (silence !== undefined && (typeof silence !== 'number' || !Number.isFinite(silence) || silence <= 0)) {
-      throw new ClientError('invalid_value', `Invalid '${path}.silence_duration_ms': expected a number > 0.`, `${path}.silence_duration_ms`);
+      throw new ClientError(
+        'invalid_value',
+        `Invalid '${path}.silence_duration_ms': expected a number > 0.`,
+        `${path}.silence_duration_ms`,
+      );
     }
     return { ...serverVad(vad), ...structuredClone(asked), type: 'server_vad' };
   }
   if (asked.type === 'semantic_vad') {
     refuseUnknown(asked, SEMANTIC_VAD_KEYS, path);
-    return { type: 'semantic_vad', eagerness: 'auto', create_response: true, interrupt_response: true, ...structuredClone(asked) };
+    return {
+      type: 'semantic_vad',
+      eagerness: 'auto',
+      create_response: true,
+      interrupt_response: true,
+      ...structuredClone(asked),
+    };
   }
-  throw new ClientError('invalid_value', `Invalid '${path}.type': ${JSON.stringify(asked.type)}; expected 'server_vad' or 'semantic_vad'.`, `${path}.type`);
+  throw new ClientError(
+    'invalid_value',
+    `Invalid '${path}.type': ${JSON.stringify(asked.type)}; expected 'server_vad' or 'semantic_vad'.`,
+    `${path}.type`,
+  );
 }

@@ -21,7 +21,12 @@ export interface RecordedConversation {
    * How the server ended the socket, ms since it opened (`dropped`: no close frame, the client sees
    * 1006); absent when the client closed it (call `conversation.close()` in the replay, as it did).
    */
-  readonly end?: { readonly atMs: number; readonly code: number; readonly reason: string; readonly dropped: boolean };
+  readonly end?: {
+    readonly atMs: number;
+    readonly code: number;
+    readonly reason: string;
+    readonly dropped: boolean;
+  };
   /** The events `connectConversation` emitted, `closed` last. */
   readonly events: readonly RealtimeEvent[];
 }
@@ -38,10 +43,17 @@ export interface RecordedConversation {
  * });
  * ```
  */
-export function playFixture(fixture: RecordedConversation, scheduler?: SchedulerLike): Observable<ServerAction> {
+export function playFixture(
+  fixture: RecordedConversation,
+  scheduler?: SchedulerLike,
+): Observable<ServerAction> {
   const at = (ms: number, action: ServerAction) => timer(ms, scheduler).pipe(map(() => action));
-  const actions = [at(0, server.open()), ...fixture.server.map((frame) => at(frame.atMs, server.raw(frame.data)))];
+  const actions = [
+    at(0, server.open()),
+    ...fixture.server.map((frame) => at(frame.atMs, server.raw(frame.data))),
+  ];
   const end = fixture.end;
-  if (end !== undefined) actions.push(at(end.atMs, end.dropped ? server.drop() : server.close(end.code, end.reason)));
+  if (end !== undefined)
+    actions.push(at(end.atMs, end.dropped ? server.drop() : server.close(end.code, end.reason)));
   return merge(...actions);
 }

@@ -399,7 +399,11 @@ export async function startScriptedServer(
     waitForHandshakes: (n, timeoutMs) =>
       waitUntil(() => (handshakeList.length >= n ? true : undefined), timeoutMs, false),
     waitForMessages: (connection, count, timeoutMs) =>
-      waitUntil(() => ((conns[connection]?.messages.length ?? -1) >= count ? true : undefined), timeoutMs, false),
+      waitUntil(
+        () => ((conns[connection]?.messages.length ?? -1) >= count ? true : undefined),
+        timeoutMs,
+        false,
+      ),
     closes: () => conns.map((c) => (c.close ? { ...c.close } : undefined)),
     waitForClose: (connection, timeoutMs) =>
       waitUntil<ServerClose | undefined>(() => conns[connection]?.close, timeoutMs, undefined).then((c) =>
@@ -408,7 +412,8 @@ export async function startScriptedServer(
     send: (connection, value) => {
       const conn = requireConn(connection);
       const frame = compileValue(value, `send(${connection})`);
-      if (!conn.ws || conn.ws.readyState !== WebSocket.OPEN) throw new Error(`connection ${connection} is not open`);
+      if (!conn.ws || conn.ws.readyState !== WebSocket.OPEN)
+        throw new Error(`connection ${connection} is not open`);
       sendFrame(conn.ws, frame);
     },
     closeConnection: (connection, code = 1000, reason = '') => {
@@ -470,13 +475,27 @@ function compileScript(entry: ScriptBatch[] | ScriptedConnection, i: number): Co
     if (typeof body !== 'string') throw new TypeError(`${where}.reject.body: must be a string`);
     reject = { status, body };
   }
-  const responseHeaders = Object.entries(spec.responseHeaders ?? {}).map(([name, value]): [string, string] => {
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) || typeof value !== 'string' || /[\r\n\0]/.test(value)) {
-      throw new TypeError(`${where}.responseHeaders: invalid header ${JSON.stringify(name)}`);
-    }
-    return [name, value];
-  });
-  return { batches, keepOpen: spec.keepOpen ?? false, closeCode, closeReason, acceptDelayMs, reject, responseHeaders };
+  const responseHeaders = Object.entries(spec.responseHeaders ?? {}).map(
+    ([name, value]): [string, string] => {
+      if (
+        !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) ||
+        typeof value !== 'string' ||
+        /[\r\n\0]/.test(value)
+      ) {
+        throw new TypeError(`${where}.responseHeaders: invalid header ${JSON.stringify(name)}`);
+      }
+      return [name, value];
+    },
+  );
+  return {
+    batches,
+    keepOpen: spec.keepOpen ?? false,
+    closeCode,
+    closeReason,
+    acceptDelayMs,
+    reject,
+    responseHeaders,
+  };
 }
 
 function compileValue(value: ScriptValue, where: string): OutFrame {
@@ -515,7 +534,11 @@ function flattenHeaders(req: IncomingMessage): Record<string, string> {
   return out;
 }
 
-function writeRejection(socket: Duplex, reject: { status: number; body: string }, extra: [string, string][]): void {
+function writeRejection(
+  socket: Duplex,
+  reject: { status: number; body: string },
+  extra: [string, string][],
+): void {
   const lines = [
     `HTTP/1.1 ${reject.status} ${STATUS_CODES[reject.status] ?? 'Unknown'}`,
     'Connection: close',

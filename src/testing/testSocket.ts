@@ -100,7 +100,12 @@ export function createTestSocket(options: TestSocketOptions = {}): TestSocketFac
   const factory: WebSocketFactory = (url, protocols, headers) => {
     const socket = new FakeSocket(url, protocols, headers, scheduler);
     const index = sockets.push(socket) - 1;
-    const script = typeof options.server === 'function' ? options.server(index, socket) : index === 0 ? options.server : undefined;
+    const script =
+      typeof options.server === 'function'
+        ? options.server(index, socket)
+        : index === 0
+          ? options.server
+          : undefined;
     if (script !== undefined) socket.play(script);
     return socket;
   };
@@ -152,7 +157,9 @@ class FakeSocket implements TestSocket {
     if (this.readyState === CONNECTING) {
       // As browsers and ws do: closing before the handshake fails the connection.
       this.readyState = CLOSING;
-      this.scheduler.schedule(() => this.finish(1006, '', 'WebSocket was closed before the connection was established'));
+      this.scheduler.schedule(() =>
+        this.finish(1006, '', 'WebSocket was closed before the connection was established'),
+      );
       return;
     }
     this.readyState = CLOSING;
@@ -172,7 +179,13 @@ class FakeSocket implements TestSocket {
         if (this.readyState === OPEN) this.onmessage?.({ data: action.data });
         return;
       case 'binary':
-        if (this.readyState === OPEN) this.onmessage?.({ data: action.bytes.buffer.slice(action.bytes.byteOffset, action.bytes.byteOffset + action.bytes.byteLength) });
+        if (this.readyState === OPEN)
+          this.onmessage?.({
+            data: action.bytes.buffer.slice(
+              action.bytes.byteOffset,
+              action.bytes.byteOffset + action.bytes.byteLength,
+            ),
+          });
         return;
       case 'close':
         return this.finish(action.code, action.reason);
@@ -190,7 +203,8 @@ class FakeSocket implements TestSocket {
         const done = this.pendingDone;
         this.pendingDone = [];
         for (const callback of done) callback();
-        if (this.readyState === CLOSING && this.clientClose) this.finish(this.clientClose.code, this.clientClose.reason);
+        if (this.readyState === CLOSING && this.clientClose)
+          this.finish(this.clientClose.code, this.clientClose.reason);
         return;
       }
     }

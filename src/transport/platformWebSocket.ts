@@ -13,4 +13,6 @@ export function platformWebSocketFactory(maxPayload: number): WebSocketFactory {
 }
 
 /** `ws` on Node (it can send headers), the global `WebSocket` everywhere else. */
-export const defaultWebSocketFactory: WebSocketFactory = isNode ? nodeWebSocketFactory() : browserWebSocketFactory;
+export const defaultWebSocketFactory: WebSocketFactory = isNode
+  ? nodeWebSocketFactory()
+  : browserWebSocketFactory;

@@ -1,4 +1,13 @@
-import { asyncScheduler, BehaviorSubject, noop, Observable, type Observer, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
+import {
+  asyncScheduler,
+  BehaviorSubject,
+  noop,
+  Observable,
+  type Observer,
+  type SchedulerLike,
+  type Subscriber,
+  type Subscription,
+} from 'rxjs';
 import { RealtimeError } from '../protocol/errors.js';
 import { SocketState, type WebSocketFactory, type WebSocketLike } from './webSocketLike.js';
 
@@ -147,7 +156,13 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
 
   private connect(subscriber: Subscriber<TransportEvent>): () => void {
     if (this.socket !== undefined) {
-      subscriber.next({ type: 'close', code: 1006, reason: '', opened: false, error: 'this WebSocketSubject is already connected' });
+      subscriber.next({
+        type: 'close',
+        code: 1006,
+        reason: '',
+        opened: false,
+        error: 'this WebSocketSubject is already connected',
+      });
       subscriber.complete();
       return noop;
     }
@@ -176,7 +191,12 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
       keepalive?.unsubscribe();
       this.finish();
       if (oversize) code = 1009;
-      const close: { -readonly [K in keyof TransportClose]: TransportClose[K] } = { type: 'close', code, reason, opened };
+      const close: { -readonly [K in keyof TransportClose]: TransportClose[K] } = {
+        type: 'close',
+        code,
+        reason,
+        opened,
+      };
       if (failure !== undefined) close.error = failure;
       if (timedOut) close.timedOut = true;
       subscriber.next(close);
@@ -191,7 +211,10 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
     };
     this.forceClose = () => drop('the closing handshake timed out');
     const connectMs = this.config.connectTimeoutMs ?? 10_000;
-    const connectTimer = this.scheduler.schedule(() => drop(`the handshake did not complete within ${connectMs} ms`), connectMs);
+    const connectTimer = this.scheduler.schedule(
+      () => drop(`the handshake did not complete within ${connectMs} ms`),
+      connectMs,
+    );
     /** `heard`: something arrived since the keepalive last looked (a store per message, no clock read). */
     const liveness = { heard: true, silentMs: 0 };
     let keepalive: Subscription | undefined;
@@ -212,8 +235,10 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
       if (ended) return;
       liveness.heard = true;
       const data = event.data;
-      if (typeof data !== 'string') return subscriber.next({ type: 'binary', byteLength: byteLengthOf(data) });
-      if (data.length > maxChars) return drop(`an inbound frame of ${data.length} characters exceeds the limit`, 1009, false);
+      if (typeof data !== 'string')
+        return subscriber.next({ type: 'binary', byteLength: byteLengthOf(data) });
+      if (data.length > maxChars)
+        return drop(`an inbound frame of ${data.length} characters exceeds the limit`, 1009, false);
       subscriber.next(data);
     };
     socket.onpong = () => {
@@ -221,7 +246,8 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
     };
     // Kept (never nulled) even after the end: `ws` throws an 'error' that has no listener.
     socket.onerror = (event) => {
-      if ((event.error as { code?: unknown } | undefined)?.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') oversize = true;
+      if ((event.error as { code?: unknown } | undefined)?.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH')
+        oversize = true;
       failure ??= event.message || (event.error === undefined ? 'WebSocket error' : errorText(event.error));
     };
     socket.onclose = (event) => end(event.code, event.reason);
@@ -232,7 +258,11 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
   }
 
   /** Pings after `intervalMs` of silence; drops the socket after `deadMs` of it. Off where the socket cannot ping. */
-  private startKeepalive(socket: WebSocketLike, liveness: { heard: boolean; silentMs: number }, drop: (why: string) => void): Subscription | undefined {
+  private startKeepalive(
+    socket: WebSocketLike,
+    liveness: { heard: boolean; silentMs: number },
+    drop: (why: string) => void,
+  ): Subscription | undefined {
     const options = this.config.keepalive ?? { intervalMs: 15_000, deadMs: 30_000 };
     if (options === false || socket.ping === undefined) return undefined;
     const { intervalMs, deadMs } = options;
@@ -242,7 +272,8 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
         liveness.silentMs = 0;
       } else {
         liveness.silentMs += intervalMs;
-        if (liveness.silentMs >= deadMs) return drop(`no answer from the server for ${liveness.silentMs} ms (keepalive)`);
+        if (liveness.silentMs >= deadMs)
+          return drop(`no answer from the server for ${liveness.silentMs} ms (keepalive)`);
         try {
           socket.ping!(); // answered after everything sent before it has been read
         } catch {
@@ -281,7 +312,8 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
     const self = this;
     this.drainPoll = this.scheduler.schedule(function () {
       self.checkDrained();
-      if (!self.writable.value && self.drainPoll !== undefined) this.schedule(undefined, self.config.drainPollMs ?? 10);
+      if (!self.writable.value && self.drainPoll !== undefined)
+        this.schedule(undefined, self.config.drainPollMs ?? 10);
     }, this.config.drainPollMs ?? 10);
   }
 }

@@ -117,12 +117,16 @@ export function fromMicrophone(options: MicrophoneOptions = {}): Observable<Floa
   return new Observable<Float32Array>((subscriber) => {
     const chunkMs = options.chunkMs ?? 20;
     if (!(Number.isFinite(chunkMs) && chunkMs > 0 && chunkMs <= 1000)) {
-      subscriber.error(new AudioError('options', `chunkMs must be a number of ms in (0, 1000], got ${chunkMs}`));
+      subscriber.error(
+        new AudioError('options', `chunkMs must be a number of ms in (0, 1000], got ${chunkMs}`),
+      );
       return;
     }
     const rate = options.sampleRate;
     if (rate !== undefined && !(Number.isInteger(rate) && rate >= 1000 && rate <= 384_000)) {
-      subscriber.error(new AudioError('options', `sampleRate must be an integer from 1000 to 384000 Hz, got ${rate}`));
+      subscriber.error(
+        new AudioError('options', `sampleRate must be an integer from 1000 to 384000 Hz, got ${rate}`),
+      );
       return;
     }
 
@@ -145,14 +149,18 @@ export function fromMicrophone(options: MicrophoneOptions = {}): Observable<Floa
       source = undefined;
       stream?.getTracks().forEach((track) => track.stop());
       stream = undefined;
-      if (ownsContext && context !== undefined && context.state !== 'closed') void context.close().catch(() => undefined);
+      if (ownsContext && context !== undefined && context.state !== 'closed')
+        void context.close().catch(() => undefined);
       context = undefined;
     };
 
     const start = async (): Promise<void> => {
       const devices = typeof navigator === 'undefined' ? undefined : navigator.mediaDevices;
       if (devices === undefined || typeof devices.getUserMedia !== 'function') {
-        throw new AudioError('device', 'navigator.mediaDevices.getUserMedia is not available (it needs a browser and a secure context: https or localhost)');
+        throw new AudioError(
+          'device',
+          'navigator.mediaDevices.getUserMedia is not available (it needs a browser and a secure context: https or localhost)',
+        );
       }
       const audio: MediaTrackConstraints = {
         channelCount: 1,
@@ -168,7 +176,8 @@ export function fromMicrophone(options: MicrophoneOptions = {}): Observable<Floa
       }
       if (closed) return release(); // unsubscribed while the prompt was open
       const track = stream.getAudioTracks()[0];
-      if (track === undefined) throw new AudioError('device', 'getUserMedia returned a stream without an audio track');
+      if (track === undefined)
+        throw new AudioError('device', 'getUserMedia returned a stream without an audio track');
 
       try {
         // No forced sampleRate: Firefox refuses to connect a MediaStream to a context of another rate.
@@ -176,7 +185,8 @@ export function fromMicrophone(options: MicrophoneOptions = {}): Observable<Floa
       } catch (cause) {
         throw new AudioError('device', `could not create an AudioContext: ${errorText(cause)}`);
       }
-      if (context.state === 'closed') throw new AudioError('device', 'the AudioContext passed in options.audioContext is closed');
+      if (context.state === 'closed')
+        throw new AudioError('device', 'the AudioContext passed in options.audioContext is closed');
       await loadWorkletModule(context, PROCESSOR, WORKLET_SOURCE);
       if (closed) return release();
 
@@ -191,9 +201,13 @@ export function fromMicrophone(options: MicrophoneOptions = {}): Observable<Floa
           processorOptions: { chunkFrames },
         });
       } catch (cause) {
-        throw new AudioError('device', `could not connect the microphone to the AudioContext: ${errorText(cause)}`);
+        throw new AudioError(
+          'device',
+          `could not connect the microphone to the AudioContext: ${errorText(cause)}`,
+        );
       }
-      const resampler = rate !== undefined && rate !== contextRate ? new Resampler(contextRate, rate, 1) : undefined;
+      const resampler =
+        rate !== undefined && rate !== contextRate ? new Resampler(contextRate, rate, 1) : undefined;
       node.port.onmessage = (event: MessageEvent<Float32Array>) => {
         if (closed) return;
         const chunk = resampler === undefined ? event.data : resampler.process(event.data);
@@ -214,7 +228,10 @@ export function fromMicrophone(options: MicrophoneOptions = {}): Observable<Floa
 
     start().catch((cause: unknown) => {
       release();
-      if (!closed) subscriber.error(cause instanceof AudioError ? cause : new AudioError('device', `microphone: ${errorText(cause)}`));
+      if (!closed)
+        subscriber.error(
+          cause instanceof AudioError ? cause : new AudioError('device', `microphone: ${errorText(cause)}`),
+        );
     });
 
     return () => {
@@ -227,22 +244,36 @@ export function fromMicrophone(options: MicrophoneOptions = {}): Observable<Floa
 /** A clear `AudioError('device')` for a `getUserMedia` rejection, by its DOMException name. */
 function microphoneError(cause: unknown, deviceId: string | undefined): AudioError {
   // Not every browser's OverconstrainedError is an Error, so read the name structurally.
-  const name = typeof cause === 'object' && cause !== null && typeof (cause as { name?: unknown }).name === 'string' ? (cause as { name: string }).name : '';
+  const name =
+    typeof cause === 'object' && cause !== null && typeof (cause as { name?: unknown }).name === 'string'
+      ? (cause as { name: string }).name
+      : '';
   const detail = errorText(cause);
   switch (name) {
     case 'NotAllowedError':
     case 'PermissionDeniedError':
     case 'SecurityError':
-      return new AudioError('device', `microphone permission denied (${detail}); allow the microphone for this site and try again`);
+      return new AudioError(
+        'device',
+        `microphone permission denied (${detail}); allow the microphone for this site and try again`,
+      );
     case 'NotFoundError':
     case 'DevicesNotFoundError':
       return new AudioError('device', `no microphone found (${detail})`);
     case 'OverconstrainedError':
-      return new AudioError('device', deviceId !== undefined ? `no microphone with deviceId ${JSON.stringify(deviceId)} (${detail})` : `no microphone satisfies the constraints (${detail})`);
+      return new AudioError(
+        'device',
+        deviceId !== undefined
+          ? `no microphone with deviceId ${JSON.stringify(deviceId)} (${detail})`
+          : `no microphone satisfies the constraints (${detail})`,
+      );
     case 'NotReadableError':
     case 'TrackStartError':
     case 'AbortError':
-      return new AudioError('device', `the microphone could not be started; another application may be using it (${detail})`);
+      return new AudioError(
+        'device',
+        `the microphone could not be started; another application may be using it (${detail})`,
+      );
     default:
       return new AudioError('device', `could not open the microphone: ${detail}`);
   }

@@ -60,7 +60,8 @@ export interface AudioPlayer extends Observer<RealtimeAudioFrame> {
 const PROCESSOR = 'realtime-rx-player';
 
 /** Messages between the main thread and the worklet. */
-type ToWorklet = { type: 'push'; samples: Float32Array } | { type: 'clear'; epoch: number } | { type: 'close' };
+type ToWorklet =
+  { type: 'push'; samples: Float32Array } | { type: 'clear'; epoch: number } | { type: 'close' };
 interface PlayedReport {
   /** samples played since the last clear */
   played: number;
@@ -181,7 +182,10 @@ export function createAudioPlayer(options: AudioPlayerOptions = {}): AudioPlayer
   }
   const reportIntervalMs = options.reportIntervalMs ?? 20;
   if (!(Number.isFinite(reportIntervalMs) && reportIntervalMs > 0)) {
-    throw new AudioError('options', `reportIntervalMs must be a positive number of ms, got ${reportIntervalMs}`);
+    throw new AudioError(
+      'options',
+      `reportIntervalMs must be a positive number of ms, got ${reportIntervalMs}`,
+    );
   }
   let context: AudioContext;
   try {
@@ -220,7 +224,8 @@ export function createAudioPlayer(options: AudioPlayerOptions = {}): AudioPlayer
     lastPlayedMs = ms;
     playedMs.next(ms);
   };
-  const post = (message: ToWorklet, transfer: Transferable[] = []): void => node?.port.postMessage(message, transfer);
+  const post = (message: ToWorklet, transfer: Transferable[] = []): void =>
+    node?.port.postMessage(message, transfer);
   const send = (samples: Float32Array): void => {
     if (node === undefined) pending.push(samples);
     else post({ type: 'push', samples }, [samples.buffer]);
@@ -248,7 +253,11 @@ export function createAudioPlayer(options: AudioPlayerOptions = {}): AudioPlayer
     if (samples.length === 0) return;
     queued += samples.length;
     // Decoder and Resampler return fresh arrays: transfer them whole, copy a view (cut to `room`).
-    send(samples.byteOffset === 0 && samples.byteLength === samples.buffer.byteLength ? samples : samples.slice());
+    send(
+      samples.byteOffset === 0 && samples.byteLength === samples.buffer.byteLength
+        ? samples
+        : samples.slice(),
+    );
   };
 
   /** Queues what the resampler of `sourceRate` holds back, as the end of the last item. */
@@ -278,7 +287,10 @@ export function createAudioPlayer(options: AudioPlayerOptions = {}): AudioPlayer
       early.forEach(send);
     })
     .catch((cause: unknown) => {
-      failure = cause instanceof AudioError ? cause : new AudioError('device', `could not start the audio player: ${errorText(cause)}`);
+      failure =
+        cause instanceof AudioError
+          ? cause
+          : new AudioError('device', `could not start the audio player: ${errorText(cause)}`);
       playedMs.error(failure);
       throw failure;
     });
@@ -287,8 +299,12 @@ export function createAudioPlayer(options: AudioPlayerOptions = {}): AudioPlayer
   const resume = (): void => {
     if (context.state !== 'suspended' || resuming !== undefined) return;
     resuming = context.resume().then(
-      () => { resuming = undefined; },
-      () => { resuming = undefined; }, // not allowed yet: retried on the next frame
+      () => {
+        resuming = undefined;
+      },
+      () => {
+        resuming = undefined;
+      }, // not allowed yet: retried on the next frame
     );
   };
 
@@ -314,7 +330,11 @@ export function createAudioPlayer(options: AudioPlayerOptions = {}): AudioPlayer
       let held = 0;
       if (frame.sampleRate !== rate) {
         let c = conversions.get(frame.sampleRate);
-        if (c === undefined) conversions.set(frame.sampleRate, (c = { resampler: new Resampler(frame.sampleRate, rate, 1), input: 0, output: 0 }));
+        if (c === undefined)
+          conversions.set(
+            frame.sampleRate,
+            (c = { resampler: new Resampler(frame.sampleRate, rate, 1), input: 0, output: 0 }),
+          );
         // Output k is the input at time k * from / to: this frame's audio starts at output ceil(input * to / from).
         held = Math.ceil((c.input * rate) / frame.sampleRate) - c.output;
         samples = c.resampler.process(mono);
@@ -354,7 +374,10 @@ export function createAudioPlayer(options: AudioPlayerOptions = {}): AudioPlayer
         node = undefined;
       }
       playedMs.complete();
-      closing = ownsContext && context.state !== 'closed' ? context.close().catch(() => undefined) : Promise.resolve();
+      closing =
+        ownsContext && context.state !== 'closed'
+          ? context.close().catch(() => undefined)
+          : Promise.resolve();
       return closing;
     },
   };
@@ -364,14 +387,23 @@ export function createAudioPlayer(options: AudioPlayerOptions = {}): AudioPlayer
 function decodeMono(frame: RealtimeAudioFrame): Float32Array {
   const { sampleRate, numChannels } = frame;
   if (!(Number.isInteger(sampleRate) && sampleRate >= 1000 && sampleRate <= 384_000)) {
-    throw new AudioError('options', `audio frame sampleRate must be an integer from 1000 to 384000 Hz, got ${sampleRate}`);
+    throw new AudioError(
+      'options',
+      `audio frame sampleRate must be an integer from 1000 to 384000 Hz, got ${sampleRate}`,
+    );
   }
   if (!(Number.isInteger(numChannels) && numChannels >= 1 && numChannels <= 8)) {
-    throw new AudioError('options', `audio frame numChannels must be an integer from 1 to 8, got ${numChannels}`);
+    throw new AudioError(
+      'options',
+      `audio frame numChannels must be an integer from 1 to 8, got ${numChannels}`,
+    );
   }
   const pcm = base64ToPcm16(frame.data);
   if (pcm.length % numChannels !== 0) {
-    throw new AudioError('base64', `audio frame holds ${pcm.length} samples, not a whole number of ${numChannels}-channel frames`);
+    throw new AudioError(
+      'base64',
+      `audio frame holds ${pcm.length} samples, not a whole number of ${numChannels}-channel frames`,
+    );
   }
   const interleaved = pcm16ToFloat(pcm);
   if (numChannels === 1) return interleaved;

@@ -17,7 +17,12 @@ export function loadWorkletModule(context: BaseAudioContext, name: string, sourc
   // `audioWorklet` is typed as always present, but older browsers and insecure pages lack it.
   const worklet = (context as { audioWorklet?: AudioWorklet }).audioWorklet;
   if (worklet === undefined || typeof worklet.addModule !== 'function') {
-    return Promise.reject(new AudioError('device', 'AudioWorklet is not available (it needs a modern browser and a secure context: https or localhost)'));
+    return Promise.reject(
+      new AudioError(
+        'device',
+        'AudioWorklet is not available (it needs a modern browser and a secure context: https or localhost)',
+      ),
+    );
   }
   const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
   const loading = worklet.addModule(url).then(
@@ -37,7 +42,8 @@ export function errorText(cause: unknown): string {
   // Structural, not `instanceof Error`: some browsers' DOMException-like errors are not Errors.
   if (typeof cause === 'object' && cause !== null) {
     const { name, message } = cause as { name?: unknown; message?: unknown };
-    if (typeof name === 'string' && typeof message === 'string') return message ? `${name}: ${message}` : name;
+    if (typeof name === 'string' && typeof message === 'string')
+      return message ? `${name}: ${message}` : name;
   }
   return String(cause);
 }

@@ -3,7 +3,9 @@ import type { RealtimeAudioFrame } from '../frame.js';
 
 /** First frame: `session.create`, keys in the seed's order; `conversation_id` only when resuming. */
 export function sessionMessage(params: SessionParams): string {
-  const session: { backend_prompt: string; conversation_id?: string } = { backend_prompt: params.prompt ?? '' };
+  const session: { backend_prompt: string; conversation_id?: string } = {
+    backend_prompt: params.prompt ?? '',
+  };
   if (params.sessionId !== undefined) session.conversation_id = params.sessionId;
   return JSON.stringify({ type: 'session.create', session });
 }
@@ -21,7 +23,9 @@ export function encodeAudio(frame: RealtimeAudioFrame): string {
     frame.sampleRate +
     ',"num_channels":' +
     frame.numChannels;
-  return frame.samplesPerChannel === undefined ? head + '}' : head + ',"samples_per_channel":' + frame.samplesPerChannel + '}';
+  return frame.samplesPerChannel === undefined
+    ? head + '}'
+    : head + ',"samples_per_channel":' + frame.samplesPerChannel + '}';
 }
 
 /** One user text message; the text is the only variable part and `JSON.stringify` escapes it. */

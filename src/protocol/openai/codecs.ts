@@ -42,7 +42,10 @@ export const SessionUpdatedCodec = t.type({ session: t.partial({ id: t.string, i
 export type SessionUpdatedMessage = t.TypeOf<typeof SessionUpdatedCodec>;
 
 /** `response.output_audio.delta` / beta `response.audio.delta`: 24 kHz mono PCM16 in `delta`. */
-export const AudioDeltaCodec = t.intersection([t.type({ delta: Pcm16Base64 }), t.partial({ item_id: t.string })]);
+export const AudioDeltaCodec = t.intersection([
+  t.type({ delta: Pcm16Base64 }),
+  t.partial({ item_id: t.string }),
+]);
 export type AudioDeltaMessage = t.TypeOf<typeof AudioDeltaCodec>;
 
 /** Every text delta: user transcription, assistant audio transcript, assistant text. */
@@ -80,9 +83,14 @@ export const ItemWithId = t.type({ id: t.string });
  * The item of `conversation.item.done`, discriminated on `item.type`: a `function_call` must have the
  * call fields (a broken call is `invalid`, not silently an ordinary item), anything else an `id`.
  */
-export const DoneItem = new t.Type<t.TypeOf<typeof FunctionCallItem> | t.TypeOf<typeof ItemWithId>, unknown, unknown>(
+export const DoneItem = new t.Type<
+  t.TypeOf<typeof FunctionCallItem> | t.TypeOf<typeof ItemWithId>,
+  unknown,
+  unknown
+>(
   'conversation item',
-  (u): u is t.TypeOf<typeof FunctionCallItem> | t.TypeOf<typeof ItemWithId> => FunctionCallItem.is(u) || ItemWithId.is(u),
+  (u): u is t.TypeOf<typeof FunctionCallItem> | t.TypeOf<typeof ItemWithId> =>
+    FunctionCallItem.is(u) || ItemWithId.is(u),
   (u, c) => (isFunctionCall(u) ? FunctionCallItem.validate(u, c) : ItemWithId.validate(u, c)),
   t.identity,
 );
@@ -94,7 +102,10 @@ export const ResponseCodec = t.type({ response: t.partial({ id: t.string, status
 export type ResponseMessage = t.TypeOf<typeof ResponseCodec>;
 
 /** Beta `response.cancelled`: the id in `response.id`, else `response_id`; both optional. */
-export const ResponseCancelledCodec = t.partial({ response: t.partial({ id: t.string }), response_id: t.string });
+export const ResponseCancelledCodec = t.partial({
+  response: t.partial({ id: t.string }),
+  response_id: t.string,
+});
 export type ResponseCancelledMessage = t.TypeOf<typeof ResponseCancelledCodec>;
 
 /** `error`: `error.message`, and `error.code` when there is one. */

@@ -112,15 +112,31 @@ function audioOut(m: AudioDeltaMessage): RealtimeEvent {
   return { type: 'audio.out', frame };
 }
 
-const userDelta = (m: TextDeltaMessage): RealtimeEvent => ({ type: 'transcript.delta', role: 'user', delta: m.delta });
-const userDone = (m: TranscriptDoneMessage): RealtimeEvent => ({ type: 'transcript.done', role: 'user', text: m.transcript });
-const assistantDelta = (m: TextDeltaMessage): RealtimeEvent => ({ type: 'transcript.delta', role: 'assistant', delta: m.delta });
+const userDelta = (m: TextDeltaMessage): RealtimeEvent => ({
+  type: 'transcript.delta',
+  role: 'user',
+  delta: m.delta,
+});
+const userDone = (m: TranscriptDoneMessage): RealtimeEvent => ({
+  type: 'transcript.done',
+  role: 'user',
+  text: m.transcript,
+});
+const assistantDelta = (m: TextDeltaMessage): RealtimeEvent => ({
+  type: 'transcript.delta',
+  role: 'assistant',
+  delta: m.delta,
+});
 const assistantTranscriptDone = (m: TranscriptDoneMessage): RealtimeEvent => ({
   type: 'transcript.done',
   role: 'assistant',
   text: m.transcript,
 });
-const assistantTextDone = (m: TextDoneMessage): RealtimeEvent => ({ type: 'transcript.done', role: 'assistant', text: m.text });
+const assistantTextDone = (m: TextDoneMessage): RealtimeEvent => ({
+  type: 'transcript.done',
+  role: 'assistant',
+  text: m.text,
+});
 
 function speechStarted(m: SpeechStartedMessage): RealtimeEvent {
   return m.item_id === undefined ? { type: 'speech.started' } : { type: 'speech.started', itemId: m.item_id };
@@ -139,11 +155,15 @@ function itemDone(m: ItemDoneMessage): RealtimeEvent {
   return { type: 'conversation.item.done', itemId: (item as { id: string }).id };
 }
 
-function responseEvent(type: 'response.created' | 'response.done' | 'response.cancelled', id: string | undefined): RealtimeEvent {
+function responseEvent(
+  type: 'response.created' | 'response.done' | 'response.cancelled',
+  id: string | undefined,
+): RealtimeEvent {
   return id === undefined ? { type } : { type, responseId: id };
 }
 
-const responseCreated = (m: ResponseMessage): RealtimeEvent => responseEvent('response.created', m.response.id);
+const responseCreated = (m: ResponseMessage): RealtimeEvent =>
+  responseEvent('response.created', m.response.id);
 /** A cancelled response (`status: 'cancelled'`, e.g. barge-in or `response.cancel`) is `response.cancelled`. */
 const responseDone = (m: ResponseMessage): RealtimeEvent =>
   responseEvent(m.response.status === 'cancelled' ? 'response.cancelled' : 'response.done', m.response.id);
@@ -156,7 +176,11 @@ const MAX_SERVER_MESSAGE_CHARS = 200;
 function serverError(m: ServerErrorMessage): RealtimeEvent {
   const { message, code } = m.error;
   if (typeof code === 'string' && OPENAI_RECOVERABLE_ERROR_CODES.has(code)) {
-    return { type: 'invalid', messageType: 'error', detail: `server rejected a request (${code}): ${truncate(message, MAX_SERVER_MESSAGE_CHARS)}` };
+    return {
+      type: 'invalid',
+      messageType: 'error',
+      detail: `server rejected a request (${code}): ${truncate(message, MAX_SERVER_MESSAGE_CHARS)}`,
+    };
   }
   return typeof code === 'string' ? { type: 'error', message, code } : { type: 'error', message };
 }
@@ -189,7 +213,9 @@ const DECODERS = new Map<string, MessageDecoder>([
 ]);
 
 /** The wire types the `openai` dialect maps to an event (for tests and docs). */
-export const OPENAI_DECODED_TYPES: readonly string[] = [...DECODERS.keys()].filter((type) => !OPENAI_IGNORED_TYPES.includes(type));
+export const OPENAI_DECODED_TYPES: readonly string[] = [...DECODERS.keys()].filter(
+  (type) => !OPENAI_IGNORED_TYPES.includes(type),
+);
 
 /** Keeps `invalid` details short: a parser message may quote part of a huge payload. */
 const MAX_DETAIL_CHARS = 120;

@@ -24,16 +24,26 @@ export function encodeTextItem(text: string): string {
 
 /** `response.create`, with per-response instructions when given. */
 export function responseCreate(instructions: string | undefined): string {
-  return instructions === undefined ? RESPONSE_CREATE : JSON.stringify({ type: 'response.create', response: { instructions } });
+  return instructions === undefined
+    ? RESPONSE_CREATE
+    : JSON.stringify({ type: 'response.create', response: { instructions } });
 }
 
 /** A tool's result as a conversation item. */
 export function functionCallOutput(callId: string, output: string): string {
-  return JSON.stringify({ type: 'conversation.item.create', item: { type: 'function_call_output', call_id: callId, output } });
+  return JSON.stringify({
+    type: 'conversation.item.create',
+    item: { type: 'function_call_output', call_id: callId, output },
+  });
 }
 
 export function itemTruncate(itemId: string, contentIndex: number, audioEndMs: number): string {
-  return JSON.stringify({ type: 'conversation.item.truncate', item_id: itemId, content_index: contentIndex, audio_end_ms: audioEndMs });
+  return JSON.stringify({
+    type: 'conversation.item.truncate',
+    item_id: itemId,
+    content_index: contentIndex,
+    audio_end_ms: audioEndMs,
+  });
 }
 
 export function itemDelete(itemId: string): string {

@@ -23,13 +23,17 @@ export function openaiHeaders(
   const headers: Record<string, string> = {};
   if (apiKey) {
     // The message must not quote the key.
-    if (INVALID_HEADER_CHAR.test(apiKey)) throw new RealtimeError('config', 'apiKey contains characters that cannot be sent in a header');
+    if (INVALID_HEADER_CHAR.test(apiKey))
+      throw new RealtimeError('config', 'apiKey contains characters that cannot be sent in a header');
     if (provider === 'azure') headers['api-key'] = apiKey;
     else headers.Authorization = 'Bearer ' + apiKey;
   }
   if (sessionId) {
     if (INVALID_HEADER_CHAR.test(sessionId)) {
-      throw new RealtimeError('config', 'sessionId contains characters that cannot be sent in the x-session-id header');
+      throw new RealtimeError(
+        'config',
+        'sessionId contains characters that cannot be sent in the x-session-id header',
+      );
     }
     headers['x-session-id'] = sessionId;
   }
@@ -46,10 +50,16 @@ export function openaiHeaders(
  * travels in a header would only add a way to fail. On Node an `ek_` key is sent both ways, which the
  * API accepts.
  */
-export function openaiProtocols(apiKey: string | undefined, provider: 'openai' | 'azure'): string[] | undefined {
+export function openaiProtocols(
+  apiKey: string | undefined,
+  provider: 'openai' | 'azure',
+): string[] | undefined {
   if (!apiKey || provider === 'azure' || !apiKey.startsWith('ek_')) return undefined;
   if (!SUBPROTOCOL_TOKEN.test(apiKey)) {
-    throw new RealtimeError('config', 'apiKey contains characters that cannot be sent in a WebSocket subprotocol');
+    throw new RealtimeError(
+      'config',
+      'apiKey contains characters that cannot be sent in a WebSocket subprotocol',
+    );
   }
   return [REALTIME_SUBPROTOCOL, KEY_SUBPROTOCOL_PREFIX + apiKey];
 }

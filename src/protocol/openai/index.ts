@@ -19,13 +19,24 @@ export const openaiDialect: Dialect = {
     if (params.apiKey) assertKeyTransportSafe(endpoint.url);
     const headers = openaiHeaders(params.apiKey, params.sessionId, endpoint.provider);
     const protocols = openaiProtocols(params.apiKey, endpoint.provider);
-    return { url: endpoint.url, headers, protocols, audioProblem: openaiFormatProblem, newSession: () => new OpenAIDialectSession(params) };
+    return {
+      url: endpoint.url,
+      headers,
+      protocols,
+      audioProblem: openaiFormatProblem,
+      newSession: () => new OpenAIDialectSession(params),
+    };
   },
 };
 
 export { OpenAIDialectSession } from './session.js';
 export { openaiAudioProblem, OPENAI_SAMPLE_RATE, OPENAI_CHANNELS } from './audio.js';
-export { OPENAI_RECOVERABLE_ERROR_CODES, OPENAI_IGNORED_TYPES, OPENAI_DECODED_TYPES, decodeOpenAI } from './decode.js';
+export {
+  OPENAI_RECOVERABLE_ERROR_CODES,
+  OPENAI_IGNORED_TYPES,
+  OPENAI_DECODED_TYPES,
+  decodeOpenAI,
+} from './decode.js';
 export { DEFAULT_OPENAI_MODEL, AZURE_HOST_SUFFIXES } from './url.js';
 export { OPENAI_VOICES } from './options.js';
 export type { OpenAISessionOptions, OpenAIVoice, TurnDetection, FunctionTool, PcmFormat } from './options.js';

@@ -1,5 +1,16 @@
 /** Voices of the GA Realtime API. */
-export const OPENAI_VOICES = ['alloy', 'ash', 'ballad', 'coral', 'echo', 'sage', 'shimmer', 'verse', 'marin', 'cedar'] as const;
+export const OPENAI_VOICES = [
+  'alloy',
+  'ash',
+  'ballad',
+  'coral',
+  'echo',
+  'sage',
+  'shimmer',
+  'verse',
+  'marin',
+  'cedar',
+] as const;
 export type OpenAIVoice = (typeof OPENAI_VOICES)[number];
 
 /** The only audio format realtime-rx frames carry: PCM16 little-endian. */

@@ -73,16 +73,22 @@ export class OpenAIDialectSession implements DialectSession {
       case 'response.cancel':
         return { frames: [RESPONSE_CANCEL] };
       case 'tool.output': {
-        if (typeof control.callId !== 'string' || control.callId === '') return { problem: 'tool.output callId must be a non-empty string' };
-        if (typeof control.output !== 'string') return { problem: 'tool.output output must be a string (e.g. JSON text)' };
+        if (typeof control.callId !== 'string' || control.callId === '')
+          return { problem: 'tool.output callId must be a non-empty string' };
+        if (typeof control.output !== 'string')
+          return { problem: 'tool.output output must be a string (e.g. JSON text)' };
         const frames = [functionCallOutput(control.callId, control.output)];
         if (control.respond !== false) this.requestResponse(undefined, frames);
         return { frames };
       }
       case 'item.truncate': {
-        if (typeof control.itemId !== 'string' || control.itemId === '') return { problem: 'item.truncate itemId must be a non-empty string' };
+        if (typeof control.itemId !== 'string' || control.itemId === '')
+          return { problem: 'item.truncate itemId must be a non-empty string' };
         const contentIndex = control.contentIndex ?? 0;
-        if (!isCount(contentIndex)) return { problem: `item.truncate contentIndex must be a non-negative integer, got ${String(contentIndex)}` };
+        if (!isCount(contentIndex))
+          return {
+            problem: `item.truncate contentIndex must be a non-negative integer, got ${String(contentIndex)}`,
+          };
         if (!isCount(control.audioEndMs)) {
           return {
             problem: `item.truncate audioEndMs must be a non-negative integer (milliseconds of audio actually played), got ${String(control.audioEndMs)}`,
@@ -91,10 +97,13 @@ export class OpenAIDialectSession implements DialectSession {
         return { frames: [itemTruncate(control.itemId, contentIndex, control.audioEndMs)] };
       }
       case 'item.delete':
-        if (typeof control.itemId !== 'string' || control.itemId === '') return { problem: 'item.delete itemId must be a non-empty string' };
+        if (typeof control.itemId !== 'string' || control.itemId === '')
+          return { problem: 'item.delete itemId must be a non-empty string' };
         return { frames: [itemDelete(control.itemId)] };
       default:
-        return { problem: `the openai dialect has no wire form for ${String((control as { type?: unknown }).type)}` };
+        return {
+          problem: `the openai dialect has no wire form for ${String((control as { type?: unknown }).type)}`,
+        };
     }
   }
 

@@ -22,7 +22,8 @@ export function sessionUpdate(params: SessionParams): string {
     input.transcription = transcription;
   }
   if (o.noiseReduction) input.noise_reduction = { type: o.noiseReduction };
-  input.turn_detection = o.turnDetection === null ? null : turnDetection(o.turnDetection ?? { type: 'server_vad' });
+  input.turn_detection =
+    o.turnDetection === null ? null : turnDetection(o.turnDetection ?? { type: 'server_vad' });
 
   const output: Record<string, unknown> = { format: PCM_24K, voice: o.voice ?? DEFAULT_VOICE };
   if (o.speed !== undefined) output.speed = o.speed;
@@ -33,7 +34,8 @@ export function sessionUpdate(params: SessionParams): string {
   session.audio = { input, output };
   if (o.tools !== undefined) session.tools = o.tools.map(tool);
   if (o.toolChoice !== undefined) {
-    session.tool_choice = typeof o.toolChoice === 'string' ? o.toolChoice : { type: 'function', name: o.toolChoice.name };
+    session.tool_choice =
+      typeof o.toolChoice === 'string' ? o.toolChoice : { type: 'function', name: o.toolChoice.name };
   }
   if (o.maxOutputTokens !== undefined) session.max_output_tokens = o.maxOutputTokens;
   return JSON.stringify({ type: 'session.update', session });

@@ -5,7 +5,11 @@ import { RealtimeError } from '../errors.js';
 export const DEFAULT_OPENAI_MODEL = 'gpt-realtime';
 
 /** Host suffixes that mean Azure OpenAI unless `session.provider` says otherwise. */
-export const AZURE_HOST_SUFFIXES = ['.openai.azure.com', '.cognitiveservices.azure.com', '.services.ai.azure.com'] as const;
+export const AZURE_HOST_SUFFIXES = [
+  '.openai.azure.com',
+  '.cognitiveservices.azure.com',
+  '.services.ai.azure.com',
+] as const;
 
 /** Where an `openai` conversation connects, and which flavour of the API is there. */
 export interface OpenAIEndpoint {
@@ -27,7 +31,11 @@ export interface OpenAIEndpoint {
  *
  * Errors never quote the URL, which may hold credentials: at most the host is named.
  */
-export function openaiEndpoint(base: string, model: string | undefined, provider: 'openai' | 'azure' | undefined): OpenAIEndpoint {
+export function openaiEndpoint(
+  base: string,
+  model: string | undefined,
+  provider: 'openai' | 'azure' | undefined,
+): OpenAIEndpoint {
   const url = webSocketBase(base);
   const resolved = provider ?? (isAzureHost(url.hostname) ? 'azure' : 'openai');
   url.pathname = realtimePath(url.pathname, resolved === 'azure');
@@ -57,7 +65,9 @@ export function isAzureHost(hostname: string): boolean {
 
 /** `localhost`, 127.0.0.0/8 and `[::1]`: hosts where plain `ws://` does not leave the machine. */
 export function isLoopbackHost(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+  return (
+    hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
+  );
 }
 
 /**
@@ -86,7 +96,12 @@ function realtimePath(path: string, azure: boolean): string {
 
 /** The `name=value` pairs of a `URL.search`, as written (nothing is re-encoded). */
 function splitQuery(search: string): string[] {
-  return search.length > 1 ? search.slice(1).split('&').filter((pair) => pair !== '') : [];
+  return search.length > 1
+    ? search
+        .slice(1)
+        .split('&')
+        .filter((pair) => pair !== '')
+    : [];
 }
 
 /** The value of the first `model` pair, when it is not empty. */

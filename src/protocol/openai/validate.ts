@@ -45,11 +45,14 @@ const MAX_SHOWN_CHARS = 40;
  *
  * @throws RealtimeError of kind `config`
  */
-export function validateSessionOptions(session: unknown): asserts session is OpenAISessionOptions | undefined {
+export function validateSessionOptions(
+  session: unknown,
+): asserts session is OpenAISessionOptions | undefined {
   if (session === undefined) return;
   if (!isRecord(session)) fail(`session must be an object (OpenAISessionOptions), got ${show(session)}`);
   for (const key of Object.keys(session)) {
-    if (!SESSION_KEYS.includes(key)) fail(`unknown session option ${show(key)}; known options: ${SESSION_KEYS.join(', ')}`);
+    if (!SESSION_KEYS.includes(key))
+      fail(`unknown session option ${show(key)}; known options: ${SESSION_KEYS.join(', ')}`);
   }
   const s = session as Record<keyof OpenAISessionOptions, unknown>;
 
@@ -60,11 +63,20 @@ export function validateSessionOptions(session: unknown): asserts session is Ope
   checkFormat('inputFormat', s.inputFormat);
   checkFormat('outputFormat', s.outputFormat);
   if (s.turnDetection !== undefined && s.turnDetection !== null) checkTurnDetection(s.turnDetection);
-  if (s.inputTranscription !== undefined && s.inputTranscription !== null) checkTranscription(s.inputTranscription);
-  if (s.noiseReduction !== undefined && s.noiseReduction !== null && s.noiseReduction !== 'near_field' && s.noiseReduction !== 'far_field') {
+  if (s.inputTranscription !== undefined && s.inputTranscription !== null)
+    checkTranscription(s.inputTranscription);
+  if (
+    s.noiseReduction !== undefined &&
+    s.noiseReduction !== null &&
+    s.noiseReduction !== 'near_field' &&
+    s.noiseReduction !== 'far_field'
+  ) {
     fail(`noiseReduction must be "near_field", "far_field" or null, got ${show(s.noiseReduction)}`);
   }
-  if (s.speed !== undefined && !(typeof s.speed === 'number' && s.speed >= MIN_SPEED && s.speed <= MAX_SPEED)) {
+  if (
+    s.speed !== undefined &&
+    !(typeof s.speed === 'number' && s.speed >= MIN_SPEED && s.speed <= MAX_SPEED)
+  ) {
     fail(`speed must be a number from ${MIN_SPEED} to ${MAX_SPEED}, got ${show(s.speed)}`);
   }
   const toolNames = s.tools === undefined ? [] : checkTools(s.tools);
@@ -72,9 +84,15 @@ export function validateSessionOptions(session: unknown): asserts session is Ope
   if (
     s.maxOutputTokens !== undefined &&
     s.maxOutputTokens !== 'inf' &&
-    !(Number.isInteger(s.maxOutputTokens) && (s.maxOutputTokens as number) >= 1 && (s.maxOutputTokens as number) <= MAX_OUTPUT_TOKENS)
+    !(
+      Number.isInteger(s.maxOutputTokens) &&
+      (s.maxOutputTokens as number) >= 1 &&
+      (s.maxOutputTokens as number) <= MAX_OUTPUT_TOKENS
+    )
   ) {
-    fail(`maxOutputTokens must be an integer from 1 to ${MAX_OUTPUT_TOKENS} or "inf", got ${show(s.maxOutputTokens)}`);
+    fail(
+      `maxOutputTokens must be an integer from 1 to ${MAX_OUTPUT_TOKENS} or "inf", got ${show(s.maxOutputTokens)}`,
+    );
   }
   if (s.provider !== undefined && s.provider !== 'openai' && s.provider !== 'azure') {
     fail(`provider must be "openai" or "azure", got ${show(s.provider)}`);
@@ -93,21 +111,32 @@ function checkModalities(value: unknown): void {
 
 function checkFormat(name: string, value: unknown): void {
   if (value === undefined) return;
-  const ok = isRecord(value) && value.type === 'audio/pcm' && value.rate === 24000 && Object.keys(value).length === 2;
-  if (!ok) fail(`${name} must be {type: "audio/pcm", rate: 24000}, got ${show(value)}: realtime-rx frames carry PCM16 at 24 kHz`);
+  const ok =
+    isRecord(value) && value.type === 'audio/pcm' && value.rate === 24000 && Object.keys(value).length === 2;
+  if (!ok)
+    fail(
+      `${name} must be {type: "audio/pcm", rate: 24000}, got ${show(value)}: realtime-rx frames carry PCM16 at 24 kHz`,
+    );
 }
 
 function checkTurnDetection(value: unknown): void {
   if (!isRecord(value) || (value.type !== 'server_vad' && value.type !== 'semantic_vad')) {
-    fail(`turnDetection must be {type: "server_vad", ...}, {type: "semantic_vad", ...} or null, got ${show(value)}`);
+    fail(
+      `turnDetection must be {type: "server_vad", ...}, {type: "semantic_vad", ...} or null, got ${show(value)}`,
+    );
   }
   const allowed = value.type === 'server_vad' ? SERVER_VAD_KEYS : SEMANTIC_VAD_KEYS;
   for (const key of Object.keys(value)) {
     if (!allowed.includes(key)) {
-      fail(`turnDetection.${key} is not an option of ${value.type as string}; its options: ${allowed.slice(1).join(', ')}`);
+      fail(
+        `turnDetection.${key} is not an option of ${value.type as string}; its options: ${allowed.slice(1).join(', ')}`,
+      );
     }
   }
-  if (value.threshold !== undefined && !(typeof value.threshold === 'number' && value.threshold >= 0 && value.threshold <= 1)) {
+  if (
+    value.threshold !== undefined &&
+    !(typeof value.threshold === 'number' && value.threshold >= 0 && value.threshold <= 1)
+  ) {
     fail(`turnDetection.threshold must be a number from 0 to 1, got ${show(value.threshold)}`);
   }
   for (const key of ['prefixPaddingMs', 'silenceDurationMs', 'idleTimeoutMs']) {
@@ -117,7 +146,8 @@ function checkTurnDetection(value: unknown): void {
     }
   }
   for (const key of ['createResponse', 'interruptResponse']) {
-    if (value[key] !== undefined && typeof value[key] !== 'boolean') fail(`turnDetection.${key} must be a boolean, got ${show(value[key])}`);
+    if (value[key] !== undefined && typeof value[key] !== 'boolean')
+      fail(`turnDetection.${key} must be a boolean, got ${show(value[key])}`);
   }
   if (value.eagerness !== undefined && !EAGERNESS.includes(value.eagerness as string)) {
     fail(`turnDetection.eagerness must be one of ${EAGERNESS.join(', ')}, got ${show(value.eagerness)}`);
@@ -125,15 +155,20 @@ function checkTurnDetection(value: unknown): void {
 }
 
 function checkTranscription(value: unknown): void {
-  if (!isRecord(value)) fail(`inputTranscription must be {model, language?, prompt?} or null, got ${show(value)}`);
+  if (!isRecord(value))
+    fail(`inputTranscription must be {model, language?, prompt?} or null, got ${show(value)}`);
   for (const key of Object.keys(value)) {
-    if (!TRANSCRIPTION_KEYS.includes(key)) fail(`inputTranscription.${key} is not an option; its options: ${TRANSCRIPTION_KEYS.join(', ')}`);
+    if (!TRANSCRIPTION_KEYS.includes(key))
+      fail(`inputTranscription.${key} is not an option; its options: ${TRANSCRIPTION_KEYS.join(', ')}`);
   }
   if (typeof value.model !== 'string' || value.model === '') {
-    fail(`inputTranscription.model must be a non-empty string (e.g. "gpt-4o-mini-transcribe"), got ${show(value.model)}`);
+    fail(
+      `inputTranscription.model must be a non-empty string (e.g. "gpt-4o-mini-transcribe"), got ${show(value.model)}`,
+    );
   }
   for (const key of ['language', 'prompt']) {
-    if (value[key] !== undefined && typeof value[key] !== 'string') fail(`inputTranscription.${key} must be a string, got ${show(value[key])}`);
+    if (value[key] !== undefined && typeof value[key] !== 'string')
+      fail(`inputTranscription.${key} must be a string, got ${show(value[key])}`);
   }
 }
 
@@ -143,14 +178,22 @@ function checkTools(value: unknown): string[] {
   const names: string[] = [];
   value.forEach((tool: unknown, i) => {
     const at = `tools[${i}]`;
-    if (!isRecord(tool)) fail(`${at} must be a function tool {type: "function", name, description?, parameters?}, got ${show(tool)}`);
+    if (!isRecord(tool))
+      fail(
+        `${at} must be a function tool {type: "function", name, description?, parameters?}, got ${show(tool)}`,
+      );
     for (const key of Object.keys(tool)) {
-      if (!TOOL_KEYS.includes(key)) fail(`${at}.${key} is not a field of a function tool; its fields: ${TOOL_KEYS.join(', ')}`);
+      if (!TOOL_KEYS.includes(key))
+        fail(`${at}.${key} is not a field of a function tool; its fields: ${TOOL_KEYS.join(', ')}`);
     }
     if (tool.type !== 'function') fail(`${at}.type must be "function", got ${show(tool.type)}`);
-    if (typeof tool.name !== 'string' || !TOOL_NAME.test(tool.name)) fail(`${at}.name must match ${TOOL_NAME.source}, got ${show(tool.name)}`);
+    if (typeof tool.name !== 'string' || !TOOL_NAME.test(tool.name))
+      fail(`${at}.name must match ${TOOL_NAME.source}, got ${show(tool.name)}`);
     const previous = names.indexOf(tool.name);
-    if (previous >= 0) fail(`${at}.name ${show(tool.name)} is already the name of tools[${previous}]: tool names must be unique`);
+    if (previous >= 0)
+      fail(
+        `${at}.name ${show(tool.name)} is already the name of tools[${previous}]: tool names must be unique`,
+      );
     if (tool.description !== undefined && typeof tool.description !== 'string') {
       fail(`${at}.description must be a string, got ${show(tool.description)}`);
     }
@@ -164,9 +207,15 @@ function checkTools(value: unknown): string[] {
 
 function checkToolChoice(value: unknown, toolNames: string[]): void {
   if (value === 'auto' || value === 'none' || value === 'required') return;
-  const ok = isRecord(value) && value.type === 'function' && typeof value.name === 'string' && Object.keys(value).length === 2;
-  if (!ok) fail(`toolChoice must be "auto", "none", "required" or {type: "function", name}, got ${show(value)}`);
-  if (!toolNames.includes(value.name as string)) fail(`toolChoice names the tool ${show(value.name)}, which is not in tools`);
+  const ok =
+    isRecord(value) &&
+    value.type === 'function' &&
+    typeof value.name === 'string' &&
+    Object.keys(value).length === 2;
+  if (!ok)
+    fail(`toolChoice must be "auto", "none", "required" or {type: "function", name}, got ${show(value)}`);
+  if (!toolNames.includes(value.name as string))
+    fail(`toolChoice names the tool ${show(value.name)}, which is not in tools`);
 }
 
 function fail(message: string): never {
