@@ -17,7 +17,7 @@ const nodeBase64 = (bytes: Uint8Array): string => Buffer.from(Uint8Array.from(by
 /** Little-endian bytes of int16 samples, written one by one (independent of platform and of the code under test). */
 function leBytes(samples: ArrayLike<number>): Uint8Array {
   const view = new DataView(new ArrayBuffer(samples.length * 2));
-  for (let i = 0; i < samples.length; i++) view.setInt16(2 * i, samples[i]!, true);
+  for (let i = 0; i < samples.length; i++) view.setInt16(2 * i, samples[i], true);
   return new Uint8Array(view.buffer);
 }
 

@@ -354,7 +354,7 @@ describe('frames', () => {
           expect(values).toHaveLength(frames.length);
           values.forEach((v, i) => {
             expect(v).toBeInstanceOf(Int16Array);
-            expect(v.length).toBe(frames[i]!.samplesPerChannel! * options.numChannels);
+            expect(v.length).toBe(frames[i].samplesPerChannel! * options.numChannels);
             expect(v.length).toBeLessThanOrEqual(spf * options.numChannels);
           });
           expect(values.flatMap((v) => Array.from(v))).toEqual(Array.from(signal));
@@ -368,7 +368,7 @@ describe('frames', () => {
           const [decoded] = run(
             from([{ data: wire(samples), sampleRate: 24000, numChannels: 1 }]).pipe(fromAudioFrames()),
           ).values;
-          expect(Array.from(decoded!)).toEqual(samples);
+          expect(Array.from(decoded)).toEqual(samples);
         }),
       );
     });

@@ -22,7 +22,7 @@ describe('pcm', () => {
       for (let i = 0; i < 65536; i++) all[i] = i - 32768;
       const floats = pcm16ToFloat(all);
       for (let i = 0; i < 65536; i++) {
-        if (floats[i] !== all[i]! / 32768) throw new Error(`pcm16ToFloat(${all[i]}) = ${floats[i]}`);
+        if (floats[i] !== all[i] / 32768) throw new Error(`pcm16ToFloat(${all[i]}) = ${floats[i]}`);
       }
       const back = floatToPcm16(floats);
       for (let i = 0; i < 65536; i++) {
@@ -92,7 +92,7 @@ describe('pcm', () => {
           fc.float({ min: Math.fround(-32767 / 32768), max: Math.fround(32767 / 32768), noNaN: true }),
           (x) => {
             const [a, b] = floatToPcm16(Float32Array.of(x, -x));
-            expect(b).toBe(-a! + 0);
+            expect(b).toBe(-a + 0);
           },
         ),
       );
@@ -103,7 +103,7 @@ describe('pcm', () => {
         fc.property(fc.float32Array({ noNaN: true, minLength: 2, maxLength: 32 }), (xs) => {
           const sorted = Float32Array.from(xs).sort();
           const ints = floatToPcm16(sorted);
-          for (let i = 1; i < ints.length; i++) expect(ints[i]).toBeGreaterThanOrEqual(ints[i - 1]!);
+          for (let i = 1; i < ints.length; i++) expect(ints[i]).toBeGreaterThanOrEqual(ints[i - 1]);
         }),
       );
     });
@@ -114,7 +114,7 @@ describe('pcm', () => {
           const back = pcm16ToFloat(floatToPcm16(xs));
           xs.forEach((x, i) => {
             const clamped = Math.max(-1, Math.min(1, x));
-            const error = Math.abs(back[i]! - clamped);
+            const error = Math.abs(back[i] - clamped);
             expect(error).toBeLessThanOrEqual(clamped <= 32767 * STEP ? STEP / 2 : STEP);
           });
         }),

@@ -56,7 +56,7 @@ function resampleAll(
   if (!cuts) return concat([r.process(input), r.flush()]);
   const parts: Float32Array[] = [];
   for (let at = 0, i = 0; at < input.length; i++) {
-    const end = Math.min(input.length, at + cuts[i % cuts.length]! * channels);
+    const end = Math.min(input.length, at + cuts[i % cuts.length] * channels);
     parts.push(r.process(input.subarray(at, end)));
     at = end;
   }
@@ -76,7 +76,7 @@ function snrDb(y: Float32Array, rate: number, hz: number, skip: number): number 
   for (let k = skip; k < y.length - skip; k++) {
     const ideal = Math.sin((2 * Math.PI * hz * k) / rate);
     signal += ideal * ideal;
-    error += (y[k]! - ideal) ** 2;
+    error += (y[k] - ideal) ** 2;
   }
   return 10 * Math.log10(signal / error);
 }
@@ -84,7 +84,7 @@ function snrDb(y: Float32Array, rate: number, hz: number, skip: number): number 
 /** Power of y over [skip, len - skip) relative to a full-scale sine (RMS 1/√2), in dB. */
 function levelDb(y: Float32Array, skip: number): number {
   let power = 0;
-  for (let k = skip; k < y.length - skip; k++) power += y[k]! ** 2;
+  for (let k = skip; k < y.length - skip; k++) power += y[k] ** 2;
   return 10 * Math.log10(power / (y.length - 2 * skip) / 0.5);
 }
 
@@ -103,15 +103,15 @@ function analyse(
   let im = 0;
   for (let k = 0; k < rate; k++) {
     const w = (2 * Math.PI * hz * k) / rate;
-    re += y[start + k]! * Math.cos(w);
-    im += y[start + k]! * Math.sin(w);
+    re += y[start + k] * Math.cos(w);
+    im += y[start + k] * Math.sin(w);
   }
   const a = (2 * re) / rate;
   const b = (2 * im) / rate;
   let rest = 0;
   for (let k = 0; k < rate; k++) {
     const w = (2 * Math.PI * hz * k) / rate;
-    rest += (y[start + k]! - a * Math.cos(w) - b * Math.sin(w)) ** 2;
+    rest += (y[start + k] - a * Math.cos(w) - b * Math.sin(w)) ** 2;
   }
   const amplitude = Math.hypot(a, b);
   return { amplitude, restDb: 10 * Math.log10(rest / rate / (amplitude * amplitude * 0.5)) };
@@ -198,7 +198,7 @@ describe('resample', () => {
       const skip = edge(a, b);
       expect(y.length).toBeGreaterThan(2 * skip);
       let worst = 0;
-      for (let k = skip; k < y.length - skip; k++) worst = Math.max(worst, Math.abs(y[k]! / 0.5 - 1));
+      for (let k = skip; k < y.length - skip; k++) worst = Math.max(worst, Math.abs(y[k] / 0.5 - 1));
       expect(worst).toBeLessThanOrEqual(0.001);
     });
 
@@ -207,9 +207,9 @@ describe('resample', () => {
       x[1000] = 1;
       const y = resampleAll(48000, 24000, x);
       let peak = 0;
-      for (let k = 1; k < y.length; k++) if (Math.abs(y[k]!) > Math.abs(y[peak]!)) peak = k;
+      for (let k = 1; k < y.length; k++) if (Math.abs(y[k]) > Math.abs(y[peak])) peak = k;
       expect(peak).toBe(500);
-      for (let d = 1; d < 100; d++) expect(y[500 + d]).toBeCloseTo(y[500 - d]!, 7);
+      for (let d = 1; d < 100; d++) expect(y[500 + d]).toBeCloseTo(y[500 - d], 7);
     });
   });
 
@@ -254,7 +254,7 @@ describe('resample', () => {
         const { table, taps } = resampleFilter(a, b);
         for (let r = 0; r < table.length / taps; r++) {
           let sum = 0;
-          for (let j = 0; j < taps; j++) sum += table[r * taps + j]!;
+          for (let j = 0; j < taps; j++) sum += table[r * taps + j];
           expect(Math.abs(sum - 1)).toBeLessThan(1e-6);
         }
       }
@@ -349,7 +349,7 @@ describe('resample', () => {
             if (first || last) {
               const ideal = 0.5 * Math.sin((2 * Math.PI * (count % 24)) / 24);
               signal += ideal * ideal;
-              error += (y[i]! - ideal) ** 2;
+              error += (y[i] - ideal) ** 2;
             }
           }
         },
@@ -477,7 +477,7 @@ describe('resample', () => {
       expect(values.length).toBe(3);
       values.forEach((v, i) => expect(v).toBe(chunks[i]));
       const r = new Resampler(16000, 16000);
-      expect(r.process(chunks[0]!)).toBe(chunks[0]);
+      expect(r.process(chunks[0])).toBe(chunks[0]);
       expect(r.flush().length).toBe(0);
     });
 

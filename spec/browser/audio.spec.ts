@@ -53,7 +53,7 @@ beforeAll(async () => {
     sourcemap: 'inline',
     logLevel: 'silent',
   });
-  const script = bundle.outputFiles[0]!.text;
+  const script = bundle.outputFiles[0].text;
   server = createServer((req, res) => {
     if (req.url === '/') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
@@ -116,7 +116,7 @@ async function run<T, A = undefined>(
 /** Samples per second between the first and the last chunk (the first one's samples are not counted). */
 function samplesPerSecond(chunks: Chunk[]): number {
   const counted = chunks.slice(1).reduce((sum, c) => sum + c.length, 0);
-  return counted / ((chunks[chunks.length - 1]!.at - chunks[0]!.at) / 1000);
+  return counted / ((chunks[chunks.length - 1].at - chunks[0].at) / 1000);
 }
 
 describe('fromMicrophone in Chromium', () => {
@@ -208,12 +208,12 @@ describe('createAudioPlayer in Chromium', () => {
   it('advances playedMs$ with playback: monotonic, about the elapsed time, never past what was queued', () => {
     const values = r.first.map((e) => e.ms);
     expect(values[0]).toBe(0); // the current value, on subscribe
-    for (let i = 1; i < values.length; i++) expect(values[i]).toBeGreaterThan(values[i - 1]!);
+    for (let i = 1; i < values.length; i++) expect(values[i]).toBeGreaterThan(values[i - 1]);
     expect(r.at500.playedMs).toBeGreaterThanOrEqual(300);
     expect(r.at500.playedMs).toBeLessThanOrEqual(Math.min(1000, r.at500.elapsed + 50));
     for (const e of r.first) expect(e.ms).toBeLessThanOrEqual(e.elapsed + 50); // only one output buffer ahead of the clock
     // steps of about reportIntervalMs (20 ms), not of every render quantum (2.7 ms)
-    const steps = values.slice(2).map((v, i) => v - values[i + 1]!);
+    const steps = values.slice(2).map((v, i) => v - values[i + 1]);
     expect(steps.reduce((a, b) => a + b, 0) / steps.length).toBeGreaterThanOrEqual(15);
     expect(r.at500.bufferedMs + r.at500.playedMs).toBeCloseTo(1000, -1);
   });

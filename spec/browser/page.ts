@@ -105,7 +105,7 @@ async function microphone(sampleRate: number | undefined, ms: number): Promise<M
   const context = contexts[contexts.length - 1];
   const trackStatesBefore = stream?.getTracks().map((t) => t.readyState) ?? [];
   sub.unsubscribe();
-  if (failure !== undefined) throw failure;
+  if (failure !== undefined) throw failure instanceof Error ? failure : new Error('the microphone failed');
   if (info === undefined || stream === undefined || context === undefined)
     throw new Error('the microphone did not start');
   await until(() => context.state === 'closed');
@@ -215,7 +215,7 @@ export interface PlayerResult {
 async function player(): Promise<PlayerResult> {
   const audio = createAudioPlayer();
   await audio.ready;
-  const context = contexts[contexts.length - 1]!;
+  const context = contexts[contexts.length - 1];
   let t0 = performance.now();
   let last = 0;
   const first: PlayerResult['first'] = [];

@@ -101,13 +101,13 @@ describe('connectConversation', () => {
       { type: 'invalid' }
     >[];
     expect(malformed).toMatchObject({ type: 'invalid' });
-    expect(malformed!.detail).toMatch(/malformed JSON/);
+    expect(malformed.detail).toMatch(/malformed JSON/);
     expect(binary).toEqual({
       type: 'invalid',
       detail: 'unexpected binary frame (3 bytes): the codex dialect speaks JSON text',
     });
     expect(missing).toMatchObject({ type: 'invalid', messageType: 'response.output_audio.delta' });
-    expect(missing!.detail).toMatch(/sample_rate/);
+    expect(missing.detail).toMatch(/sample_rate/);
     expect(untyped).toMatchObject({ type: 'invalid' });
     expect(session).toEqual({ type: 'session.created', sessionId: 'sess_1' });
     expect(values).toHaveLength(5);
@@ -130,7 +130,7 @@ describe('connectConversation', () => {
       },
       { type: 'invalid', messageType: 'audio', detail: 'audio frame not sent: data is not base64' },
     ]);
-    expect(server.connections()[0]!.map((m) => (m as { type: string }).type)).toEqual([
+    expect(server.connections()[0].map((m) => (m as { type: string }).type)).toEqual([
       'session.create',
       'response.input_audio.delta',
     ]);
@@ -154,7 +154,7 @@ describe('connectConversation', () => {
       messageType: 'audio',
       detail: 'audio input failed: microphone unplugged',
     });
-    expect(server.connections()[0]![1]).toMatchObject({ type: 'conversation.item.create' });
+    expect(server.connections()[0][1]).toMatchObject({ type: 'conversation.item.create' });
     expect(await statsOf(conversation.stats$)).toMatchObject({ textSent: 1 });
     server.send(0, { type: 'session.updated', session: { backend_prompt: 'later' } });
     await waitFor(values, (e) => e.type === 'session.updated');
@@ -242,9 +242,9 @@ describe('connectConversation under a stalled socket', () => {
     });
     expect(after.audioSent + after.audioDropped).toBe(pushed);
     const texts = server
-      .connections()[0]!
+      .connections()[0]
       .filter((m) => (m as { type: string }).type === 'conversation.item.create')
-      .map((m) => (m as { item: { content: { text: string }[] } }).item.content[0]!.text);
+      .map((m) => (m as { item: { content: { text: string }[] } }).item.content[0].text);
     expect(texts).toEqual(['first', 'second', 'third']);
   });
 
@@ -258,7 +258,7 @@ describe('connectConversation under a stalled socket', () => {
 
     server.resumeReading(0);
     expect(await server.waitForMessages(0, 1 + audioSent + 1 + 256, 10_000)).toBe(true);
-    const types = server.connections()[0]!.map((m) => (m as { type: string }).type);
+    const types = server.connections()[0].map((m) => (m as { type: string }).type);
     // session.create, the frames already on the wire, then the text, then the 256 that were waiting.
     expect(types.indexOf('conversation.item.create')).toBe(1 + audioSent);
     expect(types.slice(2 + audioSent)).toEqual(Array(256).fill('response.input_audio.delta'));
@@ -278,7 +278,7 @@ describe('connectConversation: the control lane', () => {
       messageType: 'control',
       detail: 'response.cancel not sent: the codex dialect has no wire form for response.cancel',
     });
-    expect(server.connections()[0]!.map((m) => (m as { type: string }).type)).toEqual([
+    expect(server.connections()[0].map((m) => (m as { type: string }).type)).toEqual([
       'session.create',
       'conversation.item.create',
     ]);

@@ -19,7 +19,7 @@ afterEach(async () => {
 });
 
 const created = { type: 'session.created', event_id: 'e1', session: { id: 'sess_1', type: 'realtime' } };
-const types = (s: ScriptedServer, i = 0) => s.connections()[i]!.map((m) => (m as { type: string }).type);
+const types = (s: ScriptedServer, i = 0) => s.connections()[i].map((m) => (m as { type: string }).type);
 
 function connect(url: string, options: Partial<Parameters<typeof connectConversation>[0]> = {}) {
   conversation = connectConversation({ url, ...options });
@@ -36,11 +36,11 @@ describe('openai dialect: the handshake', () => {
     });
     await waitFor(values, (e) => e.type === 'session.created');
     const [handshake] = scripted.handshakes();
-    expect(handshake!.path).toBe('/v1/realtime?model=gpt-realtime-mini');
-    expect(handshake!.header('authorization')).toBe('Bearer sk-live-secret-1234567');
-    expect(handshake!.header('x-session-id')).toBe('conv_9');
-    expect(handshake!.header('openai-beta')).toBeUndefined();
-    expect(handshake!.header('sec-websocket-protocol')).toBeUndefined();
+    expect(handshake.path).toBe('/v1/realtime?model=gpt-realtime-mini');
+    expect(handshake.header('authorization')).toBe('Bearer sk-live-secret-1234567');
+    expect(handshake.header('x-session-id')).toBe('conv_9');
+    expect(handshake.header('openai-beta')).toBeUndefined();
+    expect(handshake.header('sec-websocket-protocol')).toBeUndefined();
     expect(JSON.stringify(await statsOf(conversation!.stats$))).not.toContain('sk-live');
   });
 
@@ -53,9 +53,9 @@ describe('openai dialect: the handshake', () => {
     });
     await waitFor(values, (e) => e.type === 'session.created');
     const [handshake] = scripted.handshakes();
-    expect(handshake!.path).toBe('/openai/v1/realtime?model=my-deployment');
-    expect(handshake!.header('api-key')).toBe('azure-key-abcdef');
-    expect(handshake!.header('authorization')).toBeUndefined();
+    expect(handshake.path).toBe('/openai/v1/realtime?model=my-deployment');
+    expect(handshake.header('api-key')).toBe('azure-key-abcdef');
+    expect(handshake.header('authorization')).toBeUndefined();
   });
 
   it('an ephemeral key travels as a subprotocol for browsers, and never in the URL', () => {
@@ -66,8 +66,8 @@ describe('openai dialect: the handshake', () => {
       webSocket: sockets,
     });
     const [socket] = sockets.sockets;
-    expect(socket!.protocols).toEqual(['realtime', 'openai-insecure-api-key.ek_abc123456']);
-    expect(socket!.url).not.toContain('ek_abc');
+    expect(socket.protocols).toEqual(['realtime', 'openai-insecure-api-key.ek_abc123456']);
+    expect(socket.url).not.toContain('ek_abc');
   });
 
   it('the browser factory hands the ephemeral key to the platform WebSocket as subprotocols', () => {
@@ -140,7 +140,7 @@ describe('openai dialect: the session and the lanes', () => {
     conversation.audio.next(pcmFrame(480));
     conversation.text.next('hello');
     expect(await scripted.waitForMessages(0, 4, 2000)).toBe(true);
-    const [session, audio, item, response] = scripted.connections()[0]!;
+    const [session, audio, item, response] = scripted.connections()[0];
     expect(JSON.stringify(session)).toBe(
       '{"type":"session.update","session":{"type":"realtime","instructions":"Be brief.","output_modalities":["audio"],"audio":{"input":{"format":{"type":"audio/pcm","rate":24000},"turn_detection":{"type":"server_vad"}},"output":{"format":{"type":"audio/pcm","rate":24000},"voice":"marin"}}}}',
     );
@@ -225,7 +225,7 @@ describe('openai dialect: the session and the lanes', () => {
     });
     conversation.control.next({ type: 'tool.output', callId: 'call_1', output: '12:00' });
     expect(await scripted.waitForMessages(0, 3, 2000)).toBe(true);
-    const [, output, response] = scripted.connections()[0]!;
+    const [, output, response] = scripted.connections()[0];
     expect(output).toEqual({
       type: 'conversation.item.create',
       item: { type: 'function_call_output', call_id: 'call_1', output: '12:00' },
@@ -292,7 +292,7 @@ describe('openai dialect: barge-in end to end (TestScheduler)', () => {
       conversation.events$.subscribe((event) => seen.push(event.type));
       conversation.events$.pipe(bargeIn(hot(playedMarble, played))).subscribe(conversation.control);
       cold('-----------------x').subscribe(() => {
-        sent = sockets.sockets[0]!.sent.slice(1).map((frame) => frame.json); // after session.update
+        sent = sockets.sockets[0].sent.slice(1).map((frame) => frame.json); // after session.update
         conversation.close();
       });
     });

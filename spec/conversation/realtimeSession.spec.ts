@@ -62,12 +62,12 @@ describe('realtimeSession (the seed scenarios)', () => {
       },
     ]);
     expect(server.connections()).toHaveLength(1);
-    expect(server.connections()[0]!.map((m) => JSON.stringify(m))).toEqual([
+    expect(server.connections()[0].map((m) => JSON.stringify(m))).toEqual([
       '{"type":"session.create","session":{"backend_prompt":"backend prompt","conversation_id":"conv_1"}}',
       '{"type":"response.input_audio.delta","delta":"AAAAAA==","sample_rate":24000,"num_channels":1,"samples_per_channel":2}',
       '{"type":"conversation.item.create","item":{"type":"message","role":"user","content":[{"type":"text","text":"hello"}]}}',
     ]);
-    expect(server.handshakes()[0]!.path).toBe('/ws');
+    expect(server.handshakes()[0].path).toBe('/ws');
 
     // The server closes after its script: the transport close is the session's last word.
     await waitFor(values, (e) => e.type === 'closed');
@@ -91,7 +91,7 @@ describe('realtimeSession (the seed scenarios)', () => {
     expect(values.map((e) => e.type)).toEqual(['started', 'realtime', 'closed']);
   });
 
-  it('audio or text before start is a bad_request: conversation is not running', async () => {
+  it('audio or text before start is a bad_request: conversation is not running', () => {
     const { values } = session('http://127.0.0.1:1');
     ops.next({ type: 'audio', frame: AUDIO });
     ops.next({ type: 'text', text: 'hello' });
@@ -142,7 +142,7 @@ describe('realtimeSession (the seed scenarios)', () => {
       { type: 'session.create', session: { backend_prompt: 'old', conversation_id: 'conv_old' } },
     ]);
     expect(second).toHaveLength(2);
-    expect(second![0]).toEqual({
+    expect(second[0]).toEqual({
       type: 'session.create',
       session: { backend_prompt: 'new', conversation_id: 'conv_new' },
     });
@@ -255,7 +255,7 @@ describe('realtimeSession (the seed scenarios)', () => {
     expect(values[0]).toMatchObject({ type: 'error', kind: 'other' });
     expect((values[0] as { message: string }).message).toMatch(/401/);
     expect(JSON.stringify(values)).not.toContain('sk-test-secret');
-    expect(server.handshakes()[0]!.header('authorization')).toBe('Bearer sk-test-secret-123456');
+    expect(server.handshakes()[0].header('authorization')).toBe('Bearer sk-test-secret-123456');
   });
 
   it('promptOverride wins over the start prompt; start options override the defaults', async () => {
@@ -267,7 +267,7 @@ describe('realtimeSession (the seed scenarios)', () => {
     ops.next({ type: 'start', prompt: 'request prompt', sessionId: 'conv_x' });
     await waitFor(values, (e) => e.type === 'started');
     expect(await server.waitForMessages(0, 1, 2000)).toBe(true);
-    expect(server.connections()[0]![0]).toEqual({
+    expect(server.connections()[0][0]).toEqual({
       type: 'session.create',
       session: { backend_prompt: 'configured prompt', conversation_id: 'conv_x' },
     });
@@ -281,7 +281,7 @@ describe('realtimeSession (the seed scenarios)', () => {
     ops.next({ type: 'start', prompt: 'request prompt' });
     await waitFor(values, (e) => e.type === 'started');
     expect(await server.waitForMessages(0, 1, 2000)).toBe(true);
-    expect(server.connections()[0]![0]).toEqual({
+    expect(server.connections()[0][0]).toEqual({
       type: 'session.create',
       session: { backend_prompt: 'request prompt' },
     });

@@ -24,9 +24,9 @@ function statsNow(conversation: Conversation): ConversationStats {
   return stats;
 }
 const wire = (sockets: TestSocketFactory, i: number) =>
-  sockets.sockets[i]!.sent.map(({ time, json }) => {
+  sockets.sockets[i].sent.map(({ time, json }) => {
     const j = json as { type: string; item?: { content: { text: string }[] }; delta?: string };
-    if (j.type === 'conversation.item.create') return `${time} text ${j.item!.content[0]!.text}`;
+    if (j.type === 'conversation.item.create') return `${time} text ${j.item!.content[0].text}`;
     if (j.type === 'response.input_audio.delta')
       return `${time} audio ${Buffer.from(j.delta!, 'base64').readInt16LE(0)}`;
     return `${time} ${j.type}`;
@@ -45,7 +45,7 @@ describe('reconnect (opt-in)', () => {
         cold('oa---x', { o: server.open(), a: created, x: server.drop() }),
         cold('oa', { o: server.open(), a: created }),
       ];
-      sockets = createTestSocket({ server: (i) => scripts[i]! });
+      sockets = createTestSocket({ server: (i) => scripts[i] });
       conversation = connectConversation({
         url: 'ws://t',
         dialect: 'codex',

@@ -5,16 +5,18 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ts from 'typescript';
 
+/* eslint-disable @typescript-eslint/no-require-imports -- the examples run as CommonJS, loaded on demand */
 const modules: Record<string, () => unknown> = {
   'realtime-rx': () => require('../../src/index'),
   'realtime-rx/testing': () => require('../../src/testing'),
   rxjs: () => require('rxjs'),
   'rxjs/testing': () => require('rxjs/testing'),
 };
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 const markdown = readFileSync(join(__dirname, '../../docs/testing.md'), 'utf8');
 const blocks = [...markdown.matchAll(/```ts\n([\s\S]*?)```/g)]
-  .map((m) => m[1]!)
+  .map((m) => m[1])
   .filter((code) => /\btest\(/.test(code));
 
 describe('docs/testing.md examples', () => {
@@ -40,6 +42,7 @@ describe('docs/testing.md examples', () => {
         return module();
       };
       // The example registers its test(...) now, while this describe block is being collected.
+      // eslint-disable-next-line @typescript-eslint/no-implied-eval -- running the documented code is the point
       new Function('require', 'exports', 'module', outputText)(load, {}, { exports: {} });
     });
   });

@@ -59,8 +59,8 @@ describe('faults before the handshake completes', () => {
       ]);
       expect(server.requests).toHaveLength(1);
       // The key did go out (so the echo above was a real chance to leak it), on the codex path.
-      expect(server.requests[0]!.headers.authorization).toBe(`Bearer ${SECRET}`);
-      expect(server.requests[0]!.url).toBe('/ws');
+      expect(server.requests[0].headers.authorization).toBe(`Bearer ${SECRET}`);
+      expect(server.requests[0].url).toBe('/ws');
     },
   );
 
@@ -79,7 +79,7 @@ describe('faults before the handshake completes', () => {
     expect(server.received[0]).toMatch(/^GET \/ws HTTP\/1\.1\r\n/);
     // The client really let go of the TCP connection.
     await until(
-      () => server.sockets[0]!.destroyed || server.sockets[0]!.readableEnded,
+      () => server.sockets[0].destroyed || server.sockets[0].readableEnded,
       2000,
       'the client to drop the TCP connection',
     );

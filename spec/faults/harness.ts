@@ -231,7 +231,7 @@ export function open(url: string, options: Partial<ConversationOptions> = {}): R
     expect(states.filter((s) => s === 'closed')).toHaveLength(1);
     expectNoSecret(events, 'events');
     expectNoSecret(stats, 'stats');
-    return closed[0] as Closed;
+    return closed[0];
   };
 
   onCleanup(async () => {

@@ -34,7 +34,7 @@ describe('a server that stops reading', () => {
     const server = await startWsServer({ onMessage: answerSession });
     const c = open(server.url, { audioBufferFrames: 64 });
     await sessionOpen(c);
-    const conn = server.connections[0]!;
+    const conn = server.connections[0];
     conn.ws.pause();
 
     let stalled = await statsOf(c.conversation.stats$);
@@ -106,7 +106,7 @@ describe('keepalive', () => {
     ]);
     expect(elapsed).toBeGreaterThanOrEqual(300);
     expect(elapsed).toBeLessThan(1500);
-    const conn = server.connections[0]!;
+    const conn = server.connections[0];
     await until(() => conn.close !== undefined, 2000, 'the server to see the socket dropped');
     expect(conn.close).toMatchObject({ code: 1006 });
     expect(conn.pings).toBe(2); // one per silent interval, until deadMs of silence
@@ -119,7 +119,7 @@ describe('keepalive', () => {
     await sleep(700);
     expect(c.completed()).toBe(false);
     expect(c.states.at(-1)).toBe('open');
-    expect(server.connections[0]!.pings).toBeGreaterThanOrEqual(2);
+    expect(server.connections[0].pings).toBeGreaterThanOrEqual(2);
     c.conversation.close();
     await c.finished();
     expect(c.events).toEqual([

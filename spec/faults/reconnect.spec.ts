@@ -74,7 +74,7 @@ describe('reconnect', () => {
     expect(server.connections).toHaveLength(KILLS + 1);
     for (const conn of server.connections) expect(conn.messages[0]).toMatchObject({ type: 'session.create' });
     for (const conn of server.connections.slice(0, KILLS)) expect(conn.close).toMatchObject({ code: 1006 });
-    expect(server.connections[KILLS]!.close).toBeUndefined();
+    expect(server.connections[KILLS].close).toBeUndefined();
 
     // Events: each loss is announced, each new socket too; attempt resets once a socket opens.
     const types = c.events.map((e) => e.type);
@@ -91,7 +91,7 @@ describe('reconnect', () => {
 
     // The backoff: each new socket came at least initialDelayMs after the kill, and not much later.
     for (let k = 0; k < KILLS; k++) {
-      const gap = server.connections[k + 1]!.openedAt - killTimes[k]!;
+      const gap = server.connections[k + 1].openedAt - killTimes[k];
       expect(gap).toBeGreaterThanOrEqual(19);
       expect(gap).toBeLessThan(500);
     }
@@ -109,14 +109,14 @@ describe('reconnect', () => {
     expect(reconnectingAt).toHaveLength(KILLS);
     const lost = Array.from({ length: TEXTS }, (_, i) => i + 1).filter((n) => !numbers.includes(n));
     const unexplained = lost.filter(
-      (n) => !killTimes.some((kill, k) => givenAt[n]! >= kill - 20 && givenAt[n]! <= reconnectingAt[k]!),
+      (n) => !killTimes.some((kill, k) => givenAt[n] >= kill - 20 && givenAt[n] <= reconnectingAt[k]),
     );
     expect(unexplained).toEqual([]);
     expect(lost.length).toBeLessThanOrEqual(KILLS);
     // Texts given between sockets waited and went out on the next one (at least one per gap), none lost.
     const reconnectedAt = stamped.filter((s) => s.event.type === 'reconnected').map((s) => s.at);
     const betweenSockets = Array.from({ length: TEXTS }, (_, i) => i + 1).filter((n) =>
-      reconnectingAt.some((from, k) => givenAt[n]! > from && givenAt[n]! < reconnectedAt[k]!),
+      reconnectingAt.some((from, k) => givenAt[n] > from && givenAt[n] < reconnectedAt[k]),
     );
     expect(betweenSockets.length).toBeGreaterThanOrEqual(KILLS);
     expect(betweenSockets.filter((n) => lost.includes(n))).toEqual([]);
@@ -133,7 +133,7 @@ describe('reconnect', () => {
     });
     await until(() => c.ofType('session.created').length === 1, 3000, 'session.created');
     server.stopListening();
-    server.connections[0]!.ws.terminate();
+    server.connections[0].ws.terminate();
     const closed = await c.finished(3000);
     const port = new URL(server.url).port;
     const refused = `connect ECONNREFUSED 127.0.0.1:${port}`;
@@ -170,7 +170,7 @@ describe('reconnect', () => {
     });
     await until(() => c.ofType('session.created').length === 1, 3000, 'session.created');
     const killedAt = Date.now();
-    server.connections[0]!.ws.terminate();
+    server.connections[0].ws.terminate();
     const closed = await c.finished(3000);
     expect(closed).toEqual({
       type: 'closed',
@@ -185,8 +185,8 @@ describe('reconnect', () => {
     expect(server.upgrades).toBe(4); // the first, then exactly maxAttempts
     const times = [killedAt, ...server.upgradeTimes.slice(1)];
     [20, 40, 80].forEach((delay, k) => {
-      expect(times[k + 1]! - times[k]!).toBeGreaterThanOrEqual(delay - 1);
-      expect(times[k + 1]! - times[k]!).toBeLessThan(delay + 400);
+      expect(times[k + 1] - times[k]).toBeGreaterThanOrEqual(delay - 1);
+      expect(times[k + 1] - times[k]).toBeLessThan(delay + 400);
     });
     await sleep(250); // nothing more is tried after the end
     expect(server.upgrades).toBe(4);
@@ -286,7 +286,7 @@ describe('reconnect', () => {
       reconnect: { maxAttempts: 5, initialDelayMs: 100, maxDelayMs: 100, jitter: 0 },
     });
     await until(() => c.ofType('session.created').length === 1, 3000, 'session.created');
-    server.connections[0]!.ws.terminate();
+    server.connections[0].ws.terminate();
     await until(() => c.ofType('reconnecting').length === 1, 2000, 'reconnecting');
     c.conversation.text.next('queued while between sockets');
     c.conversation.close();

@@ -38,7 +38,7 @@ describe('secrets under faults', () => {
       reconnect: { maxAttempts: 3, initialDelayMs: 10, maxDelayMs: 10, jitter: 0 },
     });
     await c.finished();
-    expect(server.requests[0]!.headers.authorization).toBe(`Bearer ${SECRET}`); // the key really went out
+    expect(server.requests[0].headers.authorization).toBe(`Bearer ${SECRET}`); // the key really went out
     expect(c.events).toEqual([
       { type: 'closed', reason: 'error', detail: 'Unexpected server response: 401' },
     ]);
@@ -66,12 +66,12 @@ describe('secrets under faults', () => {
     const server = await startWsServer({
       onMessage: (conn, m, index) => {
         answerSession(conn, m, index);
-        conn.ws.close(4002, `${conn.req.headers['x-api-key']} / ${conn.req.headers.authorization}`);
+        conn.ws.close(4002, `${String(conn.req.headers['x-api-key'])} / ${conn.req.headers.authorization}`);
       },
     });
     const c = open(server.url, { headers: { 'X-Api-Key': other } });
     await c.finished();
-    expect(server.connections[0]!.req.headers['x-api-key']).toBe(other);
+    expect(server.connections[0].req.headers['x-api-key']).toBe(other);
     expect(c.events.at(-1)).toEqual({
       type: 'closed',
       reason: 'transport_closed',
@@ -141,7 +141,7 @@ describe('secrets under faults', () => {
     });
     const c = open(server.url, { dialect: 'openai' });
     await until(() => c.completed(), 3000, 'the end');
-    expect(server.connections[0]!.req.headers.authorization).toBe(`Bearer ${SECRET}`);
+    expect(server.connections[0].req.headers.authorization).toBe(`Bearer ${SECRET}`);
     expect(c.events.at(-1)).toEqual({
       type: 'closed',
       reason: 'error',
@@ -183,8 +183,8 @@ describe('secrets under faults', () => {
     const invalid = c.ofType('invalid');
     expect(invalid).toHaveLength(2);
     expect(invalid[0]).toMatchObject({ type: 'invalid', messageType: 'response.output_audio.delta' });
-    expect(invalid[0]!.detail).toMatch(/^sample_rate: /);
-    expect(invalid[1]!.detail).toMatch(/^malformed JSON: /);
+    expect(invalid[0].detail).toMatch(/^sample_rate: /);
+    expect(invalid[1].detail).toMatch(/^malformed JSON: /);
     await c.finished(); // fails if any event quotes the key
   });
 

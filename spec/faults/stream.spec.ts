@@ -32,7 +32,7 @@ describe('faults on an open socket', () => {
     const server = await startWsServer({ onMessage: answerSession });
     const c = open(server.url);
     await sessionOpen(c);
-    const socket = (server.connections[0]!.ws as unknown as { _socket: Socket })._socket;
+    const socket = (server.connections[0].ws as unknown as { _socket: Socket })._socket;
     socket.resetAndDestroy();
     await c.finished();
     expect(c.events).toEqual([
@@ -71,7 +71,7 @@ describe('faults on an open socket', () => {
       expect(c.events).toEqual([{ type: 'session.created', sessionId: 's1' }, expected]);
       // The client answered the close (or saw the socket vanish); the server saw one connection.
       expect(server.connections).toHaveLength(1);
-      await until(() => server.connections[0]!.close !== undefined, 2000, 'the server side to close');
+      await until(() => server.connections[0].close !== undefined, 2000, 'the server side to close');
     },
   );
 
@@ -105,8 +105,8 @@ describe('faults on an open socket', () => {
       ]);
       expect(closed.detail).toBe(message);
       // We closed with 1000.
-      await until(() => server.connections[0]!.close !== undefined, 2000, 'the server side to close');
-      expect(server.connections[0]!.close).toMatchObject({ code: 1000 });
+      await until(() => server.connections[0].close !== undefined, 2000, 'the server side to close');
+      expect(server.connections[0].close).toMatchObject({ code: 1000 });
       expect(c.states).toEqual(['connecting', 'open', 'closing', 'closed']);
     },
   );
@@ -187,8 +187,8 @@ describe('faults on an open socket', () => {
         detail: 'an inbound frame exceeded maxMessageBytes (1024 bytes)',
       },
     ]);
-    await until(() => server.connections[0]!.close !== undefined, 2000, 'the server side to close');
-    expect(server.connections[0]!.close).toMatchObject({ code: 1009 });
+    await until(() => server.connections[0].close !== undefined, 2000, 'the server side to close');
+    expect(server.connections[0].close).toMatchObject({ code: 1009 });
   });
 
   it('a frame just under maxMessageBytes passes', async () => {

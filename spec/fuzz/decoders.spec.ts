@@ -291,12 +291,12 @@ const OPENAI_SAMPLES: Sample[] = [
     },
     expected: { type: 'session.updated', sessionId: 'sess_1', instructions: 'be brief' },
   },
-  ...['response.output_audio.delta', 'response.audio.delta'].map((type) => ({
+  ...['response.output_audio.delta', 'response.audio.delta'].map((type): Sample => ({
     frame: { type, ...ids, delta: PCM },
     expected: {
       type: 'audio.out',
       frame: { data: PCM, sampleRate: 24000, numChannels: 1, samplesPerChannel: 2, itemId: 'item_1' },
-    } as Decoded,
+    },
   })),
   {
     frame: {
@@ -324,17 +324,17 @@ const OPENAI_SAMPLES: Sample[] = [
     'response.audio_transcript.delta',
     'response.output_text.delta',
     'response.text.delta',
-  ].map((type) => ({
+  ].map((type): Sample => ({
     frame: { type, ...ids, delta: 'Hi' },
-    expected: { type: 'transcript.delta', role: 'assistant', delta: 'Hi' } as Decoded,
+    expected: { type: 'transcript.delta', role: 'assistant', delta: 'Hi' },
   })),
-  ...['response.output_audio_transcript.done', 'response.audio_transcript.done'].map((type) => ({
+  ...['response.output_audio_transcript.done', 'response.audio_transcript.done'].map((type): Sample => ({
     frame: { type, ...ids, transcript: 'Hi there' },
-    expected: { type: 'transcript.done', role: 'assistant', text: 'Hi there' } as Decoded,
+    expected: { type: 'transcript.done', role: 'assistant', text: 'Hi there' },
   })),
-  ...['response.output_text.done', 'response.text.done'].map((type) => ({
+  ...['response.output_text.done', 'response.text.done'].map((type): Sample => ({
     frame: { type, ...ids, text: 'Hi there' },
-    expected: { type: 'transcript.done', role: 'assistant', text: 'Hi there' } as Decoded,
+    expected: { type: 'transcript.done', role: 'assistant', text: 'Hi there' },
   })),
   {
     frame: {
@@ -345,7 +345,7 @@ const OPENAI_SAMPLES: Sample[] = [
     },
     expected: { type: 'speech.started', itemId: 'item_u' },
   },
-  ...['conversation.item.added', 'conversation.item.created'].map((type) => ({
+  ...['conversation.item.added', 'conversation.item.created'].map((type): Sample => ({
     frame: {
       type,
       event_id: 'e',
@@ -355,7 +355,7 @@ const OPENAI_SAMPLES: Sample[] = [
     expected: {
       type: 'conversation.item.added',
       item: { id: 'item_1', type: 'message', role: 'user', content: [] },
-    } as Decoded,
+    },
   })),
   {
     frame: {
@@ -439,9 +439,9 @@ const OPENAI_SAMPLES: Sample[] = [
       detail: 'server rejected a request (conversation_already_has_active_response): busy',
     },
   },
-  ...OPENAI_IGNORED_TYPES.map((type) => ({
+  ...OPENAI_IGNORED_TYPES.map((type): Sample => ({
     frame: { type, event_id: 'event_9', item_id: 'item_1' },
-    expected: IGNORED_TYPE as Decoded,
+    expected: IGNORED_TYPE,
   })),
   { frame: { type: 'response.brand_new_event', event_id: 'e' }, expected: UNKNOWN_TYPE },
 ];
@@ -652,8 +652,9 @@ function nested(depth: number, style: 'array' | 'object' | 'mixed', inner: strin
   let open = '';
   let close = '';
   for (let i = 0; i < depth; i++) {
-    if (i % 2 === 0) ((open += '['), (close = ']' + close));
-    else ((open += '{"k":'), (close = '}' + close));
+    const even = i % 2 === 0;
+    open += even ? '[' : '{"k":';
+    close = (even ? ']' : '}') + close;
   }
   return open + inner + close;
 }
@@ -665,11 +666,11 @@ function applyStructural(
   keyPool: readonly string[],
 ): void {
   const slots = slotsOf(root);
-  const slot = slots.length > 0 ? slots[op.at % slots.length]! : undefined;
+  const slot = slots.length > 0 ? slots[op.at % slots.length] : undefined;
   switch (op.kind) {
     case 'drop': {
       const removable = slots.filter((s) => s.remove !== undefined);
-      if (removable.length > 0) removable[op.at % removable.length]!.remove!();
+      if (removable.length > 0) removable[op.at % removable.length].remove!();
       return;
     }
     case 'replace': {
@@ -682,10 +683,10 @@ function applyStructural(
     }
     case 'duplicate': {
       const objects = objectsOf(root);
-      const target = objects[op.at % objects.length]!;
+      const target = objects[op.at % objects.length];
       const existing = target.entries.map(([k]) => k);
       const keys = existing.length > 0 ? existing : keyPool;
-      const entry: [string, Node] = [keys[op.key % keys.length]!, toNode(op.value)];
+      const entry: [string, Node] = [keys[op.key % keys.length], toNode(op.value)];
       if (op.first) target.entries.unshift(entry);
       else target.entries.push(entry);
       return;
@@ -703,10 +704,10 @@ function applyStructural(
       return;
     case 'proto': {
       const objects = objectsOf(root);
-      const target = objects[op.at % objects.length]!;
+      const target = objects[op.at % objects.length];
       const value = op.typed
         ? new Obj([
-            ['type', knownTypes[op.at % knownTypes.length]!],
+            ['type', knownTypes[op.at % knownTypes.length]],
             ['polluted', toNode(op.value)],
           ])
         : toNode(op.value);
@@ -746,7 +747,7 @@ function mutatedFrames(samples: Sample[]): fc.Arbitrary<string> {
     })
     .filter(({ structural, text }) => structural.length + text.length > 0)
     .map(({ sample, structural, text }) => {
-      const root = toNode(samples[sample]!.frame) as Obj;
+      const root = toNode(samples[sample].frame) as Obj;
       for (const op of structural) applyStructural(root, op, knownTypes, keyPool);
       let frame = serialize(root);
       for (const op of text) frame = applyText(frame, op);
@@ -920,7 +921,7 @@ describe.each(DIALECTS)(
       });
       fc.assert(
         fc.property(deep, ({ sample, at, depth, style }) => {
-          const root = toNode(samples[sample]!.frame) as Obj;
+          const root = toNode(samples[sample].frame) as Obj;
           applyStructural(root, { kind: 'nest', at, depth, style }, [], []);
           void checkFrame(dialect, serialize(root), tally);
         }),

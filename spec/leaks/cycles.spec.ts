@@ -74,7 +74,7 @@ async function startServer(): Promise<{
     let sawAudio = false;
     ws.on('close', () => counts.closed++);
     ws.on('message', (raw, isBinary) => {
-      const type = isBinary ? '(binary)' : (JSON.parse(raw.toString()) as { type?: string }).type;
+      const type = isBinary ? '(binary)' : (JSON.parse((raw as Buffer).toString()) as { type?: string }).type;
       if (!sawCreate) {
         if (type !== 'session.create') counts.protocolErrors.push(`first message ${type}`);
         sawCreate = true;
@@ -135,9 +135,9 @@ function cycle(url: string): Promise<string[]> {
           closed = event;
         }
       },
-      error: (error) => {
+      error: (error: unknown) => {
         clearTimeout(timer);
-        reject(error);
+        reject(error instanceof Error ? error : new Error(String(error)));
       },
       complete: () => {
         clearTimeout(timer);
@@ -212,7 +212,7 @@ describe('connect/exchange/close cycles', () => {
     expect(await eventually(() => wss.clients.size === 0 && counts.closed === CYCLES, 2_000)).toBe(true);
     const heapAfter = heapAfterGc();
     // Handles of the last sockets may take a moment more to be released on a loaded machine.
-    const noExcess = () => WATCHED.every((type) => watched(resources())[type]! <= resourcesBefore[type]!);
+    const noExcess = () => WATCHED.every((type) => watched(resources())[type] <= resourcesBefore[type]);
     await eventually(noExcess, 2_000);
     const resourcesAfter = watched(resources());
     const growth = heapAfter - heapBefore;
@@ -228,7 +228,7 @@ describe('connect/exchange/close cycles', () => {
     expect(counts).toEqual({ connections: CYCLES, closed: CYCLES, replies: CYCLES, protocolErrors: [] });
     expect(wss.clients.size).toBe(0);
     // ...nor in this process: no more sockets or timers than before the measured cycles.
-    const excess = WATCHED.filter((type) => resourcesAfter[type]! > resourcesBefore[type]!).map(
+    const excess = WATCHED.filter((type) => resourcesAfter[type] > resourcesBefore[type]).map(
       (type) => `${type}: ${resourcesBefore[type]} before, ${resourcesAfter[type]} after`,
     );
     expect(excess).toEqual([]);

@@ -529,7 +529,7 @@ describe('bargeIn', () => {
             expect(emitted).toHaveLength((active ? 1 : 0) + (cuts ? 1 : 0));
             if (active) expect(emitted[0]).toEqual(cancel);
             if (cuts) {
-              const control = emitted[emitted.length - 1]!;
+              const control = emitted[emitted.length - 1];
               if (control.type === 'item.truncate') {
                 expect(position).toBeGreaterThan(0);
                 expect(Number.isInteger(control.audioEndMs)).toBe(true);

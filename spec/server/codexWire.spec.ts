@@ -72,7 +72,7 @@ describe('dev server, codex dialect, on the wire', () => {
       expect(fromBase64(frame.delta)).toEqual(tone[i]);
     });
     // paced at real time: the 20th frame is due 380 ms after the first
-    expect(deltas[19]!.at - deltas[0]!.at).toBeGreaterThanOrEqual(360);
+    expect(deltas[19].at - deltas[0].at).toBeGreaterThanOrEqual(360);
     await client.close();
     await sleep(20);
     expect(lines).toEqual([
@@ -94,7 +94,7 @@ describe('dev server, codex dialect, on the wire', () => {
     // 200 ms each; the first is 81 samples short: the resampler's emission lag at the start of the stream
     expect(samples).toEqual([...Array(9).fill(480), 399, ...Array(10).fill(480)]);
     // the second reply starts only after the first one ends (~200 ms later)
-    expect(deltas[10]!.at - deltas[0]!.at).toBeGreaterThanOrEqual(180);
+    expect(deltas[10].at - deltas[0].at).toBeGreaterThanOrEqual(180);
     expect(client.frames[1]).toEqual({
       type: 'session.updated',
       session: { id: 'sess_dev_1', backend_prompt: '' },
@@ -115,13 +115,13 @@ describe('dev server, codex dialect, on the wire', () => {
     expect(
       errors.every((e) => Object.keys(e).join() === 'type,message' && typeof e.message === 'string'),
     ).toBe(true);
-    expect(errors[0]!.message).toMatch(/^could not parse client message: /);
+    expect(errors[0].message).toMatch(/^could not parse client message: /);
     expect(errors[1]).toEqual({ type: 'error', message: 'binary frames are not part of the protocol' });
     expect(errors[2]).toEqual({
       type: 'error',
       message: 'could not parse client message: not a realtime message',
     });
-    expect(errors[3]!.message).not.toMatch(/^could not parse/);
+    expect(errors[3].message).not.toMatch(/^could not parse/);
   });
 
   it('injects {type:error,message} after errorAfterMs', async () => {

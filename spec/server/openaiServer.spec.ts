@@ -251,7 +251,7 @@ describe('dev server, openai dialect: the session', () => {
       event_id: 'event_dev_2',
       error: { type: 'invalid_request_error', event_id: 'evt_x' },
     });
-    expect(errors[1]!.error.message).toMatch(
+    expect(errors[1].error.message).toMatch(
       /^Invalid value: 'response\.audio\.delta'\. Supported values are: 'session\.update', /,
     );
     expect(client.types().slice(5)).toEqual(['session.created', 'session.updated']);
@@ -294,7 +294,7 @@ describe('dev server, openai dialect: turns', () => {
     ]);
     // every server event has its own event_id, in order
     expect(client.frames.map((f) => f.event_id)).toEqual(client.frames.map((_, i) => `event_dev_${i + 1}`));
-    const byType = (type: string, n = 0) => client.ofType(type)[n]!;
+    const byType = (type: string, n = 0) => client.ofType(type)[n];
     expect(byType('input_audio_buffer.speech_started')).toMatchObject({
       audio_start_ms: 0,
       item_id: 'item_dev_1',
@@ -377,7 +377,7 @@ describe('dev server, openai dialect: turns', () => {
       output: [finished],
     });
     // 400 ms of audio, paced at real time: the 20th frame is due 380 ms after the first
-    expect(deltas[19]!.at - deltas[0]!.at).toBeGreaterThanOrEqual(360);
+    expect(deltas[19].at - deltas[0].at).toBeGreaterThanOrEqual(360);
     expect(done.at - byType('response.created').at).toBeGreaterThanOrEqual(360);
     await client.close();
     await sleep(20);
@@ -526,7 +526,7 @@ describe('dev server, openai dialect: responses', () => {
       item: { type: 'function_call_output', call_id: 'call_7', output: '{"ok":true}' },
     });
     await client.next('conversation.item.done');
-    expect(client.ofType('conversation.item.added')[0]!.item).toEqual({
+    expect(client.ofType('conversation.item.added')[0].item).toEqual({
       id: 'item_dev_1',
       object: 'realtime.item',
       type: 'function_call_output',
@@ -579,8 +579,8 @@ describe('dev server, openai dialect: responses', () => {
     client.send({ type: 'response.create' });
     await client.next(responseDone('resp_dev_2'));
     expect(client.ofType('error')).toHaveLength(2);
-    expect(client.ofType('error')[1]!.error.message).toContain('resp_dev_2');
-    expect(client.ofType('response.done')[1]!.response.status).toBe('completed');
+    expect(client.ofType('error')[1].error.message).toContain('resp_dev_2');
+    expect(client.ofType('response.done')[1].response.status).toBe('completed');
     // and once it is done, a response may be created again
     client.send({ type: 'response.create' });
     const third = await client.next(responseDone('resp_dev_3'));
@@ -659,7 +659,7 @@ describe('dev server, openai dialect: responses', () => {
       ['invalid_value', 'audio_end_ms'],
       ['invalid_value', 'content_index'],
     ]);
-    expect(client.ofType('error')[5]!.error.message).toBe(
+    expect(client.ofType('error')[5].error.message).toBe(
       'Audio content of 120ms is already shorter than 150ms.',
     );
     client.send({ type: 'conversation.item.delete', item_id: 'item_dev_1' });
@@ -735,7 +735,7 @@ describe('dev server, openai dialect: responses', () => {
       ['completed', ['text']],
       ['completed', ['audio']],
     ]);
-    expect(client.ofType('response.output_text.done')[0]!.text).toBe('You said: "hi"');
+    expect(client.ofType('response.output_text.done')[0].text).toBe('You said: "hi"');
     const types = client.frames.map((f) => `${f.type}:${f.response?.id ?? ''}`);
     // one response at a time (the spoken one usually waits in the queue for the text one)
     expect(types.indexOf('response.created:resp_dev_2')).toBeGreaterThan(

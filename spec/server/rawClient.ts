@@ -36,7 +36,7 @@ export async function rawClient(
   socket.on('message', (data, isBinary) => {
     if (isBinary) frames.push({ type: '(binary)', at: Date.now() - created });
     else {
-      const frame = JSON.parse(data.toString()) as Record<string, any>;
+      const frame = JSON.parse((data as Buffer).toString()) as Record<string, any>;
       Object.defineProperty(frame, 'at', { value: Date.now() - created, enumerable: false });
       frames.push(frame);
     }

@@ -26,7 +26,7 @@ describe('fixtures: recorded conversations replay to the recorded events', () =>
         });
         // What the recording's client gave (texts and audio; its response.create came from the dialect).
         for (const frame of fixture.client.slice(1) as ClientFrame[]) {
-          if (frame.type === 'conversation.item.create') conversation.text.next(frame.item!.content[0]!.text);
+          if (frame.type === 'conversation.item.create') conversation.text.next(frame.item!.content[0].text);
           if (frame.type === 'input_audio_buffer.append') {
             const audio: RealtimeAudioFrame = { data: frame.audio!, sampleRate: 24_000, numChannels: 1 };
             conversation.audio.next(audio);
@@ -34,7 +34,7 @@ describe('fixtures: recorded conversations replay to the recorded events', () =>
         }
       });
       expect(events).toEqual(fixture.events);
-      expect(sockets.sockets[0]!.sent.map((frame) => frame.json)).toEqual(fixture.client);
+      expect(sockets.sockets[0].sent.map((frame) => frame.json)).toEqual(fixture.client);
     });
   }
 

@@ -350,7 +350,7 @@ describe('startScriptedServer', () => {
   });
 
   describe.each([
-    ['one connection', 0 as number | undefined],
+    ['one connection', 0],
     ['every connection', undefined],
   ])('pauseReading (%s)', (_label, target) => {
     it('stops reading so the client buffers, and resumeReading delivers everything', async () => {

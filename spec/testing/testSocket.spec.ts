@@ -14,14 +14,14 @@ const audio = (n: number): RealtimeAudioFrame => ({
   numChannels: 1,
 });
 const sentAt = (sockets: TestSocketFactory, i = 0) =>
-  sockets.sockets[i]!.sent.map((s) => {
+  sockets.sockets[i].sent.map((s) => {
     const json = s.json as { type: string; delta?: string; item?: { content: { text: string }[] } };
     return [
       s.time,
       json.type === 'response.input_audio.delta'
         ? `audio ${Buffer.from(json.delta!, 'base64').readInt16LE(0)}`
         : json.type === 'conversation.item.create'
-          ? `text ${json.item!.content[0]!.text}`
+          ? `text ${json.item!.content[0].text}`
           : json.type,
     ];
   });
@@ -55,7 +55,7 @@ describe('createTestSocket: a conversation under TestScheduler', () => {
       });
       expectObservable(conversation.state$).toBe('co----(x|)', { c: 'connecting', o: 'open', x: 'closed' });
     });
-    expect(sockets.sockets[0]!.url).toBe('ws://test/ws');
+    expect(sockets.sockets[0].url).toBe('ws://test/ws');
     expect(sentAt(sockets)).toEqual([
       [1, 'session.create'],
       [2, 'text hi'],
@@ -100,7 +100,7 @@ describe('createTestSocket: a conversation under TestScheduler', () => {
       textSent: 1,
       textQueued: 0,
     });
-    expect(sockets.sockets[0]!.clientClose).toEqual({ time: 10, code: 1000, reason: '' });
+    expect(sockets.sockets[0].clientClose).toEqual({ time: 10, code: 1000, reason: '' });
   });
 
   it('a dropped connection ends with transport_closed, code 1006 and the error as detail', () => {
@@ -139,8 +139,8 @@ describe('createTestSocket: a conversation under TestScheduler', () => {
         c: { type: 'closed', reason: 'error', detail: 'Unexpected server response: 401' },
       });
     });
-    expect(sockets.sockets[0]!.sent).toEqual([]);
-    expect(sockets.sockets[0]!.headers).toEqual({ Authorization: 'Bearer sk-secret-abcdef' });
+    expect(sockets.sockets[0].sent).toEqual([]);
+    expect(sockets.sockets[0].headers).toEqual({ Authorization: 'Bearer sk-secret-abcdef' });
   });
 
   it('a close that the server never answers is cut after closeTimeoutMs', () => {

@@ -50,9 +50,9 @@ describe('WebSocketSubject over ws (real sockets)', () => {
     const { values, done } = record(subject);
     await waitFor(values as TransportEvent[], (e) => typeof e === 'object' && e.type === 'open');
     const [handshake] = server.handshakes();
-    expect(handshake!.path).toBe('/ws?x=1');
-    expect(handshake!.header('x-test')).toBe('yes');
-    expect(handshake!.header('sec-websocket-protocol')).toBe('realtime');
+    expect(handshake.path).toBe('/ws?x=1');
+    expect(handshake.header('x-test')).toBe('yes');
+    expect(handshake.header('sec-websocket-protocol')).toBe('realtime');
     subject.close();
     await done;
   });

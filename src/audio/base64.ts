@@ -99,7 +99,7 @@ function decodeChecked(text: string, byteLength: number): Uint8Array {
 /** Reverses the two bytes of every 16-bit sample (LE ↔ BE), `count` samples, from `src` into `dst`. */
 function swap16(src: Uint8Array, dst: Uint8Array, count: number): void {
   for (let i = 0; i < 2 * count; i += 2) {
-    const lo = src[i]!;
+    const lo = src[i];
     dst[i] = src[i + 1]!;
     dst[i + 1] = lo;
   }
@@ -211,7 +211,7 @@ export function pcm16PrefixEncoder(samples: Int16Array): (count: number) => stri
 export const base64Internals = {
   browserBytesToBase64,
   /** The browser decoder behind the same checks as {@link base64ToBytes}. */
-  browserBase64ToBytes(text: string): Uint8Array {
+  browserBase64ToBytes: (text: string): Uint8Array => {
     const bytes = new Uint8Array(checkedByteLength(text));
     if (bytes.length > 0) browserBase64Into(text, bytes);
     return bytes;

@@ -7,6 +7,13 @@ type Samples = Float32Array | Int16Array;
 /**
  * An operator whose output chunks have the type of its input chunks (Float32Array in, Float32Array
  * out; Int16Array in, Int16Array out).
+ *
+ * @example
+ * ```ts
+ * const toMono: SameSamplesOperator = downmix(2);
+ * const floats$: Observable<Float32Array> = stereoFloats$.pipe(toMono);
+ * const ints$: Observable<Int16Array> = stereoInts$.pipe(toMono);
+ * ```
  */
 export type SameSamplesOperator = <T extends Float32Array | Int16Array>(
   source: Observable<T>,
@@ -33,7 +40,7 @@ function average<T extends Samples>(chunk: T, channels: number): T {
     const out = new Int16Array(frames);
     for (let f = 0, i = 0; f < frames; f++) {
       let sum = 0;
-      for (let c = 0; c < channels; c++) sum += chunk[i++]!;
+      for (let c = 0; c < channels; c++) sum += chunk[i++];
       // Truncating mean ± 0.5 rounds half away from zero, like floatToPcm16.
       const mean = sum / channels;
       out[f] = (mean < 0 ? mean - 0.5 : mean + 0.5) | 0;
@@ -43,7 +50,7 @@ function average<T extends Samples>(chunk: T, channels: number): T {
   const out = new Float32Array(frames);
   for (let f = 0, i = 0; f < frames; f++) {
     let sum = 0;
-    for (let c = 0; c < channels; c++) sum += chunk[i++]!;
+    for (let c = 0; c < channels; c++) sum += chunk[i++];
     out[f] = sum / channels;
   }
   return out as T;
@@ -105,19 +112,19 @@ export function downmix(channels = 2): SameSamplesOperator {
 export function interleave(planes: readonly Float32Array[]): Float32Array {
   const channels = planes.length;
   if (channels === 0) throw new AudioError('options', 'interleave: no channel planes');
-  const frames = planes[0]!.length;
+  const frames = planes[0].length;
   for (let c = 1; c < channels; c++) {
-    if (planes[c]!.length !== frames) {
+    if (planes[c].length !== frames) {
       throw new AudioError(
         'options',
-        `interleave: plane ${c} has ${planes[c]!.length} samples but plane 0 has ${frames}`,
+        `interleave: plane ${c} has ${planes[c].length} samples but plane 0 has ${frames}`,
       );
     }
   }
-  if (channels === 1) return planes[0]!.slice();
+  if (channels === 1) return planes[0].slice();
   const out = new Float32Array(frames * channels);
   for (let c = 0; c < channels; c++) {
-    const plane = planes[c]!;
+    const plane = planes[c];
     for (let f = 0, i = c; f < frames; f++, i += channels) out[i] = plane[f]!;
   }
   return out;

@@ -12,7 +12,15 @@ const MAX_CHANNELS = 8;
 /** How far from an integer `sampleRate * frameMs / 1000` may be and still count as one (float noise). */
 const INTEGER_TOLERANCE = 1e-6;
 
-/** Options of {@link toAudioFrames}. */
+/**
+ * Options of {@link toAudioFrames}.
+ *
+ * @example
+ * ```ts
+ * const options: AudioFramesOptions = { sampleRate: 24000, numChannels: 1, frameMs: 20 }; // 480 samples a frame
+ * mic$.pipe(toAudioFrames(options)).subscribe(conversation.audio);
+ * ```
+ */
 export interface AudioFramesOptions {
   /** Hz, an integer from 1 000 to 384 000: what the frames say; samples are not resampled. */
   sampleRate: number;

@@ -43,7 +43,7 @@ export function floatToPcm16Into(
   dstFrom: number,
   count: number,
 ): void {
-  for (let i = 0; i < count; i++) dst[dstFrom + i] = floatSampleToPcm16(src[srcFrom + i]!);
+  for (let i = 0; i < count; i++) dst[dstFrom + i] = floatSampleToPcm16(src[srcFrom + i]);
 }
 
 /** The output array: `out` (or its first `length` samples) when given, else a new one. */
@@ -101,7 +101,7 @@ export function floatToPcm16(samples: Float32Array, out?: Int16Array): Int16Arra
 export function pcm16ToFloat(samples: Int16Array, out?: Float32Array): Float32Array {
   const n = samples.length;
   const result = output('pcm16ToFloat', n, out, (k) => new Float32Array(k));
-  for (let i = 0; i < n; i++) result[i] = samples[i]! * STEP;
+  for (let i = 0; i < n; i++) result[i] = samples[i] * STEP;
   return result;
 }
 

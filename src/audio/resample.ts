@@ -2,7 +2,15 @@ import { map, Observable, type OperatorFunction } from 'rxjs';
 import { AudioError } from './audioError.js';
 import { resampleFilter, type ResampleFilter } from './resampleFilter.js';
 
-/** Options of {@link resample}. */
+/**
+ * Options of {@link resample}.
+ *
+ * @example
+ * ```ts
+ * const options: ResampleOptions = { channels: 2 };
+ * stereo48k$.pipe(resample(48000, 24000, options));
+ * ```
+ */
 export interface ResampleOptions {
   /** Interleaved channels per frame, a positive integer. Default 1. */
   channels?: number;
@@ -22,6 +30,12 @@ export interface ResampleOptions {
  * Per channel the resampler keeps the last `taps` input frames, so the output does not depend on how the
  * input is split into chunks (bit-identical to one big chunk). When `from === to` chunks are returned
  * as they are.
+ *
+ * @example
+ * ```ts
+ * const resampler = new Resampler(48000, 24000);
+ * const out = [...chunks.map((chunk) => resampler.process(chunk)), resampler.flush()];
+ * ```
  *
  * @see {@link resample}
  */
@@ -195,10 +209,10 @@ function dot(x: Float32Array, xi: number, h: Float32Array, hi: number, taps: num
   let a2 = 0;
   let a3 = 0;
   for (let j = 0; j < taps; j += 4) {
-    a0 += x[xi + j]! * h[hi + j]!;
-    a1 += x[xi + j + 1]! * h[hi + j + 1]!;
-    a2 += x[xi + j + 2]! * h[hi + j + 2]!;
-    a3 += x[xi + j + 3]! * h[hi + j + 3]!;
+    a0 += x[xi + j] * h[hi + j];
+    a1 += x[xi + j + 1] * h[hi + j + 1];
+    a2 += x[xi + j + 2] * h[hi + j + 2];
+    a3 += x[xi + j + 3] * h[hi + j + 3];
   }
   return a0 + a1 + (a2 + a3);
 }

@@ -119,7 +119,7 @@ function design(up: number, down: number): ResampleFilter {
       row[j] = h;
       sum += h;
     }
-    for (let j = 0; j < taps; j++) table[r * taps + j] = row[j]! / sum;
+    for (let j = 0; j < taps; j++) table[r * taps + j] = row[j] / sum;
   }
   return { up, down, taps, beta, cutoff, phases, interpolated, table };
 }

@@ -183,9 +183,10 @@ class RealtimeConversation implements Conversation {
     this.stats$ = new Observable((subscriber) => {
       subscriber.next(this.snapshot());
       if (this.closed !== undefined) return subscriber.complete();
-      const self = this;
+      const emit = () => subscriber.next(this.snapshot());
+      // A recursive action (`this` is the action): one timer for the whole subscription.
       const tick = scheduler.schedule(function () {
-        subscriber.next(self.snapshot());
+        emit();
         this.schedule(undefined, intervalMs);
       }, intervalMs);
       const end = this.state.subscribe({
@@ -300,7 +301,7 @@ class RealtimeConversation implements Conversation {
   private sendAll(frames: readonly string[]): boolean {
     let sent = false;
     for (let i = 0; i < frames.length; i++) {
-      if (this.socket.send(frames[i]!)) sent ||= i === 0;
+      if (this.socket.send(frames[i])) sent ||= i === 0;
     }
     return sent;
   }

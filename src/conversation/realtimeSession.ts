@@ -4,7 +4,19 @@ import type { RealtimeAudioFrame } from '../protocol/frame.js';
 import { connectConversation } from './connectConversation.js';
 import type { Conversation, ConversationOptions } from './types.js';
 
-/** What the caller asks of a session (the seed's `Op`). */
+/**
+ * What the caller asks of a session (the seed's `Op`): the input of {@link realtimeSession}.
+ *
+ * A `start` may override any {@link ConversationOptions} field of the session's defaults.
+ *
+ * @example
+ * ```ts
+ * const ops$ = new Subject<RealtimeOp>();
+ * ops$.next({ type: 'start', prompt: 'You are terse.', sessionId: 'conv-1' });
+ * ops$.next({ type: 'text', text: 'hello' });
+ * ops$.next({ type: 'close' });
+ * ```
+ */
 export type RealtimeOp =
   | ({ type: 'start'; prompt?: string; sessionId?: string } & Partial<
       Omit<ConversationOptions, 'promptOverride'>
@@ -13,7 +25,18 @@ export type RealtimeOp =
   | { type: 'text'; text: string }
   | { type: 'close' };
 
-/** What a session reports (the seed's `EventMsg`). */
+/**
+ * What a session reports (the seed's `EventMsg`): the output of {@link realtimeSession}.
+ *
+ * @example
+ * ```ts
+ * ops$.pipe(realtimeSession({ url: 'http://127.0.0.1:8011' })).subscribe((event: SessionEvent) => {
+ *   if (event.type === 'realtime') console.log(event.payload.type);
+ *   else if (event.type === 'closed') console.log('closed:', event.reason, event.code);
+ *   else if (event.type === 'error') console.error(event.kind, event.message);
+ * });
+ * ```
+ */
 export type SessionEvent =
   | { type: 'started'; sessionId?: string }
   | { type: 'realtime'; payload: RealtimeEvent }
@@ -51,7 +74,7 @@ const NOT_RUNNING: SessionEvent = Object.freeze({
  * ops$.next({ type: 'start', prompt: 'You are terse.' });
  * ops$.next({ type: 'text', text: 'hello' });
  * ```
- * @see connectConversation
+ * @see {@link connectConversation}
  */
 export function realtimeSession(defaults: ConversationOptions): OperatorFunction<RealtimeOp, SessionEvent> {
   return (ops) =>

@@ -22,7 +22,7 @@ export function secretsOf(apiKey: string | undefined, headers: Record<string, st
     if (/authorization|api[-_]?key|token|secret|cookie/i.test(name)) {
       secrets.push(value);
       const bearer = /^\s*bearer\s+(.+)$/i.exec(value);
-      if (bearer) secrets.push(bearer[1]!);
+      if (bearer) secrets.push(bearer[1]);
     }
   }
   return secrets;

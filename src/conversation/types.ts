@@ -6,6 +6,24 @@ import type { RealtimeEvent } from '../protocol/events.js';
 import type { RealtimeAudioFrame } from '../protocol/frame.js';
 import type { WebSocketFactory } from '../transport/webSocketLike.js';
 
+/**
+ * How to open a conversation with {@link connectConversation} (and the defaults of
+ * {@link realtimeSession}): where, in which dialect, with which session, and the transport's limits.
+ * Only `url` is required.
+ *
+ * @example
+ * ```ts
+ * const options: ConversationOptions = {
+ *   url: 'https://api.openai.com',
+ *   dialect: 'openai',
+ *   apiKey: process.env.OPENAI_API_KEY,
+ *   prompt: 'You are a friendly assistant.',
+ *   session: { voice: 'marin', inputTranscription: { model: 'gpt-4o-mini-transcribe' } },
+ *   reconnect: { maxAttempts: 3, initialDelayMs: 500, maxDelayMs: 5_000 },
+ * };
+ * const conversation = connectConversation(options);
+ * ```
+ */
 export interface ConversationOptions {
   /** base URL; http→ws, https→wss; the dialect normalizes the path */
   url: string;
@@ -54,9 +72,29 @@ export interface ConversationOptions {
   keepalive?: { intervalMs: number; deadMs: number } | false;
 }
 
+/**
+ * Where a conversation's socket is: what {@link Conversation.state$} emits. After a lost socket with
+ * `reconnect` on, the state goes back to `connecting`.
+ *
+ * @example
+ * ```ts
+ * conversation.state$.subscribe((state: ConversationState) => {
+ *   statusLine.textContent = state === 'open' ? 'live' : state;
+ * });
+ * ```
+ */
 export type ConversationState = 'connecting' | 'open' | 'closing' | 'closed';
 
-/** Counters of one conversation. */
+/**
+ * Counters of one conversation, emitted by {@link Conversation.stats$}.
+ *
+ * @example
+ * ```ts
+ * conversation.stats$.subscribe((stats: ConversationStats) => {
+ *   if (stats.audioDropped > 0) console.warn(`${stats.audioDropped} audio frames dropped`);
+ * });
+ * ```
+ */
 export interface ConversationStats {
   /** audio frames written to the socket */
   audioSent: number;
@@ -82,6 +120,24 @@ export interface ConversationStats {
   reconnects: number;
 }
 
+/**
+ * One realtime conversation, as returned by {@link connectConversation}: three input lanes
+ * (`audio`, `text`, `control`) and the observables of what happens.
+ *
+ * `audio` is drop-newest when the socket is congested; `text` and `control` are lossless and go out
+ * first. Completing an input Subject does not close the conversation: call `close()`.
+ *
+ * @example
+ * ```ts
+ * const conversation: Conversation = connectConversation({ url: 'http://127.0.0.1:8011' });
+ * conversation.events$.subscribe((event) => {
+ *   if (event.type === 'transcript.done') console.log(`${event.role}: ${event.text}`);
+ * });
+ * conversation.text.next('What is the capital of France?');
+ * // later
+ * conversation.close();
+ * ```
+ */
 export interface Conversation {
   /** never blocks; drop-newest when full */
   readonly audio: Subject<RealtimeAudioFrame>;
@@ -91,6 +147,7 @@ export interface Conversation {
   readonly control: Subject<RealtimeControl>;
   /** ends with RealtimeClosed, then completes; never errors */
   readonly events$: Observable<RealtimeEvent>;
+  /** Where the socket is; replays the current state to each new subscriber. */
   readonly state$: Observable<ConversationState>;
   /** a snapshot now, then every `statsIntervalMs`, and the final one at the end */
   readonly stats$: Observable<ConversationStats>;

@@ -3,7 +3,15 @@ import type { RealtimeControl } from '../protocol/control.js';
 import type { RealtimeEvent } from '../protocol/events.js';
 import type { RealtimeAudioFrame } from '../protocol/frame.js';
 
-/** Options of {@link bargeIn}. */
+/**
+ * Options of {@link bargeIn}.
+ *
+ * @example
+ * ```ts
+ * const options: BargeInOptions = { contentIndex: 0 };
+ * conversation.events$.pipe(bargeIn(player.playedMs$, options)).subscribe(conversation.control);
+ * ```
+ */
 export interface BargeInOptions {
   /** content index of the audio part (default 0) */
   contentIndex?: number;

@@ -1,6 +1,18 @@
 import { MonoTypeOperatorFunction, Observable, Subscription } from 'rxjs';
 
-/** Configuration of {@link dropNewest}. */
+/**
+ * Configuration of {@link dropNewest}: the buffer's capacity, the sink's writability, and the drop counter.
+ *
+ * @example
+ * ```ts
+ * const config: DropNewestConfig<RealtimeAudioFrame> = {
+ *   capacity: 50,
+ *   writable: socket.writable$,
+ *   onDrop: () => dropped++,
+ * };
+ * frames$.pipe(dropNewest(config));
+ * ```
+ */
 export interface DropNewestConfig<T> {
   /** Values held while the sink is not writable; beyond this the newest are dropped. >= 0 (0: never hold). */
   capacity: number;

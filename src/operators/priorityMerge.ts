@@ -1,6 +1,19 @@
 import { Observable, Subscriber, Subscription } from 'rxjs';
 
-/** Configuration of {@link priorityMerge}. */
+/**
+ * Configuration of {@link priorityMerge}: the sink's writability, the lossless high lane, and the factory
+ * of the back-pressured low lane.
+ *
+ * @example
+ * ```ts
+ * const config: PriorityMergeConfig<string, RealtimeAudioFrame> = {
+ *   writable: socket.writable$,
+ *   high: texts$,
+ *   low: (ready) => frames$.pipe(dropNewest({ capacity: 50, writable: ready })),
+ * };
+ * priorityMerge(config).subscribe((value) => send(value));
+ * ```
+ */
 export interface PriorityMergeConfig<H, L> {
   /** true when the sink can take more */
   writable: Observable<boolean>;

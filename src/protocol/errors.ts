@@ -1,4 +1,11 @@
-/** What went wrong, for code that branches on it. */
+/**
+ * What went wrong, for code that branches on it: the `kind` of a {@link RealtimeError}.
+ *
+ * @example
+ * ```ts
+ * const fatal = (kind: RealtimeErrorKind): boolean => kind === 'config';
+ * ```
+ */
 export type RealtimeErrorKind =
   | 'config' // bad options: caught before any socket is opened
   | 'not_running' // a send with no conversation running, or after it closed
@@ -7,9 +14,23 @@ export type RealtimeErrorKind =
 /**
  * The one error class realtime-rx throws. Messages say what was wrong and where, and never contain a
  * secret (API keys are never interpolated into them).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   connectConversation({ url: 'ftp://example.com' });
+ * } catch (e) {
+ *   if (e instanceof RealtimeError && e.kind === 'config') console.error('bad options:', e.message);
+ * }
+ * ```
  */
 export class RealtimeError extends Error {
+  /** Always `'RealtimeError'`. */
   override readonly name = 'RealtimeError';
+  /**
+   * @param kind What went wrong.
+   * @param message What was wrong and where; never a secret.
+   */
   constructor(
     readonly kind: RealtimeErrorKind,
     message: string,

@@ -1,12 +1,39 @@
 import * as t from 'io-ts';
 
-/** The shape of {@link RealtimeAudioFrame}; the type is derived from it. */
+/**
+ * The shape of {@link RealtimeAudioFrame}; the type is derived from it. An io-ts codec: `is` checks the
+ * shape only (use {@link audioFrameProblem} for the full validation).
+ *
+ * @example
+ * ```ts
+ * const value: unknown = JSON.parse(message);
+ * if (RealtimeAudioFrameCodec.is(value)) console.log(value.sampleRate);
+ * ```
+ */
 export const RealtimeAudioFrameCodec = t.intersection([
   t.type({ data: t.string, sampleRate: t.number, numChannels: t.number }),
   t.partial({ samplesPerChannel: t.number, itemId: t.string }),
 ]);
 
-/** One chunk of PCM16 little-endian audio, base64 encoded (the seed's RealtimeAudioFrame). */
+/**
+ * One chunk of PCM16 little-endian audio, base64 encoded (the seed's RealtimeAudioFrame): what
+ * {@link Conversation.audio} takes and `audio.out` events carry.
+ *
+ * @example
+ * 20 ms of silence at 24 kHz, mono
+ * ```ts
+ * const frame: RealtimeAudioFrame = {
+ *   data: bytesToBase64(new Uint8Array(480 * 2)),
+ *   sampleRate: 24_000,
+ *   numChannels: 1,
+ *   samplesPerChannel: 480,
+ * };
+ * conversation.audio.next(frame);
+ * ```
+ *
+ * @see {@link toAudioFrames}
+ * @see {@link fromAudioFrames}
+ */
 export interface RealtimeAudioFrame extends t.TypeOf<typeof RealtimeAudioFrameCodec> {
   /** base64 of PCM16LE samples, channels interleaved */
   data: string;
@@ -20,13 +47,47 @@ export interface RealtimeAudioFrame extends t.TypeOf<typeof RealtimeAudioFrameCo
   itemId?: string;
 }
 
+/**
+ * The lowest `sampleRate` of a valid {@link RealtimeAudioFrame}, in Hz.
+ *
+ * @example
+ * ```ts
+ * const ok = Number.isInteger(rate) && rate >= MIN_SAMPLE_RATE && rate <= MAX_SAMPLE_RATE;
+ * ```
+ */
 export const MIN_SAMPLE_RATE = 1_000;
+/**
+ * The highest `sampleRate` of a valid {@link RealtimeAudioFrame}, in Hz.
+ *
+ * @example
+ * ```ts
+ * const ok = Number.isInteger(rate) && rate >= MIN_SAMPLE_RATE && rate <= MAX_SAMPLE_RATE;
+ * ```
+ */
 export const MAX_SAMPLE_RATE = 384_000;
+/**
+ * The most channels a valid {@link RealtimeAudioFrame} may have.
+ *
+ * @example
+ * ```ts
+ * const numChannels = Math.min(track.getSettings().channelCount ?? 1, MAX_CHANNELS);
+ * ```
+ */
 export const MAX_CHANNELS = 8;
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
-/** Bytes encoded by a base64 string that has already passed the alphabet check. */
+/**
+ * Bytes encoded by a base64 string that has already passed the alphabet check, computed from its
+ * length and padding without decoding it.
+ *
+ * @example
+ * ```ts
+ * base64ByteLength('AAAA'); // 3
+ * base64ByteLength('AAA='); // 2
+ * const ms = (base64ByteLength(frame.data) / 2 / frame.numChannels / frame.sampleRate) * 1000;
+ * ```
+ */
 export function base64ByteLength(data: string): number {
   const padding = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0;
   return (data.length / 4) * 3 - padding;
@@ -36,6 +97,18 @@ export function base64ByteLength(data: string): number {
  * Checks an outbound audio frame without allocating: the shape, the rate and channel ranges, that the
  * data is base64 of whole PCM16 samples for every channel, and that `samplesPerChannel` (if given)
  * matches. Returns why the frame is invalid, or `undefined` when it is fine.
+ *
+ * A conversation runs the same check on every frame given to `audio` (and reports failures as
+ * `invalid` events); call it yourself to fail earlier.
+ *
+ * @example
+ * ```ts
+ * audioFrameProblem({ data: 'AAAA', sampleRate: 24_000, numChannels: 1 });
+ * // 'data holds 3 bytes, not whole 16-bit samples for 1 channel(s)'
+ * audioFrameProblem({ data: 'AAAAAA==', sampleRate: 24_000, numChannels: 1 }); // undefined
+ * ```
+ *
+ * @see {@link openaiAudioProblem}
  */
 export function audioFrameProblem(frame: unknown): string | undefined {
   if (!RealtimeAudioFrameCodec.is(frame))

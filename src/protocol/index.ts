@@ -32,5 +32,13 @@ export type {
   TurnDetection,
 } from './openai/index.js';
 
-/** Dialects by name, for code that picks one from options. */
+/**
+ * Dialects by name, for code that picks one from options.
+ *
+ * @example
+ * ```ts
+ * const plan = dialects[options.dialect ?? 'openai'].prepare(options);
+ * console.log(plan.url);
+ * ```
+ */
 export const dialects: Record<DialectName, Dialect> = { codex: codexDialect, openai: openaiDialect };

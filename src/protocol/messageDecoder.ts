@@ -18,6 +18,6 @@ export function decoder<C extends t.Mixed>(
     const result = codec.decode(message);
     return isLeft(result)
       ? { type: 'invalid', messageType, detail: formatDecodeErrors(result.left) }
-      : toEvent(result.right);
+      : toEvent(result.right as t.TypeOf<C>);
   };
 }

@@ -261,7 +261,8 @@ class DevConnection implements ConnectionHost {
 
   private onMessage(data: RawData, isBinary: boolean): void {
     if (isBinary) this.protocol.receiveBinary();
-    else this.protocol.receive(data.toString());
+    // ws's default binaryType is 'nodebuffer': a text message arrives as one Buffer.
+    else this.protocol.receive((data as Buffer).toString());
   }
 
   private sendNow(frame: string): void {
@@ -284,7 +285,7 @@ function toMono(samples: Float32Array, channels: number): Float32Array {
   const mono = new Float32Array(Math.floor(samples.length / channels));
   for (let i = 0; i < mono.length; i++) {
     let sum = 0;
-    for (let c = 0; c < channels; c++) sum += samples[i * channels + c]!;
+    for (let c = 0; c < channels; c++) sum += samples[i * channels + c];
     mono[i] = sum / channels;
   }
   return mono;

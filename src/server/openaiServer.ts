@@ -357,7 +357,7 @@ class OpenAIConnection implements DialectConnection {
         ? undefined
         : previous === 'root'
           ? 0
-          : this.items.indexOf(this.find(previous as string)!) + 1;
+          : this.items.indexOf(this.find(previous)!) + 1;
     this.addItem(item, at);
   }
 
@@ -600,7 +600,7 @@ class OpenAIConnection implements DialectConnection {
     const pieces = split(text);
     let next = 0;
     const step = () => {
-      const delta = pieces[next++]!;
+      const delta = pieces[next++];
       active.sent += delta;
       this.send({ type: 'response.output_text.delta', ...this.partIds(active), delta });
       if (next < pieces.length) active.cancelTimer = this.host.after(TEXT_DELTA_MS, step);
@@ -709,7 +709,7 @@ class OpenAIConnection implements DialectConnection {
 
   private previousOf(item: Item): string | null {
     const index = this.items.indexOf(item);
-    return index > 0 ? this.items[index - 1]!.id : null;
+    return index > 0 ? this.items[index - 1].id : null;
   }
 
   private lastItemId(): string | null {
@@ -872,7 +872,7 @@ function mergeSession(current: Json, update: Json, vad: VadOptions): Json {
         'session.output_modalities',
       );
     }
-    next.output_modalities = [...modalities];
+    next.output_modalities = [modalities[0] as 'audio' | 'text'];
   }
   for (const key of [
     'tools',

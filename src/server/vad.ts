@@ -62,7 +62,7 @@ export class EnergyVad {
   /** Feeds one chunk of mono samples in [-1, 1] lasting `durationMs`. */
   push(samples: Float32Array, durationMs: number): VadEvent {
     let sum = 0;
-    for (let i = 0; i < samples.length; i++) sum += samples[i]! * samples[i]!;
+    for (let i = 0; i < samples.length; i++) sum += samples[i] * samples[i];
     const loud = samples.length > 0 && Math.sqrt(sum / samples.length) > this.threshold;
     const chunkStart = this.elapsedMs;
     this.elapsedMs += durationMs;

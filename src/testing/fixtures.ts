@@ -7,9 +7,18 @@ import { server, type ServerAction } from './testSocket.js';
  * One conversation recorded against the dev server (`realtime-rx serve`): what the client sent, what
  * the server sent and when, how it ended, and the events a client saw. Replay the server side with
  * {@link playFixture} under `TestScheduler` and compare the client's side with `events`.
+ *
+ * @example
+ * ```ts
+ * const recording: RecordedConversation = fixtures.textTurn;
+ * const sockets = createTestSocket({ server: playFixture(recording) });
+ * const conversation = connectConversation({ url: 'ws://test', dialect: recording.dialect, webSocket: sockets });
+ * ```
  */
 export interface RecordedConversation {
+  /** Its key in {@link fixtures}. */
   readonly name: string;
+  /** What happens in it, in a sentence. */
   readonly description: string;
   /** The wire protocol it was recorded in (connect the replay with the same). */
   readonly dialect: DialectName;

@@ -14,11 +14,18 @@ let makeFrame!: (kind: 'text' | 'binary', data: string | Uint8Array) => ScriptFr
 /**
  * A frame a script sends as-is instead of JSON-encoding it. Build one with {@link rawFrame} or
  * {@link binaryFrame}; the class exists so the server can tell these apart from JSON values.
+ *
+ * @example
+ * ```ts
+ * const frame: ScriptFrame = rawFrame('{"type": "session.created", oops');
+ * const server = await startScriptedServer([[[frame]]]);
+ * ```
  */
 export class ScriptFrame {
   private constructor(
     /** `text`: `data` is sent verbatim as a text frame; `binary`: `data` is sent as a binary frame. */
     readonly kind: 'text' | 'binary',
+    /** The text, or the bytes, of the frame. */
     readonly data: string | Uint8Array,
   ) {}
 
@@ -27,25 +34,71 @@ export class ScriptFrame {
   }
 }
 
-/** A text frame sent verbatim, e.g. malformed JSON to test the client's decoder. */
+/**
+ * A text frame sent verbatim, e.g. malformed JSON to test the client's decoder.
+ *
+ * @example
+ * ```ts
+ * const server = await startScriptedServer([[[rawFrame('not json'), { type: 'session.created', session: { id: 's1' } }]]]);
+ * ```
+ *
+ * @param text The frame's text, sent as it is.
+ * @return A script value for a batch.
+ */
 export function rawFrame(text: string): ScriptFrame {
   if (typeof text !== 'string') throw new TypeError('rawFrame: text must be a string');
   return makeFrame('text', text);
 }
 
-/** A binary frame. The bytes are copied, so later changes to `bytes` do not alter the script. */
+/**
+ * A binary frame. The bytes are copied, so later changes to `bytes` do not alter the script.
+ *
+ * @example
+ * ```ts
+ * const server = await startScriptedServer([[[binaryFrame(new Uint8Array([1, 2, 3]))]]]);
+ * ```
+ *
+ * @param bytes The frame's payload.
+ * @return A script value for a batch.
+ */
 export function binaryFrame(bytes: Uint8Array): ScriptFrame {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('binaryFrame: bytes must be a Uint8Array');
   return makeFrame('binary', Uint8Array.from(bytes));
 }
 
-/** Any JSON value (sent as one text frame) or a {@link ScriptFrame}. */
+/**
+ * Any JSON value (sent as one text frame) or a {@link ScriptFrame}.
+ *
+ * @example
+ * ```ts
+ * const values: ScriptValue[] = [{ type: 'session.created', session: { id: 's1' } }, rawFrame('oops')];
+ * ```
+ */
 export type ScriptValue = unknown;
 
-/** What the server sends after receiving one client message; may be empty. */
+/**
+ * What the server sends after receiving one client message; may be empty.
+ *
+ * @example
+ * ```ts
+ * const afterSessionUpdate: ScriptBatch = [{ type: 'session.updated', session: { id: 's1' } }];
+ * const afterText: ScriptBatch = [];
+ * const server = await startScriptedServer([[afterSessionUpdate, afterText]]);
+ * ```
+ */
 export type ScriptBatch = readonly ScriptValue[];
 
-/** The script of one connection, with the knobs a bare list of batches cannot express. */
+/**
+ * The script of one connection, with the knobs a bare list of batches cannot express.
+ *
+ * @example
+ * Refuse the first handshake, then end the second connection with 4000 after one reply
+ * ```ts
+ * const refused: ScriptedConnection = { batches: [], reject: { status: 401, body: 'bad key' } };
+ * const ended: ScriptedConnection = { batches: [[{ type: 'session.updated' }]], closeCode: 4000, closeReason: 'bye' };
+ * const server = await startScriptedServer([refused, ended]);
+ * ```
+ */
 export interface ScriptedConnection {
   /** Batch `i` is sent after the client's message `i` is received. */
   batches: readonly ScriptBatch[];
@@ -61,12 +114,25 @@ export interface ScriptedConnection {
    */
   acceptDelayMs?: number;
   /** Refuse the upgrade with this HTTP status and body; no WebSocket is opened. */
-  reject?: { status: number; body?: string };
+  reject?: {
+    /** The HTTP status, e.g. 401. */
+    status: number;
+    /** The response body (default empty). */
+    body?: string;
+  };
   /** Extra headers on the 101 response (or on the rejection response). */
   responseHeaders?: Record<string, string>;
 }
 
-/** Server-wide options. */
+/**
+ * Server-wide options of {@link startScriptedServer}.
+ *
+ * @example
+ * ```ts
+ * const options: ScriptedServerOptions = { perMessageDeflate: false, maxPayload: 1024 * 1024 };
+ * const server = await startScriptedServer([[[]]], options);
+ * ```
+ */
 export interface ScriptedServerOptions {
   /** Offer permessage-deflate (default true, like Codex's harness). */
   perMessageDeflate?: boolean;
@@ -74,7 +140,16 @@ export interface ScriptedServerOptions {
   maxPayload?: number;
 }
 
-/** One upgrade request as the server saw it. */
+/**
+ * One upgrade request as the server saw it.
+ *
+ * @example
+ * ```ts
+ * const [handshake]: Handshake[] = server.handshakes();
+ * expect(handshake.path).toBe('/v1/realtime?model=gpt-realtime');
+ * expect(handshake.header('Authorization')).toBe('Bearer test-key');
+ * ```
+ */
 export interface Handshake {
   /** Index of the script (and of `connections()` / `closes()`) this request consumed. */
   connection: number;
@@ -86,15 +161,35 @@ export interface Handshake {
   header(name: string): string | undefined;
 }
 
-/** How a connection closed, as seen by the server. */
+/**
+ * How a connection closed, as seen by the server.
+ *
+ * @example
+ * ```ts
+ * conversation.close();
+ * const close: ServerClose | undefined = await server.waitForClose(0, 1000);
+ * expect(close).toEqual({ code: 1000, reason: '' });
+ * ```
+ */
 export interface ServerClose {
+  /** The code of the client's close frame, or 1006 when none was read. */
   code: number;
+  /** The reason of the client's close frame. */
   reason: string;
 }
 
 /**
  * A running scripted server. Per-connection indices (`connections()[i]`, `closes()[i]`,
  * `send(i, …)`, …) are script indices: the `i`-th upgrade request uses script `i`.
+ *
+ * @example
+ * ```ts
+ * const server: ScriptedServer = await startScriptedServer([{ batches: [[]], keepOpen: true }]);
+ * const conversation = connectConversation({ url: server.url });
+ * await server.waitForMessages(0, 1, 1000); // the session message
+ * server.send(0, { type: 'error', error: { type: 'server_error', message: 'boom' } });
+ * await server.close();
+ * ```
  */
 export interface ScriptedServer {
   /** `ws://127.0.0.1:PORT`, without a path. */
@@ -183,18 +278,26 @@ const UNSCRIPTED: CompiledScript = {
  * nothing. Invalid scripts reject the returned promise.
  *
  * @example
+ * ```ts
  * const server = await startScriptedServer([
  *   [[{ type: 'session.updated', session: { id: 'sess_1' } }], []],
  * ]);
  * // point the client at `${server.url}/v1/realtime`, send two messages, then:
  * expect(server.connections()[0]).toHaveLength(2);
  * await server.close();
+ * ```
+ *
+ * @param connections The script of each connection, in the order they are accepted: a list of batches,
+ *   or a {@link ScriptedConnection}.
+ * @param options Server-wide options.
+ * @return The running server, once it listens.
  */
 export async function startScriptedServer(
   connections: ReadonlyArray<ScriptBatch[] | ScriptedConnection>,
   options: ScriptedServerOptions = {},
 ): Promise<ScriptedServer> {
-  if (!Array.isArray(connections)) throw new TypeError('startScriptedServer: connections must be an array');
+  const given: unknown = connections; // JavaScript callers may pass anything
+  if (!Array.isArray(given)) throw new TypeError('startScriptedServer: connections must be an array');
   const scripts = connections.map((entry, i) => compileScript(entry, i));
 
   const conns: ConnState[] = [];
@@ -379,7 +482,7 @@ export async function startScriptedServer(
       wss.close();
       const serverClosed = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeAllConnections();
-      const wsClosed = Promise.all(conns.map((c) => c.closed));
+      const wsClosed = Promise.all(conns.map((c) => c.closed ?? Promise.resolve()));
       let grace: ReturnType<typeof setTimeout> | undefined;
       const graceOver = new Promise<void>((resolve) => {
         grace = setTimeout(resolve, CLOSE_GRACE_MS);
@@ -448,7 +551,7 @@ export async function startScriptedServer(
 
 function compileScript(entry: ScriptBatch[] | ScriptedConnection, i: number): CompiledScript {
   const where = `connections[${i}]`;
-  const spec: ScriptedConnection = Array.isArray(entry) ? { batches: entry } : (entry as ScriptedConnection);
+  const spec: ScriptedConnection = Array.isArray(entry) ? { batches: entry } : entry;
   if (spec === null || typeof spec !== 'object' || !Array.isArray(spec.batches)) {
     throw new TypeError(`${where}: expected an array of batches or { batches: [...] }`);
   }

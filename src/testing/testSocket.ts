@@ -1,7 +1,16 @@
 import { asyncScheduler, Observable, Subject, type SchedulerLike, type Subscription } from 'rxjs';
 import type { WebSocketFactory, WebSocketLike } from '../transport/webSocketLike.js';
 
-/** One thing the fake server does to a {@link TestSocket}, at the virtual time it is emitted. */
+/**
+ * One thing the fake server does to a {@link TestSocket}, at the virtual time it is emitted. Build them
+ * with {@link server}.
+ *
+ * @example
+ * ```ts
+ * const actions: Record<string, ServerAction> = { o: server.open(), s: server.stall(), d: server.drain() };
+ * const sockets = createTestSocket({ server: hot('o-s---d', actions) });
+ * ```
+ */
 export type ServerAction =
   | { readonly type: 'open' }
   | { readonly type: 'message'; readonly data: string }
@@ -12,7 +21,22 @@ export type ServerAction =
   | { readonly type: 'stall' }
   | { readonly type: 'drain' };
 
-/** Builders for {@link ServerAction}s, to use as marble values. */
+/**
+ * Builders for {@link ServerAction}s, to use as marble values.
+ *
+ * @example
+ * ```ts
+ * testScheduler.run(({ hot }) => {
+ *   const sockets = createTestSocket({
+ *     server: hot('o-m-x', {
+ *       o: server.open(),
+ *       m: server.message({ type: 'session.created', session: { id: 's1' } }),
+ *       x: server.close(4000, 'bye'),
+ *     }),
+ *   });
+ * });
+ * ```
+ */
 export const server = {
   /** The handshake succeeds. */
   open: (): ServerAction => ({ type: 'open' }),
@@ -34,29 +58,74 @@ export const server = {
   drain: (): ServerAction => ({ type: 'drain' }),
 };
 
-/** A frame the client sent, with the virtual time it was sent at. */
+/**
+ * A frame the client sent, with the virtual time it was sent at.
+ *
+ * @example
+ * ```ts
+ * const first: SentFrame = sockets.sockets[0]!.sent[0]!;
+ * expect(first.json).toMatchObject({ type: 'session.update' });
+ * ```
+ */
 export interface SentFrame {
+  /** When it was sent, on the socket's scheduler (virtual ms inside `TestScheduler.run`). */
   readonly time: number;
+  /** The text frame as sent. */
   readonly data: string;
   /** `data` parsed as JSON, or `undefined` if it is not JSON. */
   readonly json: unknown;
 }
 
-/** What the factory was called with, and everything the socket saw. */
+/**
+ * What the factory was called with, and everything the socket saw.
+ *
+ * @example
+ * ```ts
+ * const socket: TestSocket = sockets.sockets[0]!;
+ * expect(socket.url).toBe('ws://test/v1/realtime?model=gpt-realtime');
+ * socket.act(server.message({ type: 'session.created', session: { id: 's1' } }));
+ * expect(socket.clientClose).toBeUndefined();
+ * ```
+ */
 export interface TestSocket extends WebSocketLike {
+  /** The URL the client opened. */
   readonly url: string;
+  /** The subprotocols the client offered. */
   readonly protocols: string[] | undefined;
+  /** The handshake headers the client asked for. */
   readonly headers: Record<string, string> | undefined;
   /** Every frame the client sent, in order. */
   readonly sent: readonly SentFrame[];
   /** The JSON of every frame the client sends, emitted when it is sent (for `expectObservable`). */
   readonly sent$: Observable<unknown>;
   /** The close the client asked for, if it did. */
-  readonly clientClose: { readonly time: number; readonly code: number; readonly reason: string } | undefined;
+  readonly clientClose:
+    | {
+        /** When the client called `close`. */
+        readonly time: number;
+        /** The code it gave (1000 when none). */
+        readonly code: number;
+        /** The reason it gave. */
+        readonly reason: string;
+      }
+    | undefined;
   /** Applies one server action now (the marble script calls this; tests may too). */
   act(action: ServerAction): void;
 }
 
+/**
+ * Options of {@link createTestSocket}: the fake server's script and the clock.
+ *
+ * @example
+ * A new script per socket: the first connection drops, the second opens
+ * ```ts
+ * const options: TestSocketOptions = {
+ *   server: (index) => (index === 0 ? cold('-x', { x: server.drop('read ECONNRESET') }) : cold('-o', { o: server.open() })),
+ *   scheduler: testScheduler,
+ * };
+ * const sockets = createTestSocket(options);
+ * ```
+ */
 export interface TestSocketOptions {
   /**
    * The server's script for each socket the client opens: a (hot) observable of actions, or a function
@@ -67,7 +136,16 @@ export interface TestSocketOptions {
   scheduler?: SchedulerLike;
 }
 
-/** A WebSocket factory that records the sockets it made. */
+/**
+ * A WebSocket factory that records the sockets it made: what {@link createTestSocket} returns.
+ *
+ * @example
+ * ```ts
+ * const sockets: TestSocketFactory = createTestSocket();
+ * const conversation = connectConversation({ url: 'ws://test', webSocket: sockets });
+ * sockets.sockets[0]!.act(server.open());
+ * ```
+ */
 export interface TestSocketFactory extends WebSocketFactory {
   /** Every socket the client opened, in order. */
   readonly sockets: readonly TestSocket[];
@@ -109,7 +187,7 @@ export function createTestSocket(options: TestSocketOptions = {}): TestSocketFac
     if (script !== undefined) socket.play(script);
     return socket;
   };
-  return Object.assign(factory, { sockets: sockets as readonly TestSocket[] });
+  return Object.assign(factory, { sockets: sockets });
 }
 
 class FakeSocket implements TestSocket {

@@ -1,7 +1,15 @@
 import WebSocket from 'ws';
 import type { WebSocketFactory, WebSocketLike } from './webSocketLike.js';
 
-/** Options for sockets made with `ws` on Node. */
+/**
+ * Options for sockets made with `ws` on Node, by {@link nodeWebSocketFactory}.
+ *
+ * @example
+ * ```ts
+ * const options: NodeWebSocketOptions = { perMessageDeflate: false, maxPayload: 4 * 1024 * 1024 };
+ * const webSocket = nodeWebSocketFactory(options);
+ * ```
+ */
 export interface NodeWebSocketOptions {
   /**
    * Offer permessage-deflate. Off by default: base64 PCM barely compresses, and zlib on every audio
@@ -12,7 +20,26 @@ export interface NodeWebSocketOptions {
   maxPayload?: number;
 }
 
-/** A {@link WebSocketFactory} backed by the `ws` package: handshake headers work here. */
+/**
+ * A {@link WebSocketFactory} backed by the `ws` package: handshake headers work here.
+ *
+ * It is the default on Node; call it yourself to change the `ws` options. Sockets it makes can ping,
+ * so a conversation's keepalive works with them.
+ *
+ * @example
+ * ```ts
+ * import { connectConversation, nodeWebSocketFactory } from 'realtime-rx';
+ *
+ * const conversation = connectConversation({
+ *   url: 'https://api.openai.com',
+ *   apiKey: process.env.OPENAI_API_KEY,
+ *   webSocket: nodeWebSocketFactory({ perMessageDeflate: true }),
+ * });
+ * ```
+ *
+ * @param options `ws` options: compression and the inbound frame limit.
+ * @return A factory of `ws` sockets.
+ */
 export function nodeWebSocketFactory(options: NodeWebSocketOptions = {}): WebSocketFactory {
   const { perMessageDeflate = false, maxPayload = 16 * 1024 * 1024 } = options;
   return (url, protocols, headers) => {

@@ -12,7 +12,18 @@ export function platformWebSocketFactory(maxPayload: number): WebSocketFactory {
   return isNode ? nodeWebSocketFactory({ maxPayload }) : browserWebSocketFactory;
 }
 
-/** `ws` on Node (it can send headers), the global `WebSocket` everywhere else. */
+/**
+ * `ws` on Node (it can send headers), the global `WebSocket` everywhere else.
+ *
+ * What a conversation uses when {@link ConversationOptions.webSocket} is not given; handy to wrap.
+ *
+ * @example
+ * ```ts
+ * import { defaultWebSocketFactory, WebSocketSubject } from 'realtime-rx';
+ *
+ * const socket = new WebSocketSubject({ url: 'ws://127.0.0.1:8011/ws', factory: defaultWebSocketFactory });
+ * ```
+ */
 export const defaultWebSocketFactory: WebSocketFactory = isNode
   ? nodeWebSocketFactory()
   : browserWebSocketFactory;

@@ -11,20 +11,52 @@ import {
 import { RealtimeError } from '../protocol/errors.js';
 import { SocketState, type WebSocketFactory, type WebSocketLike } from './webSocketLike.js';
 
-/** The socket finished its handshake. */
+/**
+ * The socket finished its handshake: the first event of a {@link WebSocketSubject} that connects.
+ *
+ * @example
+ * ```ts
+ * socket.pipe(filter((event): event is TransportOpen => typeof event !== 'string' && event.type === 'open'));
+ * ```
+ */
 export interface TransportOpen {
+  /** Always `'open'`. */
   readonly type: 'open';
 }
-/** A binary frame arrived (realtime dialects speak JSON text, so this is reported, not decoded). */
+/**
+ * A binary frame arrived (realtime dialects speak JSON text, so this is reported, not decoded).
+ *
+ * @example
+ * ```ts
+ * socket.subscribe((event) => {
+ *   if (typeof event !== 'string' && event.type === 'binary') console.warn(`ignored ${event.byteLength} bytes`);
+ * });
+ * ```
+ */
 export interface TransportBinary {
+  /** Always `'binary'`. */
   readonly type: 'binary';
+  /** The frame's size in bytes. */
   readonly byteLength: number;
 }
-/** The socket is closed; always the last event. */
+/**
+ * The socket is closed; always the last event of a {@link WebSocketSubject}, which never errors.
+ *
+ * @example
+ * ```ts
+ * socket.subscribe((event) => {
+ *   if (typeof event !== 'string' && event.type === 'close') {
+ *     console.log(`closed ${event.code}`, event.error ?? event.reason, event.timedOut ? '(timed out)' : '');
+ *   }
+ * });
+ * ```
+ */
 export interface TransportClose {
+  /** Always `'close'`. */
   readonly type: 'close';
   /** The close code (1006 when the connection dropped without a close frame). */
   readonly code: number;
+  /** The close reason text (empty when none was given). */
   readonly reason: string;
   /** Whether the handshake had completed. */
   readonly opened: boolean;
@@ -36,13 +68,47 @@ export interface TransportClose {
 /**
  * What a {@link WebSocketSubject} emits. A text frame is the string itself: the inbound hot path
  * allocates no wrapper per message.
+ *
+ * @example
+ * ```ts
+ * function describe(event: TransportEvent): string {
+ *   if (typeof event === 'string') return `text: ${event}`;
+ *   switch (event.type) {
+ *     case 'open':
+ *       return 'open';
+ *     case 'binary':
+ *       return `binary: ${event.byteLength} bytes`;
+ *     case 'close':
+ *       return `closed: ${event.code}`;
+ *   }
+ * }
+ * ```
  */
 export type TransportEvent = string | TransportOpen | TransportBinary | TransportClose;
 
+/**
+ * Configuration of a {@link WebSocketSubject}: where to connect, how to open the socket, and the limits
+ * of its send buffer, timeouts and keepalive.
+ *
+ * @example
+ * ```ts
+ * const config: WebSocketSubjectConfig = {
+ *   url: 'ws://127.0.0.1:8011/ws',
+ *   factory: nodeWebSocketFactory(),
+ *   highWaterMark: 128 * 1024,
+ *   keepalive: { intervalMs: 10_000, deadMs: 20_000 },
+ * };
+ * const socket = new WebSocketSubject(config);
+ * ```
+ */
 export interface WebSocketSubjectConfig {
+  /** The WebSocket URL (`ws://` or `wss://`), path and query included. */
   url: string;
+  /** WebSocket subprotocols to offer. */
   protocols?: string[];
+  /** Handshake headers, sent where the factory can send them (Node). */
   headers?: Record<string, string>;
+  /** Opens the socket, e.g. {@link nodeWebSocketFactory} or {@link browserWebSocketFactory}. */
   factory: WebSocketFactory;
   /** Not writable once this many bytes wait in the send buffer (default 64 KiB). */
   highWaterMark?: number;
@@ -65,6 +131,7 @@ export interface WebSocketSubjectConfig {
    * socket with 1009. The platform's own limit (`maxPayload` on Node) refuses them before they are read.
    */
   maxMessageChars?: number;
+  /** For the timers (connect, close, keepalive, drain polling); default `asyncScheduler`. */
   scheduler?: SchedulerLike;
 }
 
@@ -81,6 +148,23 @@ const OPEN: TransportOpen = Object.freeze({ type: 'open' });
  *
  * Subscribing opens the socket; one socket per subscription, and one subscription at a time.
  * Unsubscribing closes it with 1000.
+ *
+ * @example
+ * Send a frame once the socket is open, log what comes back
+ * ```ts
+ * import { defaultWebSocketFactory, WebSocketSubject } from 'realtime-rx';
+ *
+ * const socket = new WebSocketSubject({ url: 'ws://127.0.0.1:8011/ws', factory: defaultWebSocketFactory });
+ * socket.subscribe((event) => {
+ *   if (typeof event === 'string') console.log('received', event);
+ *   else if (event.type === 'open') socket.next(JSON.stringify({ type: 'session.create', session: {} }));
+ *   else if (event.type === 'close') console.log('closed with', event.code);
+ * });
+ * socket.writable$.subscribe((writable) => console.log(writable ? 'can send' : 'hold back'));
+ * ```
+ *
+ * @see {@link WebSocketSubjectConfig}
+ * @see {@link TransportEvent}
  */
 export class WebSocketSubject extends Observable<TransportEvent> implements Observer<string> {
   /** True while frames can be sent without growing the send buffer past the high-water mark. */
@@ -309,12 +393,15 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
   /** Browsers have no "drained" event: look again every few ms, only while blocked. */
   private pollUntilDrained(): void {
     if (this.drainPoll !== undefined) return;
-    const self = this;
+    const every = this.config.drainPollMs ?? 10;
+    const stillBlocked = () => {
+      this.checkDrained();
+      return !this.writable.value && this.drainPoll !== undefined;
+    };
+    // A recursive action (`this` is the action): one timer, rescheduled while blocked.
     this.drainPoll = this.scheduler.schedule(function () {
-      self.checkDrained();
-      if (!self.writable.value && self.drainPoll !== undefined)
-        this.schedule(undefined, self.config.drainPollMs ?? 10);
-    }, this.config.drainPollMs ?? 10);
+      if (stillBlocked()) this.schedule(undefined, every);
+    }, every);
   }
 }
 

@@ -3,7 +3,19 @@ import { AudioError } from '../audioError.js';
 import { Resampler } from '../resample.js';
 import { errorText, loadWorkletModule } from './worklet.js';
 
-/** Options of {@link fromMicrophone}. */
+/**
+ * Options of {@link fromMicrophone}.
+ *
+ * @example
+ * ```ts
+ * const options: MicrophoneOptions = {
+ *   sampleRate: 24000,
+ *   chunkMs: 20,
+ *   onStart: (info) => console.log(`recording from ${info.track.label} at ${info.contextSampleRate} Hz`),
+ * };
+ * fromMicrophone(options).pipe(toAudioFrames({ sampleRate: 24000, numChannels: 1, frameMs: 20 }));
+ * ```
+ */
 export interface MicrophoneOptions {
   /**
    * Rate of the emitted chunks, in Hz (e.g. 24000 for the realtime API). Default: the AudioContext's rate
@@ -30,7 +42,14 @@ export interface MicrophoneOptions {
   onStart?: (info: MicrophoneInfo) => void;
 }
 
-/** What {@link MicrophoneOptions.onStart} reports. */
+/**
+ * What {@link MicrophoneOptions.onStart} reports.
+ *
+ * @example
+ * ```ts
+ * fromMicrophone({ onStart: (info: MicrophoneInfo) => (label.textContent = info.track.label) });
+ * ```
+ */
 export interface MicrophoneInfo {
   /** Rate of the emitted chunks: `options.sampleRate`, or else the context's rate. */
   sampleRate: number;

@@ -6,7 +6,19 @@ import { pcm16ToFloat } from '../pcm.js';
 import { Resampler } from '../resample.js';
 import { errorText, loadWorkletModule } from './worklet.js';
 
-/** Options of {@link createAudioPlayer}. */
+/**
+ * Options of {@link createAudioPlayer}.
+ *
+ * @example
+ * Play through a volume control, in a context made in a click handler
+ * ```ts
+ * const audioContext = new AudioContext();
+ * const volume = new GainNode(audioContext, { gain: 0.5 });
+ * volume.connect(audioContext.destination);
+ * const options: AudioPlayerOptions = { audioContext, destination: volume, maxBufferedMs: 60_000 };
+ * const player = createAudioPlayer(options);
+ * ```
+ */
 export interface AudioPlayerOptions {
   /**
    * A context to play in (e.g. one created in a click handler, or shared with {@link fromMicrophone});
@@ -30,6 +42,23 @@ export interface AudioPlayerOptions {
  * barge-in truncation. An Observer, so a stream of frames can be subscribed to it directly. `next()`
  * throws `AudioError` for a malformed frame (when the player is subscribed, RxJS reports it as an
  * unhandled error and the subscription goes on); `error()` and `complete()` leave queued audio playing.
+ *
+ * @example
+ * ```ts
+ * const player: AudioPlayer = createAudioPlayer();
+ * conversation.events$
+ *   .pipe(
+ *     filter((event): event is RealtimeEventOf<'audio.out'> => event.type === 'audio.out'),
+ *     map((event) => event.frame),
+ *   )
+ *   .subscribe(player);
+ * player.playedMs$.subscribe((ms) => (progress.textContent = `${ms} ms`));
+ * // when done
+ * await player.close();
+ * ```
+ *
+ * @see {@link createAudioPlayer}
+ * @see {@link bargeIn}
  */
 export interface AudioPlayer extends Observer<RealtimeAudioFrame> {
   /**
@@ -233,7 +262,7 @@ export function createAudioPlayer(options: AudioPlayerOptions = {}): AudioPlayer
   const onReport = (event: MessageEvent<PlayedReport>): void => {
     if (event.data.epoch !== epoch || closing !== undefined) return;
     played = Math.min(event.data.played, queued);
-    while (segments.length > 1 && segments[1]!.start <= played) segments.shift();
+    while (segments.length > 1 && segments[1].start <= played) segments.shift();
     emit(Math.floor(((played - (segments[0]?.start ?? 0)) * 1000) / rate));
   };
 
@@ -411,7 +440,7 @@ function decodeMono(frame: RealtimeAudioFrame): Float32Array {
   const mono = new Float32Array(frames);
   for (let i = 0; i < frames; i++) {
     let sum = 0;
-    for (let c = 0; c < numChannels; c++) sum += interleaved[i * numChannels + c]!;
+    for (let c = 0; c < numChannels; c++) sum += interleaved[i * numChannels + c];
     mono[i] = sum / numChannels;
   }
   return mono;

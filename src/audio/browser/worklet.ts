@@ -11,7 +11,7 @@ const loaded = new WeakMap<BaseAudioContext, Map<string, Promise<void>>>();
  */
 export function loadWorkletModule(context: BaseAudioContext, name: string, source: string): Promise<void> {
   let modules = loaded.get(context);
-  if (modules === undefined) loaded.set(context, (modules = new Map()));
+  if (modules === undefined) loaded.set(context, (modules = new Map<string, Promise<void>>()));
   const known = modules.get(name);
   if (known !== undefined) return known;
   // `audioWorklet` is typed as always present, but older browsers and insecure pages lack it.

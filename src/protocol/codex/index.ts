@@ -3,7 +3,20 @@ import { decodeCodex } from './decode.js';
 import { encodeAudio, encodeText, sessionMessage } from './encode.js';
 import { codexUrl } from './url.js';
 
-/** The seed's first-generation Codex realtime protocol (reference §9). Stateless: one session object serves every socket. */
+/**
+ * The seed's first-generation Codex realtime protocol (reference §9). Stateless: one session object serves every socket.
+ *
+ * Path `/ws` when the base URL has none; the first frame is `session.create`; it has no controls
+ * (each is reported as an `invalid` event). Select it with `dialect: 'codex'`.
+ *
+ * @example
+ * ```ts
+ * const conversation = connectConversation({ url: 'http://127.0.0.1:8011', dialect: 'codex', prompt: 'Be brief.' });
+ * codexDialect.prepare({ url: 'http://127.0.0.1:8011' }).url; // 'ws://127.0.0.1:8011/ws'
+ * ```
+ *
+ * @see {@link openaiDialect}
+ */
 export const codexDialect: Dialect = {
   name: 'codex',
   prepare(params) {

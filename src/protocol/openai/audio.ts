@@ -10,6 +10,16 @@ export const OPENAI_CHANNELS = 1;
  * frame (`input_audio_buffer.append`) carries only the samples, so they must already be 24 kHz mono;
  * a frame at another rate or with several channels would be played at the wrong speed, not refused by
  * the server. `encodeAudio` assumes frames that passed this check; the conversation calls it first.
+ *
+ * @example
+ * ```ts
+ * openaiAudioProblem({ data: 'AAAA', sampleRate: 48_000, numChannels: 1 });
+ * // 'data holds 3 bytes, not whole 16-bit samples for 1 channel(s)'
+ * openaiAudioProblem({ data: 'AAAAAA==', sampleRate: 48_000, numChannels: 1 });
+ * // 'the openai dialect sends 24000 Hz mono PCM16, got 48000 Hz with 1 channel(s): resample(48000, 24000) first'
+ * ```
+ *
+ * @see {@link audioFrameProblem}
  */
 export function openaiAudioProblem(frame: unknown): string | undefined {
   return audioFrameProblem(frame) ?? openaiFormatProblem(frame as RealtimeAudioFrame);

@@ -42,6 +42,11 @@ import { OPENAI_CHANNELS, OPENAI_SAMPLE_RATE } from './audio.js';
  * These decode to `invalid` (`messageType: 'error'`) instead of the terminal `error`. Every other
  * `error` ends the conversation. The list is by code only: the same `invalid_request_error` type also
  * covers a refused `session.update`, which must not pass unnoticed.
+ *
+ * @example
+ * ```ts
+ * OPENAI_RECOVERABLE_ERROR_CODES.has('response_cancel_not_active'); // true: an `invalid` event, not the end
+ * ```
  */
 export const OPENAI_RECOVERABLE_ERROR_CODES: ReadonlySet<string> = new Set([
   'conversation_already_has_active_response',

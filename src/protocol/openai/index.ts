@@ -9,7 +9,19 @@ import { validateSessionOptions } from './validate.js';
  * The OpenAI Realtime GA protocol (`shared/reference/openai-realtime-ga.md`), on api.openai.com and on
  * Azure OpenAI. `prepare` checks everything before any socket: the session options, the URL (`/v1/realtime`
  * or Azure's `/openai/v1/realtime`, `?model=`), that a key never travels over plain `ws://` to a remote
- * host; each socket then gets its own response-gating state (see {@link OpenAIDialectSession}).
+ * host; each socket then gets its own response-gating state (a `response.create` is held while
+ * another response is active).
+ *
+ * The default dialect (`dialect: 'openai'`).
+ *
+ * @example
+ * ```ts
+ * openaiDialect.prepare({ url: 'https://api.openai.com' }).url; // 'wss://api.openai.com/v1/realtime?model=gpt-realtime'
+ * const conversation = connectConversation({ url: 'https://api.openai.com', apiKey: process.env.OPENAI_API_KEY });
+ * ```
+ *
+ * @see {@link OpenAISessionOptions}
+ * @see {@link codexDialect}
  */
 export const openaiDialect: Dialect = {
   name: 'openai',

@@ -1,7 +1,14 @@
 import { webSocketBase } from '../baseUrl.js';
 import { RealtimeError } from '../errors.js';
 
-/** The model of an `openai` session when neither the params nor the URL name one. */
+/**
+ * The model of an `openai` session when neither the params nor the URL name one.
+ *
+ * @example
+ * ```ts
+ * const conversation = connectConversation({ url: 'https://api.openai.com', model: DEFAULT_OPENAI_MODEL });
+ * ```
+ */
 export const DEFAULT_OPENAI_MODEL = 'gpt-realtime';
 
 /** Host suffixes that mean Azure OpenAI unless `session.provider` says otherwise. */
