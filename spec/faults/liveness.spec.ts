@@ -109,7 +109,19 @@ describe('keepalive', () => {
     const conn = server.connections[0];
     await until(() => conn.close !== undefined, 2000, 'the server to see the socket dropped');
     expect(conn.close).toMatchObject({ code: 1006 });
-    expect(conn.pings).toBe(2); // one per silent interval, until deadMs of silence
+    // The congestion probe's ping is still in flight: TCP loses no pongs, so it is not repeated.
+    expect(conn.pings).toBe(1);
+  });
+
+  it('10c. without the congestion probe, the keepalive pings once per silent interval until deadMs', async () => {
+    const server = await startWsServer({ autoPong: false, onMessage: answerSession });
+    const c = open(server.url, { keepalive, congestion: false });
+    await sessionOpen(c);
+    await c.finished(3000);
+    expect(c.events.at(-1)).toMatchObject({ reason: 'transport_closed', code: 1006 });
+    const conn = server.connections[0];
+    await until(() => conn.close !== undefined, 2000, 'the server to see the socket dropped');
+    expect(conn.pings).toBe(2);
   });
 
   it('10b. a server that answers pings stays open for >= 600 ms with the same settings', async () => {

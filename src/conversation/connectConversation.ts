@@ -156,6 +156,7 @@ class RealtimeConversation implements Conversation {
       closeTimeoutMs: options.closeTimeoutMs,
       connectTimeoutMs: options.connectTimeoutMs,
       keepalive: options.keepalive,
+      congestion: options.congestion,
       maxMessageChars: maxMessageBytes, // UTF-8 bytes >= UTF-16 units: more units is surely too many bytes
       scheduler,
     };

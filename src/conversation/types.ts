@@ -5,6 +5,7 @@ import type { OpenAISessionOptions } from '../protocol/openai/options.js';
 import type { RealtimeEvent } from '../protocol/events.js';
 import type { RealtimeAudioFrame } from '../protocol/frame.js';
 import type { WebSocketFactory } from '../transport/webSocketLike.js';
+import type { CongestionConfig } from '../transport/backlogProbe.js';
 
 /**
  * How to open a conversation with {@link connectConversation} (and the defaults of
@@ -70,6 +71,12 @@ export interface ConversationOptions {
   maxMessageBytes?: number;
   /** Node: ping after `intervalMs` of silence, give the peer up after `deadMs` (default 15 000 / 30 000); `false`: off. */
   keepalive?: { intervalMs: number; deadMs: number } | false;
+  /**
+   * Node: the socket is not writable while the uplink's queueing delay, measured by ping→pong, is above
+   * `maxDelayMs` (default `{ maxDelayMs: 100, probeIntervalMs: 50 }`); `false`: only `bufferedAmount`
+   * counts. See docs/performance.md.
+   */
+  congestion?: CongestionConfig | false;
 }
 
 /**

@@ -10,6 +10,7 @@ import {
 } from 'rxjs';
 import { RealtimeError } from '../protocol/errors.js';
 import { SocketState, type WebSocketFactory, type WebSocketLike } from './webSocketLike.js';
+import { BacklogProbe, DEFAULT_CONGESTION, type CongestionConfig } from './backlogProbe.js';
 
 /**
  * The socket finished its handshake: the first event of a {@link WebSocketSubject} that connects.
@@ -131,7 +132,15 @@ export interface WebSocketSubjectConfig {
    * socket with 1009. The platform's own limit (`maxPayload` on Node) refuses them before they are read.
    */
   maxMessageChars?: number;
-  /** For the timers (connect, close, keepalive, drain polling); default `asyncScheduler`. */
+  /**
+   * Congestion of the whole uplink, where the socket can ping (`ws` on Node): the socket is not writable
+   * while the queueing delay measured by ping→pong (see {@link CongestionConfig}) is above
+   * `maxDelayMs`, so audio is held and dropped here instead of piling up unseen in the operating
+   * system's buffers. Default `{ maxDelayMs: 100, probeIntervalMs: 50 }`; `false` turns it off
+   * (browsers cannot ping: there only `bufferedAmount` counts).
+   */
+  congestion?: CongestionConfig | false;
+  /** For the timers (connect, close, keepalive, drain polling) and the clock; default `asyncScheduler`. */
   scheduler?: SchedulerLike;
 }
 
@@ -167,7 +176,10 @@ const OPEN: TransportOpen = Object.freeze({ type: 'open' });
  * @see {@link TransportEvent}
  */
 export class WebSocketSubject extends Observable<TransportEvent> implements Observer<string> {
-  /** True while frames can be sent without growing the send buffer past the high-water mark. */
+  /**
+   * True while frames can be sent without growing the send buffer past the high-water mark and,
+   * where the socket can ping, without queueing behind more than `congestion.maxDelayMs` of backlog.
+   */
   readonly writable$: Observable<boolean>;
 
   private readonly writable = new BehaviorSubject(false);
@@ -176,6 +188,8 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
   private readonly lowWaterMark: number;
   private readonly scheduler: SchedulerLike;
   private drainPoll: Subscription | undefined;
+  /** The in-band backlog measure, while a socket that can ping is open. */
+  private probe: BacklogProbe | undefined;
   private closeTimer: Subscription | undefined;
   /** Drops the socket and ends the subject now (the close timeout). */
   private forceClose: () => void = noop;
@@ -202,10 +216,12 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
       return false;
     }
     socket.send(data, this.onSent);
-    if (this.writable.value && socket.bufferedAmount >= this.highWaterMark) {
-      this.writable.next(false);
-      this.pollUntilDrained();
-    }
+    if (this.writable.value) {
+      if (socket.bufferedAmount >= this.highWaterMark) {
+        this.writable.next(false);
+        this.pollUntilDrained();
+      } else if (this.probe?.afterSend() === true) this.writable.next(false); // its pong turns it back
+    } else this.probe?.afterSend();
     return true;
   }
 
@@ -308,6 +324,7 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
       if (ended) return;
       opened = true;
       connectTimer.unsubscribe();
+      this.probe = this.startProbe(socket);
       keepalive = this.startKeepalive(socket, liveness, drop);
       subscriber.next(OPEN);
       // Only after the subscriber's open handler (which sends the session message) has run.
@@ -327,6 +344,10 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
     };
     socket.onpong = () => {
       liveness.heard = true;
+      if (this.probe?.onPong() === true) {
+        this.checkDrained();
+        if (!this.writable.value) this.pollUntilDrained();
+      }
     };
     // Kept (never nulled) even after the end: `ws` throws an 'error' that has no listener.
     socket.onerror = (event) => {
@@ -350,6 +371,7 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
     const options = this.config.keepalive ?? { intervalMs: 15_000, deadMs: 30_000 };
     if (options === false || socket.ping === undefined) return undefined;
     const { intervalMs, deadMs } = options;
+    const probe = this.probe; // one ping in flight at a time, so each pong is matched to its ping
     return this.scheduler.schedule(function () {
       if (liveness.heard) {
         liveness.heard = false;
@@ -359,7 +381,8 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
         if (liveness.silentMs >= deadMs)
           return drop(`no answer from the server for ${liveness.silentMs} ms (keepalive)`);
         try {
-          socket.ping!(); // answered after everything sent before it has been read
+          if (probe !== undefined) probe.pingNow();
+          else socket.ping!(); // answered after everything sent before it has been read
         } catch {
           // not open any more: the close event follows
         }
@@ -368,7 +391,19 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
     }, intervalMs);
   }
 
+  private startProbe(socket: WebSocketLike): BacklogProbe | undefined {
+    const config = this.config.congestion ?? DEFAULT_CONGESTION;
+    if (config === false || socket.ping === undefined) return undefined;
+    const scheduler = this.scheduler;
+    return new BacklogProbe(
+      () => socket.ping!(),
+      () => scheduler.now(),
+      config,
+    );
+  }
+
   private finish(): void {
+    this.probe = undefined;
     this.setUnwritable();
     this.closeTimer?.unsubscribe();
     this.writable.complete();
@@ -383,6 +418,7 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
   private checkDrained(): void {
     const socket = this.socket;
     if (this.writable.value || socket === undefined || this.closeTimer !== undefined) return;
+    if (this.probe?.congested === true) return; // the probe's pong decides
     if (socket.readyState === SocketState.OPEN && socket.bufferedAmount <= this.lowWaterMark) {
       this.drainPoll?.unsubscribe();
       this.drainPoll = undefined;
@@ -395,6 +431,10 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
     if (this.drainPoll !== undefined) return;
     const every = this.config.drainPollMs ?? 10;
     const stillBlocked = () => {
+      if (this.probe?.congested === true) {
+        this.drainPoll = undefined; // the probe's pong takes over
+        return false;
+      }
       this.checkDrained();
       return !this.writable.value && this.drainPoll !== undefined;
     };
