@@ -4,6 +4,8 @@
  */
 export * from './conversation/index.js';
 export * from './protocol/index.js';
+// Types-only: they appear in the public `Dialect.prepare` signature.
+export type { DialectPlan, DialectSession, EncodedControl } from './protocol/dialect.js';
 export { dropNewest, type DropNewestConfig } from './operators/dropNewest.js';
 export { priorityMerge, type PriorityMergeConfig } from './operators/priorityMerge.js';
 export { bargeIn, type BargeInOptions } from './operators/bargeIn.js';
@@ -11,6 +13,8 @@ export type { WebSocketFactory, WebSocketLike } from './transport/webSocketLike.
 export { nodeWebSocketFactory, type NodeWebSocketOptions } from './transport/nodeWebSocket.js';
 export { browserWebSocketFactory } from './transport/browserWebSocket.js';
 export { defaultWebSocketFactory } from './transport/platformWebSocket.js';
+// Types-only: it appears in ConversationOptions.congestion and WebSocketSubjectConfig.congestion.
+export type { CongestionConfig } from './transport/backlogProbe.js';
 export {
   WebSocketSubject,
   type WebSocketSubjectConfig,

@@ -198,7 +198,7 @@ function decodeFrame(frame: RealtimeAudioFrame): Int16Array {
  *   map((e) => e.frame),
  *   fromAudioFrames(),
  *   toFloat32(),
- * ).subscribe((floats) => player.push(floats));
+ * ).subscribe((floats) => audioBuffer.copyToChannel(floats, 0));
  * ```
  *
  * @return A function that returns an Observable of int16 chunks, one per frame.

@@ -162,7 +162,7 @@ export function toPcm16(): OperatorFunction<Float32Array, Int16Array> {
  * @example
  * Server audio to Web Audio floats
  * ```ts
- * audio$.pipe(fromAudioFrames(), toFloat32()).subscribe((floats) => player.push(floats));
+ * audio$.pipe(fromAudioFrames(), toFloat32()).subscribe((floats) => audioBuffer.copyToChannel(floats, 0));
  * ```
  *
  * @return A function that returns an Observable of float chunks, one per int16 chunk.

@@ -74,7 +74,7 @@ const GUID_TAIL = [0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0
 export function encodeWav(
   samples: Int16Array | Float32Array,
   o: { sampleRate: number; numChannels: number },
-): Uint8Array {
+): Uint8Array<ArrayBuffer> {
   const kind = typeName(samples);
   if (kind !== 'Int16Array' && kind !== 'Float32Array') {
     throw new AudioError(

@@ -53,7 +53,9 @@ import type { Conversation, ConversationOptions, ConversationState, Conversation
  * ```ts
  * const conversation = connectConversation({ url: 'http://127.0.0.1:8011', prompt: 'Be brief.' });
  * conversation.events$.subscribe((event) => console.log(event));
- * mic$.subscribe(conversation.audio);
+ * fromMicrophone({ sampleRate: 24_000 })
+ *   .pipe(toAudioFrames({ sampleRate: 24_000, numChannels: 1, frameMs: 20 }))
+ *   .subscribe(conversation.audio);
  * conversation.text.next('hello');
  * ```
  */

@@ -47,7 +47,7 @@ export interface SessionParams {
  *
  * @example
  * ```ts
- * if (session.decode(frame) === UNKNOWN_TYPE) unknownCount++;
+ * if (session.decode(message) === UNKNOWN_TYPE) unknownCount++;
  * ```
  *
  * @see {@link Decoded}
@@ -58,7 +58,7 @@ export const UNKNOWN_TYPE: unique symbol = Symbol('unknown message type');
  *
  * @example
  * ```ts
- * const decoded = session.decode(frame);
+ * const decoded = session.decode(message);
  * if (decoded !== IGNORED_TYPE && decoded !== UNKNOWN_TYPE) events$.next(decoded);
  * ```
  *

@@ -145,9 +145,12 @@ export interface ScriptedServerOptions {
  *
  * @example
  * ```ts
+ * const server = await startScriptedServer([{ batches: [[]], keepOpen: true }]);
+ * const conversation = connectConversation({ url: server.url, apiKey: 'test-key' });
+ * await server.waitForHandshakes(1, 1000);
  * const [handshake]: Handshake[] = server.handshakes();
- * expect(handshake.path).toBe('/v1/realtime?model=gpt-realtime');
- * expect(handshake.header('Authorization')).toBe('Bearer test-key');
+ * expect(handshake?.path).toBe('/v1/realtime?model=gpt-realtime');
+ * expect(handshake?.header('Authorization')).toBe('Bearer test-key');
  * ```
  */
 export interface Handshake {
@@ -166,9 +169,12 @@ export interface Handshake {
  *
  * @example
  * ```ts
+ * const server = await startScriptedServer([{ batches: [[]], keepOpen: true }]);
+ * const conversation = connectConversation({ url: server.url });
+ * await server.waitForMessages(0, 1, 1000);
  * conversation.close();
  * const close: ServerClose | undefined = await server.waitForClose(0, 1000);
- * expect(close).toEqual({ code: 1000, reason: '' });
+ * expect(close?.code).toBe(1000);
  * ```
  */
 export interface ServerClose {

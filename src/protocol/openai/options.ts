@@ -126,7 +126,7 @@ export interface FunctionTool {
  *   toolChoice: 'auto',
  *   maxOutputTokens: 1024,
  * };
- * const conversation = connectConversation({ url: 'https://api.openai.com', apiKey, session });
+ * const conversation = connectConversation({ url: 'https://api.openai.com', apiKey: process.env.OPENAI_API_KEY, session });
  * ```
  */
 export interface OpenAISessionOptions {
