@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeWav, encodeWav, floatToPcm16 } from '../../src/index';
+import { refusedPort } from '../helpers';
 
 const ROOT = join(__dirname, '../..');
 const CLI = ['--import', 'tsx', join(ROOT, 'src/cli/main.ts')];
@@ -140,6 +141,23 @@ describe('realtime-rx talk against realtime-rx serve (child processes)', () => {
     expect(output).toMatch(/closed: transport_closed, code 1006/);
     expect(code).toBe(0);
     expect(await waitForServeLine(/closed 1006/)).not.toBeNull();
+  });
+
+  it('a refused connection: talk says why at once and exits 1 (no text sent into a closed conversation)', async () => {
+    const port = await refusedPort();
+    const started = Date.now();
+    const { code, output } = await runTalk(
+      '--url',
+      `http://127.0.0.1:${port}`,
+      '--text',
+      'hi',
+      '--timeout-ms',
+      '30000',
+    );
+    expect(output).toMatch(/closed: error, connect ECONNREFUSED/);
+    expect(output).not.toMatch(/not running/);
+    expect(code).toBe(1);
+    expect(Date.now() - started).toBeLessThan(10_000); // not the 30 s deadline
   });
 
   it('--error-after-ms: talk reports the error and exits 1', async () => {

@@ -149,12 +149,16 @@ export async function talk(input: TalkInput, display?: LiveDisplay): Promise<Tal
     closeWhenQuiet();
   });
 
-  await firstValueFrom(conversation.state$.pipe(filter((state) => state === 'open' || state === 'closed')));
-  for (const text of input.texts) conversation.text.next(text);
+  const state = await firstValueFrom(
+    conversation.state$.pipe(filter((state) => state === 'open' || state === 'closed')),
+  );
+  // A refused or failed connection ends before opening: nothing to send (text after the end throws).
+  const frames = state === 'open' ? input.frames : [];
+  if (state === 'open') for (const text of input.texts) conversation.text.next(text);
   let sent = 0;
   const pace: Observable<readonly [RealtimeAudioFrame, number]> = input.realtime
-    ? zip(from(input.frames), timer(0, 20))
-    : from(input.frames.map((frame) => [frame, 0] as const));
+    ? zip(from(frames), timer(0, 20))
+    : from(frames.map((frame) => [frame, 0] as const));
   const sending = pace.subscribe({
     next: ([frame]) => {
       firstFrameAt ??= Date.now();
