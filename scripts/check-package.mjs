@@ -49,14 +49,26 @@ const help = execFileSync(process.execPath, [pkg.bin['realtime-rx'], '--help'], 
 if (!help.includes('realtime-rx <command>')) throw new Error(`the built CLI printed:\n${help}`);
 console.log(`the built CLI (${pkg.bin['realtime-rx']}) runs`);
 
-// A browser bundle of the main entry contains no `ws` and no Node built-ins.
+// Browser bundles of both entry points contain no `ws` and no Node built-ins: what the `browser` export
+// condition points at (dist/browser), and dist/esm + dist/cjs reached directly (the `module` field, old
+// bundlers), where the `browser` map of dist/*/package.json swaps the Node-only modules.
 const { build } = await import('esbuild');
-for (const format of ['esm', 'cjs']) {
+/** Bundle targets, each with the modules it must not reach besides ws and node: built-ins. */
+const targets = [];
+for (const entry of ['.', './testing']) {
+  for (const condition of ['import', 'require'])
+    targets.push({ target: pkg.exports[entry].browser[condition].default, swapped: [] });
+  for (const format of ['esm', 'cjs']) {
+    const { browser } = JSON.parse(readFileSync(`dist/${format}/package.json`, 'utf8'));
+    targets.push({
+      target: `./dist/${format}/${entry === '.' ? 'index' : 'testing'}.js`,
+      swapped: Object.keys(browser).map((path) => `dist/${format}/${path.slice(2)}`),
+    });
+  }
+}
+for (const { target, swapped } of targets) {
   const result = await build({
-    stdin: {
-      contents: `export { connectConversation, createAudioPlayer, fromMicrophone } from './dist/${format}/index.js';`,
-      resolveDir: process.cwd(),
-    },
+    stdin: { contents: `export * from '${target}';`, resolveDir: process.cwd() },
     bundle: true,
     platform: 'browser',
     format: 'esm',
@@ -65,12 +77,10 @@ for (const format of ['esm', 'cjs']) {
     logLevel: 'silent',
   });
   const inputs = Object.keys(result.metafile.inputs);
-  const nodeOnly = inputs.filter((path) =>
-    /node_modules\/ws\/|nodeWebSocket\.js$|platformWebSocket\.js$|^node:/.test(path),
-  );
+  const nodeOnly = inputs.filter((path) => /node_modules\/ws\/|^node:/.test(path) || swapped.includes(path));
   if (nodeOnly.length > 0)
-    throw new Error(`the browser bundle (${format}) reaches Node-only code: ${nodeOnly.join(', ')}`);
+    throw new Error(`a browser bundle of ${target} reaches Node-only code: ${nodeOnly.join(', ')}`);
   console.log(
-    `a browser bundle of realtime-rx (${format}) has no ws: ${inputs.length} modules, ${(result.outputFiles[0].contents.length / 1024).toFixed(0)} KB unminified`,
+    `a browser bundle of ${target} has no ws: ${inputs.length} modules, ${(result.outputFiles[0].contents.length / 1024).toFixed(0)} KB unminified`,
   );
 }

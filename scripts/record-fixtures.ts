@@ -35,7 +35,9 @@ async function record(
     const ws = socket as unknown as WebSocket;
     let openedAt = 0;
     ws.on('open', () => (openedAt = Date.now()));
-    ws.on('message', (data) => frames.push({ atMs: Date.now() - openedAt, data: (data as Buffer).toString() }));
+    ws.on('message', (data) =>
+      frames.push({ atMs: Date.now() - openedAt, data: (data as Buffer).toString() }),
+    );
     ws.on('close', (code, reason) => {
       if (!clientClosed)
         end = { atMs: Date.now() - openedAt, code, reason: reason.toString(), dropped: code === 1006 };
