@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # CI for the Angular example: installs it with realtime-rx from a packed tarball (as a user would get it
 # from the registry), builds the app and runs its specs (Vitest + jsdom, no browser).
+# Angular 22's CLI needs Node ^22.22.3 while the repository runs on Node 20: the `node` devDependency puts a
+# Node 22 binary in node_modules/.bin, which `npm run` puts first on PATH, so the CLI is started through the
+# package's scripts (a bare `ng` or `node_modules/.bin/ng` would run on the system's Node and refuse to start).
 # Usage: examples/angular/ci.sh path/to/realtime-rx-<version>.tgz
 # Ends with the line "angular: N passed, N failed"; exits non-zero when any step fails.
 set -euo pipefail
@@ -20,16 +23,25 @@ if [ "$copies" -ne 1 ]; then
   exit 1
 fi
 
+step "node for the Angular CLI"
+# The binary comes from the `node` package's preinstall (allowed in package.json's allowScripts): without it
+# node_modules/.bin/node is a dangling link and the CLI would run on Node 20 and refuse to start.
+if [ ! -x node_modules/.bin/node ]; then
+  echo "angular: node_modules/.bin/node is missing or not executable (was the node preinstall skipped?)" >&2
+  exit 1
+fi
+echo "npm run uses $(npm exec --offline -- node --version); npm itself runs on $(node --version)"
+
 step "docs/angular.md matches the example"
 node check-docs.mjs
 
-step "build (ng build)"
-npx ng build
+step "build (npm run build: ng build)"
+npm run build
 
-step "tests (ng test)"
+step "tests (npm run test: ng test)"
 results=$(mktemp --suffix=.json)
 status=0
-npx ng test --watch=false --reporters=json --output-file="$results" --reporters=default || status=$?
+npm run test -- --reporters=json --output-file="$results" --reporters=default || status=$?
 summary=$(node -e '
   const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   console.log(`angular: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
