@@ -1,0 +1,578 @@
+/*
+ * `npm run bench`: realtime-rx against a raw `ws` client, on loopback, the server in a child process.
+ * Prints a table (workload, metric, realtime-rx, raw ws, ratio, target, result) and writes JSON to
+ * bench/results/. See bench/README.md.
+ *
+ *   --smoke             tiny counts, < 30 s, exits non-zero when something fails or hangs (CI)
+ *   --only a,b          run only these workloads (uplink, downlink, congested, idle, concurrency)
+ *   --frames N          uplink frames / downlink events per round (default 20 000)
+ *   --rounds N          measured rounds of uplink and downlink (default 5)
+ *   --levels a,b,…      concurrency levels to ramp through
+ *   --client rx|raw     run one client only (for profiling)
+ *   --rx-options JSON   experiment: realtime-rx with these ConversationOptions (results are marked so)
+ *   --strict            exit 1 when a target is missed, too
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { format, resolveConfig } from 'prettier';
+import type { ConversationOptions } from '../src/index.js';
+import { rawWs, realtimeRx, realtimeRxWith, type BenchClient, type ClientName } from './clients.js';
+import { canCollect, median } from './measure.js';
+import { BenchServer } from './serverHandle.js';
+import {
+  concurrency,
+  congested,
+  downlink,
+  idle,
+  uplink,
+  type BenchConfig,
+  type ConcurrencyResult,
+  type CongestedResult,
+  type DownlinkResult,
+  type IdleResult,
+  type UplinkResult,
+} from './workloads.js';
+
+const WORKLOADS = ['uplink', 'downlink', 'congested', 'idle', 'concurrency'] as const;
+type Workload = (typeof WORKLOADS)[number];
+
+interface Args {
+  smoke: boolean;
+  only: Workload[];
+  frames: number | undefined;
+  rounds: number | undefined;
+  levels: number[] | undefined;
+  client: 'rx' | 'raw' | undefined;
+  strict: boolean;
+  rxOptions: Partial<ConversationOptions> | undefined;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = {
+    smoke: false,
+    only: [...WORKLOADS],
+    frames: undefined,
+    rounds: undefined,
+    levels: undefined,
+    client: undefined,
+    strict: false,
+    rxOptions: undefined,
+  };
+  const value = (i: number, flag: string): string => {
+    const v = argv[i + 1];
+    if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value`);
+    return v;
+  };
+  const count = (text: string, flag: string): number => {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n <= 0) throw new Error(`${flag} takes a positive whole number, got ${text}`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    switch (flag) {
+      case '--smoke':
+        args.smoke = true;
+        break;
+      case '--strict':
+        args.strict = true;
+        break;
+      case '--only': {
+        const names = value(i++, flag).split(',');
+        for (const name of names)
+          if (!(WORKLOADS as readonly string[]).includes(name))
+            throw new Error(`unknown workload ${name}: expected ${WORKLOADS.join(', ')}`);
+        args.only = names as Workload[];
+        break;
+      }
+      case '--frames':
+        args.frames = count(value(i++, flag), flag);
+        break;
+      case '--rounds':
+        args.rounds = count(value(i++, flag), flag);
+        break;
+      case '--levels':
+        args.levels = value(i++, flag)
+          .split(',')
+          .map((n) => count(n, flag));
+        break;
+      case '--client': {
+        const client = value(i++, flag);
+        if (client !== 'rx' && client !== 'raw') throw new Error(`--client takes rx or raw, got ${client}`);
+        args.client = client;
+        break;
+      }
+      case '--rx-options':
+        args.rxOptions = JSON.parse(value(i++, flag)) as Partial<ConversationOptions>;
+        break;
+      default:
+        throw new Error(`unknown argument ${flag}`);
+    }
+  }
+  return args;
+}
+
+function configFor(args: Args): BenchConfig {
+  const base: BenchConfig = args.smoke
+    ? {
+        smoke: true,
+        frames: 200,
+        warmup: 50,
+        rounds: 1,
+        batch: 50,
+        congestedSeconds: 1,
+        textEveryMs: 500,
+        drainTimeoutMs: 8_000,
+        idleCount: 5,
+        concurrencyLevels: [5, 10],
+        concurrencyWarmupSeconds: 0.25,
+        concurrencySeconds: 1,
+        connectTimeoutMs: 5_000,
+      }
+    : {
+        smoke: false,
+        frames: 20_000,
+        warmup: 20_000,
+        rounds: 5,
+        batch: 50,
+        congestedSeconds: 10,
+        textEveryMs: 500,
+        drainTimeoutMs: 40_000,
+        idleCount: 200,
+        concurrencyLevels: [250, 500, 750, 1000, 1250, 1500, 2000, 2500, 3000],
+        concurrencyWarmupSeconds: 1,
+        concurrencySeconds: 5,
+        connectTimeoutMs: 20_000,
+      };
+  if (args.frames !== undefined) base.frames = args.frames;
+  if (args.rounds !== undefined) base.rounds = args.rounds;
+  if (args.levels !== undefined) base.concurrencyLevels = args.levels;
+  return base;
+}
+
+// ---------------------------------------------------------------------------------------------
+// the table
+
+interface Row {
+  workload: Workload;
+  metric: string;
+  rx: string;
+  raw: string;
+  ratio: string;
+  target: string;
+  result: '' | 'PASS' | 'FAIL';
+}
+
+const fmt = (n: number | undefined, digits = 2): string =>
+  n === undefined || Number.isNaN(n) ? '–' : n === Infinity ? '∞' : n.toFixed(digits);
+const ratioOf = (rx: number | undefined, raw: number | undefined): number | undefined =>
+  rx === undefined || raw === undefined || raw === 0 ? undefined : rx / raw;
+const fmtRatio = (r: number | undefined): string => (r === undefined ? '–' : `${r.toFixed(2)}×`);
+const judge = (ok: boolean | undefined): Row['result'] => (ok === undefined ? '' : ok ? 'PASS' : 'FAIL');
+
+function printTable(rows: Row[]): void {
+  const header: Row = {
+    workload: 'workload' as Workload,
+    metric: 'metric',
+    rx: 'realtime-rx',
+    raw: 'raw ws',
+    ratio: 'ratio',
+    target: 'target',
+    result: '',
+  };
+  const keys = ['workload', 'metric', 'rx', 'raw', 'ratio', 'target', 'result'] as const;
+  const all = [header, ...rows];
+  const widths = keys.map((key) => Math.max(...all.map((row) => row[key].length)));
+  const line = (row: Row) =>
+    keys
+      .map((key, i) =>
+        key === 'rx' || key === 'raw' || key === 'ratio'
+          ? row[key].padStart(widths[i])
+          : row[key].padEnd(widths[i]),
+      )
+      .join('  ')
+      .trimEnd();
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const row of rows) console.log(line(row));
+}
+
+// ---------------------------------------------------------------------------------------------
+// running
+
+type PerClient<T> = Partial<Record<ClientName, T>>;
+
+interface Results {
+  uplink?: { rounds: PerClient<UplinkResult[]>; cpuMicrosPerFrame: PerClient<number> };
+  downlink?: { rounds: PerClient<DownlinkResult[]>; cpuMicrosPerEvent: PerClient<number> };
+  congested?: PerClient<CongestedResult>;
+  idle?: PerClient<IdleResult>;
+  concurrency?: PerClient<ConcurrencyResult>;
+}
+
+async function main(): Promise<number> {
+  // Ctrl-C and kill end through process.exit, so the exit handlers run (the server is killed, the
+  // compiled library removed).
+  process.once('SIGINT', () => process.exit(130));
+  process.once('SIGTERM', () => process.exit(143));
+  const args = parseArgs(process.argv.slice(2));
+  const config = configFor(args);
+  const watchdogMs = args.smoke ? 30_000 : 30 * 60_000;
+  const watchdog = setTimeout(() => {
+    console.error(`bench: still running after ${watchdogMs / 1000} s: giving up`);
+    process.exit(2); // the exit handler kills the server
+  }, watchdogMs);
+  watchdog.unref();
+
+  if (!canCollect) console.warn('bench: run node with --expose-gc, or the memory figures mean little');
+  const rx = args.rxOptions === undefined ? realtimeRx : realtimeRxWith(args.rxOptions);
+  if (args.rxOptions !== undefined)
+    console.warn(`bench: realtime-rx runs with ${JSON.stringify(args.rxOptions)}: NOT its defaults`);
+  const clients: BenchClient[] = args.client === 'rx' ? [rx] : args.client === 'raw' ? [rawWs] : [rx, rawWs];
+  /** The clients in round `r`'s order: realtime-rx first in even rounds, raw ws first in odd ones. */
+  const ordered = (r: number): BenchClient[] => (r % 2 === 0 ? clients : [...clients].reverse());
+  const log = (line: string) => console.log(line);
+  const started = new Date();
+  const loadStart = loadavg();
+
+  const server = await BenchServer.start();
+  const errors: string[] = [];
+  const results: Results = {};
+  const rows: Row[] = [];
+  let clockOffset: { offsetMs: number; uncertaintyMs: number } | undefined;
+  try {
+    clockOffset = await server.clockOffset();
+    log(
+      `bench: server on 127.0.0.1:${server.port}; ${args.smoke ? 'SMOKE run' : 'full run'}; ` +
+        `load average ${loadStart.map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} cores`,
+    );
+    const run = async (workload: Workload, body: () => Promise<void>) => {
+      if (!args.only.includes(workload)) return;
+      log(`\n${workload}`);
+      try {
+        await body();
+      } catch (e) {
+        errors.push(`${workload}: ${(e as Error).stack ?? String(e)}`);
+        log(`  ERROR ${(e as Error).message}`);
+      }
+      await server.closeAll().catch(() => undefined);
+    };
+
+    await run('uplink', async () => {
+      for (const client of clients) await uplink(client, server, config.warmup, config); // warm-up
+      const rounds: PerClient<UplinkResult[]> = {};
+      for (let r = 0; r < config.rounds; r++) {
+        for (const client of ordered(r)) {
+          const result = await uplink(client, server, config.frames, config);
+          (rounds[client.name] ??= []).push(result);
+          log(
+            `  round ${r + 1} ${client.name}: ${fmt(result.cpuMicrosPerFrame)} µs CPU/frame, ` +
+              `${fmt(result.wallMicrosPerFrame)} µs wall/frame, ${result.received}/${result.frames} received, ` +
+              `${result.dropped} dropped`,
+          );
+          if (result.error !== undefined) errors.push(`uplink ${client.name}: ${result.error}`);
+        }
+      }
+      const cpu: PerClient<number> = {};
+      const wall: PerClient<number> = {};
+      for (const client of clients) {
+        cpu[client.name] = median(rounds[client.name]!.map((x) => x.cpuMicrosPerFrame));
+        wall[client.name] = median(rounds[client.name]!.map((x) => x.wallMicrosPerFrame));
+      }
+      results.uplink = { rounds, cpuMicrosPerFrame: cpu };
+      const ratio = ratioOf(cpu['realtime-rx'], cpu['raw ws']);
+      const received = (name: ClientName) =>
+        rounds[name] === undefined
+          ? '–'
+          : `${rounds[name].reduce((s, x) => s + x.received, 0)}/${rounds[name].reduce((s, x) => s + x.frames, 0)}`;
+      rows.push(
+        {
+          workload: 'uplink',
+          metric: 'CPU µs/frame (median of rounds)',
+          rx: fmt(cpu['realtime-rx']),
+          raw: fmt(cpu['raw ws']),
+          ratio: fmtRatio(ratio),
+          target: 'ratio ≤ 1.20×',
+          result: judge(ratio === undefined ? undefined : ratio <= 1.2),
+        },
+        {
+          workload: 'uplink',
+          metric: 'wall µs/frame',
+          rx: fmt(wall['realtime-rx']),
+          raw: fmt(wall['raw ws']),
+          ratio: fmtRatio(ratioOf(wall['realtime-rx'], wall['raw ws'])),
+          target: '',
+          result: '',
+        },
+        {
+          workload: 'uplink',
+          metric: 'frames received (all rounds)',
+          rx: received('realtime-rx'),
+          raw: received('raw ws'),
+          ratio: '',
+          target: 'all',
+          result: judge(Object.values(rounds).every((list) => list.every((x) => x.received === x.frames))),
+        },
+      );
+    });
+
+    await run('downlink', async () => {
+      for (const client of clients) await downlink(client, server, config.warmup, config); // warm-up
+      const rounds: PerClient<DownlinkResult[]> = {};
+      for (let r = 0; r < config.rounds; r++) {
+        for (const client of ordered(r)) {
+          const result = await downlink(client, server, config.frames, config);
+          (rounds[client.name] ??= []).push(result);
+          log(
+            `  round ${r + 1} ${client.name}: ${fmt(result.cpuMicrosPerEvent)} µs CPU/event, ` +
+              `${fmt(result.wallMicrosPerEvent)} µs wall/event, ${result.received}/${result.events} received`,
+          );
+          if (result.error !== undefined) errors.push(`downlink ${client.name}: ${result.error}`);
+        }
+      }
+      const cpu: PerClient<number> = {};
+      const wall: PerClient<number> = {};
+      for (const client of clients) {
+        cpu[client.name] = median(rounds[client.name]!.map((x) => x.cpuMicrosPerEvent));
+        wall[client.name] = median(rounds[client.name]!.map((x) => x.wallMicrosPerEvent));
+      }
+      results.downlink = { rounds, cpuMicrosPerEvent: cpu };
+      const ratio = ratioOf(cpu['realtime-rx'], cpu['raw ws']);
+      rows.push(
+        {
+          workload: 'downlink',
+          metric: 'CPU µs/event (median of rounds)',
+          rx: fmt(cpu['realtime-rx']),
+          raw: fmt(cpu['raw ws']),
+          ratio: fmtRatio(ratio),
+          target: 'ratio ≤ 1.25×',
+          result: judge(ratio === undefined ? undefined : ratio <= 1.25),
+        },
+        {
+          workload: 'downlink',
+          metric: 'wall µs/event',
+          rx: fmt(wall['realtime-rx']),
+          raw: fmt(wall['raw ws']),
+          ratio: fmtRatio(ratioOf(wall['realtime-rx'], wall['raw ws'])),
+          target: '',
+          result: '',
+        },
+      );
+    });
+
+    await run('congested', async () => {
+      const byClient: PerClient<CongestedResult> = {};
+      for (const client of clients) {
+        const result = await congested(client, server, config);
+        byClient[client.name] = result;
+        log(
+          `  ${client.name}: texts p50 ${fmt(result.p50Ms, 1)} ms, p99 ${fmt(result.p99Ms, 1)} ms, max ` +
+            `${fmt(result.maxMs, 1)} ms (${result.textsDelivered}/${result.textsSent}); audio ` +
+            `${result.audioSent} sent, ${result.audioDropped} dropped of ${result.framesOffered}; ` +
+            `server read ${result.readBytesPerSecond} B/s`,
+        );
+        if (result.error !== undefined) errors.push(`congested ${client.name}: ${result.error}`);
+      }
+      results.congested = byClient;
+      const rx = byClient['realtime-rx'];
+      const raw = byClient['raw ws'];
+      const kb = (n: number | undefined) => (n === undefined ? undefined : n / 1024);
+      const row = (
+        metric: string,
+        pick: (r: CongestedResult) => number,
+        digits: number,
+        target = '',
+        pass?: boolean,
+      ): Row => ({
+        workload: 'congested',
+        metric,
+        rx: fmt(rx && pick(rx), digits),
+        raw: fmt(raw && pick(raw), digits),
+        ratio: fmtRatio(ratioOf(rx && pick(rx), raw && pick(raw))),
+        target,
+        result: judge(pass),
+      });
+      rows.push(
+        row('text latency p50 ms', (r) => r.p50Ms, 1),
+        row('text latency p99 ms', (r) => r.p99Ms, 1, 'rx ≤ 300 ms', rx && rx.p99Ms <= 300),
+        row('text latency max ms', (r) => r.maxMs, 1),
+        {
+          workload: 'congested',
+          metric: 'texts delivered',
+          rx: rx ? `${rx.textsDelivered}/${rx.textsSent}` : '–',
+          raw: raw ? `${raw.textsDelivered}/${raw.textsSent}` : '–',
+          ratio: '',
+          target: 'all',
+          result: judge(Object.values(byClient).every((r) => r.textsDelivered === r.textsSent)),
+        },
+        row('audio frames sent', (r) => r.audioSent, 0),
+        row('audio frames dropped', (r) => r.audioDropped, 0),
+        row('heap growth KB (after GC)', (r) => kb(r.heapAfter - r.heapBefore)!, 0),
+        row('external growth KB', (r) => kb(r.externalAfter - r.externalBefore)!, 0),
+      );
+    });
+
+    await run('idle', async () => {
+      const byClient: PerClient<IdleResult> = {};
+      for (const client of ordered(1)) {
+        const result = await idle(client, server, config);
+        byClient[client.name] = result;
+        log(
+          `  ${client.name}: ${fmt(result.heapBytesPerConnection / 1024, 1)} KB heap, ` +
+            `${fmt(result.externalBytesPerConnection / 1024, 1)} KB external per open session (${result.connections})`,
+        );
+      }
+      results.idle = byClient;
+      const rx = byClient['realtime-rx'];
+      const raw = byClient['raw ws'];
+      const heap = (r: IdleResult | undefined) =>
+        r === undefined ? undefined : r.heapBytesPerConnection / 1024;
+      rows.push({
+        workload: 'idle',
+        metric: `heap KB per open session (K=${config.idleCount})`,
+        rx: fmt(heap(rx), 1),
+        raw: fmt(heap(raw), 1),
+        ratio: fmtRatio(ratioOf(heap(rx), heap(raw))),
+        target: 'rx ≤ 30 KB',
+        result: judge(rx && heap(rx)! <= 30),
+      });
+    });
+
+    await run('concurrency', async () => {
+      const byClient: PerClient<ConcurrencyResult> = {};
+      for (const client of clients) {
+        const result = await concurrency(client, server, config, log);
+        byClient[client.name] = result;
+        const first = result.levels[0];
+        if (first?.error !== undefined) errors.push(`concurrency ${client.name}: ${first.error}`);
+      }
+      results.concurrency = byClient;
+      const rx = byClient['realtime-rx'];
+      const raw = byClient['raw ws'];
+      const top = config.concurrencyLevels[config.concurrencyLevels.length - 1];
+      const shown = (r: ConcurrencyResult | undefined) =>
+        r === undefined ? '–' : r.maxSustained === top ? `≥ ${top}` : String(r.maxSustained);
+      rows.push({
+        workload: 'concurrency',
+        metric: 'real-time sessions sustained',
+        rx: shown(rx),
+        raw: shown(raw),
+        ratio: fmtRatio(ratioOf(rx?.maxSustained, raw?.maxSustained)),
+        target: config.smoke ? '' : 'rx ≥ 1000',
+        result: config.smoke ? '' : judge(rx && rx.maxSustained >= 1000),
+      });
+      // The CPU a real-time frame costs at the largest level both clients sustained: less sensitive to
+      // other load than the level itself, and 1 s / (50 frames × that) is what one core could carry.
+      const sustainedBoth = (rx?.levels ?? [])
+        .filter((l) => l.sustained && raw?.levels.some((m) => m.sustained && m.connections === l.connections))
+        .map((l) => l.connections);
+      const common = sustainedBoth.length > 0 ? Math.max(...sustainedBoth) : undefined;
+      const perFrame = (r: ConcurrencyResult | undefined) =>
+        common === undefined
+          ? undefined
+          : r?.levels.find((l) => l.sustained && l.connections === common)?.cpuMicrosPerFrame;
+      const perCore = (us: number | undefined) => (us === undefined ? undefined : 1e6 / (50 * us));
+      rows.push(
+        {
+          workload: 'concurrency',
+          metric: `CPU µs/frame at N=${common ?? '–'} (real time)`,
+          rx: fmt(perFrame(rx)),
+          raw: fmt(perFrame(raw)),
+          ratio: fmtRatio(ratioOf(perFrame(rx), perFrame(raw))),
+          target: '',
+          result: '',
+        },
+        {
+          workload: 'concurrency',
+          metric: 'sessions one core could carry (from that)',
+          rx: fmt(perCore(perFrame(rx)), 0),
+          raw: fmt(perCore(perFrame(raw)), 0),
+          ratio: fmtRatio(ratioOf(perCore(perFrame(rx)), perCore(perFrame(raw)))),
+          target: '',
+          result: '',
+        },
+      );
+    });
+  } finally {
+    await server.stop();
+    clearTimeout(watchdog);
+  }
+
+  console.log('');
+  printTable(rows);
+  const failedTargets = rows.filter((row) => row.result === 'FAIL');
+  console.log(
+    `\n${failedTargets.length === 0 ? 'all targets met' : `${failedTargets.length} target(s) missed`}` +
+      `${errors.length > 0 ? `; ${errors.length} error(s):` : ''}`,
+  );
+  for (const error of errors) console.log(`  ${error.split('\n')[0]}`);
+  if (!args.smoke)
+    console.log(
+      '\nNote: figures are from one machine at one time; other load on it moves them. Compare ratios, run it more than once.',
+    );
+
+  const report = {
+    date: started.toISOString(),
+    smoke: args.smoke,
+    args: process.argv.slice(2),
+    rxOptions: args.rxOptions ?? 'defaults',
+    config,
+    environment: {
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model,
+      loadAverageStart: loadStart,
+      loadAverageEnd: loadavg(),
+      commit: gitCommit(),
+      exposeGc: canCollect,
+    },
+    clockOffset,
+    table: rows,
+    targetsMissed: failedTargets.length,
+    errors,
+    results,
+  };
+  const dir = join(__dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  const complete =
+    !args.smoke &&
+    args.only.length === WORKLOADS.length &&
+    args.client === undefined &&
+    args.rxOptions === undefined &&
+    args.frames === undefined &&
+    args.levels === undefined;
+  const stamp = started.toISOString().replace(/[:.]/g, '-');
+  const file = args.smoke ? 'smoke.json' : `${stamp}${complete ? '' : '-partial'}.json`;
+  // Formatted as Prettier would: `npm run format:check` looks at these files too.
+  const json = JSON.stringify(report, null, 2);
+  const text = await format(json, { ...(await resolveConfig(join(dir, file))), parser: 'json' });
+  writeFileSync(join(dir, file), text);
+  if (complete) writeFileSync(join(dir, 'latest.json'), text);
+  console.log(`\nwrote bench/results/${file}${complete ? ' and bench/results/latest.json' : ''}`);
+
+  if (errors.length > 0) return 1;
+  if (args.strict && failedTargets.length > 0) return 1;
+  return 0;
+}
+
+function gitCommit(): string | undefined {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { timeout: 5000, encoding: 'utf8' }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+main().then(
+  (code) => {
+    // Anything still open (a socket a failure left behind) must not keep the process alive.
+    process.exit(code);
+  },
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
