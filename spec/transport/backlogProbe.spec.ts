@@ -14,38 +14,38 @@ function probe(maxDelayMs = 100, probeIntervalMs = 50) {
 describe('BacklogProbe', () => {
   it('pings on the first send, then at most once per probeIntervalMs and never twice in flight', () => {
     const { p, clock } = probe();
-    expect(p.afterSend()).toBe(false);
+    expect(p.afterSend(1000)).toBe(false);
     expect(clock.pings).toBe(1);
     clock.now = 5;
-    p.afterSend();
+    p.afterSend(1000);
     expect(clock.pings).toBe(1); // in flight
     p.onPong();
     clock.now = 30;
-    p.afterSend();
+    p.afterSend(1000);
     expect(clock.pings).toBe(1); // 25 ms since the pong
     clock.now = 55;
-    p.afterSend();
+    p.afterSend(1000);
     expect(clock.pings).toBe(2);
   });
 
   it('turns congested when the ping in flight is older than base RTT + maxDelayMs at a send', () => {
     const { p, clock } = probe();
-    p.afterSend(); // ping at 0
+    p.afterSend(1000); // ping at 0
     clock.now = 100;
-    expect(p.afterSend()).toBe(false); // exactly the bound: not yet
+    expect(p.afterSend(1000)).toBe(false); // exactly the bound: not yet
     clock.now = 101;
-    expect(p.afterSend()).toBe(true);
+    expect(p.afterSend(1000)).toBe(true);
     expect(p.congested).toBe(true);
     expect(p.delayMs).toBe(101);
     clock.now = 150;
-    expect(p.afterSend()).toBe(false); // already congested: reported once
+    expect(p.afterSend(1000)).toBe(false); // already congested: reported once
   });
 
   it('clears only on a pong after which nothing was sent; otherwise pings again at once', () => {
     const { p, clock } = probe();
-    p.afterSend(); // ping 1 at 0
+    p.afterSend(1000); // ping 1 at 0
     clock.now = 120;
-    p.afterSend(); // sent after ping 1: congested
+    p.afterSend(1000); // sent after ping 1: congested
     expect(p.congested).toBe(true);
     clock.now = 300;
     expect(p.onPong()).toBe(false); // frames sent after ping 1 still wait
@@ -59,34 +59,34 @@ describe('BacklogProbe', () => {
 
   it('subtracts the base round trip: a slow but empty path is not congested', () => {
     const { p, clock } = probe(100);
-    p.afterSend(); // ping at 0
+    p.afterSend(1000); // ping at 0
     clock.now = 250;
     p.onPong(); // base RTT 250 (nothing sent after the ping)
     expect(p.baseRttMs).toBe(250);
     expect(p.congested).toBe(false);
     clock.now = 300;
-    p.afterSend(); // ping at 300
+    p.afterSend(1000); // ping at 300
     clock.now = 500;
-    expect(p.afterSend()).toBe(false); // 200 ms in flight < 250 + 100
+    expect(p.afterSend(1000)).toBe(false); // 200 ms in flight < 250 + 100
     clock.now = 560;
     p.onPong(); // RTT 260: 10 ms of queueing
     expect(p.delayMs).toBe(10);
     expect(p.congested).toBe(false);
     clock.now = 610;
-    p.afterSend(); // ping at 610
+    p.afterSend(1000); // ping at 610
     clock.now = 961;
-    expect(p.afterSend()).toBe(true); // 351 > 250 + 100
+    expect(p.afterSend(1000)).toBe(true); // 351 > 250 + 100
   });
 
   it('a pong for a ping after which nothing was sent ends the congestion', () => {
     const { p, clock } = probe();
-    p.afterSend(); // ping at 0 (base unknown: 0)
+    p.afterSend(1000); // ping at 0 (base unknown: 0)
     clock.now = 10;
     p.onPong(); // base 10
     clock.now = 60;
-    p.afterSend(); // ping at 60
+    p.afterSend(1000); // ping at 60
     clock.now = 200;
-    expect(p.afterSend()).toBe(true); // 140 > 10 + 100
+    expect(p.afterSend(1000)).toBe(true); // 140 > 10 + 100
     clock.now = 400;
     expect(p.onPong()).toBe(false); // sent after the ping: ping again
     expect(clock.pings).toBe(3);
@@ -94,6 +94,40 @@ describe('BacklogProbe', () => {
     expect(p.onPong()).toBe(true); // nothing since: the pipe is empty
     expect(p.congested).toBe(false);
     expect(p.delayMs).toBe(40);
+  });
+
+  it('learns the drain rate from a congestion and then caps a burst at rate × maxDelayMs, with no time passing', () => {
+    const { p, clock } = probe(100, 50);
+    p.afterSend(1000); // ping 1 at 0
+    clock.now = 1;
+    p.onPong(); // base RTT 1
+    clock.now = 60;
+    p.afterSend(1000); // ping 2 at 60
+    for (clock.now = 70; clock.now <= 140; clock.now += 10) expect(p.afterSend(1000)).toBe(false); // 8 KB
+    clock.now = 170;
+    expect(p.afterSend(1000)).toBe(true); // late: 9 KB behind ping 2
+    clock.now = 400;
+    expect(p.onPong()).toBe(false); // 9 KB still in flight: ping 3, time the drain
+    expect(clock.pings).toBe(3);
+    clock.now = 490;
+    expect(p.onPong()).toBe(true); // drained 9 KB in 90 ms: 100 B/ms → a 10 KB window
+    clock.now = 500;
+    p.afterSend(1000); // right after a congestion: a ping at once (no probe interval)
+    expect(clock.pings).toBe(4);
+    let sends = 0;
+    while (!p.afterSend(1000) && sends < 100) sends++;
+    expect(sends).toBe(10); // the 11th KB after ping 4 is over the window
+    expect(p.congested).toBe(true);
+  });
+
+  it('a burst while no ping is in flight sends one at once, so the burst is measured', () => {
+    const { p, clock } = probe(100, 50);
+    p.afterSend(1000);
+    clock.now = 1;
+    p.onPong();
+    // No window learnt yet: only the probe interval paces pings.
+    for (let i = 0; i < 20; i++) p.afterSend(1000);
+    expect(clock.pings).toBe(1);
   });
 
   it('ignores unsolicited pongs and survives a ping that throws', () => {
@@ -106,9 +140,9 @@ describe('BacklogProbe', () => {
       { maxDelayMs: 100, probeIntervalMs: 50 },
     );
     expect(p.onPong()).toBe(false);
-    expect(p.afterSend()).toBe(false);
+    expect(p.afterSend(1000)).toBe(false);
     expect(p.pinging).toBe(false); // the failed ping is not in flight
     clock.now = 1000;
-    expect(p.afterSend()).toBe(false); // never congested by a ping that was not sent
+    expect(p.afterSend(1000)).toBe(false); // never congested by a ping that was not sent
   });
 });

@@ -202,3 +202,83 @@ describe('WebSocketSubject with a browser-like socket (TestScheduler)', () => {
     ]);
   });
 });
+
+/** A `ws`-like socket that can ping: pongs come when the test says (the peer read up to the ping). */
+class PingingSocket extends BrowserLikeSocket {
+  pings = 0;
+  onpong: (() => void) | null = null;
+  ping(): void {
+    this.pings++;
+  }
+  pong(): void {
+    this.onpong?.();
+  }
+}
+
+describe('WebSocketSubject: congestion measured by ping→pong (TestScheduler clock)', () => {
+  function setup() {
+    const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    const socket = new PingingSocket();
+    const subject = new WebSocketSubject({
+      url: 'ws://x',
+      factory: () => socket,
+      keepalive: false,
+      congestion: { maxDelayMs: 100, probeIntervalMs: 50 },
+      scheduler,
+    });
+    const writable: [at: number, writable: boolean][] = [];
+    subject.writable$.subscribe((w) => writable.push([scheduler.now(), w]));
+    subject.subscribe();
+    socket.open();
+    /** Moves the virtual clock (the probe reads `scheduler.now()`). */
+    const at = (ms: number) => {
+      scheduler.maxFrames = ms;
+      scheduler.flush();
+      scheduler.frame = ms;
+    };
+    return { scheduler, socket, subject, writable, at };
+  }
+
+  it('a ping in flight for longer than maxDelayMs turns the socket unwritable at the next send; a pong with nothing sent after its ping turns it back', () => {
+    const { socket, subject, writable, at } = setup();
+    subject.next('session'); // ping 1 at 0
+    expect(socket.pings).toBe(1);
+    at(5);
+    socket.pong(); // base RTT 5
+    at(60);
+    subject.next('a'); // ping 2 at 60
+    at(120);
+    subject.next('b'); // 60 ms in flight: fine
+    expect(writable.at(-1)).toEqual([0, true]);
+    at(170);
+    subject.next('c'); // 110 > 5 + 100
+    expect(writable.at(-1)).toEqual([170, false]);
+    at(300);
+    socket.pong(); // 'b' and 'c' still wait: ping 3, still unwritable
+    expect(socket.pings).toBe(3);
+    expect(writable.at(-1)).toEqual([170, false]);
+    at(320);
+    socket.pong(); // nothing sent after ping 3: the pipe is empty
+    expect(writable.at(-1)).toEqual([320, true]);
+    subject.close();
+  });
+
+  it('a late pong alone turns the socket unwritable (the sends after its ping wait behind the backlog)', () => {
+    const { socket, subject, writable, at } = setup();
+    subject.next('session');
+    at(2);
+    socket.pong(); // base RTT 2
+    at(60);
+    subject.next('a'); // ping 2 at 60
+    at(80);
+    subject.next('b'); // sent after ping 2, 20 ms in flight: no verdict yet
+    expect(writable.at(-1)).toEqual([0, true]);
+    at(200);
+    socket.pong(); // 140 ms: 138 ms of queueing, 'b' still in flight
+    expect(writable.at(-1)).toEqual([200, false]);
+    at(210);
+    socket.pong(); // ping 3 answered, nothing after it
+    expect(writable.at(-1)).toEqual([210, true]);
+    subject.close();
+  });
+});

@@ -10,15 +10,17 @@
 export interface CongestionConfig {
   /** The socket counts as congested while the queueing delay is above this (ms, default 100). */
   maxDelayMs: number;
-  /** While sending, at most one probe ping per this many ms (default 50). */
+  /** While sending, at most one probe ping per this many ms (default 100). */
   probeIntervalMs: number;
 }
 
 /** The defaults of {@link CongestionConfig}. */
-export const DEFAULT_CONGESTION: CongestionConfig = Object.freeze({ maxDelayMs: 100, probeIntervalMs: 50 });
+export const DEFAULT_CONGESTION: CongestionConfig = Object.freeze({ maxDelayMs: 100, probeIntervalMs: 100 });
 
 /** Base RTT samples are kept over two windows of this length, so a changed route is learnt. */
 const BASE_WINDOW_MS = 10_000;
+/** The least byte window: a few 20 ms audio frames, whatever the measured drain rate. */
+const MIN_WINDOW_BYTES = 4096;
 
 /**
  * Measures the whole uplink's backlog with WebSocket pings: a peer answers a ping only after it has
@@ -30,9 +32,13 @@ const BASE_WINDOW_MS = 10_000;
  * idle socket is never probed and nothing is scheduled per frame: a send costs one clock read.
  *
  * - Congested: a pong came back late, or the ping in flight is already older than base RTT +
- *   `maxDelayMs` when the next frame is sent.
+ *   `maxDelayMs` when the next frame is sent, or more bytes were sent after it than the window.
  * - Clear again: a pong comes back for a ping after which nothing was sent, i.e. the pipe is empty.
  *   When frames were sent after it, another ping goes out at once and its pong decides.
+ * - The window: time alone cannot stop a burst (a buffer flushed after a congestion goes out within
+ *   a millisecond, and the OS takes it all), so bytes sent while a ping is in flight are capped at
+ *   drain rate × `maxDelayMs`. The drain rate is measured when a congestion ends: the bytes that were
+ *   in flight behind the answered ping, over the time the next pong took. Unbounded until then.
  *
  * Not public API: {@link WebSocketSubject} owns one per socket that can ping (`ws` on Node).
  * @internal
@@ -45,6 +51,13 @@ export class BacklogProbe {
   /** When the ping in flight was sent, or -1 when none is. */
   private pingAt = -1;
   private sentSincePing = false;
+  /** Bytes sent after the ping in flight (or since the last pong, while none is). */
+  private bytesSincePing = 0;
+  /** Bytes sent after the ping in flight may not exceed this: drain rate × maxDelayMs. */
+  private windowBytes = Infinity;
+  /** A drain being timed: bytes in flight behind the ping just answered, and since when. */
+  private drainBytes = 0;
+  private drainFrom = -1;
   private lastPongAt = -Infinity;
   /** Base RTT: the least ping→pong time of this window and of the previous one. */
   private minThisWindow = Infinity;
@@ -63,21 +76,30 @@ export class BacklogProbe {
     return base === Infinity ? 0 : base;
   }
 
-  /** Call after every send. Returns true when the socket has just turned congested. */
-  afterSend(): boolean {
+  /** Call after every send of `bytes`. Returns true when the socket has just turned congested. */
+  afterSend(bytes: number): boolean {
     const now = this.now();
     if (this.pingAt < 0) {
-      if (now - this.lastPongAt >= this.config.probeIntervalMs) this.sendPing(now);
+      this.bytesSincePing += bytes;
+      // Sent before the ping, so the ping's pong accounts for these bytes too.
+      if (now - this.lastPongAt >= this.config.probeIntervalMs || this.bytesSincePing > this.windowBytes)
+        this.sendPing(now);
       return false;
     }
     this.sentSincePing = true;
-    if (this.congested || now - this.pingAt <= this.baseRttMs + this.config.maxDelayMs) return false;
+    this.bytesSincePing += bytes;
+    if (this.congested) return false;
+    const late = now - this.pingAt > this.baseRttMs + this.config.maxDelayMs;
+    if (!late && this.bytesSincePing <= this.windowBytes) return false;
     this.congested = true;
     this.delayMs = now - this.pingAt - this.baseRttMs;
     return true;
   }
 
-  /** Call on every pong. Returns true when the socket has just stopped being congested. */
+  /**
+   * Call on every pong. Returns true when the socket has just stopped being congested; a late pong
+   * may also make it congested (read `congested` after the call).
+   */
   onPong(): boolean {
     if (this.pingAt < 0) return false; // an unsolicited pong
     const now = this.now();
@@ -88,14 +110,24 @@ export class BacklogProbe {
     this.pingAt = -1;
     if (!this.sentSincePing) {
       // Everything sent before the ping has been read and nothing after it: the pipe is empty.
+      if (this.drainFrom >= 0 && now > this.drainFrom) {
+        const bytesPerMs = this.drainBytes / (now - this.drainFrom);
+        this.windowBytes = Math.max(MIN_WINDOW_BYTES, bytesPerMs * this.config.maxDelayMs);
+      }
+      this.drainFrom = -1;
       const was = this.congested;
       this.congested = false;
+      if (was) this.lastPongAt = -Infinity; // the next send pings at once: a held buffer is about to flush
       return was;
     }
+    // A path filling up (over half the bound): probe at every send until it drains or turns congested.
+    if (this.delayMs > this.config.maxDelayMs / 2) this.lastPongAt = -Infinity;
     if (this.congested || this.delayMs > this.config.maxDelayMs) {
       // What was sent after that ping still waits: measure it (a congested socket sends nothing
-      // more, so only a pong can end the congestion).
+      // more, so only a pong can end the congestion), and time how fast it drains.
       this.congested = true;
+      this.drainBytes = this.bytesSincePing;
+      this.drainFrom = now;
       this.sendPing(now);
     }
     return false;
@@ -114,6 +146,7 @@ export class BacklogProbe {
   private sendPing(now: number): void {
     this.pingAt = now;
     this.sentSincePing = false;
+    this.bytesSincePing = 0;
     try {
       this.ping();
     } catch {

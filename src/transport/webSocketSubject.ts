@@ -220,8 +220,8 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
       if (socket.bufferedAmount >= this.highWaterMark) {
         this.writable.next(false);
         this.pollUntilDrained();
-      } else if (this.probe?.afterSend() === true) this.writable.next(false); // its pong turns it back
-    } else this.probe?.afterSend();
+      } else if (this.probe?.afterSend(data.length) === true) this.writable.next(false); // its pong turns it back
+    } else this.probe?.afterSend(data.length);
     return true;
   }
 
@@ -344,10 +344,12 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
     };
     socket.onpong = () => {
       liveness.heard = true;
-      if (this.probe?.onPong() === true) {
+      const probe = this.probe;
+      if (probe === undefined) return;
+      if (probe.onPong()) {
         this.checkDrained();
         if (!this.writable.value) this.pollUntilDrained();
-      }
+      } else if (probe.congested && this.writable.value) this.writable.next(false); // a late pong
     };
     // Kept (never nulled) even after the end: `ws` throws an 'error' that has no listener.
     socket.onerror = (event) => {

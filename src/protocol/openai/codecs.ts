@@ -1,5 +1,5 @@
 import * as t from 'io-ts';
-import { base64ByteLength } from '../frame.js';
+import { base64ByteLength, isBase64 } from '../frame.js';
 
 /**
  * Inbound messages of the GA Realtime API (and their beta aliases), one codec per `type`. The codecs
@@ -7,7 +7,6 @@ import { base64ByteLength } from '../frame.js';
  * and every other field is allowed (the API adds fields over time).
  */
 
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** Base64 of whole PCM16 samples: what an audio delta must be for its sample count to mean anything. */
 export const Pcm16Base64 = new t.Type<string, string, unknown>(
@@ -18,7 +17,7 @@ export const Pcm16Base64 = new t.Type<string, string, unknown>(
 );
 
 function isPcm16Base64(u: unknown): u is string {
-  return typeof u === 'string' && u.length % 4 === 0 && BASE64.test(u) && base64ByteLength(u) % 2 === 0;
+  return typeof u === 'string' && isBase64(u) && base64ByteLength(u) % 2 === 0;
 }
 
 /** A string or `null` (the API sends `"code": null` for errors without a code). */
