@@ -12,20 +12,59 @@ function probe(maxDelayMs = 100, probeIntervalMs = 50) {
 }
 
 describe('BacklogProbe', () => {
-  it('pings on the first send, then at most once per probeIntervalMs and never twice in flight', () => {
-    const { p, clock } = probe();
+  it('pings on the first send, never twice in flight, and backs off while the path stays clear', () => {
+    const { p, clock } = probe(100, 50);
     expect(p.afterSend(1000)).toBe(false);
     expect(clock.pings).toBe(1);
     clock.now = 5;
     p.afterSend(1000);
     expect(clock.pings).toBe(1); // in flight
-    p.onPong();
-    clock.now = 30;
-    p.afterSend(1000);
-    expect(clock.pings).toBe(1); // 25 ms since the pong
+    p.onPong(); // no queueing: the gap doubles to 100
     clock.now = 55;
     p.afterSend(1000);
+    expect(clock.pings).toBe(1);
+    clock.now = 105;
+    p.afterSend(1000);
     expect(clock.pings).toBe(2);
+    // Clear pongs double the gap up to 10 × probeIntervalMs (500 ms).
+    const gaps: number[] = [];
+    let last = 105;
+    for (let i = 0; i < 8; i++) {
+      p.onPong(); // at `last`: RTT 0
+      const before = clock.pings;
+      while (clock.pings === before) {
+        clock.now += 5;
+        p.afterSend(1000);
+      }
+      gaps.push(clock.now - last);
+      last = clock.now;
+    }
+    expect(gaps).toEqual([200, 400, 500, 500, 500, 500, 500, 500]);
+  });
+
+  it('falls back to probeIntervalMs when a pong shows queueing, and to every send when it is over half the bound', () => {
+    const { p, clock } = probe(100, 50);
+    p.afterSend(1000);
+    clock.now = 1;
+    p.onPong(); // base 1; gap 100
+    clock.now = 101;
+    p.afterSend(1000); // ping at 101
+    clock.now = 102;
+    p.onPong(); // clear: gap 200
+    clock.now = 302;
+    p.afterSend(1000); // ping at 302
+    p.afterSend(1000); // sent after it
+    clock.now = 333;
+    p.onPong(); // 30 ms of queueing: back to 50
+    clock.now = 383;
+    p.afterSend(1000);
+    expect(clock.pings).toBe(4);
+    p.afterSend(1000);
+    clock.now = 444;
+    p.onPong(); // 60 ms of queueing (> half the bound): the next send pings at once
+    clock.now = 445;
+    p.afterSend(1000);
+    expect(clock.pings).toBe(5);
   });
 
   it('turns congested when the ping in flight is older than base RTT + maxDelayMs at a send', () => {
@@ -64,17 +103,17 @@ describe('BacklogProbe', () => {
     p.onPong(); // base RTT 250 (nothing sent after the ping)
     expect(p.baseRttMs).toBe(250);
     expect(p.congested).toBe(false);
-    clock.now = 300;
-    p.afterSend(1000); // ping at 300
-    clock.now = 500;
+    clock.now = 350; // the clear pong doubled the gap to 100
+    p.afterSend(1000); // ping at 350
+    clock.now = 550;
     expect(p.afterSend(1000)).toBe(false); // 200 ms in flight < 250 + 100
-    clock.now = 560;
+    clock.now = 610;
     p.onPong(); // RTT 260: 10 ms of queueing
     expect(p.delayMs).toBe(10);
     expect(p.congested).toBe(false);
-    clock.now = 610;
-    p.afterSend(1000); // ping at 610
-    clock.now = 961;
+    clock.now = 810; // 10 ms is a tenth of the bound: still clear, the gap doubled to 200
+    p.afterSend(1000); // ping at 810
+    clock.now = 1161;
     expect(p.afterSend(1000)).toBe(true); // 351 > 250 + 100
   });
 
@@ -83,14 +122,14 @@ describe('BacklogProbe', () => {
     p.afterSend(1000); // ping at 0 (base unknown: 0)
     clock.now = 10;
     p.onPong(); // base 10
-    clock.now = 60;
-    p.afterSend(1000); // ping at 60
-    clock.now = 200;
+    clock.now = 110; // a clear pong doubled the gap to 100
+    p.afterSend(1000); // ping at 110
+    clock.now = 250;
     expect(p.afterSend(1000)).toBe(true); // 140 > 10 + 100
-    clock.now = 400;
+    clock.now = 450;
     expect(p.onPong()).toBe(false); // sent after the ping: ping again
     expect(clock.pings).toBe(3);
-    clock.now = 450;
+    clock.now = 500;
     expect(p.onPong()).toBe(true); // nothing since: the pipe is empty
     expect(p.congested).toBe(false);
     expect(p.delayMs).toBe(40);
@@ -101,17 +140,17 @@ describe('BacklogProbe', () => {
     p.afterSend(1000); // ping 1 at 0
     clock.now = 1;
     p.onPong(); // base RTT 1
-    clock.now = 60;
-    p.afterSend(1000); // ping 2 at 60
-    for (clock.now = 70; clock.now <= 140; clock.now += 10) expect(p.afterSend(1000)).toBe(false); // 8 KB
-    clock.now = 170;
+    clock.now = 110; // a clear pong doubled the gap to 100
+    p.afterSend(1000); // ping 2 at 110
+    for (clock.now = 120; clock.now <= 190; clock.now += 10) expect(p.afterSend(1000)).toBe(false); // 8 KB
+    clock.now = 220;
     expect(p.afterSend(1000)).toBe(true); // late: 9 KB behind ping 2
-    clock.now = 400;
+    clock.now = 450;
     expect(p.onPong()).toBe(false); // 9 KB still in flight: ping 3, time the drain
     expect(clock.pings).toBe(3);
-    clock.now = 490;
+    clock.now = 540;
     expect(p.onPong()).toBe(true); // drained 9 KB in 90 ms: 100 B/ms → a 10 KB window
-    clock.now = 500;
+    clock.now = 550;
     p.afterSend(1000); // right after a congestion: a ping at once (no probe interval)
     expect(clock.pings).toBe(4);
     let sends = 0;

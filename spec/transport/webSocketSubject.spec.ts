@@ -245,21 +245,21 @@ describe('WebSocketSubject: congestion measured by ping→pong (TestScheduler cl
     expect(socket.pings).toBe(1);
     at(5);
     socket.pong(); // base RTT 5
-    at(60);
-    subject.next('a'); // ping 2 at 60
-    at(120);
+    at(110); // the clear pong doubled the probe gap to 100
+    subject.next('a'); // ping 2 at 110
+    at(170);
     subject.next('b'); // 60 ms in flight: fine
     expect(writable.at(-1)).toEqual([0, true]);
-    at(170);
+    at(220);
     subject.next('c'); // 110 > 5 + 100
-    expect(writable.at(-1)).toEqual([170, false]);
-    at(300);
+    expect(writable.at(-1)).toEqual([220, false]);
+    at(350);
     socket.pong(); // 'b' and 'c' still wait: ping 3, still unwritable
     expect(socket.pings).toBe(3);
-    expect(writable.at(-1)).toEqual([170, false]);
-    at(320);
+    expect(writable.at(-1)).toEqual([220, false]);
+    at(370);
     socket.pong(); // nothing sent after ping 3: the pipe is empty
-    expect(writable.at(-1)).toEqual([320, true]);
+    expect(writable.at(-1)).toEqual([370, true]);
     subject.close();
   });
 
@@ -268,17 +268,17 @@ describe('WebSocketSubject: congestion measured by ping→pong (TestScheduler cl
     subject.next('session');
     at(2);
     socket.pong(); // base RTT 2
-    at(60);
-    subject.next('a'); // ping 2 at 60
-    at(80);
+    at(110); // the clear pong doubled the probe gap to 100
+    subject.next('a'); // ping 2 at 110
+    at(130);
     subject.next('b'); // sent after ping 2, 20 ms in flight: no verdict yet
     expect(writable.at(-1)).toEqual([0, true]);
-    at(200);
+    at(250);
     socket.pong(); // 140 ms: 138 ms of queueing, 'b' still in flight
-    expect(writable.at(-1)).toEqual([200, false]);
-    at(210);
+    expect(writable.at(-1)).toEqual([250, false]);
+    at(260);
     socket.pong(); // ping 3 answered, nothing after it
-    expect(writable.at(-1)).toEqual([210, true]);
+    expect(writable.at(-1)).toEqual([260, true]);
     subject.close();
   });
 });

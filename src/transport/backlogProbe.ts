@@ -10,7 +10,10 @@
 export interface CongestionConfig {
   /** The socket counts as congested while the queueing delay is above this (ms, default 100). */
   maxDelayMs: number;
-  /** While sending, at most one probe ping per this many ms (default 100). */
+  /**
+   * While sending, at most one probe ping per this many ms (default 100). While the path stays clear
+   * the gap doubles, up to 10 times this, and it falls back as soon as a pong shows queueing.
+   */
   probeIntervalMs: number;
 }
 
@@ -28,8 +31,10 @@ const MIN_WINDOW_BYTES = 4096;
  * frame sent now waits in buffers — the operating system's included, where `bufferedAmount` never
  * looks (loopback and TCP buffers hold tens of seconds of audio).
  *
- * One ping is in flight at a time, sent on the send path (at most one per `probeIntervalMs`), so an
- * idle socket is never probed and nothing is scheduled per frame: a send costs one clock read.
+ * One ping is in flight at a time, sent on the send path (at most one per `probeIntervalMs`, backing
+ * off to 10 × that while pongs come back with no queueing: a ping and its pong cost two syscalls,
+ * a fifth of a raw send's CPU when every 5th frame carried one), so an idle socket is never probed
+ * and nothing is scheduled per frame: a send costs one clock read.
  *
  * - Congested: a pong came back late, or the ping in flight is already older than base RTT +
  *   `maxDelayMs` when the next frame is sent, or more bytes were sent after it than the window.
@@ -59,6 +64,8 @@ export class BacklogProbe {
   private drainBytes = 0;
   private drainFrom = -1;
   private lastPongAt = -Infinity;
+  /** The current gap between probes: `probeIntervalMs`, doubled per clear pong up to 10×. */
+  private intervalMs: number;
   /** Base RTT: the least ping→pong time of this window and of the previous one. */
   private minThisWindow = Infinity;
   private minLastWindow = Infinity;
@@ -68,7 +75,9 @@ export class BacklogProbe {
     private readonly ping: () => void,
     private readonly now: () => number,
     private readonly config: CongestionConfig,
-  ) {}
+  ) {
+    this.intervalMs = config.probeIntervalMs;
+  }
 
   /** The base round trip of the path (ms), 0 before the first pong. */
   get baseRttMs(): number {
@@ -82,7 +91,7 @@ export class BacklogProbe {
     if (this.pingAt < 0) {
       this.bytesSincePing += bytes;
       // Sent before the ping, so the ping's pong accounts for these bytes too.
-      if (now - this.lastPongAt >= this.config.probeIntervalMs || this.bytesSincePing > this.windowBytes)
+      if (now - this.lastPongAt >= this.intervalMs || this.bytesSincePing > this.windowBytes)
         this.sendPing(now);
       return false;
     }
@@ -108,6 +117,13 @@ export class BacklogProbe {
     this.delayMs = rtt - this.baseRttMs;
     this.lastPongAt = now;
     this.pingAt = -1;
+    // Clear (under a tenth of the bound): probe less often. Filling up (over half of it): probe at every
+    // send until it drains or turns congested. In between: the configured pace.
+    const { maxDelayMs, probeIntervalMs } = this.config;
+    if (this.delayMs <= maxDelayMs / 10)
+      this.intervalMs = Math.min(this.intervalMs * 2, probeIntervalMs * 10);
+    else this.intervalMs = probeIntervalMs;
+    if (this.delayMs > maxDelayMs / 2) this.lastPongAt = -Infinity;
     if (!this.sentSincePing) {
       // Everything sent before the ping has been read and nothing after it: the pipe is empty.
       if (this.drainFrom >= 0 && now > this.drainFrom) {
@@ -120,8 +136,6 @@ export class BacklogProbe {
       if (was) this.lastPongAt = -Infinity; // the next send pings at once: a held buffer is about to flush
       return was;
     }
-    // A path filling up (over half the bound): probe at every send until it drains or turns congested.
-    if (this.delayMs > this.config.maxDelayMs / 2) this.lastPongAt = -Infinity;
     if (this.congested || this.delayMs > this.config.maxDelayMs) {
       // What was sent after that ping still waits: measure it (a congested socket sends nothing
       // more, so only a pong can end the congestion), and time how fast it drains.

@@ -215,7 +215,9 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
       this.setUnwritable();
       return false;
     }
-    socket.send(data, this.onSent);
+    // The write callback only matters while something waits in the buffer (to see it drain); the
+    // common case (an empty buffer) saves Node's per-write callback bookkeeping.
+    socket.send(data, socket.bufferedAmount > 0 ? this.onSent : undefined);
     if (this.writable.value) {
       if (socket.bufferedAmount >= this.highWaterMark) {
         this.writable.next(false);
