@@ -42,27 +42,33 @@ describe('BacklogProbe', () => {
     expect(gaps).toEqual([200, 400, 500, 500, 500, 500, 500, 500]);
   });
 
-  it('falls back to probeIntervalMs when a pong shows queueing, and to every send when it is over half the bound', () => {
+  it('while pongs show more than half the bound of queueing, it probes at every send; clear pongs back off again', () => {
     const { p, clock } = probe(100, 50);
     p.afterSend(1000);
     clock.now = 1;
     p.onPong(); // base 1; gap 100
     clock.now = 101;
-    p.afterSend(1000); // ping at 101
-    clock.now = 102;
-    p.onPong(); // clear: gap 200
-    clock.now = 302;
-    p.afterSend(1000); // ping at 302
+    p.afterSend(1000); // ping 2 at 101
     p.afterSend(1000); // sent after it
+    clock.now = 133;
+    p.onPong(); // 31 ms of queueing: at most half the bound, still clear (the gap doubles to 200)
+    clock.now = 300;
+    p.afterSend(1000);
+    expect(clock.pings).toBe(2);
     clock.now = 333;
-    p.onPong(); // 30 ms of queueing: back to 50
-    clock.now = 383;
+    p.afterSend(1000); // ping 3 at 333
+    p.afterSend(1000);
+    clock.now = 394;
+    p.onPong(); // 60 ms of queueing (> half the bound): the next send pings at once
+    clock.now = 395;
     p.afterSend(1000);
     expect(clock.pings).toBe(4);
-    p.afterSend(1000);
-    clock.now = 444;
-    p.onPong(); // 60 ms of queueing (> half the bound): the next send pings at once
+    clock.now = 396;
+    p.onPong(); // clear again: the gap is back to probeIntervalMs, then doubles
     clock.now = 445;
+    p.afterSend(1000);
+    expect(clock.pings).toBe(4);
+    clock.now = 496;
     p.afterSend(1000);
     expect(clock.pings).toBe(5);
   });

@@ -117,13 +117,16 @@ export class BacklogProbe {
     this.delayMs = rtt - this.baseRttMs;
     this.lastPongAt = now;
     this.pingAt = -1;
-    // Clear (under a tenth of the bound): probe less often. Filling up (over half of it): probe at every
-    // send until it drains or turns congested. In between: the configured pace.
+    // Clear (at most half the bound): probe less often. The measure includes this process's own
+    // event-loop lag (a busy loop reads pongs late), which is why the bar is not lower. Filling up
+    // (over half the bound): probe at every send until it drains or turns congested.
     const { maxDelayMs, probeIntervalMs } = this.config;
-    if (this.delayMs <= maxDelayMs / 10)
+    if (this.delayMs <= maxDelayMs / 2) {
       this.intervalMs = Math.min(this.intervalMs * 2, probeIntervalMs * 10);
-    else this.intervalMs = probeIntervalMs;
-    if (this.delayMs > maxDelayMs / 2) this.lastPongAt = -Infinity;
+    } else {
+      this.intervalMs = probeIntervalMs;
+      this.lastPongAt = -Infinity;
+    }
     if (!this.sentSincePing) {
       // Everything sent before the ping has been read and nothing after it: the pipe is empty.
       if (this.drainFrom >= 0 && now > this.drainFrom) {
