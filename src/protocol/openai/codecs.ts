@@ -7,7 +7,6 @@ import { base64ByteLength, isBase64 } from '../frame.js';
  * and every other field is allowed (the API adds fields over time).
  */
 
-
 /** Base64 of whole PCM16 samples: what an audio delta must be for its sample count to mean anything. */
 export const Pcm16Base64 = new t.Type<string, string, unknown>(
   'base64 of whole 16-bit samples',
