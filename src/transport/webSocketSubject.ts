@@ -215,9 +215,12 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
       this.setUnwritable();
       return false;
     }
-    // The write callback only matters while something waits in the buffer (to see it drain); the
-    // common case (an empty buffer) saves Node's per-write callback bookkeeping.
-    socket.send(data, socket.bufferedAmount > 0 ? this.onSent : undefined);
+    // The write callback only matters for a frame that may be left waiting in the buffer: one sent
+    // behind others, or one big enough to cross the high-water mark alone (its callback is then the
+    // moment the buffer has drained). The common case, an empty buffer, saves Node's per-write
+    // callback bookkeeping.
+    const mayWait = socket.bufferedAmount > 0 || data.length >= this.highWaterMark;
+    socket.send(data, mayWait ? this.onSent : undefined);
     if (this.writable.value) {
       if (socket.bufferedAmount >= this.highWaterMark) {
         this.writable.next(false);
