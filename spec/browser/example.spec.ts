@@ -14,25 +14,12 @@ import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { RealtimeClosed } from '../../src/index';
 import { startDevServer, type DevConnectionStats, type DevServer } from '../../src/server/devServer';
+import { CHROMIUM, chromiumArgs } from './chromium';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ROOT = join(__dirname, '../..');
 const EXAMPLE = join(ROOT, 'examples/browser');
 const SPEECH = join(ROOT, 'examples/speech.wav');
-const ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  `--use-file-for-fake-audio-capture=${SPEECH}%noloop`,
-  '--autoplay-policy=no-user-gesture-required',
-];
+const ARGS = chromiumArgs(`--use-file-for-fake-audio-capture=${SPEECH}%noloop`);
 
 /** What main.ts exposes as `window.example`. */
 interface Probe {

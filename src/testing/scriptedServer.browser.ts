@@ -26,31 +26,7 @@ export type {
   ServerClose,
 };
 
-let makeFrame!: (kind: 'text' | 'binary', data: string | Uint8Array) => ScriptFrame;
-
-/** A frame a script sends as-is instead of JSON-encoding it (see the Node module). */
-export class ScriptFrame {
-  private constructor(
-    readonly kind: 'text' | 'binary',
-    readonly data: string | Uint8Array,
-  ) {}
-
-  static {
-    makeFrame = (kind, data) => new ScriptFrame(kind, data);
-  }
-}
-
-/** A text frame sent verbatim. */
-export function rawFrame(text: string): ScriptFrame {
-  if (typeof text !== 'string') throw new TypeError('rawFrame: text must be a string');
-  return makeFrame('text', text);
-}
-
-/** A binary frame; the bytes are copied. */
-export function binaryFrame(bytes: Uint8Array): ScriptFrame {
-  if (!(bytes instanceof Uint8Array)) throw new TypeError('binaryFrame: bytes must be a Uint8Array');
-  return makeFrame('binary', Uint8Array.from(bytes));
-}
+export { ScriptFrame, rawFrame, binaryFrame } from './scriptFrame.js';
 
 /** Node only: in a browser bundle the promise rejects with a RealtimeError of kind `config`. */
 export function startScriptedServer(
