@@ -42,7 +42,7 @@ describe('BacklogProbe', () => {
     expect(gaps).toEqual([200, 400, 500, 500, 500, 500, 500, 500]);
   });
 
-  it('while pongs show more than half the bound of queueing, it probes at every send; clear pongs back off again', () => {
+  it('over half the bound of queueing it probes at probeIntervalMs, over three quarters at every send; clear pongs back off again', () => {
     const { p, clock } = probe(100, 50);
     p.afterSend(1000);
     clock.now = 1;
@@ -59,18 +59,27 @@ describe('BacklogProbe', () => {
     p.afterSend(1000); // ping 3 at 333
     p.afterSend(1000);
     clock.now = 394;
-    p.onPong(); // 60 ms of queueing (> half the bound): the next send pings at once
+    p.onPong(); // 60 ms of queueing (> half the bound): back to probeIntervalMs
     clock.now = 395;
     p.afterSend(1000);
-    expect(clock.pings).toBe(4);
-    clock.now = 396;
-    p.onPong(); // clear again: the gap is back to probeIntervalMs, then doubles
-    clock.now = 445;
+    expect(clock.pings).toBe(3);
+    clock.now = 444;
+    p.afterSend(1000); // ping 4 at 444
     p.afterSend(1000);
     expect(clock.pings).toBe(4);
-    clock.now = 496;
+    clock.now = 525;
+    p.onPong(); // 80 ms of queueing (> three quarters of the bound): the next send pings at once
+    clock.now = 526;
     p.afterSend(1000);
     expect(clock.pings).toBe(5);
+    clock.now = 527;
+    p.onPong(); // clear again: the gap is back to probeIntervalMs, then doubles
+    clock.now = 576;
+    p.afterSend(1000);
+    expect(clock.pings).toBe(5);
+    clock.now = 627;
+    p.afterSend(1000);
+    expect(clock.pings).toBe(6);
   });
 
   it('turns congested when the ping in flight is older than base RTT + maxDelayMs at a send', () => {

@@ -117,15 +117,16 @@ export class BacklogProbe {
     this.delayMs = rtt - this.baseRttMs;
     this.lastPongAt = now;
     this.pingAt = -1;
-    // Clear (at most half the bound): probe less often. The measure includes this process's own
-    // event-loop lag (a busy loop reads pongs late), which is why the bar is not lower. Filling up
-    // (over half the bound): probe at every send until it drains or turns congested.
+    // Clear (at most half the bound): probe less often. Filling up (over three quarters of it): probe
+    // at every send until it drains or turns congested. In between: the configured pace. The measure
+    // includes this process's own event-loop lag (a busy loop reads pongs late), which is why the
+    // bars are not lower: a loaded process must not flood its sockets with pings.
     const { maxDelayMs, probeIntervalMs } = this.config;
     if (this.delayMs <= maxDelayMs / 2) {
       this.intervalMs = Math.min(this.intervalMs * 2, probeIntervalMs * 10);
     } else {
       this.intervalMs = probeIntervalMs;
-      this.lastPongAt = -Infinity;
+      if (this.delayMs > (maxDelayMs * 3) / 4) this.lastPongAt = -Infinity;
     }
     if (!this.sentSincePing) {
       // Everything sent before the ping has been read and nothing after it: the pipe is empty.
