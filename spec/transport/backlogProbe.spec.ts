@@ -4,7 +4,7 @@ import { BacklogProbe } from '../../src/transport/backlogProbe';
 function probe(maxDelayMs = 100, probeIntervalMs = 50) {
   const clock = { now: 0, pings: 0 };
   const p = new BacklogProbe(
-    () => clock.pings++,
+    () => (clock.pings++, true),
     () => clock.now,
     { maxDelayMs, probeIntervalMs },
   );
@@ -174,6 +174,37 @@ describe('BacklogProbe', () => {
     expect(p.congested).toBe(true);
   });
 
+  it('a window learnt from a drain grows back with every pong that shows room, so pings return to the probe pace', () => {
+    const { p, clock } = probe(100, 50);
+    p.afterSend(1000); // ping 1 at 0
+    clock.now = 1;
+    p.onPong(); // base RTT 1
+    clock.now = 110;
+    p.afterSend(1000); // ping 2 at 110
+    clock.now = 220;
+    expect(p.afterSend(300)).toBe(true); // late, 300 B behind ping 2
+    clock.now = 230;
+    p.onPong(); // ping 3 at 230, timing the drain of those 300 B
+    clock.now = 240;
+    expect(p.onPong()).toBe(true); // 300 B in 10 ms: 3 KB, so the least window, 4 KB (a ping every 4 frames)
+    /** Sends 1 KB every 10 ms for `ms`, each ping answered 1 ms later (no queueing): the pings sent. */
+    const stream = (ms: number) => {
+      const before = clock.pings;
+      for (const end = clock.now + ms; clock.now < end; clock.now += 10) {
+        const pinged = clock.pings;
+        p.afterSend(1000);
+        if (clock.pings > pinged) {
+          clock.now += 1;
+          p.onPong();
+        }
+      }
+      return clock.pings - before;
+    };
+    // A 4 KB window kept for good would mean a ping every 5 sends: 20 a second.
+    expect(stream(1000)).toBeLessThanOrEqual(6); // 4, 8, 16, 32 KB, then the probe interval
+    expect(stream(1000)).toBeLessThanOrEqual(3); // one per probe interval (at most 500 ms)
+  });
+
   it('a burst while no ping is in flight sends one at once, so the burst is measured', () => {
     const { p, clock } = probe(100, 50);
     p.afterSend(1000);
@@ -182,6 +213,41 @@ describe('BacklogProbe', () => {
     // No window learnt yet: only the probe interval paces pings.
     for (let i = 0; i < 20; i++) p.afterSend(1000);
     expect(clock.pings).toBe(1);
+  });
+
+  it('a ping queued behind the frames of a job is timed from when it is written, and the window still caps the job', () => {
+    const clock = { now: 0, requested: 0 };
+    const p = new BacklogProbe(
+      () => (clock.requested++, false), // queued: written at the end of the job
+      () => clock.now,
+      { maxDelayMs: 100, probeIntervalMs: 50 },
+    );
+    expect(p.afterSend(1000)).toBe(false); // asks for a ping
+    expect(p.pinging).toBe(true);
+    clock.now = 30; // the rest of the job: the client's own time
+    expect(p.afterSend(1000)).toBe(false); // before the ping: no second one, no verdict
+    expect(clock.requested).toBe(1);
+    p.pingWritten();
+    clock.now = 31;
+    p.onPong(); // 1 ms from the write, not 31 from the request
+    expect(p.baseRttMs).toBe(1);
+    // Learn a window: a late ping, then a drain of 300 B in 10 ms (3 KB: the least window, 4 KB).
+    clock.now = 200;
+    p.afterSend(1000); // ping 2 queued
+    p.pingWritten();
+    clock.now = 310;
+    expect(p.afterSend(300)).toBe(true); // 110 ms in flight: congested
+    clock.now = 320;
+    p.onPong(); // 300 B after ping 2: ping 3 (queued), timing the drain
+    p.pingWritten();
+    clock.now = 330;
+    expect(p.onPong()).toBe(true); // clear, with a 4 KB window
+    // The flush of held audio is one job: the ping waits for its end, the window stops it at 4 KB.
+    let sends = 0;
+    while (!p.afterSend(1000) && sends < 100) sends++;
+    expect(sends).toBe(4);
+    expect(p.congested).toBe(true);
+    expect(clock.requested).toBe(4); // the ping that will answer for these 5 KB
   });
 
   it('ignores unsolicited pongs and survives a ping that throws', () => {

@@ -1,9 +1,6 @@
 import {
   asyncScheduler,
   BehaviorSubject,
-  catchError,
-  EMPTY,
-  filter,
   map,
   merge,
   Observable,
@@ -163,12 +160,22 @@ class RealtimeConversation implements Conversation {
       scheduler,
     };
 
-    this.audio = new InputLane(() => this.counts.audioDropped++);
-    this.text = new InputLane(() => {
-      throw new RealtimeError('not_running', 'conversation is not running: the text was not sent');
+    this.audio = new InputLane<RealtimeAudioFrame>({
+      afterEnd: () => this.counts.audioDropped++,
+      accept: this.acceptAudio,
+      failed: this.laneFailed('audio'),
     });
-    this.control = new InputLane((control) => {
-      throw new RealtimeError('not_running', `conversation is not running: ${control.type} was not sent`);
+    this.text = new InputLane<string>({
+      afterEnd: () => {
+        throw new RealtimeError('not_running', 'conversation is not running: the text was not sent');
+      },
+      failed: this.laneFailed('text'),
+    });
+    this.control = new InputLane<RealtimeControl>({
+      afterEnd: (control) => {
+        throw new RealtimeError('not_running', `conversation is not running: ${control.type} was not sent`);
+      },
+      failed: this.laneFailed('control'),
     });
     this.events$ = new Observable((subscriber) => {
       if (this.closed === undefined) return this.events.subscribe(subscriber);
@@ -201,17 +208,16 @@ class RealtimeConversation implements Conversation {
     // Outbound first: the inbound subscription may end everything synchronously (a factory that throws).
     this.outbound = priorityMerge<Pending, RealtimeAudioFrame>({
       writable: this.writable,
-      // Text and controls share the lossless lane, in the order they were given.
+      // Text and controls share the lossless lane, in the order they were given. The lanes check
+      // their values and report a producer's failure themselves (InputLane): no operator per check.
       high: merge(
-        this.text.pipe(map(this.acceptText), catchError(this.laneFailed('text'))),
-        this.control.pipe(map(this.acceptControl), catchError(this.laneFailed('control'))),
+        this.text.values$.pipe(map(this.acceptText)),
+        this.control.values$.pipe(map(this.acceptControl)),
         this.dialectFrames,
       ),
       low: (ready) =>
-        this.audio.pipe(
-          filter(this.acceptAudio),
+        this.audio.values$.pipe(
           dropNewest<RealtimeAudioFrame>({ capacity, writable: ready, onDrop: this.countDrop }),
-          catchError(this.laneFailed('audio')),
         ),
     }).subscribe({ next: this.send });
     this.connectSocket();
@@ -253,14 +259,13 @@ class RealtimeConversation implements Conversation {
 
   /** An input lane errored: that lane ends, the conversation goes on, and the caller is told. */
   private laneFailed(lane: 'text' | 'control' | 'audio') {
-    return (error: unknown) => {
+    return (error: unknown): void => {
       const reason = error instanceof Error ? error.message : String(error);
       this.emit({
         type: 'invalid',
         messageType: lane,
         detail: `${lane} input failed: ${redact(reason, this.secrets)}`,
       });
-      return EMPTY;
     };
   }
 

@@ -1,20 +1,65 @@
-import { Subject } from 'rxjs';
+import { Observable, Subject, type Subscriber } from 'rxjs';
+
+/** What an {@link InputLane} does with values it cannot pass on, and with a producer's failure. */
+export interface InputLaneHandlers<T> {
+  /** A value given after the conversation ended: count it (audio) or throw (text, controls). */
+  afterEnd: (value: T) => void;
+  /** Checks a value before it enters the lane; false: it is not passed on (the check reported why). */
+  accept?: (value: T) => boolean;
+  /** The producer failed (`error()` was called): report it. The lane then completes; the conversation goes on. */
+  failed: (error: unknown) => void;
+}
 
 /**
- * The Subject behind `conversation.audio` / `conversation.text`. Once the conversation has ended, a
+ * The Subject behind `conversation.audio`, `text` and `control`. Once the conversation has ended, a
  * plain Subject would swallow values silently; this one hands them to `afterEnd` instead, which
- * counts them (audio) or throws (text), so nothing is lost without a trace.
+ * counts them (audio) or throws (text), so nothing is lost without a trace. It checks each value as
+ * it comes (`accept`), and a producer's error ends the lane only (`failed`), not the conversation.
+ *
+ * The conversation reads the lane through {@link values$}, which this Subject calls directly: RxJS 7's
+ * `Subject.next` allocates a closure and an iterator per value (its CommonJS build), which adds up on
+ * the audio path of a thousand conversations. Anyone else who subscribes gets every value too.
  */
 export class InputLane<T> extends Subject<T> {
+  /** What the conversation reads: the accepted values, in order; one subscriber at a time. */
+  readonly values$: Observable<T>;
   private ended = false;
+  private stopped = false;
+  private sink: Subscriber<T> | undefined;
 
-  constructor(private readonly afterEnd: (value: T) => void) {
+  constructor(private readonly handlers: InputLaneHandlers<T>) {
     super();
+    this.values$ = new Observable<T>((subscriber) => {
+      if (this.stopped) return subscriber.complete();
+      this.sink = subscriber;
+      return () => {
+        if (this.sink === subscriber) this.sink = undefined;
+      };
+    });
   }
 
   override next(value: T): void {
-    if (this.ended) this.afterEnd(value);
-    else super.next(value);
+    if (this.ended) return this.handlers.afterEnd(value);
+    if (this.stopped) return; // completed by its producer: as a Subject, ignore
+    const accept = this.handlers.accept;
+    if (accept !== undefined && !accept(value)) return;
+    this.sink?.next(value);
+    if (this.observed) super.next(value);
+  }
+
+  override error(error: unknown): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (!this.ended) this.handlers.failed(error);
+    this.sink?.complete();
+    super.error(error); // other subscribers see the producer's error, as from any Subject
+  }
+
+  override complete(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.sink?.complete();
+    super.complete();
   }
 
   /** From now on, values go to `afterEnd`. */

@@ -43,7 +43,8 @@ const MIN_WINDOW_BYTES = 4096;
  * - The window: time alone cannot stop a burst (a buffer flushed after a congestion goes out within
  *   a millisecond, and the OS takes it all), so bytes sent while a ping is in flight are capped at
  *   drain rate × `maxDelayMs`. The drain rate is measured when a congestion ends: the bytes that were
- *   in flight behind the answered ping, over the time the next pong took. Unbounded until then.
+ *   in flight behind the answered ping, over the time the next pong took. Unbounded until then, and
+ *   doubled by every pong that shows at most half the bound of queueing (the path had room).
  *
  * Not public API: {@link WebSocketSubject} owns one per socket that can ping (`ws` on Node).
  * @internal
@@ -55,6 +56,8 @@ export class BacklogProbe {
   delayMs = 0;
   /** When the ping in flight was sent, or -1 when none is. */
   private pingAt = -1;
+  /** A ping was asked for and waits for the end of the job to be written (see `pingWritten`). */
+  private pingQueued = false;
   private sentSincePing = false;
   /** Bytes sent after the ping in flight (or since the last pong, while none is). */
   private bytesSincePing = 0;
@@ -71,8 +74,12 @@ export class BacklogProbe {
   private minLastWindow = Infinity;
   private windowStart = -Infinity;
 
+  /**
+   * @param ping Sends a ping: returns true when it was written now, false when it was queued behind
+   *   this job's frames, in which case the owner calls {@link pingWritten} once it is written.
+   */
   constructor(
-    private readonly ping: () => void,
+    private readonly ping: () => boolean,
     private readonly now: () => number,
     private readonly config: CongestionConfig,
   ) {
@@ -87,12 +94,22 @@ export class BacklogProbe {
 
   /** Call after every send of `bytes`. Returns true when the socket has just turned congested. */
   afterSend(bytes: number): boolean {
+    if (this.pingQueued) {
+      // Written before the queued ping, so its pong accounts for them; still at most a window of
+      // them (a flush of held audio after a congestion is one job).
+      this.bytesSincePing += bytes;
+      if (this.congested || this.bytesSincePing <= this.windowBytes) return false;
+      this.congested = true;
+      return true;
+    }
     const now = this.now();
     if (this.pingAt < 0) {
       this.bytesSincePing += bytes;
       // Sent before the ping, so the ping's pong accounts for these bytes too.
-      if (now - this.lastPongAt >= this.intervalMs || this.bytesSincePing > this.windowBytes)
+      if (now - this.lastPongAt >= this.intervalMs || this.bytesSincePing > this.windowBytes) {
         this.sendPing(now);
+        if (this.pingQueued) this.bytesSincePing = bytes; // this frame goes out before its ping too
+      }
       return false;
     }
     this.sentSincePing = true;
@@ -124,6 +141,10 @@ export class BacklogProbe {
     const { maxDelayMs, probeIntervalMs } = this.config;
     if (this.delayMs <= maxDelayMs / 2) {
       this.intervalMs = Math.min(this.intervalMs * 2, probeIntervalMs * 10);
+      // The path drained with room to spare: the window is too small (a drain rate measured while
+      // the sender, not the path, was the limit, e.g. a busy event loop read the pongs late). Left
+      // as it was, it would ping every few frames for good.
+      this.windowBytes *= 2;
     } else {
       this.intervalMs = probeIntervalMs;
       if (this.delayMs > (maxDelayMs * 3) / 4) this.lastPongAt = -Infinity;
@@ -151,22 +172,34 @@ export class BacklogProbe {
     return false;
   }
 
-  /** Whether a probe ping is in flight (the keepalive need not send its own). */
+  /** Whether a probe ping is in flight or queued (the keepalive need not send its own). */
   get pinging(): boolean {
-    return this.pingAt >= 0;
+    return this.pingAt >= 0 || this.pingQueued;
   }
 
   /** Sends a ping now if none is in flight (the keepalive's ping, measured like any other). */
   pingNow(): void {
-    if (this.pingAt < 0) this.sendPing(this.now());
+    if (!this.pinging) this.sendPing(this.now());
+  }
+
+  /**
+   * The queued ping has just been written, after the frames sent before it: its round trip starts
+   * now, so the rest of the job that asked for it is not counted as queueing.
+   */
+  pingWritten(): void {
+    if (!this.pingQueued) return;
+    this.pingQueued = false;
+    this.pingAt = this.now();
+    this.sentSincePing = false;
+    this.bytesSincePing = 0;
   }
 
   private sendPing(now: number): void {
-    this.pingAt = now;
     this.sentSincePing = false;
     this.bytesSincePing = 0;
     try {
-      this.ping();
+      if (this.ping()) this.pingAt = now;
+      else this.pingQueued = true;
     } catch {
       this.pingAt = -1; // not open any more: the close event follows
     }

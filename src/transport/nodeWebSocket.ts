@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import WebSocket from 'ws';
 import type { WebSocketFactory, WebSocketLike } from './webSocketLike.js';
 
@@ -48,6 +49,14 @@ export function nodeWebSocketFactory(options: NodeWebSocketOptions = {}): WebSoc
     const like = socket as unknown as WebSocketLike;
     // ws reports pongs as an event only; expose them as the `onpong` property the keepalive reads.
     socket.on('pong', () => like.onpong?.());
+    // ws has no cork of its own: its frames go to the net.Socket it holds once open.
+    like.cork = () => netSocketOf(socket)?.cork();
+    like.uncork = () => netSocketOf(socket)?.uncork();
     return like;
   };
+}
+
+/** The TCP socket under a `ws` socket (`_socket`, set once the handshake is done; ws has had it since 1.0). */
+function netSocketOf(socket: WebSocket): Socket | undefined {
+  return (socket as unknown as { _socket?: Socket })._socket;
 }

@@ -38,6 +38,14 @@ export interface WebSocketLike {
   ping?(): void;
   /** A pong arrived (the answer to `ping`). */
   onpong?: (() => void) | null;
+  /**
+   * `ws` only (through our factory): hold this socket's writes until `uncork`, which writes them in
+   * one system call. A socket that has both lets its {@link WebSocketSubject} write the frames given
+   * in one job at the job's end, back to back.
+   */
+  cork?(): void;
+  /** Writes what `cork` held. */
+  uncork?(): void;
 }
 
 /**

@@ -11,6 +11,7 @@ import {
 import { RealtimeError } from '../protocol/errors.js';
 import { SocketState, type WebSocketFactory, type WebSocketLike } from './webSocketLike.js';
 import { BacklogProbe, DEFAULT_CONGESTION, type CongestionConfig } from './backlogProbe.js';
+import { joinWriteBatch, type BatchedWriter } from './writeBatch.js';
 
 /**
  * The socket finished its handshake: the first event of a {@link WebSocketSubject} that connects.
@@ -175,7 +176,7 @@ const OPEN: TransportOpen = Object.freeze({ type: 'open' });
  * @see {@link WebSocketSubjectConfig}
  * @see {@link TransportEvent}
  */
-export class WebSocketSubject extends Observable<TransportEvent> implements Observer<string> {
+export class WebSocketSubject extends Observable<TransportEvent> implements Observer<string>, BatchedWriter {
   /**
    * True while frames can be sent without growing the send buffer past the high-water mark and,
    * where the socket can ping, without queueing behind more than `congestion.maxDelayMs` of backlog.
@@ -195,6 +196,17 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
   private forceClose: () => void = noop;
   /** Called by `ws` when a frame has been written out: the moment to look at the buffer again. */
   private readonly onSent = (): void => this.checkDrained();
+  /**
+   * Frames given in this job, written at its end; undefined for sockets that cannot cork (browsers,
+   * test sockets), whose frames are written at once.
+   */
+  private pending: string[] | undefined;
+  /** Characters in `pending` (a lower bound of its bytes), counted as buffered for the high-water mark. */
+  private pendingChars = 0;
+  /** In this job's write batch. */
+  private batched = false;
+  /** The probe asked for a ping, written after this job's frames. */
+  private pingPending = false;
 
   constructor(private readonly config: WebSocketSubjectConfig) {
     super((subscriber) => this.connect(subscriber));
@@ -208,6 +220,9 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
    * Sends one text frame and returns true; returns false and sends nothing when the socket is not
    * open (still connecting, or closing — the peer may have started closing before we heard of it),
    * after marking it unwritable.
+   *
+   * On sockets that can cork (`ws` on Node), the frame is written at the end of the current job,
+   * together with every other frame given to any socket in it, in order, and before a `close`.
    */
   send(data: string): boolean {
     const socket = this.socket;
@@ -215,19 +230,74 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
       this.setUnwritable();
       return false;
     }
+    const pending = this.pending;
+    let buffered: number;
+    if (pending === undefined) {
+      this.write(socket, data);
+      buffered = socket.bufferedAmount;
+    } else {
+      pending.push(data);
+      this.pendingChars += data.length;
+      if (!this.batched) {
+        this.batched = true;
+        joinWriteBatch(this);
+      }
+      buffered = socket.bufferedAmount + this.pendingChars;
+    }
+    if (this.writable.value) {
+      if (buffered >= this.highWaterMark) {
+        this.writable.next(false);
+        // Written at once: poll until drained. Pending: the flush looks again once it is written.
+        if (pending === undefined) this.pollUntilDrained();
+      } else if (this.probe?.afterSend(data.length) === true) this.writable.next(false); // its pong turns it back
+    } else this.probe?.afterSend(data.length);
+    return true;
+  }
+
+  /** Writes the frames of this job (the end of the job's write batch). @internal */
+  flushWrites(): void {
+    this.batched = false;
+    if (!this.writePending() || this.writable.value) return;
+    // Held back for what was pending: look again now that it is in the socket's buffer.
+    this.checkDrained();
+    if (!this.writable.value) this.pollUntilDrained();
+  }
+
+  /** Writes the ping the probe asked for in this job, after every socket's frames. @internal */
+  flushPing(): void {
+    if (!this.pingPending) return;
+    this.pingPending = false;
+    try {
+      this.socket!.ping!();
+    } catch {
+      return; // not open any more: the close event follows
+    }
+    this.probe?.pingWritten();
+  }
+
+  /** Writes what is pending, corked when there is more than one frame; false when nothing was. */
+  private writePending(): boolean {
+    const pending = this.pending;
+    const socket = this.socket;
+    if (pending === undefined || pending.length === 0 || socket === undefined) return false;
+    const count = pending.length;
+    if (socket.readyState === SocketState.OPEN) {
+      if (count > 1) socket.cork!();
+      for (let i = 0; i < count; i++) this.write(socket, pending[i]);
+      if (count > 1) socket.uncork!();
+    }
+    pending.length = 0;
+    this.pendingChars = 0;
+    return true;
+  }
+
+  private write(socket: WebSocketLike, data: string): void {
     // The write callback only matters for a frame that may be left waiting in the buffer: one sent
     // behind others, or one big enough to cross the high-water mark alone (its callback is then the
     // moment the buffer has drained). The common case, an empty buffer, saves Node's per-write
     // callback bookkeeping.
     const mayWait = socket.bufferedAmount > 0 || data.length >= this.highWaterMark;
     socket.send(data, mayWait ? this.onSent : undefined);
-    if (this.writable.value) {
-      if (socket.bufferedAmount >= this.highWaterMark) {
-        this.writable.next(false);
-        this.pollUntilDrained();
-      } else if (this.probe?.afterSend(data.length) === true) this.writable.next(false); // its pong turns it back
-    } else this.probe?.afterSend(data.length);
-    return true;
   }
 
   /** Sends one text frame. Throws a `RealtimeError` (`not_running`) when the socket is not open. */
@@ -253,6 +323,7 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
     const socket = this.socket;
     if (socket === undefined || this.closeTimer !== undefined) return;
     if (socket.readyState === SocketState.CLOSED) return;
+    this.writePending(); // what this job gave goes out before the close frame
     this.setUnwritable();
     // The timer first: a socket may report its close synchronously, and the end must then cancel it.
     this.closeTimer = this.scheduler.schedule(() => this.forceClose(), this.config.closeTimeoutMs ?? 3000);
@@ -282,6 +353,7 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
     }
     this.socket = socket;
     socket.binaryType = 'arraybuffer';
+    if (socket.cork !== undefined && socket.uncork !== undefined) this.pending = [];
     let opened = false;
     let ended = false;
     let failure: string | undefined;
@@ -402,15 +474,27 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
     const config = this.config.congestion ?? DEFAULT_CONGESTION;
     if (config === false || socket.ping === undefined) return undefined;
     const scheduler = this.scheduler;
-    return new BacklogProbe(
-      () => socket.ping!(),
-      () => scheduler.now(),
-      config,
-    );
+    const ping =
+      this.pending === undefined
+        ? () => (socket.ping!(), true)
+        : () => {
+            // After this job's frames, written by the batch: see flushPing.
+            this.pingPending = true;
+            if (!this.batched) {
+              this.batched = true;
+              joinWriteBatch(this);
+            }
+            return false;
+          };
+    return new BacklogProbe(ping, () => scheduler.now(), config);
   }
 
   private finish(): void {
     this.probe = undefined;
+    // Dropped or closed by the peer: nothing more can be written.
+    if (this.pending !== undefined) this.pending.length = 0;
+    this.pendingChars = 0;
+    this.pingPending = false;
     this.setUnwritable();
     this.closeTimer?.unsubscribe();
     this.writable.complete();
