@@ -1,0 +1,188 @@
+import { TestScheduler } from 'rxjs/testing';
+import { WebSocketSubject, type WebSocketLike } from '../../src/index';
+import { joinWriteBatch } from '../../src/transport/writeBatch';
+
+/** A `ws`-like socket that can cork and ping; every write goes to a log shared by several sockets. */
+class CorkingSocket implements WebSocketLike {
+  readyState = 0;
+  bufferedAmount = 0;
+  binaryType = 'nodebuffer';
+  onopen: WebSocketLike['onopen'] = null;
+  onmessage: WebSocketLike['onmessage'] = null;
+  onclose: WebSocketLike['onclose'] = null;
+  onerror: WebSocketLike['onerror'] = null;
+  onpong: (() => void) | null = null;
+  /** Keeps what was written in the send buffer (as a peer that does not read would). */
+  holdWrites = false;
+
+  constructor(
+    private readonly name: string,
+    readonly log: string[],
+  ) {}
+
+  send(data: string): void {
+    this.log.push(`${this.name}:${data}`);
+    if (this.holdWrites) this.bufferedAmount += data.length;
+  }
+  cork(): void {
+    this.log.push(`${this.name}:cork`);
+  }
+  uncork(): void {
+    this.log.push(`${this.name}:uncork`);
+  }
+  ping(): void {
+    this.log.push(`${this.name}:ping`);
+  }
+  close(code = 1000): void {
+    this.log.push(`${this.name}:close ${code}`);
+    this.readyState = 3;
+    this.onclose?.({ code, reason: '' });
+  }
+  open(): void {
+    this.readyState = 1;
+    this.onopen?.({});
+  }
+}
+
+/** Lets the microtasks queued so far run (the write batch is one). */
+const endOfJob = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function openSubject(
+  socket: CorkingSocket,
+  config: Partial<ConstructorParameters<typeof WebSocketSubject>[0]> = {},
+) {
+  const subject = new WebSocketSubject({
+    url: 'ws://x',
+    factory: () => socket,
+    keepalive: false,
+    congestion: false,
+    ...config,
+  });
+  subject.subscribe();
+  socket.open();
+  return subject;
+}
+
+describe('WebSocketSubject on a socket that can cork: writes at the end of the job', () => {
+  it('writes the frames of one job at its end, in order, corked when there are several', async () => {
+    const log: string[] = [];
+    const socket = new CorkingSocket('s', log);
+    const subject = openSubject(socket);
+    expect(subject.send('a')).toBe(true);
+    subject.next('b');
+    subject.next('c');
+    expect(log).toEqual([]); // still this job
+    await endOfJob();
+    expect(log).toEqual(['s:cork', 's:a', 's:b', 's:c', 's:uncork']);
+    subject.next('d');
+    await endOfJob();
+    expect(log.slice(5)).toEqual(['s:d']); // one frame: no cork
+    subject.close();
+  });
+
+  it('a close in the same job writes what is pending first, then the close frame; nothing after it', async () => {
+    const log: string[] = [];
+    const socket = new CorkingSocket('s', log);
+    const subject = openSubject(socket);
+    subject.next('text');
+    subject.close();
+    expect(subject.send('late')).toBe(false);
+    await endOfJob();
+    expect(log).toEqual(['s:text', 's:close 1000']);
+  });
+
+  it("writes every socket's frames of the job before any probe ping, and times the ping from its write", async () => {
+    const log: string[] = [];
+    const one = new CorkingSocket('one', log);
+    const two = new CorkingSocket('two', log);
+    const scheduler = new TestScheduler(() => undefined); // a clock the test moves
+    const congestion = { maxDelayMs: 100, probeIntervalMs: 50 };
+    const subjectOne = openSubject(one, { congestion, scheduler });
+    const subjectTwo = openSubject(two, { congestion, scheduler });
+    const writable: boolean[] = [];
+    subjectOne.writable$.subscribe((w) => writable.push(w));
+    subjectOne.next('a1'); // asks for the first ping
+    subjectTwo.next('b1');
+    subjectOne.next('a2');
+    await endOfJob();
+    expect(log).toEqual(['one:cork', 'one:a1', 'one:a2', 'one:uncork', 'two:b1', 'one:ping', 'two:ping']);
+    scheduler.frame = 1;
+    one.onpong?.(); // base round trip: 1 ms
+    scheduler.frame = 300;
+    subjectOne.next('a3'); // the probe gap has passed: asks for a ping
+    scheduler.frame = 450; // the rest of the job took 150 ms: the client's own time, not queueing
+    await endOfJob();
+    expect(log.slice(-2)).toEqual(['one:a3', 'one:ping']);
+    subjectOne.next('a4'); // a later job, sent after the ping: its pong decides for it
+    scheduler.frame = 451;
+    one.onpong?.(); // 1 ms after its write (151 after the request would be a late pong: unwritable)
+    expect(writable).toEqual([true]);
+    subjectOne.close();
+    subjectTwo.close();
+  });
+
+  it('counts pending frames against the high-water mark, and looks at the buffer again once they are written', async () => {
+    const log: string[] = [];
+    const socket = new CorkingSocket('s', log);
+    socket.holdWrites = true;
+    const scheduler = new TestScheduler(() => undefined);
+    const subject = openSubject(socket, { highWaterMark: 10, drainPollMs: 5, scheduler });
+    const writable: boolean[] = [];
+    subject.writable$.subscribe((w) => writable.push(w));
+    subject.next('123456');
+    expect(writable.at(-1)).toBe(true);
+    subject.next('789012'); // 12 pending >= 10, though nothing is in the socket's buffer yet
+    expect(writable.at(-1)).toBe(false);
+    await endOfJob(); // written: 12 bytes in the buffer, above the low-water mark: poll
+    expect(socket.bufferedAmount).toBe(12);
+    expect(writable.at(-1)).toBe(false);
+    socket.bufferedAmount = 0;
+    scheduler.maxFrames = 10;
+    scheduler.flush();
+    expect(writable.at(-1)).toBe(true);
+    subject.close();
+  });
+
+  it('frames given to a socket that was dropped in the same job are not written', async () => {
+    const log: string[] = [];
+    const socket = new CorkingSocket('s', log);
+    const subject = openSubject(socket);
+    subject.next('lost');
+    socket.readyState = 3;
+    socket.onclose?.({ code: 1006, reason: '' }); // the peer vanished in this job
+    await endOfJob();
+    expect(log).toEqual([]);
+  });
+});
+
+describe('the write batch', () => {
+  it("one writer's failure is reported and does not strand the others, nor later batches", async () => {
+    const written: string[] = [];
+    const thrown: unknown[] = [];
+    const realSetTimeout = setTimeout;
+    const spy = jest.spyOn(global, 'setTimeout').mockImplementation(((fn: () => void) => {
+      try {
+        fn();
+      } catch (error) {
+        thrown.push(error);
+      }
+      return realSetTimeout(() => undefined, 0);
+    }));
+    try {
+      joinWriteBatch({
+        flushWrites: () => {
+          throw new Error('broken socket');
+        },
+        flushPing: () => written.push('broken ping'),
+      });
+      joinWriteBatch({ flushWrites: () => written.push('frames'), flushPing: () => written.push('ping') });
+      await endOfJob();
+      joinWriteBatch({ flushWrites: () => written.push('next job'), flushPing: () => undefined });
+      await endOfJob();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(written).toEqual(['frames', 'broken ping', 'ping', 'next job']);
+    expect(thrown).toEqual([new Error('broken socket')]);
+  });
+});
