@@ -91,7 +91,7 @@ describe('WebSocketSubject on a socket that can cork: writes at the end of the j
     expect(log).toEqual(['s:text', 's:close 1000']);
   });
 
-  it("writes every socket's frames of the job before any probe ping, and times the ping from its write", async () => {
+  it('writes the probe ping in the same corked write as the frames of the job, and times it from that write', async () => {
     const log: string[] = [];
     const one = new CorkingSocket('one', log);
     const two = new CorkingSocket('two', log);
@@ -105,14 +105,17 @@ describe('WebSocketSubject on a socket that can cork: writes at the end of the j
     subjectTwo.next('b1');
     subjectOne.next('a2');
     await endOfJob();
-    expect(log).toEqual(['one:cork', 'one:a1', 'one:a2', 'one:uncork', 'two:b1', 'one:ping', 'two:ping']);
+    expect(log).toEqual([
+      ...['one:cork', 'one:a1', 'one:a2', 'one:ping', 'one:uncork'],
+      ...['two:cork', 'two:b1', 'two:ping', 'two:uncork'],
+    ]);
     scheduler.frame = 1;
     one.onpong?.(); // base round trip: 1 ms
     scheduler.frame = 300;
     subjectOne.next('a3'); // the probe gap has passed: asks for a ping
     scheduler.frame = 450; // the rest of the job took 150 ms: the client's own time, not queueing
     await endOfJob();
-    expect(log.slice(-2)).toEqual(['one:a3', 'one:ping']);
+    expect(log.slice(-4)).toEqual(['one:cork', 'one:a3', 'one:ping', 'one:uncork']);
     subjectOne.next('a4'); // a later job, sent after the ping: its pong decides for it
     scheduler.frame = 451;
     one.onpong?.(); // 1 ms after its write (151 after the request would be a late pong: unwritable)
@@ -156,6 +159,19 @@ describe('WebSocketSubject on a socket that can cork: writes at the end of the j
 });
 
 describe('the write batch', () => {
+  it('tells the writers that pinged once every writer of the batch has written', async () => {
+    const log: string[] = [];
+    const writer = (name: string, pings: boolean) => ({
+      flushWrites: () => (log.push(`${name} writes`), pings),
+      batchWritten: () => log.push(`${name} times its ping`),
+    });
+    joinWriteBatch(writer('a', true));
+    joinWriteBatch(writer('b', false));
+    joinWriteBatch(writer('c', true));
+    await endOfJob();
+    expect(log).toEqual(['a writes', 'b writes', 'c writes', 'a times its ping', 'c times its ping']);
+  });
+
   it("one writer's failure is reported and does not strand the others, nor later batches", async () => {
     const written: string[] = [];
     const thrown: unknown[] = [];
@@ -167,22 +183,26 @@ describe('the write batch', () => {
         thrown.push(error);
       }
       return realSetTimeout(() => undefined, 0);
-    }));
+    }) as typeof setTimeout);
+    const writer = (name: string) => ({
+      flushWrites: () => (written.push(name), false),
+      batchWritten: () => undefined,
+    });
     try {
       joinWriteBatch({
         flushWrites: () => {
           throw new Error('broken socket');
         },
-        flushPing: () => written.push('broken ping'),
+        batchWritten: () => undefined,
       });
-      joinWriteBatch({ flushWrites: () => written.push('frames'), flushPing: () => written.push('ping') });
+      joinWriteBatch(writer('frames'));
       await endOfJob();
-      joinWriteBatch({ flushWrites: () => written.push('next job'), flushPing: () => undefined });
+      joinWriteBatch(writer('next job'));
       await endOfJob();
     } finally {
       spy.mockRestore();
     }
-    expect(written).toEqual(['frames', 'broken ping', 'ping', 'next job']);
+    expect(written).toEqual(['frames', 'next job']);
     expect(thrown).toEqual([new Error('broken socket')]);
   });
 });

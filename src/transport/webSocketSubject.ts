@@ -205,7 +205,7 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
   private pendingChars = 0;
   /** In this job's write batch. */
   private batched = false;
-  /** The probe asked for a ping, written after this job's frames. */
+  /** The probe asked for a ping, written after this job's frames, in the same system call. */
   private pingPending = false;
 
   constructor(private readonly config: WebSocketSubjectConfig) {
@@ -254,41 +254,55 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
     return true;
   }
 
-  /** Writes the frames of this job (the end of the job's write batch). @internal */
-  flushWrites(): void {
+  /** Writes the frames of this job and the ping it asked for (the end of the job's write batch). @internal */
+  flushWrites(): boolean {
     this.batched = false;
-    if (!this.writePending() || this.writable.value) return;
-    // Held back for what was pending: look again now that it is in the socket's buffer.
-    this.checkDrained();
-    if (!this.writable.value) this.pollUntilDrained();
+    const wrote = this.writePending();
+    if (wrote !== 'nothing' && !this.writable.value) {
+      // Held back for what was pending: look again now that it is in the socket's buffer.
+      this.checkDrained();
+      if (!this.writable.value) this.pollUntilDrained();
+    }
+    return wrote === 'pinged';
   }
 
-  /** Writes the ping the probe asked for in this job, after every socket's frames. @internal */
-  flushPing(): void {
-    if (!this.pingPending) return;
-    this.pingPending = false;
-    try {
-      this.socket!.ping!();
-    } catch {
-      return; // not open any more: the close event follows
-    }
+  /** The batch with this socket's ping is written: its round trip starts now. @internal */
+  batchWritten(): void {
     this.probe?.pingWritten();
   }
 
-  /** Writes what is pending, corked when there is more than one frame; false when nothing was. */
-  private writePending(): boolean {
+  /**
+   * Writes what is pending, and the probe's ping after it, in one system call when there is more
+   * than one (corked: the ping then costs the peer no wake-up and the path no packet of its own).
+   */
+  private writePending(): 'nothing' | 'frames' | 'pinged' {
     const pending = this.pending;
     const socket = this.socket;
-    if (pending === undefined || pending.length === 0 || socket === undefined) return false;
+    if (pending === undefined || socket === undefined) return 'nothing';
     const count = pending.length;
+    let ping = this.pingPending;
+    if (count === 0 && !ping) return 'nothing';
+    this.pingPending = false;
     if (socket.readyState === SocketState.OPEN) {
-      if (count > 1) socket.cork!();
+      const corked = count + (ping ? 1 : 0) > 1;
+      if (corked) socket.cork!();
       for (let i = 0; i < count; i++) this.write(socket, pending[i]);
-      if (count > 1) socket.uncork!();
-    }
+      if (ping) ping = this.writePing(socket);
+      if (corked) socket.uncork!();
+    } else ping = false;
     pending.length = 0;
     this.pendingChars = 0;
-    return true;
+    return ping ? 'pinged' : 'frames';
+  }
+
+  /** False when the socket refused it (not open any more: the close event follows). */
+  private writePing(socket: WebSocketLike): boolean {
+    try {
+      socket.ping!();
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private write(socket: WebSocketLike, data: string): void {
@@ -323,7 +337,7 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
     const socket = this.socket;
     if (socket === undefined || this.closeTimer !== undefined) return;
     if (socket.readyState === SocketState.CLOSED) return;
-    this.writePending(); // what this job gave goes out before the close frame
+    if (this.writePending() === 'pinged') this.probe?.pingWritten(); // what this job gave goes out before the close frame
     this.setUnwritable();
     // The timer first: a socket may report its close synchronously, and the end must then cancel it.
     this.closeTimer = this.scheduler.schedule(() => this.forceClose(), this.config.closeTimeoutMs ?? 3000);
@@ -478,7 +492,7 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
       this.pending === undefined
         ? () => (socket.ping!(), true)
         : () => {
-            // After this job's frames, written by the batch: see flushPing.
+            // After this job's frames, in the same write: see writePending.
             this.pingPending = true;
             if (!this.batched) {
               this.batched = true;
