@@ -195,7 +195,10 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
   /** Drops the socket and ends the subject now (the close timeout). */
   private forceClose: () => void = noop;
   /** Called by `ws` when a frame has been written out: the moment to look at the buffer again. */
-  private readonly onSent = (): void => this.checkDrained();
+  private readonly onSent = (): void => {
+    if (this.socket !== undefined) this.bufferedAfterFlush = this.socket.bufferedAmount;
+    this.checkDrained();
+  };
   /**
    * Frames given in this job, written at its end; undefined for sockets that cannot cork (browsers,
    * test sockets), whose frames are written at once.
@@ -205,6 +208,8 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
   private pendingChars = 0;
   /** In this job's write batch. */
   private batched = false;
+  /** `bufferedAmount` after the last batch (or look at it): it can only have shrunk since. */
+  private bufferedAfterFlush = 0;
   /** The probe asked for a ping, written after this job's frames, in the same system call. */
   private pingPending = false;
 
@@ -242,7 +247,8 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
         this.batched = true;
         joinWriteBatch(this);
       }
-      buffered = socket.bufferedAmount + this.pendingChars;
+      // Only the batch writes to this socket, so it holds at most what it held after the last one.
+      buffered = this.bufferedAfterFlush + this.pendingChars;
     }
     if (this.writable.value) {
       if (buffered >= this.highWaterMark) {
@@ -286,9 +292,17 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
     if (socket.readyState === SocketState.OPEN) {
       const corked = count + (ping ? 1 : 0) > 1;
       if (corked) socket.cork!();
-      for (let i = 0; i < count; i++) this.write(socket, pending[i]);
+      // As in `write`: a callback for a frame that may wait in the buffer. Corked, every frame after
+      // the first waits for the uncork (and the last one's callback is when they are all out).
+      const waiting = this.bufferedAfterFlush > 0;
+      for (let i = 0; i < count; i++) {
+        const data = pending[i];
+        const mayWait = waiting || i > 0 || data.length >= this.highWaterMark;
+        socket.send(data, mayWait ? this.onSent : undefined);
+      }
       if (ping) ping = this.writePing(socket);
       if (corked) socket.uncork!();
+      this.bufferedAfterFlush = socket.bufferedAmount;
     } else ping = false;
     pending.length = 0;
     this.pendingChars = 0;
@@ -524,7 +538,8 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
     const socket = this.socket;
     if (this.writable.value || socket === undefined || this.closeTimer !== undefined) return;
     if (this.probe?.congested === true) return; // the probe's pong decides
-    if (socket.readyState === SocketState.OPEN && socket.bufferedAmount <= this.lowWaterMark) {
+    const buffered = (this.bufferedAfterFlush = socket.bufferedAmount);
+    if (socket.readyState === SocketState.OPEN && buffered <= this.lowWaterMark) {
       this.drainPoll?.unsubscribe();
       this.drainPoll = undefined;
       this.writable.next(true);
