@@ -183,7 +183,7 @@ describe('the write batch', () => {
         thrown.push(error);
       }
       return realSetTimeout(() => undefined, 0);
-    }) as typeof setTimeout);
+    }));
     const writer = (name: string) => ({
       flushWrites: () => (written.push(name), false),
       batchWritten: () => undefined,
