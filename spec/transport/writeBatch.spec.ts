@@ -176,14 +176,14 @@ describe('the write batch', () => {
     const written: string[] = [];
     const thrown: unknown[] = [];
     const realSetTimeout = setTimeout;
-    const spy = jest.spyOn(global, 'setTimeout').mockImplementation(((fn: () => void) => {
+    const spy = jest.spyOn(global, 'setTimeout').mockImplementation((fn: () => void) => {
       try {
         fn();
       } catch (error) {
         thrown.push(error);
       }
       return realSetTimeout(() => undefined, 0);
-    }));
+    });
     const writer = (name: string) => ({
       flushWrites: () => (written.push(name), false),
       batchWritten: () => undefined,
