@@ -40,8 +40,8 @@ export interface WebSocketLike {
   onpong?: (() => void) | null;
   /**
    * `ws` only (through our factory): hold this socket's writes until `uncork`, which writes them in
-   * one system call. A socket that has both lets its {@link WebSocketSubject} write the frames given
-   * in one job at the job's end, back to back.
+   * one system call. A socket that has both gets the frames given in one job written at the job's
+   * end, back to back, with the probe's ping in the same system call.
    */
   cork?(): void;
   /** Writes what `cork` held. */

@@ -176,7 +176,7 @@ const OPEN: TransportOpen = Object.freeze({ type: 'open' });
  * @see {@link WebSocketSubjectConfig}
  * @see {@link TransportEvent}
  */
-export class WebSocketSubject extends Observable<TransportEvent> implements Observer<string>, BatchedWriter {
+export class WebSocketSubject extends Observable<TransportEvent> implements Observer<string> {
   /**
    * True while frames can be sent without growing the send buffer past the high-water mark and,
    * where the socket can ping, without queueing behind more than `congestion.maxDelayMs` of backlog.
@@ -208,6 +208,11 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
   private pendingChars = 0;
   /** In this job's write batch. */
   private batched = false;
+  /** What the write batch calls (not public API, so not methods of the subject). */
+  private readonly batchMember: BatchedWriter = {
+    flushWrites: () => this.flushWrites(),
+    batchWritten: () => this.batchWritten(),
+  };
   /** `bufferedAmount` after the last batch (or look at it): it can only have shrunk since. */
   private bufferedAfterFlush = 0;
   /** The probe asked for a ping, written after this job's frames, in the same system call. */
@@ -245,7 +250,7 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
       this.pendingChars += data.length;
       if (!this.batched) {
         this.batched = true;
-        joinWriteBatch(this);
+        joinWriteBatch(this.batchMember);
       }
       // Only the batch writes to this socket, so it holds at most what it held after the last one.
       buffered = this.bufferedAfterFlush + this.pendingChars;
@@ -260,8 +265,8 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
     return true;
   }
 
-  /** Writes the frames of this job and the ping it asked for (the end of the job's write batch). @internal */
-  flushWrites(): boolean {
+  /** Writes the frames of this job and the ping it asked for (the end of the job's write batch). */
+  private flushWrites(): boolean {
     this.batched = false;
     const wrote = this.writePending();
     if (wrote !== 'nothing' && !this.writable.value) {
@@ -272,8 +277,8 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
     return wrote === 'pinged';
   }
 
-  /** The batch with this socket's ping is written: its round trip starts now. @internal */
-  batchWritten(): void {
+  /** The batch with this socket's ping is written: its round trip starts now. */
+  private batchWritten(): void {
     this.probe?.pingWritten();
   }
 
@@ -510,7 +515,7 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
             this.pingPending = true;
             if (!this.batched) {
               this.batched = true;
-              joinWriteBatch(this);
+              joinWriteBatch(this.batchMember);
             }
             return false;
           };
