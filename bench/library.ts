@@ -1,27 +1,42 @@
 /*
- * realtime-rx as the bench measures it: src/ compiled to plain CommonJS, one file per module (as
- * `npm run build` ships it, minus the declarations), into a directory of its own under
- * node_modules/.cache (ignored by git and the linters, and where `rxjs`, `ws`, … resolve), then required.
+ * realtime-rx as the bench measures it: src/ compiled to CommonJS by TypeScript with the build's own
+ * compiler options, one file per module, exactly the JavaScript `require('realtime-rx')` loads from
+ * dist/cjs (minus the declarations), into a directory of its own under node_modules/.cache (ignored
+ * by git and the linters, and where `rxjs`, `ws`, … resolve), then required.
  *
  * Why not import src/ through tsx like the rest of the bench: tsx compiles with esbuild's `keepNames`,
  * which wraps every named function and class in `__name(...)`; every closure made per conversation
- * (class-field arrow functions, operator callbacks) then carries a property array of its own, about
- * 9 KB more heap per conversation than the shipped code, and a little CPU. The bench must weigh what
- * users run. esbuild (a devDependency) does it in about 100 ms, fresh every run, so it never measures
- * stale code.
+ * then carries a property array of its own (about 9 KB more heap per conversation). And esbuild's
+ * own CommonJS output reaches every import through a getter function (`__export`), a call per use
+ * that tsc's output does not make (about 5 % of the downlink's in-process cost). The bench must weigh
+ * what users run. `ts.transpileModule` (no type-check: `tsc` does that in CI) takes about a second,
+ * fresh every run, so it never measures stale code.
  */
-import { buildSync } from 'esbuild';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import * as ts from 'typescript';
 import type * as RealtimeRx from '../src/index.js';
 
 function compile(): typeof RealtimeRx {
-  const src = join(__dirname, '..', 'src');
-  const entryPoints = readdirSync(src, { recursive: true })
-    .map(String)
-    .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))
-    .map((file) => join(src, file));
-  const cache = join(__dirname, '..', 'node_modules', '.cache', 'realtime-rx-bench');
+  const root = join(__dirname, '..');
+  const src = join(root, 'src');
+  const parsed = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.build.json'), undefined, {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
+      throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+    },
+  });
+  if (parsed === undefined) throw new Error('tsconfig.build.json could not be read');
+  // As scripts/build.mjs builds dist/cjs.
+  const compilerOptions: ts.CompilerOptions = {
+    ...parsed.options,
+    module: ts.ModuleKind.CommonJS,
+    moduleResolution: ts.ModuleResolutionKind.Node10,
+    declaration: false,
+    declarationMap: false,
+    sourceMap: false,
+  };
+  const cache = join(root, 'node_modules', '.cache', 'realtime-rx-bench');
   mkdirSync(cache, { recursive: true });
   // Leftovers of runs that were killed (their exit handler never ran): lib-<pid>-… of a dead process.
   for (const entry of readdirSync(cache)) {
@@ -30,17 +45,14 @@ function compile(): typeof RealtimeRx {
   }
   const outdir = mkdtempSync(join(cache, `lib-${process.pid}-`));
   process.once('exit', () => rmSync(outdir, { recursive: true, force: true }));
-  buildSync({
-    entryPoints,
-    outdir,
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
-    bundle: false,
-    keepNames: false,
-    sourcemap: false,
-    logLevel: 'warning',
-  });
+  for (const file of readdirSync(src, { recursive: true }).map(String)) {
+    if (!file.endsWith('.ts') || file.endsWith('.d.ts')) continue;
+    const fileName = join(src, file);
+    const { outputText } = ts.transpileModule(readFileSync(fileName, 'utf8'), { compilerOptions, fileName });
+    const out = join(outdir, relative(src, fileName).replace(/\.ts$/, '.js'));
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, outputText);
+  }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(join(outdir, 'index.js')) as typeof RealtimeRx;
 }

@@ -39,6 +39,26 @@ describe('WebSocketSubject over ws (real sockets)', () => {
     expect(server.connections()[0]).toEqual(['hello']);
   });
 
+  it('nodeWebSocketFactory hands frames to onmessage itself (no ws MessageEvent), text as a string, and reads the handler back', async () => {
+    server = await startScriptedServer([
+      { batches: [[rawFrame('{"a":1}'), binaryFrame(new Uint8Array(3))]], keepOpen: true },
+    ]);
+    const socket = factory(server.url, undefined, undefined);
+    socket.binaryType = 'arraybuffer';
+    const got: unknown[] = [];
+    const handler = (event: { data: unknown }) => got.push(event.data);
+    socket.onmessage = handler;
+    socket.onopen = () => socket.send('hello'); // the script answers a message with its batch
+    expect(socket.onmessage).toBe(handler);
+    expect((socket as unknown as { listenerCount(e: string): number }).listenerCount('message')).toBe(1);
+    await waitFor(got, () => got.length === 2);
+    expect(got[0]).toBe('{"a":1}');
+    expect(got[1]).toBeInstanceOf(ArrayBuffer);
+    socket.onmessage = null;
+    expect(socket.onmessage).toBeNull();
+    socket.close();
+  });
+
   it('sends handshake headers and subprotocols on Node', async () => {
     server = await startScriptedServer([{ batches: [], keepOpen: true }]);
     const subject = new WebSocketSubject({

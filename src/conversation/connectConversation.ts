@@ -31,6 +31,7 @@ import {
   type TransportEvent,
   type WebSocketSubjectConfig,
 } from '../transport/webSocketSubject.js';
+import { Broadcast } from './broadcast.js';
 import { InputLane } from './inputLane.js';
 import { redact, secretsOf } from './redact.js';
 import type { Conversation, ConversationOptions, ConversationState, ConversationStats } from './types.js';
@@ -97,7 +98,7 @@ class RealtimeConversation implements Conversation {
   private reconnectTimer: Subscription | undefined;
   /** Consecutive reconnect attempts since the last socket that opened. */
   private attempt = 0;
-  private readonly events = new Subject<RealtimeEvent>();
+  private readonly events = new Broadcast<RealtimeEvent>();
   private readonly state = new BehaviorSubject<ConversationState>('connecting');
   private readonly counts: ConversationStats = {
     audioSent: 0,
@@ -178,7 +179,7 @@ class RealtimeConversation implements Conversation {
       failed: this.laneFailed('control'),
     });
     this.events$ = new Observable((subscriber) => {
-      if (this.closed === undefined) return this.events.subscribe(subscriber);
+      if (this.closed === undefined) return this.events.add(subscriber);
       subscriber.next(this.closed);
       subscriber.complete();
       return undefined;

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import WebSocket from 'ws';
+import WebSocket, { type RawData } from 'ws';
 import type { WebSocketFactory, WebSocketLike } from './webSocketLike.js';
 
 /**
@@ -52,6 +52,7 @@ export function nodeWebSocketFactory(options: NodeWebSocketOptions = {}): WebSoc
     // ws has no cork of its own: its frames go to the net.Socket it holds once open.
     like.cork = () => netSocketOf(socket)?.cork();
     like.uncork = () => netSocketOf(socket)?.uncork();
+    bridgeMessages(socket);
     return like;
   };
 }
@@ -59,4 +60,30 @@ export function nodeWebSocketFactory(options: NodeWebSocketOptions = {}): WebSoc
 /** The TCP socket under a `ws` socket (`_socket`, set once the handshake is done; ws has had it since 1.0). */
 function netSocketOf(socket: WebSocket): Socket | undefined {
   return (socket as unknown as { _socket?: Socket })._socket;
+}
+
+/**
+ * `onmessage` without ws's EventTarget layer, which makes a `MessageEvent` per frame: the handler gets
+ * one event object per socket, its `data` replaced for each frame (read it during the call; a
+ * WebSocketSubject does). The property is an own one, so ws's `onmessage` setter never registers
+ * its own listener.
+ */
+function bridgeMessages(socket: WebSocket): void {
+  let handler: WebSocketLike['onmessage'] = null;
+  const event: { data: unknown } = { data: undefined };
+  Object.defineProperty(socket, 'onmessage', {
+    configurable: true,
+    enumerable: true,
+    get: () => handler,
+    set: (value: WebSocketLike['onmessage']) => {
+      handler = typeof value === 'function' ? value : null;
+    },
+  });
+  socket.on('message', (data: RawData, isBinary: boolean) => {
+    if (handler === null) return;
+    // Text comes as one Buffer; handed on as a string, as by ws's MessageEvent.
+    event.data = isBinary ? data : (data as Buffer).toString();
+    handler(event);
+    event.data = undefined;
+  });
 }
