@@ -59,6 +59,25 @@ describe('WebSocketSubject over ws (real sockets)', () => {
     socket.close();
   });
 
+  it('frames of every size reach the server intact and in order, framed here (126 B to 64 KiB) or by ws (the rest)', async () => {
+    server = await startScriptedServer([{ batches: [], keepOpen: true }]);
+    const subject = new WebSocketSubject({ url: server.url, factory });
+    const { values, done } = record(subject);
+    await waitFor(values as TransportEvent[], (e) => typeof e === 'object' && e.type === 'open');
+    const frames = [
+      JSON.stringify({ n: 1 }), // ws
+      JSON.stringify({ n: 2, audio: 'A'.repeat(1280) }), // here
+      JSON.stringify({ n: 3, text: 'grüße 👋 '.repeat(40) }), // here, UTF-8
+      JSON.stringify({ n: 4, big: 'B'.repeat(70_000) }), // ws
+      JSON.stringify({ n: 5, audio: 'C'.repeat(1281) }), // here
+    ];
+    for (const frame of frames) subject.next(frame);
+    expect(await server.waitForMessages(0, frames.length, 5000)).toBe(true);
+    expect(server.connections()[0]).toEqual(frames.map((frame) => JSON.parse(frame) as unknown));
+    subject.close();
+    await done;
+  });
+
   it('sends handshake headers and subprotocols on Node', async () => {
     server = await startScriptedServer([{ batches: [], keepOpen: true }]);
     const subject = new WebSocketSubject({

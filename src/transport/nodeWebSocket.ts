@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import WebSocket, { type RawData } from 'ws';
+import { maskedTextFrame } from './textFrame.js';
 import type { WebSocketFactory, WebSocketLike } from './webSocketLike.js';
 
 /**
@@ -53,6 +54,7 @@ export function nodeWebSocketFactory(options: NodeWebSocketOptions = {}): WebSoc
     like.cork = () => netSocketOf(socket)?.cork();
     like.uncork = () => netSocketOf(socket)?.uncork();
     bridgeMessages(socket);
+    if (!perMessageDeflate) sendFramed(socket, like); // compressed frames are ws's to make
     return like;
   };
 }
@@ -86,4 +88,22 @@ function bridgeMessages(socket: WebSocket): void {
     handler(event);
     event.data = undefined;
   });
+}
+
+/**
+ * `send` of text frames of 126 B to 64 KiB (every audio frame) framed here and written straight to the
+ * TCP socket, in one chunk, masked a word at a time (see {@link maskedTextFrame}): the rest, and every
+ * socket not open, go through ws. Safe beside ws's own writes: without permessage-deflate ws never
+ * queues a frame (it writes each at once, in call order), so nothing it holds can be overtaken, and
+ * what waits in the TCP socket counts in `bufferedAmount` as ws's own frames do.
+ */
+function sendFramed(socket: WebSocket, like: WebSocketLike): void {
+  const wsSend = socket.send.bind(socket);
+  like.send = (data: string, done?: (error?: Error) => void) => {
+    const net = netSocketOf(socket);
+    const frame =
+      net !== undefined && socket.readyState === WebSocket.OPEN ? maskedTextFrame(data) : undefined;
+    if (frame === undefined) return wsSend(data, done);
+    net!.write(frame, done as ((error?: Error | null) => void) | undefined); // as ws hands it to the socket
+  };
 }
