@@ -248,10 +248,7 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
     } else {
       pending.push(data);
       this.pendingChars += data.length;
-      if (!this.batched) {
-        this.batched = true;
-        joinWriteBatch(this.batchMember);
-      }
+      this.joinBatch();
       // Only the batch writes to this socket, so it holds at most what it held after the last one.
       buffered = this.bufferedAfterFlush + this.pendingChars;
     }
@@ -263,6 +260,13 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
       } else if (this.probe?.afterSend(data.length) === true) this.writable.next(false); // its pong turns it back
     } else this.probe?.afterSend(data.length);
     return true;
+  }
+
+  /** Has this job's write batch write to this socket at its end (once per job). */
+  private joinBatch(): void {
+    if (this.batched) return;
+    this.batched = true;
+    joinWriteBatch(this.batchMember);
   }
 
   /** Writes the frames of this job and the ping it asked for (the end of the job's write batch). */
@@ -513,10 +517,7 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
         : () => {
             // After this job's frames, in the same write: see writePending.
             this.pingPending = true;
-            if (!this.batched) {
-              this.batched = true;
-              joinWriteBatch(this.batchMember);
-            }
+            this.joinBatch();
             return false;
           };
     return new BacklogProbe(ping, () => scheduler.now(), config);
