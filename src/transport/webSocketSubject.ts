@@ -243,7 +243,7 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
     const pending = this.pending;
     let buffered: number;
     if (pending === undefined) {
-      this.write(socket, data);
+      this.write(socket, data, socket.bufferedAmount > 0);
       buffered = socket.bufferedAmount;
     } else {
       pending.push(data);
@@ -301,14 +301,9 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
     if (socket.readyState === SocketState.OPEN) {
       const corked = count + (ping ? 1 : 0) > 1;
       if (corked) socket.cork!();
-      // As in `write`: a callback for a frame that may wait in the buffer. Corked, every frame after
-      // the first waits for the uncork (and the last one's callback is when they are all out).
+      // Corked, every frame after the first waits behind it (until the uncork).
       const waiting = this.bufferedAfterFlush > 0;
-      for (let i = 0; i < count; i++) {
-        const data = pending[i];
-        const mayWait = waiting || i > 0 || data.length >= this.highWaterMark;
-        socket.send(data, mayWait ? this.onSent : undefined);
-      }
+      for (let i = 0; i < count; i++) this.write(socket, pending[i], waiting || i > 0);
       if (ping) ping = this.writePing(socket);
       if (corked) socket.uncork!();
       this.bufferedAfterFlush = socket.bufferedAmount;
@@ -328,12 +323,13 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
     }
   }
 
-  private write(socket: WebSocketLike, data: string): void {
+  /** Writes one frame; `behindOthers`: something is already in the socket's buffer ahead of it. */
+  private write(socket: WebSocketLike, data: string, behindOthers: boolean): void {
     // The write callback only matters for a frame that may be left waiting in the buffer: one sent
     // behind others, or one big enough to cross the high-water mark alone (its callback is then the
     // moment the buffer has drained). The common case, an empty buffer, saves Node's per-write
     // callback bookkeeping.
-    const mayWait = socket.bufferedAmount > 0 || data.length >= this.highWaterMark;
+    const mayWait = behindOthers || data.length >= this.highWaterMark;
     socket.send(data, mayWait ? this.onSent : undefined);
   }
 

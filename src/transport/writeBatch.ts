@@ -43,26 +43,42 @@ function flush(): void {
   while (members.length > 0) {
     const round = members;
     members = spare;
-    for (let i = 0; i < round.length; i++) if (guarded(round[i], true)) pinged.push(round[i]);
+    for (let i = 0; i < round.length; i++) if (writeGuarded(round[i])) pinged.push(round[i]);
     round.length = 0;
     spare = round;
   }
   // A ping's round trip starts when the batch is written: the other sockets' writes after it are
   // this process's time, not the path's queueing (up to 10 ms with a thousand sockets).
-  for (let i = 0; i < pinged.length; i++) guarded(pinged[i], false);
+  for (let i = 0; i < pinged.length; i++) stampGuarded(pinged[i]);
   pinged.length = 0;
   queued = false;
 }
 
-/** One writer's failure must not strand the others (nor every later batch): report it and go on. */
-function guarded(writer: BatchedWriter, write: boolean): boolean {
+// One writer's failure must not strand the others (nor every later batch): report it and go on.
+// Two plain functions rather than one taking a callback: nothing is allocated per socket per job.
+
+/** `flushWrites`, guarded: true if the writer pinged. */
+function writeGuarded(writer: BatchedWriter): boolean {
   try {
-    if (write) return writer.flushWrites();
+    return writer.flushWrites();
+  } catch (error) {
+    report(error);
+    return false;
+  }
+}
+
+/** `batchWritten`, guarded. */
+function stampGuarded(writer: BatchedWriter): void {
+  try {
     writer.batchWritten();
   } catch (error) {
-    setTimeout(() => {
-      throw error;
-    });
+    report(error);
   }
-  return false;
+}
+
+/** Rethrown on its own, as RxJS reports an error nobody handles. */
+function report(error: unknown): void {
+  setTimeout(() => {
+    throw error;
+  });
 }
