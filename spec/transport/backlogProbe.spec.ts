@@ -250,6 +250,46 @@ describe('BacklogProbe', () => {
     expect(clock.requested).toBe(4); // the ping that will answer for these 5 KB
   });
 
+  it("does not count this process's own event-loop lag as queueing (late pongs, pings in flight, drain timing)", () => {
+    const clock = { now: 0, pings: 0, lag: 0 };
+    const p = new BacklogProbe(
+      () => (clock.pings++, true),
+      () => clock.now,
+      { maxDelayMs: 100, probeIntervalMs: 50 },
+      () => clock.lag,
+    );
+    p.afterSend(1000);
+    clock.now = 2;
+    p.onPong(); // base 2
+    // A busy process: its loop has lately run 150 ms late, so pongs are read that much later.
+    clock.lag = 150;
+    clock.now = 200;
+    p.afterSend(1000); // ping at 200
+    clock.now = 330; // 128 ms past the base RTT: late by the clock, not by the path
+    expect(p.afterSend(1000)).toBe(false);
+    clock.now = 360;
+    p.onPong();
+    expect(p.delayMs).toBe(8); // 158 ms of queueing by the clock, 150 of them our own lag
+    expect(p.congested).toBe(false);
+    // Lag explains only so much: a pong 400 ms late is still congestion.
+    clock.now = 700;
+    p.afterSend(1000); // ping at 700
+    clock.now = 1100;
+    expect(p.afterSend(1000)).toBe(true);
+    expect(p.delayMs).toBe(248);
+  });
+
+  it('without an own-lag source, the same late pong is congestion', () => {
+    const { p, clock } = probe(100, 50);
+    p.afterSend(1000);
+    clock.now = 2;
+    p.onPong();
+    clock.now = 200;
+    p.afterSend(1000);
+    clock.now = 330;
+    expect(p.afterSend(1000)).toBe(true);
+  });
+
   it('ignores unsolicited pongs and survives a ping that throws', () => {
     const clock = { now: 0 };
     const p = new BacklogProbe(

@@ -25,6 +25,8 @@ const BASE_WINDOW_MS = 10_000;
 /** The least byte window: a few 20 ms audio frames, whatever the measured drain rate. */
 const MIN_WINDOW_BYTES = 4096;
 
+const noLag = (): number => 0;
+
 /**
  * Measures the whole uplink's backlog with WebSocket pings: a peer answers a ping only after it has
  * read everything sent before it, so ping→pong time minus the path's base round trip is how long a
@@ -45,6 +47,10 @@ const MIN_WINDOW_BYTES = 4096;
  *   drain rate × `maxDelayMs`. The drain rate is measured when a congestion ends: the bytes that were
  *   in flight behind the answered ping, over the time the next pong took. Unbounded until then, and
  *   doubled by every pong that shows at most half the bound of queueing (the path had room).
+ * - Our own lag is not queueing: a busy process reads its pongs late (a thousand conversations on one
+ *   core: 50–500 ms), and holding audio back for that would only add latency (and load: held frames
+ *   outlive the young generation, so the garbage collector copies each one). The round trip minus
+ *   how late this process's event loop has lately been (`ownLag`) is what counts.
  *
  * Not public API: {@link WebSocketSubject} owns one per socket that can ping (`ws` on Node).
  * @internal
@@ -77,11 +83,14 @@ export class BacklogProbe {
   /**
    * @param ping Sends a ping: returns true when it was written now, false when it was queued behind
    *   this job's frames, in which case the owner calls {@link pingWritten} once it is written.
+   * @param ownLag How late this process's event loop has lately been running (ms): that much of a
+   *   round trip may be this process reading the pong late, not queueing in the path.
    */
   constructor(
     private readonly ping: () => boolean,
     private readonly now: () => number,
     private readonly config: CongestionConfig,
+    private readonly ownLag: () => number = noLag,
   ) {
     this.intervalMs = config.probeIntervalMs;
   }
@@ -115,10 +124,12 @@ export class BacklogProbe {
     this.sentSincePing = true;
     this.bytesSincePing += bytes;
     if (this.congested) return false;
-    const late = now - this.pingAt > this.baseRttMs + this.config.maxDelayMs;
-    if (!late && this.bytesSincePing <= this.windowBytes) return false;
+    let waited = now - this.pingAt - this.baseRttMs;
+    // Our own lag is only looked at when it could matter (one histogram read).
+    if (waited > this.config.maxDelayMs) waited -= this.ownLag();
+    if (waited <= this.config.maxDelayMs && this.bytesSincePing <= this.windowBytes) return false;
     this.congested = true;
-    this.delayMs = now - this.pingAt - this.baseRttMs;
+    this.delayMs = waited;
     return true;
   }
 
@@ -131,13 +142,13 @@ export class BacklogProbe {
     const now = this.now();
     const rtt = now - this.pingAt;
     this.learnBase(now, rtt);
-    this.delayMs = rtt - this.baseRttMs;
+    const lag = this.ownLag();
+    // What this process's own lateness explains is not queueing (never below 0).
+    this.delayMs = Math.max(0, rtt - this.baseRttMs - lag);
     this.lastPongAt = now;
     this.pingAt = -1;
     // Clear (at most half the bound): probe less often. Filling up (over three quarters of it): probe
-    // at every send until it drains or turns congested. In between: the configured pace. The measure
-    // includes this process's own event-loop lag (a busy loop reads pongs late), which is why the
-    // bars are not lower: a loaded process must not flood its sockets with pings.
+    // at every send until it drains or turns congested. In between: the configured pace.
     const { maxDelayMs, probeIntervalMs } = this.config;
     if (this.delayMs <= maxDelayMs / 2) {
       this.intervalMs = Math.min(this.intervalMs * 2, probeIntervalMs * 10);
@@ -151,8 +162,10 @@ export class BacklogProbe {
     }
     if (!this.sentSincePing) {
       // Everything sent before the ping has been read and nothing after it: the pipe is empty.
-      if (this.drainFrom >= 0 && now > this.drainFrom) {
-        const bytesPerMs = this.drainBytes / (now - this.drainFrom);
+      // Timed without our own lag: a drain timed by a late reader looks slow, and its window small.
+      const drainMs = now - this.drainFrom - lag;
+      if (this.drainFrom >= 0 && drainMs > 0) {
+        const bytesPerMs = this.drainBytes / drainMs;
         this.windowBytes = Math.max(MIN_WINDOW_BYTES, bytesPerMs * this.config.maxDelayMs);
       }
       this.drainFrom = -1;

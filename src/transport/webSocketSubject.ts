@@ -12,6 +12,7 @@ import { RealtimeError } from '../protocol/errors.js';
 import { SocketState, type WebSocketFactory, type WebSocketLike } from './webSocketLike.js';
 import { BacklogProbe, DEFAULT_CONGESTION, type CongestionConfig } from './backlogProbe.js';
 import { joinWriteBatch, type BatchedWriter } from './writeBatch.js';
+import { watchLoopLag } from './loopLag.js';
 
 /**
  * The socket finished its handshake: the first event of a {@link WebSocketSubject} that connects.
@@ -217,6 +218,8 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
   private bufferedAfterFlush = 0;
   /** The probe asked for a ping, written after this job's frames, in the same system call. */
   private pingPending = false;
+  /** Stops watching the event loop's lag for the probe (see `startProbe`). */
+  private releaseLoopLag: () => void = noop;
 
   constructor(private readonly config: WebSocketSubjectConfig) {
     super((subscriber) => this.connect(subscriber));
@@ -516,11 +519,20 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
             this.joinBatch();
             return false;
           };
-    return new BacklogProbe(ping, () => scheduler.now(), config);
+    // Our own event-loop lag is real time: only subtracted when the probe's clock is real time too.
+    let ownLag: (() => number) | undefined;
+    if (this.scheduler === asyncScheduler) {
+      const lag = watchLoopLag();
+      this.releaseLoopLag = lag.release;
+      ownLag = lag.recentMs;
+    }
+    return new BacklogProbe(ping, () => scheduler.now(), config, ownLag);
   }
 
   private finish(): void {
     this.probe = undefined;
+    this.releaseLoopLag();
+    this.releaseLoopLag = noop;
     // Dropped or closed by the peer: nothing more can be written.
     if (this.pending !== undefined) this.pending.length = 0;
     this.pendingChars = 0;
