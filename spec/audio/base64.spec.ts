@@ -4,6 +4,7 @@ import {
   base64ToBytes,
   base64ToPcm16,
   bytesToBase64,
+  lastEncodedBase64,
   pcm16PrefixEncoder,
   pcm16ToBase64,
 } from '../../src/audio/base64';
@@ -322,5 +323,18 @@ describe('base64', () => {
     it('knows this platform is little-endian (as every supported one is)', () => {
       expect(base64Internals.LITTLE_ENDIAN).toBe(new Uint8Array(Uint16Array.of(0x0102).buffer)[0] === 0x02);
     });
+  });
+
+  it('remembers the last text it encoded, whichever encoder made it (the frame check trusts it)', () => {
+    const a = pcm16ToBase64(Int16Array.of(1, -2));
+    expect(lastEncodedBase64()).toBe(a);
+    const b = bytesToBase64(Uint8Array.of(104, 105));
+    expect(lastEncodedBase64()).toBe(b);
+    const prefix = pcm16PrefixEncoder(Int16Array.of(3, 4, 5))(2);
+    expect(prefix).toBe(pcm16ToBase64(Int16Array.of(3, 4)));
+    pcm16PrefixEncoder(Int16Array.of(3, 4, 5))(1);
+    expect(lastEncodedBase64()).toBe(pcm16ToBase64(Int16Array.of(3)));
+    base64ToPcm16(a); // decoding is not encoding
+    expect(lastEncodedBase64()).toBe(pcm16ToBase64(Int16Array.of(3)));
   });
 });

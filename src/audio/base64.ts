@@ -29,6 +29,8 @@ const CHUNK = 3 * 2730;
 
 /** Padded standard base64, the only form accepted. */
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+/** See {@link lastEncodedBase64}. */
+let lastEncoded = '';
 
 /** Browser encoder: btoa over binary strings built `CHUNK` bytes at a time. */
 function browserBytesToBase64(bytes: Uint8Array): string {
@@ -121,9 +123,21 @@ function bytesOf(samples: Int16Array): Uint8Array {
  */
 export function bytesToBase64(bytes: Uint8Array): string {
   const B = nodeBuffer();
-  return B !== undefined
-    ? B.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
-    : browserBytesToBase64(bytes);
+  return (lastEncoded =
+    B !== undefined
+      ? B.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
+      : browserBytesToBase64(bytes));
+}
+
+/**
+ * The last text this module encoded (by {@link bytesToBase64}, {@link pcm16ToBase64} or a prefix
+ * encoder): base64 by construction, so a frame whose data is this text needs no character scan. An app
+ * encodes a frame and hands it over at once, so the frame check mostly meets this very string (one
+ * pointer comparison instead of a 1.5 µs scan of a 20 ms frame). One string is kept, nothing more.
+ * @internal
+ */
+export function lastEncodedBase64(): string {
+  return lastEncoded;
 }
 
 /**
@@ -199,9 +213,10 @@ export function pcm16PrefixEncoder(samples: Int16Array): (count: number) => stri
   const B = nodeBuffer();
   if (B !== undefined) {
     const buffer = B.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    return (count) => buffer.toString('base64', 0, 2 * count);
+    return (count) => (lastEncoded = buffer.toString('base64', 0, 2 * count));
   }
-  return (count) => browserBytesToBase64(count === samples.length ? bytes : bytes.subarray(0, 2 * count));
+  return (count) =>
+    (lastEncoded = browserBytesToBase64(count === samples.length ? bytes : bytes.subarray(0, 2 * count)));
 }
 
 /**

@@ -22,7 +22,8 @@ import {
 } from '../protocol/dialect.js';
 import { RealtimeError } from '../protocol/errors.js';
 import type { RealtimeClosed, RealtimeEvent } from '../protocol/events.js';
-import { audioFrameProblem, type RealtimeAudioFrame } from '../protocol/frame.js';
+import { lastEncodedBase64 } from '../audio/base64.js';
+import { audioFrameProblemKnowing, type RealtimeAudioFrame } from '../protocol/frame.js';
 import { dialects } from '../protocol/index.js';
 import { platformWebSocketFactory } from '../transport/platformWebSocket.js';
 import {
@@ -247,7 +248,8 @@ class RealtimeConversation implements Conversation {
   };
 
   private readonly acceptAudio = (frame: RealtimeAudioFrame): boolean => {
-    const problem = audioFrameProblem(frame) ?? this.plan.audioProblem?.(frame);
+    // Frames of our own encoder skip the base64 scan (see lastEncodedBase64).
+    const problem = audioFrameProblemKnowing(frame, lastEncodedBase64()) ?? this.plan.audioProblem?.(frame);
     if (problem === undefined) return true;
     this.counts.audioInvalid++;
     this.emit({ type: 'invalid', messageType: 'audio', detail: `audio frame not sent: ${problem}` });
