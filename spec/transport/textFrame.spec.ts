@@ -38,6 +38,12 @@ describe('maskedTextFrame', () => {
     expect(frame.text).toBe(text);
   });
 
+  it('frames made one after another (sharing a pool) each stay intact', () => {
+    const texts = Array.from({ length: 40 }, (_, i) => `{"n":${i},"audio":"${String.fromCharCode(65 + (i % 26)).repeat(1300 + i)}"}`);
+    const frames = texts.map((text) => maskedTextFrame(text)!);
+    expect(frames.map((frame) => readFrame(frame).text)).toEqual(texts);
+  });
+
   it('draws a new key for every frame', () => {
     const keys = new Set<string>();
     for (let i = 0; i < 3000; i++) keys.add(readFrame(maskedTextFrame('x'.repeat(200))!).key); // past one refill of the pool

@@ -73,8 +73,8 @@ export interface ConversationOptions {
   keepalive?: { intervalMs: number; deadMs: number } | false;
   /**
    * Node: the socket is not writable while the uplink's queueing delay, measured by ping→pong, is above
-   * `maxDelayMs` (default `{ maxDelayMs: 100, probeIntervalMs: 50 }`); `false`: only `bufferedAmount`
-   * counts. See docs/performance.md.
+   * `maxDelayMs` (default `{ maxDelayMs: 100, probeIntervalMs: 100 }`); `false`: only `bufferedAmount`
+   * counts. This process's own event-loop lag is not counted as queueing. See docs/performance.md.
    */
   congestion?: CongestionConfig | false;
 }

@@ -39,13 +39,28 @@ export function maskedTextFrame(data: string): Buffer | undefined {
   frame[6] = pool[poolAt + 2];
   frame[7] = pool[poolAt + 3];
   poolAt += 4;
-  frame.write(data, HEADER_BYTES, length, 'utf8');
+  // As many bytes as characters: all ASCII, which latin1 copies as is (UTF-8 would look at each).
+  if (length === data.length) frame.write(data, HEADER_BYTES, length, 'latin1');
+  else frame.write(data, HEADER_BYTES, length, 'utf8');
   // The key and the payload as words: the key's bytes and each 4 payload bytes line up, whatever the
   // platform's byte order, since both are read the same way.
+  const words = wordsOf(frame.buffer);
+  const at = (frame.byteOffset + 4) >>> 2; // the key's word
   const whole = length >>> 2;
-  const words = new Int32Array(frame.buffer, frame.byteOffset + 4, whole + 1);
-  const key = words[0];
-  for (let i = 1; i <= whole; i++) words[i] ^= key;
+  const key = words[at];
+  for (let i = at + 1; i <= at + whole; i++) words[i] ^= key;
   for (let i = whole << 2; i < length; i++) frame[HEADER_BYTES + i] ^= frame[4 + (i & 3)];
   return frame;
+}
+
+/** The words of the ArrayBuffer frames were last cut from: frames share Node's 8 KiB pool, so one view serves several. */
+let wordsBuffer: ArrayBufferLike | undefined;
+let words: Int32Array = new Int32Array(0);
+
+function wordsOf(buffer: ArrayBufferLike): Int32Array {
+  if (buffer !== wordsBuffer) {
+    wordsBuffer = buffer;
+    words = new Int32Array(buffer, 0, buffer.byteLength >>> 2);
+  }
+  return words;
 }

@@ -138,7 +138,7 @@ export interface WebSocketSubjectConfig {
    * Congestion of the whole uplink, where the socket can ping (`ws` on Node): the socket is not writable
    * while the queueing delay measured by ping→pong (see {@link CongestionConfig}) is above
    * `maxDelayMs`, so audio is held and dropped here instead of piling up unseen in the operating
-   * system's buffers. Default `{ maxDelayMs: 100, probeIntervalMs: 50 }`; `false` turns it off
+   * system's buffers. Default `{ maxDelayMs: 100, probeIntervalMs: 100 }`; `false` turns it off
    * (browsers cannot ping: there only `bufferedAmount` counts).
    */
   congestion?: CongestionConfig | false;
