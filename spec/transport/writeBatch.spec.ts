@@ -158,6 +158,49 @@ describe('WebSocketSubject on a socket that can cork: writes at the end of the j
   });
 });
 
+/** A corking socket that frames texts itself (as our `ws` factory does): `[text]` is a framed one. */
+class FramingSocket extends CorkingSocket {
+  framed: string[] = [];
+
+  frameText(data: string): Uint8Array | undefined {
+    if (data.startsWith('short')) return undefined; // not framed here: `send` it
+    this.framed.push(data);
+    return new TextEncoder().encode(`[${data}]`);
+  }
+  sendFrame(frame: Uint8Array): void {
+    this.log.push(`f:${new TextDecoder().decode(frame)}`);
+  }
+}
+
+describe('WebSocketSubject on a socket that frames texts itself', () => {
+  it('frames each text when it is given, writes the frames at the end of the job, in order with the others', async () => {
+    const log: string[] = [];
+    const socket = new FramingSocket('s', log);
+    const subject = openSubject(socket);
+    subject.next('audio 1');
+    expect(socket.framed).toEqual(['audio 1']); // framed at once: the text need not wait
+    subject.next('short text');
+    subject.next('audio 2');
+    expect(log).toEqual([]); // written at the end of the job
+    await endOfJob();
+    expect(log).toEqual(['s:cork', 'f:[audio 1]', 's:short text', 'f:[audio 2]', 's:uncork']);
+    subject.close();
+  });
+
+  it('frames made in a job whose socket is dropped are not written', async () => {
+    const log: string[] = [];
+    const socket = new FramingSocket('s', log);
+    const subject = openSubject(socket);
+    subject.next('audio');
+    socket.readyState = 3;
+    socket.onclose?.({ code: 1006, reason: '' });
+    await endOfJob();
+    expect(socket.framed).toEqual(['audio']);
+    expect(log).toEqual([]);
+    expect(subject.send('later')).toBe(false);
+  });
+});
+
 describe('the write batch', () => {
   it('tells the writers that pinged once every writer of the batch has written', async () => {
     const log: string[] = [];

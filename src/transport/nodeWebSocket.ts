@@ -96,17 +96,24 @@ function bridgeMessages(socket: WebSocket): void {
 /**
  * `send` of text frames of 126 B to 64 KiB (every audio frame) framed here and written straight to the
  * TCP socket, in one chunk, masked a word at a time (see {@link maskedTextFrame}): the rest, and every
- * socket not open, go through ws. Safe beside ws's own writes: without permessage-deflate ws never
+ * socket not open, go through ws. The same framing as `frameText` + `sendFrame`, for a writer that
+ * frames now and writes later. Safe beside ws's own writes: without permessage-deflate ws never
  * queues a frame (it writes each at once, in call order), so nothing it holds can be overtaken, and
  * what waits in the TCP socket counts in `bufferedAmount` as ws's own frames do.
  */
 function sendFramed(socket: WebSocket, like: WebSocketLike): void {
   const wsSend = socket.send.bind(socket);
+  const frameText = (data: string): Buffer | undefined =>
+    netSocketOf(socket) !== undefined && socket.readyState === WebSocket.OPEN ? maskedTextFrame(data) : undefined;
+  // As ws hands a frame to the socket (its callback type allows null).
+  const sendFrame = (frame: Uint8Array, done?: (error?: Error) => void): void => {
+    netSocketOf(socket)!.write(frame, done as ((error?: Error | null) => void) | undefined);
+  };
+  like.frameText = frameText;
+  like.sendFrame = sendFrame;
   like.send = (data: string, done?: (error?: Error) => void) => {
-    const net = netSocketOf(socket);
-    const frame =
-      net !== undefined && socket.readyState === WebSocket.OPEN ? maskedTextFrame(data) : undefined;
-    if (frame === undefined) return wsSend(data, done);
-    net!.write(frame, done as ((error?: Error | null) => void) | undefined); // as ws hands it to the socket
+    const frame = frameText(data);
+    if (frame === undefined) wsSend(data, done);
+    else sendFrame(frame, done);
   };
 }

@@ -46,6 +46,14 @@ export interface WebSocketLike {
   cork?(): void;
   /** Writes what `cork` held. */
   uncork?(): void;
+  /**
+   * `ws` only (through our factory): the bytes `send(data)` would write, framed now, for `sendFrame`
+   * later; `undefined` when this text is not framed here (its size, compression), so `send` it. A
+   * WebSocketSubject frames a text when it is given and writes it at the end of the job.
+   */
+  frameText?(data: string): Uint8Array | undefined;
+  /** Writes a frame made by `frameText` (while the socket is open). */
+  sendFrame?(frame: Uint8Array, done?: (error?: Error) => void): void;
 }
 
 /**

@@ -202,9 +202,10 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
   };
   /**
    * Frames given in this job, written at its end; undefined for sockets that cannot cork (browsers,
-   * test sockets), whose frames are written at once.
+   * test sockets), whose frames are written at once. Framed already where the socket can (`frameText`):
+   * then what waits is a small view of bytes outside the heap, not the text (see `send`).
    */
-  private pending: string[] | undefined;
+  private pending: (string | Uint8Array)[] | undefined;
   /** Characters in `pending` (a lower bound of its bytes), counted as buffered for the high-water mark. */
   private pendingChars = 0;
   /** In this job's write batch. */
@@ -249,7 +250,10 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
       this.write(socket, data, socket.bufferedAmount > 0);
       buffered = socket.bufferedAmount;
     } else {
-      pending.push(data);
+      // Framed now, written at the end of the job: the text (and the audio it holds) is garbage at
+      // once instead of living through the rest of the job, where a thousand of them would outlive
+      // the young generation whenever the garbage collector runs mid-job and be copied.
+      pending.push(socket.frameText?.(data) ?? data);
       this.pendingChars += data.length;
       this.joinBatch();
       // Only the batch writes to this socket, so it holds at most what it held after the last one.
@@ -326,14 +330,22 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
     }
   }
 
-  /** Writes one frame; `behindOthers`: something is already in the socket's buffer ahead of it. */
-  private write(socket: WebSocketLike, data: string, behindOthers: boolean): void {
+  /**
+   * Writes one frame (a text, or one framed by `frameText`); `behindOthers`: something is already in
+   * the socket's buffer ahead of it.
+   */
+  private write(socket: WebSocketLike, data: string | Uint8Array, behindOthers: boolean): void {
     // The write callback only matters for a frame that may be left waiting in the buffer: one sent
     // behind others, or one big enough to cross the high-water mark alone (its callback is then the
     // moment the buffer has drained). The common case, an empty buffer, saves Node's per-write
     // callback bookkeeping.
-    const mayWait = behindOthers || data.length >= this.highWaterMark;
-    socket.send(data, mayWait ? this.onSent : undefined);
+    if (typeof data === 'string') {
+      const mayWait = behindOthers || data.length >= this.highWaterMark;
+      socket.send(data, mayWait ? this.onSent : undefined);
+    } else {
+      const mayWait = behindOthers || data.byteLength >= this.highWaterMark;
+      socket.sendFrame!(data, mayWait ? this.onSent : undefined);
+    }
   }
 
   /** Sends one text frame. Throws a `RealtimeError` (`not_running`) when the socket is not open. */
