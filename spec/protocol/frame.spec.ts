@@ -78,19 +78,25 @@ describe('audioFrameProblem', () => {
 describe('audioFrameProblemKnowing', () => {
   it('skips the base64 scan only for data equal to the known text; every other check still runs', () => {
     const known = 'AAAA!!!!'; // not base64: shows the scan was skipped
-    expect(audioFrameProblemKnowing({ data: known, sampleRate: 24_000, numChannels: 1 }, known)).toBeUndefined();
+    expect(
+      audioFrameProblemKnowing({ data: known, sampleRate: 24_000, numChannels: 1 }, known),
+    ).toBeUndefined();
     // Equal text in another string object counts too (string equality, not identity).
     const copy = ['AAAA', '!!!!'].join('');
-    expect(audioFrameProblemKnowing({ data: copy, sampleRate: 24_000, numChannels: 1 }, known)).toBeUndefined();
+    expect(
+      audioFrameProblemKnowing({ data: copy, sampleRate: 24_000, numChannels: 1 }, known),
+    ).toBeUndefined();
     expect(audioFrameProblemKnowing({ data: 'AAAA!!!?', sampleRate: 24_000, numChannels: 1 }, known)).toBe(
       'data is not base64',
     );
     expect(audioFrameProblemKnowing({ data: 'AAAA', sampleRate: 24_000, numChannels: 1 }, 'AAAA')).toBe(
       'data holds 3 bytes, not whole 16-bit samples for 1 channel(s)',
     );
-    expect(audioFrameProblemKnowing({ data: 'AAAA', sampleRate: 7, numChannels: 1 }, 'AAAA')).toMatch(/sampleRate/);
-    expect(audioFrameProblemKnowing({ data: 'AAAA!!!!', sampleRate: 24_000, numChannels: 1 }, undefined)).toBe(
-      'data is not base64',
+    expect(audioFrameProblemKnowing({ data: 'AAAA', sampleRate: 7, numChannels: 1 }, 'AAAA')).toMatch(
+      /sampleRate/,
     );
+    expect(
+      audioFrameProblemKnowing({ data: 'AAAA!!!!', sampleRate: 24_000, numChannels: 1 }, undefined),
+    ).toBe('data is not base64');
   });
 });

@@ -39,7 +39,10 @@ describe('maskedTextFrame', () => {
   });
 
   it('frames made one after another (sharing a pool) each stay intact', () => {
-    const texts = Array.from({ length: 40 }, (_, i) => `{"n":${i},"audio":"${String.fromCharCode(65 + (i % 26)).repeat(1300 + i)}"}`);
+    const texts = Array.from(
+      { length: 40 },
+      (_, i) => `{"n":${i},"audio":"${String.fromCharCode(65 + (i % 26)).repeat(1300 + i)}"}`,
+    );
     const frames = texts.map((text) => maskedTextFrame(text)!);
     expect(frames.map((frame) => readFrame(frame).text)).toEqual(texts);
   });

@@ -133,7 +133,10 @@ export function audioFrameProblem(frame: unknown): string | undefined {
  * equal to it skips the character scan, the costliest part of the check (the rest still runs).
  * @internal
  */
-export function audioFrameProblemKnowing(frame: unknown, knownBase64: string | undefined): string | undefined {
+export function audioFrameProblemKnowing(
+  frame: unknown,
+  knownBase64: string | undefined,
+): string | undefined {
   if (!RealtimeAudioFrameCodec.is(frame))
     return 'not an audio frame: expected {data: string, sampleRate: number, numChannels: number}';
   const { data, sampleRate, numChannels, samplesPerChannel } = frame;

@@ -1,15 +1,12 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 
-/**
- * How late this process's event loop has been running lately, for the congestion probe: a ping's
- * round trip includes the time this process took to get round to reading the pong, which is this
- * process's load, not a backlog in the path (holding audio back would only add to it). Node only; the
- * browser stand-in (`loopLag.browser.ts`) reports nothing, and browsers cannot ping anyway.
- *
- * One `monitorEventLoopDelay` histogram for the whole process (a native timer, no JavaScript per
- * sample, unref'd), on while any probe uses it.
- * @internal
- */
+// How late this process's event loop has been running lately, for the congestion probe: a ping's
+// round trip includes the time this process took to get round to reading the pong, which is this
+// process's load, not a backlog in the path (holding audio back would only add to it). Node only; the
+// browser stand-in (`loopLag.browser.ts`) reports nothing, and browsers cannot ping anyway.
+//
+// One `monitorEventLoopDelay` histogram for the whole process (a native timer every 10 ms, no
+// JavaScript per sample, unref'd), on while any probe that has had a pong watches it.
 
 /** Lag is the largest timer delay of the current window and of the previous one, each this long. */
 const WINDOW_MS = 250;
@@ -20,7 +17,10 @@ let users = 0;
 let windowStart = 0;
 let previousMaxMs = 0;
 
-/** Starts watching (if nobody is) and returns the reader; call `release` when the probe ends. */
+/**
+ * Starts watching (if nobody is) and returns the reader; call `release` when the probe ends.
+ * @internal
+ */
 export function watchLoopLag(): { recentMs: () => number; release: () => void } {
   if (users++ === 0) {
     histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });

@@ -532,13 +532,22 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
             return false;
           };
     // Our own event-loop lag is real time: only subtracted when the probe's clock is real time too.
-    let ownLag: (() => number) | undefined;
-    if (this.scheduler === asyncScheduler) {
-      const lag = watchLoopLag();
-      this.releaseLoopLag = lag.release;
-      ownLag = lag.recentMs;
-    }
-    return new BacklogProbe(ping, () => scheduler.now(), config, ownLag);
+    // Watched from the first pong on (an idle conversation never pings), until this socket ends.
+    let recentLag: (() => number) | undefined;
+    const ownLag = () => {
+      if (recentLag === undefined) {
+        const lag = watchLoopLag();
+        this.releaseLoopLag = lag.release;
+        recentLag = lag.recentMs;
+      }
+      return recentLag();
+    };
+    return new BacklogProbe(
+      ping,
+      () => scheduler.now(),
+      config,
+      scheduler === asyncScheduler ? ownLag : undefined,
+    );
   }
 
   private finish(): void {
