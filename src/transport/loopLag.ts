@@ -43,16 +43,18 @@ export function watchLoopLag(): { recentMs: () => number; release: () => void } 
 }
 
 /**
- * The largest event-loop delay of the last 250–500 ms (ms). A delay shows once the loop has caught
- * up (the histogram's timer runs late, then records it), so the job running now is not in it.
+ * The largest event-loop delay of the last 250–500 ms (ms), or since the reading before, if that was
+ * longer ago. A delay shows once the loop has caught up (the histogram's timer runs late, then
+ * records it), so the job running now is not in it.
  */
 function recentMs(): number {
   const h = histogram;
   if (h === undefined) return 0;
   const now = performance.now();
   if (now - windowStart >= WINDOW_MS) {
-    // Two windows old or more: nothing of it is recent.
-    previousMaxMs = now - windowStart >= 2 * WINDOW_MS ? 0 : h.max / 1e6;
+    // Kept even when nobody asked for longer than a window: the delay may be from just now (a long
+    // job ends, then its pongs are read), and overstating our lag for a window only delays a verdict.
+    previousMaxMs = h.max / 1e6;
     h.reset();
     windowStart = now;
   }
