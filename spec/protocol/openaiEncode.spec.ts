@@ -27,6 +27,17 @@ describe('openai encodeAudio', () => {
       }),
     );
   });
+
+  it('says what surrounds the data, so a socket can frame the parts unjoined: head + data + tail is the same text', () => {
+    fc.assert(
+      fc.property(fc.base64String(), (data) => {
+        const frame = { data, sampleRate: 24000, numChannels: 1 };
+        const s = session();
+        const [head, tail] = s.audioEnvelope!(frame);
+        expect(head + data + tail).toBe(s.encodeAudio(frame));
+      }),
+    );
+  });
 });
 
 describe('openaiAudioProblem', () => {

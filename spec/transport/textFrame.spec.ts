@@ -47,6 +47,22 @@ describe('maskedTextFrame', () => {
     expect(frames.map((frame) => readFrame(frame).text)).toEqual(texts);
   });
 
+  it('frames head + data + tail without joining them: the same text, ASCII or not, parts of any length', () => {
+    const cases: [string, string, string][] = [
+      ['{"type":"input_audio_buffer.append","audio":"', 'QUJD'.repeat(320), '"}'],
+      ['', 'x'.repeat(200), ''],
+      ['{"t":"', 'grüße 👋 '.repeat(20), '"}'],
+      ['é', 'a'.repeat(130), 'ü!'],
+      ['abc', 'de', 'f'.repeat(125)], // the tail alone carries the frame past 125 bytes
+    ];
+    for (const [head, data, tail] of cases) {
+      const frame = readFrame(maskedTextFrame(data, head, tail)!);
+      expect(frame.text).toBe(head + data + tail);
+      expect(frame.length).toBe(Buffer.byteLength(head + data + tail));
+    }
+    expect(maskedTextFrame('x'.repeat(100), '{"', '"}')).toBeUndefined(); // 104 bytes: ws's to frame
+  });
+
   it('draws a new key for every frame', () => {
     const keys = new Set<string>();
     for (let i = 0; i < 3000; i++) keys.add(readFrame(maskedTextFrame('x'.repeat(200))!).key); // past one refill of the pool

@@ -48,10 +48,10 @@ class CorkingSocket implements WebSocketLike {
 class FramingSocket extends CorkingSocket {
   framed: string[] = [];
 
-  frameText(data: string): Uint8Array | undefined {
-    if (data.startsWith('short')) return undefined; // not framed here: `send` it
-    this.framed.push(data);
-    return new TextEncoder().encode(`[${data}]`);
+  frameText(data: string, head = '', tail = ''): Uint8Array | undefined {
+    if (`${head}${data}${tail}`.includes('short')) return undefined; // not framed here: `send` it
+    this.framed.push(`${head}|${data}|${tail}`);
+    return new TextEncoder().encode(`[${head}${data}${tail}]`);
   }
   sendFrame(frame: Uint8Array): void {
     this.log.push(`f:${new TextDecoder().decode(frame)}`);
@@ -181,12 +181,49 @@ describe('WebSocketSubject on a socket that frames texts itself', () => {
     const socket = new FramingSocket('s', log);
     const subject = openSubject(socket);
     subject.next('audio 1');
-    expect(socket.framed).toEqual(['audio 1']); // framed at once: the text need not wait
+    expect(socket.framed).toEqual(['|audio 1|']); // framed at once: the text need not wait
     subject.next('short text');
     subject.next('audio 2');
     expect(log).toEqual([]); // written at the end of the job
     await endOfJob();
     expect(log).toEqual(['s:cork', 'f:[audio 1]', 's:short text', 'f:[audio 2]', 's:uncork']);
+    subject.close();
+  });
+});
+
+describe('WebSocketSubject.sendJoined', () => {
+  it('hands the parts to a socket that frames texts itself, unjoined, and writes them in order with the rest', async () => {
+    const log: string[] = [];
+    const socket = new FramingSocket('s', log);
+    const subject = openSubject(socket);
+    expect(subject.sendJoined('{"a":"', 'audio', '"}')).toBe(true);
+    subject.next('audio 2');
+    expect(subject.sendJoined('<', 'short', '>')).toBe(true); // not framed by the socket: joined, sent
+    expect(socket.framed).toEqual(['{"a":"|audio|"}', '|audio 2|']);
+    await endOfJob();
+    expect(log).toEqual(['s:cork', 'f:[{"a":"audio"}]', 'f:[audio 2]', 's:<short>', 's:uncork']);
+    subject.close();
+  });
+
+  it('sends the joined text on a socket that cannot frame, and refuses when the socket is not open', async () => {
+    const log: string[] = [];
+    const socket = new CorkingSocket('s', log);
+    const subject = openSubject(socket);
+    expect(subject.sendJoined('{"a":"', 'audio', '"}')).toBe(true);
+    await endOfJob();
+    expect(log).toEqual(['s:{"a":"audio"}']);
+    subject.close();
+    expect(subject.sendJoined('{"a":"', 'late', '"}')).toBe(false);
+  });
+
+  it('counts the joined length against the high-water mark', () => {
+    const log: string[] = [];
+    const socket = new FramingSocket('s', log);
+    const subject = openSubject(socket, { highWaterMark: 20 });
+    const writable: boolean[] = [];
+    subject.writable$.subscribe((value) => writable.push(value));
+    subject.sendJoined('0123456', 'audio-data', '789'); // 20 characters
+    expect(writable.at(-1)).toBe(false);
     subject.close();
   });
 });

@@ -280,7 +280,13 @@ class RealtimeConversation implements Conversation {
   private readonly send = (value: Outbound): void => {
     const session = this.session!; // writable implies open, and the session is made on open
     if (!isPending(value)) {
-      if (this.socket.send(session.encodeAudio(value))) this.counts.audioSent++;
+      // Where the dialect says what surrounds the data, the socket copies the parts: no JSON string.
+      const envelope = session.audioEnvelope?.(value);
+      const sent =
+        envelope === undefined
+          ? this.socket.send(session.encodeAudio(value))
+          : this.socket.sendJoined(envelope[0], value.data, envelope[1]);
+      if (sent) this.counts.audioSent++;
       else this.counts.audioDropped++;
       return;
     }

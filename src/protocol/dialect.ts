@@ -142,6 +142,16 @@ export interface DialectPlan {
 }
 
 /**
+ * The text before and after an audio frame's data in its JSON (see {@link DialectSession.audioEnvelope}).
+ *
+ * @example
+ * ```ts
+ * const envelope: AudioEnvelope = ['{"type":"input_audio_buffer.append","audio":"', '"}'];
+ * ```
+ */
+export type AudioEnvelope = readonly [head: string, tail: string];
+
+/**
  * One socket's worth of protocol. Encoders run when a frame is really sent (so decisions such as
  * "may a response be requested now" see the latest state); `decode` never throws.
  *
@@ -157,6 +167,12 @@ export interface DialectSession {
   sessionMessage(): string;
   /** One outbound audio frame (already validated) as a JSON text frame. */
   encodeAudio(frame: RealtimeAudioFrame): string;
+  /**
+   * Optional: the text around the frame's data in `encodeAudio(frame)`, which must equal
+   * `head + frame.data + tail`. A socket that frames texts itself then copies the three parts
+   * without joining them (no string built and copied per audio frame).
+   */
+  audioEnvelope?(frame: RealtimeAudioFrame): AudioEnvelope;
   /** The frames for one user text (e.g. the item, then a response request when one may be made). */
   encodeText(text: string): string[];
   /** The frames for one control, or why this dialect cannot express it. */

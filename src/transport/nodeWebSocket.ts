@@ -103,9 +103,9 @@ function bridgeMessages(socket: WebSocket): void {
  */
 function sendFramed(socket: WebSocket, like: WebSocketLike): void {
   const wsSend = socket.send.bind(socket);
-  const frameText = (data: string): Buffer | undefined =>
+  const frameText = (data: string, head?: string, tail?: string): Buffer | undefined =>
     netSocketOf(socket) !== undefined && socket.readyState === WebSocket.OPEN
-      ? maskedTextFrame(data)
+      ? maskedTextFrame(data, head, tail)
       : undefined;
   // As ws hands a frame to the socket (its callback type allows null).
   const sendFrame = (frame: Uint8Array, done?: (error?: Error) => void): void => {

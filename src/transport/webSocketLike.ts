@@ -47,11 +47,12 @@ export interface WebSocketLike {
   /** Writes what `cork` held. */
   uncork?(): void;
   /**
-   * `ws` only (through our factory): the bytes `send(data)` would write, framed now, for `sendFrame`
-   * later; `undefined` when this text is not framed here (its size, compression), so `send` it. A
-   * WebSocketSubject frames a text when it is given and writes it at the end of the job.
+   * `ws` only (through our factory): the bytes `send(head + data + tail)` would write, framed now
+   * without joining the parts, for `sendFrame` later; `undefined` when this text is not framed here
+   * (its size, compression), so `send` it. A WebSocketSubject frames a text when it is given and
+   * writes it at the end of the job.
    */
-  frameText?(data: string): Uint8Array | undefined;
+  frameText?(data: string, head?: string, tail?: string): Uint8Array | undefined;
   /** Writes a frame made by `frameText` (while the socket is open). */
   sendFrame?(frame: Uint8Array, done?: (error?: Error) => void): void;
 }

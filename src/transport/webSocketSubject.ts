@@ -239,34 +239,62 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
    * together with every other frame given to any socket in it, in order, and before a `close`.
    */
   send(data: string): boolean {
+    const socket = this.openSocket();
+    if (socket === undefined) return false;
+    if (this.pending === undefined) this.write(socket, data, socket.bufferedAmount > 0);
+    // Framed now, written at the end of the job: the text (and the audio it holds) is garbage at
+    // once instead of living through the rest of the job, where a thousand of them would outlive
+    // the young generation whenever the garbage collector runs mid-job and be copied.
+    else this.queue(socket.frameText?.(data) ?? data, data.length);
+    this.sent(socket, data.length);
+    return true;
+  }
+
+  /**
+   * {@link send} of the text `head + body + tail`, where the socket can frame the three parts without
+   * joining them (our `ws` sockets: an audio frame's JSON around its base64, with no string built and
+   * copied per frame); elsewhere the same as `send` of the joined text.
+   */
+  sendJoined(head: string, body: string, tail: string): boolean {
     const socket = this.socket;
-    if (socket === undefined || socket.readyState !== SocketState.OPEN) {
-      this.setUnwritable();
-      return false;
-    }
-    const pending = this.pending;
-    let buffered: number;
-    if (pending === undefined) {
-      this.write(socket, data, socket.bufferedAmount > 0);
-      buffered = socket.bufferedAmount;
-    } else {
-      // Framed now, written at the end of the job: the text (and the audio it holds) is garbage at
-      // once instead of living through the rest of the job, where a thousand of them would outlive
-      // the young generation whenever the garbage collector runs mid-job and be copied.
-      pending.push(socket.frameText?.(data) ?? data);
-      this.pendingChars += data.length;
-      this.joinBatch();
-      // Only the batch writes to this socket, so it holds at most what it held after the last one.
-      buffered = this.bufferedAfterFlush + this.pendingChars;
-    }
+    const frame =
+      this.pending !== undefined && socket?.readyState === SocketState.OPEN
+        ? socket.frameText?.(body, head, tail)
+        : undefined;
+    if (frame === undefined) return this.send(head + body + tail);
+    const chars = head.length + body.length + tail.length;
+    this.queue(frame, chars);
+    this.sent(socket!, chars);
+    return true;
+  }
+
+  /** The socket, if it is open; otherwise marks the subject unwritable (what a refused send does). */
+  private openSocket(): WebSocketLike | undefined {
+    const socket = this.socket;
+    if (socket !== undefined && socket.readyState === SocketState.OPEN) return socket;
+    this.setUnwritable();
+    return undefined;
+  }
+
+  /** Holds a frame for the end of the job. */
+  private queue(frame: string | Uint8Array, chars: number): void {
+    this.pending!.push(frame);
+    this.pendingChars += chars;
+    this.joinBatch();
+  }
+
+  /** After a frame of `chars` characters was written or queued: the high-water mark and the probe. */
+  private sent(socket: WebSocketLike, chars: number): void {
+    // Queued: only the batch writes to this socket, so it holds at most what it held after the last one.
+    const buffered =
+      this.pending === undefined ? socket.bufferedAmount : this.bufferedAfterFlush + this.pendingChars;
     if (this.writable.value) {
       if (buffered >= this.highWaterMark) {
         this.writable.next(false);
         // Written at once: poll until drained. Pending: the flush looks again once it is written.
-        if (pending === undefined) this.pollUntilDrained();
-      } else if (this.probe?.afterSend(data.length) === true) this.writable.next(false); // its pong turns it back
-    } else this.probe?.afterSend(data.length);
-    return true;
+        if (this.pending === undefined) this.pollUntilDrained();
+      } else if (this.probe?.afterSend(chars) === true) this.writable.next(false); // its pong turns it back
+    } else this.probe?.afterSend(chars);
   }
 
   /** Has this job's write batch write to this socket at its end (once per job). */

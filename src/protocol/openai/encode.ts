@@ -1,3 +1,4 @@
+import type { AudioEnvelope } from '../dialect.js';
 import type { RealtimeAudioFrame } from '../frame.js';
 
 /** `{"type":"response.create"}`: the one response request without a body, built once. */
@@ -10,8 +11,14 @@ export const RESPONSE_CANCEL = '{"type":"response.cancel"}';
  * the frame was validated, so `data` is pure base64 with nothing to escape.
  */
 export function encodeAudio(frame: RealtimeAudioFrame): string {
-  return '{"type":"input_audio_buffer.append","audio":"' + frame.data + '"}';
+  return AUDIO_ENVELOPE[0] + frame.data + AUDIO_ENVELOPE[1];
 }
+
+/** The text around the data in {@link encodeAudio}: the same for every frame. */
+export const AUDIO_ENVELOPE: AudioEnvelope = Object.freeze([
+  '{"type":"input_audio_buffer.append","audio":"',
+  '"}',
+] as const);
 
 /** One user text as a conversation item; `JSON.stringify` escapes the text. */
 export function encodeTextItem(text: string): string {

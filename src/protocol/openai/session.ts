@@ -1,8 +1,9 @@
-import type { Decoded, DialectSession, EncodedControl, SessionParams } from '../dialect.js';
+import type { AudioEnvelope, Decoded, DialectSession, EncodedControl, SessionParams } from '../dialect.js';
 import type { RealtimeControl } from '../control.js';
 import type { RealtimeAudioFrame } from '../frame.js';
 import { decodeOpenAIMessage, errorCode, parseFrame } from './decode.js';
 import {
+  AUDIO_ENVELOPE,
   RESPONSE_CANCEL,
   encodeAudio,
   encodeTextItem,
@@ -52,6 +53,10 @@ export class OpenAIDialectSession implements DialectSession {
 
   encodeAudio(frame: RealtimeAudioFrame): string {
     return encodeAudio(frame);
+  }
+
+  audioEnvelope(): AudioEnvelope {
+    return AUDIO_ENVELOPE;
   }
 
   encodeText(text: string): string[] {
