@@ -251,12 +251,15 @@ describe('BacklogProbe', () => {
   });
 
   it("does not count this process's own event-loop lag as queueing (late pongs, pings in flight, drain timing)", () => {
-    const clock = { now: 0, pings: 0, lag: 0 };
+    const clock = { now: 0, pings: 0, lag: 0, marks: [] as number[], asked: [] as number[] };
     const p = new BacklogProbe(
       () => (clock.pings++, true),
       () => clock.now,
       { maxDelayMs: 100, probeIntervalMs: 50 },
-      () => clock.lag,
+      {
+        mark: () => clock.marks.push(clock.now), // each ping is marked as it goes out
+        during: (ms) => (clock.asked.push(ms), clock.lag), // over how long the ping has been out
+      },
     );
     p.afterSend(1000);
     clock.now = 2;
@@ -277,6 +280,8 @@ describe('BacklogProbe', () => {
     clock.now = 1100;
     expect(p.afterSend(1000)).toBe(true);
     expect(p.delayMs).toBe(248);
+    expect(clock.marks).toEqual([0, 200, 700]);
+    expect(clock.asked).toEqual([2, 130, 160, 400]);
   });
 
   it('without an own-lag source, the same late pong is congestion', () => {

@@ -11,17 +11,21 @@ function block(ms: number): void {
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('watchLoopLag', () => {
-  it('reports how late the event loop has lately run, then forgets it', async () => {
+  it('reports the stalls since a ping went out, not those before it', async () => {
     const lag = watchLoopLag();
     try {
-      await tick(30); // the histogram's timer has run once
-      block(250);
-      await tick(30); // it runs (late) once the loop is free, and records the delay
-      expect(lag.recentMs()).toBeGreaterThanOrEqual(230);
-      await tick(600); // two windows later
-      lag.recentMs(); // rolls the window
       await tick(30);
-      expect(lag.recentMs()).toBeLessThan(200);
+      block(250); // before the ping: a garbage collection, another workload
+      await tick(30); // recorded once the loop is free
+      const sent = performance.now(); // the ping goes out
+      await tick(30);
+      expect(lag.during(performance.now() - sent)).toBeLessThan(200);
+      block(250); // while the ping is out: its pong is read this late
+      await tick(30);
+      expect(lag.during(performance.now() - sent)).toBeGreaterThanOrEqual(230);
+      const next = performance.now(); // the next ping
+      await tick(30);
+      expect(lag.during(performance.now() - next)).toBeLessThan(200);
     } finally {
       lag.release();
     }
@@ -32,11 +36,13 @@ describe('watchLoopLag', () => {
     const b = watchLoopLag();
     a.release();
     a.release(); // no effect: b still watches
-    await tick(30); // the histogram's timer has run once
-    block(80);
     await tick(30);
-    expect(b.recentMs()).toBeGreaterThanOrEqual(60);
+    const sent = performance.now();
+    block(80);
+    expect(b.during(performance.now() - sent)).toBeGreaterThanOrEqual(60); // still going on: this job
+    await tick(30);
+    expect(b.during(performance.now() - sent)).toBeGreaterThanOrEqual(60); // recorded
     b.release();
-    expect(b.recentMs()).toBe(0); // nobody watches
+    expect(b.during(1000)).toBe(0); // nobody watches
   });
 });

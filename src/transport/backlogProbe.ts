@@ -25,7 +25,17 @@ const BASE_WINDOW_MS = 10_000;
 /** The least byte window: a few 20 ms audio frames, whatever the measured drain rate. */
 const MIN_WINDOW_BYTES = 4096;
 
-const noLag = (): number => 0;
+/**
+ * How late this process's event loop has run (Node: `loopLag.ts`): told when a ping goes out (`mark`),
+ * asked for the longest stall of the last `ms` milliseconds (`during`).
+ * @internal
+ */
+export interface OwnLag {
+  mark(): void;
+  during(ms: number): number;
+}
+
+const noLag: OwnLag = { mark: () => undefined, during: () => 0 };
 
 /**
  * Measures the whole uplink's backlog with WebSocket pings: a peer answers a ping only after it has
@@ -50,7 +60,8 @@ const noLag = (): number => 0;
  * - Our own lag is not queueing: a busy process reads its pongs late (a thousand conversations on one
  *   core: 50–500 ms), and holding audio back for that would only add latency (and load: held frames
  *   outlive the young generation, so the garbage collector copies each one). The round trip minus
- *   how late this process's event loop has lately been (`ownLag`) is what counts.
+ *   the longest stall of this process's event loop while the ping was out (`ownLag`) is what counts;
+ *   a stall before the ping (a garbage collection, another workload) is not subtracted.
  *
  * Not public API: {@link WebSocketSubject} owns one per socket that can ping (`ws` on Node).
  * @internal
@@ -83,14 +94,14 @@ export class BacklogProbe {
   /**
    * @param ping Sends a ping: returns true when it was written now, false when it was queued behind
    *   this job's frames, in which case the owner calls {@link pingWritten} once it is written.
-   * @param ownLag How late this process's event loop has lately been running (ms): that much of a
+   * @param ownLag How late this process's event loop ran while a ping was out: that much of its
    *   round trip may be this process reading the pong late, not queueing in the path.
    */
   constructor(
     private readonly ping: () => boolean,
     private readonly now: () => number,
     private readonly config: CongestionConfig,
-    private readonly ownLag: () => number = noLag,
+    private readonly ownLag: OwnLag = noLag,
   ) {
     this.intervalMs = config.probeIntervalMs;
   }
@@ -125,8 +136,8 @@ export class BacklogProbe {
     this.bytesSincePing += bytes;
     if (this.congested) return false;
     let waited = now - this.pingAt - this.baseRttMs;
-    // Our own lag is only looked at when it could matter (one histogram read).
-    if (waited > this.config.maxDelayMs) waited -= this.ownLag();
+    // Our own lag is only looked at when it could matter.
+    if (waited > this.config.maxDelayMs) waited -= this.ownLag.during(now - this.pingAt);
     if (waited <= this.config.maxDelayMs && this.bytesSincePing <= this.windowBytes) return false;
     this.congested = true;
     this.delayMs = waited;
@@ -142,7 +153,7 @@ export class BacklogProbe {
     const now = this.now();
     const rtt = now - this.pingAt;
     this.learnBase(now, rtt);
-    const lag = this.ownLag();
+    const lag = this.ownLag.during(rtt);
     // What this process's own lateness explains is not queueing (never below 0).
     this.delayMs = Math.max(0, rtt - this.baseRttMs - lag);
     this.lastPongAt = now;
@@ -203,6 +214,7 @@ export class BacklogProbe {
     if (!this.pingQueued) return;
     this.pingQueued = false;
     this.pingAt = this.now();
+    this.ownLag.mark();
     this.sentSincePing = false;
     this.bytesSincePing = 0;
   }
@@ -211,8 +223,10 @@ export class BacklogProbe {
     this.sentSincePing = false;
     this.bytesSincePing = 0;
     try {
-      if (this.ping()) this.pingAt = now;
-      else this.pingQueued = true;
+      if (this.ping()) {
+        this.pingAt = now;
+        this.ownLag.mark();
+      } else this.pingQueued = true;
     } catch {
       this.pingAt = -1; // not open any more: the close event follows
     }

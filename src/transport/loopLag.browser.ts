@@ -1,4 +1,6 @@
-/** Browsers: no event-loop delay monitor (and no pings, so no probe that would ask). @internal */
-export function watchLoopLag(): { recentMs: () => number; release: () => void } {
-  return { recentMs: () => 0, release: () => undefined };
+import type { LoopLag } from './loopLag.js';
+
+/** Browsers: no event-loop watch (and no pings, so no probe that would ask). @internal */
+export function watchLoopLag(): LoopLag {
+  return { during: () => 0, release: () => undefined };
 }

@@ -1,62 +1,76 @@
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-
-// How late this process's event loop has been running lately, for the congestion probe: a ping's
+// How late this process's event loop ran while a ping was out, for the congestion probe: a ping's
 // round trip includes the time this process took to get round to reading the pong, which is this
 // process's load, not a backlog in the path (holding audio back would only add to it). Node only; the
 // browser stand-in (`loopLag.browser.ts`) reports nothing, and browsers cannot ping anyway.
 //
-// One `monitorEventLoopDelay` histogram for the whole process (a native timer every 10 ms, no
-// JavaScript per sample, unref'd), on while any probe that has had a pong watches it.
+// One timer for the whole process, every 10 ms (unref'd), on while any probe watches: each tick that
+// comes late records when and by how much, so the stalls of any span can be asked for afterwards.
+// Not `monitorEventLoopDelay`: its histogram can only be windowed by resetting it, and a reset drops
+// the next sample, so a stall that began just after a reset would go unseen.
 
-/** Lag is the largest timer delay of the current window and of the previous one, each this long. */
-const WINDOW_MS = 250;
-const RESOLUTION_MS = 10;
+/** How late this process's event loop has run, for one probe: see {@link watchLoopLag}. @internal */
+export interface LoopLag {
+  /**
+   * The longest stall of the event loop that ended in the last `ms` milliseconds, or is still going
+   * on (the time since the timer last ran, beyond its period), in ms; 0 if none.
+   */
+  during: (ms: number) => number;
+  /** This probe is done watching (once; later calls do nothing). */
+  release: () => void;
+}
 
-let histogram: IntervalHistogram | undefined;
+const PERIOD_MS = 10;
+/** Stalls kept (only those over a millisecond are recorded): seconds of a busy process. */
+const RING = 256;
+
+let timer: ReturnType<typeof setInterval> | undefined;
 let users = 0;
-let windowStart = 0;
-let previousMaxMs = 0;
+let lastTick = 0;
+const endedAt = new Float64Array(RING);
+const stalls = new Float64Array(RING);
+let newest = -1;
+let stored = 0;
 
-/**
- * Starts watching (if nobody is) and returns the reader; call `release` when the probe ends.
- * @internal
- */
-export function watchLoopLag(): { recentMs: () => number; release: () => void } {
+function tick(): void {
+  const now = performance.now();
+  const stall = now - lastTick - PERIOD_MS;
+  lastTick = now;
+  if (stall <= 1) return;
+  newest = (newest + 1) % RING;
+  endedAt[newest] = now;
+  stalls[newest] = stall;
+  if (stored < RING) stored++;
+}
+
+function during(ms: number): number {
+  if (timer === undefined) return 0;
+  const now = performance.now();
+  const from = now - ms;
+  let lag = Math.max(0, now - lastTick - PERIOD_MS); // a stall still going on: this very job
+  for (let k = 0, i = newest; k < stored && endedAt[i] > from; k++, i = (i + RING - 1) % RING) {
+    if (stalls[i] > lag) lag = stalls[i];
+  }
+  return lag;
+}
+
+/** Starts watching (if nobody is) and returns this probe's reader. @internal */
+export function watchLoopLag(): LoopLag {
   if (users++ === 0) {
-    histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
-    histogram.enable();
-    windowStart = performance.now();
-    previousMaxMs = 0;
+    lastTick = performance.now();
+    stored = 0;
+    timer = setInterval(tick, PERIOD_MS);
+    timer.unref();
   }
   let released = false;
   return {
-    recentMs,
+    during,
     release: () => {
       if (released) return;
       released = true;
       if (--users === 0) {
-        histogram?.disable();
-        histogram = undefined;
+        clearInterval(timer);
+        timer = undefined;
       }
     },
   };
-}
-
-/**
- * The largest event-loop delay of the last 250–500 ms (ms), or since the reading before, if that was
- * longer ago. A delay shows once the loop has caught up (the histogram's timer runs late, then
- * records it), so the job running now is not in it.
- */
-function recentMs(): number {
-  const h = histogram;
-  if (h === undefined) return 0;
-  const now = performance.now();
-  if (now - windowStart >= WINDOW_MS) {
-    // Kept even when nobody asked for longer than a window: the delay may be from just now (a long
-    // job ends, then its pongs are read), and overstating our lag for a window only delays a verdict.
-    previousMaxMs = h.max / 1e6;
-    h.reset();
-    windowStart = now;
-  }
-  return Math.max(previousMaxMs, h.max / 1e6);
 }

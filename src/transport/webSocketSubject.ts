@@ -10,9 +10,9 @@ import {
 } from 'rxjs';
 import { RealtimeError } from '../protocol/errors.js';
 import { SocketState, type WebSocketFactory, type WebSocketLike } from './webSocketLike.js';
-import { BacklogProbe, DEFAULT_CONGESTION, type CongestionConfig } from './backlogProbe.js';
+import { BacklogProbe, DEFAULT_CONGESTION, type CongestionConfig, type OwnLag } from './backlogProbe.js';
 import { joinWriteBatch, type BatchedWriter } from './writeBatch.js';
-import { watchLoopLag } from './loopLag.js';
+import { watchLoopLag, type LoopLag } from './loopLag.js';
 
 /**
  * The socket finished its handshake: the first event of a {@link WebSocketSubject} that connects.
@@ -560,15 +560,15 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
             return false;
           };
     // Our own event-loop lag is real time: only subtracted when the probe's clock is real time too.
-    // Watched from the first pong on (an idle conversation never pings), until this socket ends.
-    let recentLag: (() => number) | undefined;
-    const ownLag = () => {
-      if (recentLag === undefined) {
-        const lag = watchLoopLag();
+    // Watched from the first ping on (an idle conversation never pings), until this socket ends.
+    let lag: LoopLag | undefined;
+    const ownLag: OwnLag = {
+      mark: () => {
+        if (lag !== undefined) return;
+        lag = watchLoopLag();
         this.releaseLoopLag = lag.release;
-        recentLag = lag.recentMs;
-      }
-      return recentLag();
+      },
+      during: (ms) => lag?.during(ms) ?? 0,
     };
     return new BacklogProbe(
       ping,
