@@ -46,3 +46,34 @@ describe('watchLoopLag', () => {
     expect(b.during(1000)).toBe(0); // nobody watches
   });
 });
+
+describe('watchLoopLag runs of stalls', () => {
+  it('adds up stalls with no on-time tick between them (a pong waits through all of them)', async () => {
+    const lag = watchLoopLag();
+    try {
+      await tick(30);
+      const sent = performance.now();
+      await new Promise<void>((resolve) => {
+        setTimeout(() => {
+          block(120); // a long timer job...
+          setImmediate(() => {
+            block(120); // ...and a long job right after it, before the loop can poll in between
+            resolve();
+          });
+        }, 0);
+      });
+      await tick(30);
+      expect(lag.during(performance.now() - sent)).toBeGreaterThanOrEqual(200);
+      await tick(60); // the loop runs on time again
+      const later = performance.now();
+      block(120);
+      await tick(30);
+      // A run after an on-time tick starts afresh, and a stall from before `later` is not in it.
+      const since = lag.during(performance.now() - later);
+      expect(since).toBeGreaterThanOrEqual(100);
+      expect(since).toBeLessThan(200);
+    } finally {
+      lag.release();
+    }
+  });
+});

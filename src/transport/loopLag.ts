@@ -20,6 +20,8 @@ export interface LoopLag {
 }
 
 const PERIOD_MS = 10;
+/** Two stalls are one run when the later one's tick was due this close to the earlier one's (timers count in whole ms). */
+const BACK_TO_BACK_MS = 3;
 /** Stalls kept (only those over a millisecond are recorded): seconds of a busy process. */
 const RING = 256;
 
@@ -46,11 +48,20 @@ function during(ms: number): number {
   if (timer === undefined) return 0;
   const now = performance.now();
   const from = now - ms;
-  let lag = Math.max(0, now - lastTick - PERIOD_MS); // a stall still going on: this very job
+  // A pong that arrives while the loop is busy is read at its next poll for I/O, which may come only
+  // after several busy phases back to back (a long poll phase, then late timers): what counts is the
+  // longest run of stalls with no on-time tick between them, not the longest single stall.
+  let run = Math.max(0, now - lastTick - PERIOD_MS); // a stall still going on: this very job
+  let startedAt = lastTick; // where the run reaches back to
+  let longest = run;
   for (let k = 0, i = newest; k < stored && endedAt[i] > from; k++, i = (i + RING - 1) % RING) {
-    if (stalls[i] > lag) lag = stalls[i];
+    // Back to back: this stall's tick is the one the later stall's tick was counted from.
+    if (Math.abs(startedAt - endedAt[i]) < BACK_TO_BACK_MS) run += stalls[i];
+    else run = stalls[i];
+    startedAt = endedAt[i] - stalls[i] - PERIOD_MS;
+    if (run > longest) longest = run;
   }
-  return lag;
+  return longest;
 }
 
 /** Starts watching (if nobody is) and returns this probe's reader. @internal */
