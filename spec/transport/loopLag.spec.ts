@@ -13,6 +13,7 @@ const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('watchLoopLag', () => {
   it('reports the stalls since a ping went out, not those before it', async () => {
     const lag = watchLoopLag();
+    lag.mark(); // an earlier ping starts the watch
     try {
       await tick(30);
       block(250); // before the ping: a garbage collection, another workload
@@ -34,6 +35,8 @@ describe('watchLoopLag', () => {
   it('is shared: watching stops with the last release, and a release twice counts once', async () => {
     const a = watchLoopLag();
     const b = watchLoopLag();
+    a.mark();
+    b.mark();
     a.release();
     a.release(); // no effect: b still watches
     await tick(30);
@@ -45,11 +48,19 @@ describe('watchLoopLag', () => {
     b.release();
     expect(b.during(1000)).toBe(0); // nobody watches
   });
+
+  it('does nothing until the first ping', () => {
+    const lag = watchLoopLag();
+    block(30);
+    expect(lag.during(1000)).toBe(0);
+    lag.release(); // a release without a watch changes nothing
+  });
 });
 
 describe('watchLoopLag runs of stalls', () => {
   it('adds up stalls with no on-time tick between them (a pong waits through all of them)', async () => {
     const lag = watchLoopLag();
+    lag.mark(); // an earlier ping starts the watch
     try {
       await tick(30);
       const sent = performance.now();

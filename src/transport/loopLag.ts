@@ -10,6 +10,8 @@
 
 /** How late this process's event loop has run, for one probe: see {@link watchLoopLag}. @internal */
 export interface LoopLag {
+  /** A ping goes out: the watch starts with the first one (an idle conversation never pings). */
+  mark: () => void;
   /**
    * The longest stall of the event loop that ended in the last `ms` milliseconds, or is still going
    * on (the time since the timer last ran, beyond its period), in ms; 0 if none.
@@ -64,20 +66,27 @@ function during(ms: number): number {
   return longest;
 }
 
-/** Starts watching (if nobody is) and returns this probe's reader. @internal */
+/**
+ * This probe's reader. Nothing runs until its first `mark`; the process's timer then runs while any
+ * probe that has marked has not released. @internal
+ */
 export function watchLoopLag(): LoopLag {
-  if (users++ === 0) {
-    lastTick = performance.now();
-    stored = 0;
-    timer = setInterval(tick, PERIOD_MS);
-    timer.unref();
-  }
-  let released = false;
+  let watching = false;
   return {
-    during,
+    mark: () => {
+      if (watching) return;
+      watching = true;
+      if (users++ === 0) {
+        lastTick = performance.now();
+        stored = 0;
+        timer = setInterval(tick, PERIOD_MS);
+        timer.unref();
+      }
+    },
+    during: (ms) => (watching ? during(ms) : 0),
     release: () => {
-      if (released) return;
-      released = true;
+      if (!watching) return;
+      watching = false;
       if (--users === 0) {
         clearInterval(timer);
         timer = undefined;

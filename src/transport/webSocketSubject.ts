@@ -10,9 +10,9 @@ import {
 } from 'rxjs';
 import { RealtimeError } from '../protocol/errors.js';
 import { SocketState, type WebSocketFactory, type WebSocketLike } from './webSocketLike.js';
-import { BacklogProbe, DEFAULT_CONGESTION, type CongestionConfig, type OwnLag } from './backlogProbe.js';
+import { BacklogProbe, DEFAULT_CONGESTION, type CongestionConfig } from './backlogProbe.js';
 import { joinWriteBatch, type BatchedWriter } from './writeBatch.js';
-import { watchLoopLag, type LoopLag } from './loopLag.js';
+import { watchLoopLag } from './loopLag.js';
 
 /**
  * The socket finished its handshake: the first event of a {@link WebSocketSubject} that connects.
@@ -367,13 +367,10 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
     // behind others, or one big enough to cross the high-water mark alone (its callback is then the
     // moment the buffer has drained). The common case, an empty buffer, saves Node's per-write
     // callback bookkeeping.
-    if (typeof data === 'string') {
-      const mayWait = behindOthers || data.length >= this.highWaterMark;
-      socket.send(data, mayWait ? this.onSent : undefined);
-    } else {
-      const mayWait = behindOthers || data.byteLength >= this.highWaterMark;
-      socket.sendFrame!(data, mayWait ? this.onSent : undefined);
-    }
+    const size = typeof data === 'string' ? data.length : data.byteLength;
+    const done = behindOthers || size >= this.highWaterMark ? this.onSent : undefined;
+    if (typeof data === 'string') socket.send(data, done);
+    else socket.sendFrame!(data, done);
   }
 
   /** Sends one text frame. Throws a `RealtimeError` (`not_running`) when the socket is not open. */
@@ -560,21 +557,13 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
             return false;
           };
     // Our own event-loop lag is real time: only subtracted when the probe's clock is real time too.
-    // Watched from the first ping on (an idle conversation never pings), until this socket ends.
-    let lag: LoopLag | undefined;
-    const ownLag: OwnLag = {
-      mark: () => {
-        if (lag !== undefined) return;
-        lag = watchLoopLag();
-        this.releaseLoopLag = lag.release;
-      },
-      during: (ms) => lag?.during(ms) ?? 0,
-    };
+    const lag = watchLoopLag();
+    this.releaseLoopLag = lag.release;
     return new BacklogProbe(
       ping,
       () => scheduler.now(),
       config,
-      scheduler === asyncScheduler ? ownLag : undefined,
+      scheduler === asyncScheduler ? lag : undefined,
     );
   }
 
