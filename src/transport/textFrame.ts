@@ -26,7 +26,8 @@ const HEADER_BYTES = 8;
 export function maskedTextFrame(data: string, head = '', tail = ''): Buffer | undefined {
   const headBytes = Buffer.byteLength(head);
   const dataBytes = Buffer.byteLength(data);
-  const length = headBytes + dataBytes + Buffer.byteLength(tail);
+  const tailBytes = Buffer.byteLength(tail);
+  const length = headBytes + dataBytes + tailBytes;
   if (length < MIN_PAYLOAD || length > MAX_PAYLOAD) return undefined;
   const frame = Buffer.allocUnsafe(HEADER_BYTES + length);
   if ((frame.byteOffset & 3) !== 0) return undefined; // pool slices are 8-aligned; never rely on it blindly
@@ -43,10 +44,9 @@ export function maskedTextFrame(data: string, head = '', tail = ''): Buffer | un
   frame[6] = pool[poolAt + 2];
   frame[7] = pool[poolAt + 3];
   poolAt += 4;
-  let at = HEADER_BYTES;
-  if (headBytes > 0) at += copyText(frame, head, at, headBytes);
-  at += copyText(frame, data, at, dataBytes);
-  if (at < HEADER_BYTES + length) copyText(frame, tail, at, HEADER_BYTES + length - at);
+  copyText(frame, head, HEADER_BYTES, headBytes);
+  copyText(frame, data, HEADER_BYTES + headBytes, dataBytes);
+  copyText(frame, tail, HEADER_BYTES + headBytes + dataBytes, tailBytes);
   // The key and the payload as words: the key's bytes and each 4 payload bytes line up, whatever the
   // platform's byte order, since both are read the same way.
   const words = wordsOf(frame.buffer);
@@ -58,11 +58,10 @@ export function maskedTextFrame(data: string, head = '', tail = ''): Buffer | un
   return frame;
 }
 
-/** Writes `bytes` bytes of `text` at `at`; returns `bytes`. */
-function copyText(frame: Buffer, text: string, at: number, bytes: number): number {
+/** Writes the `bytes` bytes of `text` at `at`. */
+function copyText(frame: Buffer, text: string, at: number, bytes: number): void {
   // As many bytes as characters: all ASCII, which latin1 copies as is (UTF-8 would look at each).
   frame.write(text, at, bytes, bytes === text.length ? 'latin1' : 'utf8');
-  return bytes;
 }
 
 /** The words of the ArrayBuffer frames were last cut from: frames share Node's 8 KiB pool, so one view serves several. */
