@@ -1,4 +1,6 @@
+import { setFlagsFromString } from 'node:v8';
 import { TestScheduler } from 'rxjs/testing';
+import type WebSocket from 'ws';
 import {
   nodeWebSocketFactory,
   RealtimeError,
@@ -56,6 +58,38 @@ describe('WebSocketSubject over ws (real sockets)', () => {
     expect(got[1]).toBeInstanceOf(ArrayBuffer);
     socket.onmessage = null;
     expect(socket.onmessage).toBeNull();
+    socket.close();
+  });
+
+  it("nodeWebSocketFactory's sockets share one hidden class (none falls into V8's slow dictionary mode)", async () => {
+    // Per-socket closures or accessors on each ws instance had made every socket after the first a
+    // dictionary-mode object: every property read on it, ws's own included, took V8's slow path.
+    setFlagsFromString('--allow-natives-syntax');
+    const fast = new Function('o', 'return %HasFastProperties(o)') as (o: unknown) => boolean;
+    const sameMap = new Function('a', 'b', 'return %HaveSameMap(a, b)') as (a: unknown, b: unknown) => boolean;
+    server = await startScriptedServer([{ batches: [], keepOpen: true }]);
+    const sockets = [1, 2, 3].map(() => factory(server!.url, undefined, undefined));
+    await Promise.all(sockets.map((socket) => new Promise((open) => (socket.onopen = open))));
+    for (const socket of sockets) {
+      socket.onmessage = () => undefined;
+      socket.onpong = () => undefined;
+      expect(fast(socket)).toBe(true);
+      expect(sameMap(socket, sockets[0])).toBe(true);
+    }
+    sockets.forEach((socket) => socket.close());
+  });
+
+  it("a nodeWebSocketFactory socket still takes ws's own send forms (binary data, options)", async () => {
+    server = await startScriptedServer([{ batches: [], keepOpen: true }]);
+    const socket = factory(server.url, undefined, undefined) as unknown as WebSocket;
+    await new Promise((open) => socket.once('open', open));
+    const sent: (Error | undefined)[] = [];
+    socket.send(JSON.stringify({ n: 1, pad: 'x'.repeat(200) }), (error) => sent.push(error)); // framed here
+    socket.send(JSON.stringify({ n: 2 }), { binary: false }, (error) => sent.push(error)); // ws, with options
+    socket.send(Buffer.from(JSON.stringify({ n: 3 }))); // ws, bytes: a binary frame, as ws sends it
+    expect(await server.waitForMessages(0, 3, 5000)).toBe(true);
+    expect(server.connections()[0]).toEqual([{ n: 1, pad: 'x'.repeat(200) }, { n: 2 }, { binary: 7 }]);
+    expect(sent.map((error) => error ?? 'written')).toEqual(['written', 'written']); // no error (null from the socket)
     socket.close();
   });
 

@@ -47,75 +47,102 @@ export interface NodeWebSocketOptions {
  */
 export function nodeWebSocketFactory(options: NodeWebSocketOptions = {}): WebSocketFactory {
   const { perMessageDeflate = false, maxPayload = 16 * 1024 * 1024 } = options;
-  return (url, protocols, headers) => {
-    const socket = new WebSocket(url, protocols ?? [], { headers, perMessageDeflate, maxPayload });
+  return (url, protocols, headers) =>
     // ws's handler properties take ws's own event classes; ours are structurally narrower.
-    const like = socket as unknown as WebSocketLike;
-    // ws reports pongs as an event only; expose them as the `onpong` property the keepalive reads.
-    socket.on('pong', () => like.onpong?.());
-    // ws has no cork of its own: its frames go to the net.Socket it holds once open.
-    like.cork = () => netSocketOf(socket)?.cork();
-    like.uncork = () => netSocketOf(socket)?.uncork();
-    bridgeMessages(socket);
-    if (!perMessageDeflate) sendFramed(socket, like); // compressed frames are ws's to make
-    return like;
-  };
+    new RxWebSocket(url, protocols ?? [], { headers, perMessageDeflate, maxPayload }) as unknown as WebSocketLike;
 }
 
-/** The TCP socket under a `ws` socket (`_socket`, set once the handshake is done; ws has had it since 1.0). */
-function netSocketOf(socket: WebSocket): Socket | undefined {
-  return (socket as unknown as { _socket?: Socket })._socket;
+/**
+ * A `ws` socket with what a {@link WebSocketLike} adds (pongs as `onpong`, cork, our framing) on its
+ * prototype, so every socket has the same hidden class. Added to each instance instead (closures, and
+ * an `onmessage` accessor per socket), they turned every socket after the first into a dictionary-mode
+ * object: every property read on it, ws's own included, went through V8's slow lookup (bench, 1 000
+ * conversations: ~7 % of the client's CPU in `LoadIC`).
+ */
+class RxWebSocket extends WebSocket {
+  onpong: (() => void) | null = null;
+  /** Our framing of texts (off with permessage-deflate: compressed frames are ws's to make). */
+  private readonly framing: boolean;
+  private messageHandler: WebSocketLike['onmessage'] = null;
+  /** The one event object handed to `onmessage` (see the accessor below). */
+  private readonly messageEvent: { data: unknown } = { data: undefined };
+
+  constructor(url: string, protocols: string[], options: WebSocket.ClientOptions) {
+    super(url, protocols, options);
+    this.framing = options.perMessageDeflate !== true;
+    // ws reports pongs as an event only; expose them as the `onpong` property the keepalive reads.
+    this.on('pong', () => this.onpong?.());
+    this.on('message', (data: RawData, isBinary: boolean) => this.deliver(data, isBinary));
+  }
+
+  /** ws has no cork of its own: its frames go to the net.Socket it holds once open. */
+  cork(): void {
+    netSocketOf(this)?.cork();
+  }
+
+  uncork(): void {
+    netSocketOf(this)?.uncork();
+  }
+
+  /**
+   * `send` of text frames of 126 B to 64 KiB (every audio frame) framed here and written straight to
+   * the TCP socket, in one chunk, masked a word at a time (see {@link maskedTextFrame}): the rest, and
+   * every socket not open, go through ws. The same framing as `frameText` + `sendFrame`, for a writer
+   * that frames now and writes later. Safe beside ws's own writes: without permessage-deflate ws never
+   * queues a frame (it writes each at once, in call order), so nothing it holds can be overtaken, and
+   * what waits in the TCP socket counts in `bufferedAmount` as ws's own frames do.
+   */
+  override send(data: WsSend[0], optionsOrDone?: WsSend[1] | WsSend[2], done?: WsSend[2]): void {
+    if (typeof optionsOrDone === 'object') return super.send(data, optionsOrDone, done);
+    const frame = typeof data === 'string' ? this.frameText(data) : undefined;
+    if (frame === undefined) super.send(data, optionsOrDone);
+    else this.sendFrame(frame, optionsOrDone);
+  }
+
+  frameText(data: string, head?: string, tail?: string): Buffer | undefined {
+    return this.framing && netSocketOf(this) !== undefined && this.readyState === WebSocket.OPEN
+      ? maskedTextFrame(data, head, tail)
+      : undefined;
+  }
+
+  /** Writes a frame made by `frameText`, as ws hands a frame to the socket (its callback type allows null). */
+  sendFrame(frame: Uint8Array, done?: (error?: Error) => void): void {
+    netSocketOf(this)!.write(frame, done as ((error?: Error | null) => void) | undefined);
+  }
+
+  /** Hands an inbound frame to `onmessage`: text as a string, as ws's MessageEvent has it. */
+  private deliver(data: RawData, isBinary: boolean): void {
+    const handler = this.messageHandler;
+    if (handler === null) return;
+    const event = this.messageEvent;
+    event.data = isBinary ? data : (data as Buffer).toString();
+    handler(event);
+    event.data = undefined;
+  }
 }
 
 /**
  * `onmessage` without ws's EventTarget layer, which makes a `MessageEvent` per frame: the handler gets
  * one event object per socket, its `data` replaced for each frame (read it during the call; a
- * WebSocketSubject does). The property is an own one, so ws's `onmessage` setter never registers
- * its own listener.
+ * WebSocketSubject does). Shadows ws's own accessor, so ws never registers its listener. Defined on
+ * the prototype (TypeScript has ws's `onmessage` as a property, which a class cannot override with an
+ * accessor).
  */
-function bridgeMessages(socket: WebSocket): void {
-  let handler: WebSocketLike['onmessage'] = null;
-  const event: { data: unknown } = { data: undefined };
-  Object.defineProperty(socket, 'onmessage', {
-    configurable: true,
-    enumerable: true,
-    get: () => handler,
-    set: (value: WebSocketLike['onmessage']) => {
-      handler = typeof value === 'function' ? value : null;
-    },
-  });
-  socket.on('message', (data: RawData, isBinary: boolean) => {
-    if (handler === null) return;
-    // Text comes as one Buffer; handed on as a string, as by ws's MessageEvent.
-    event.data = isBinary ? data : (data as Buffer).toString();
-    handler(event);
-    event.data = undefined;
-  });
-}
+Object.defineProperty(RxWebSocket.prototype, 'onmessage', {
+  configurable: true,
+  enumerable: true,
+  get(this: { messageHandler: WebSocketLike['onmessage'] }) {
+    return this.messageHandler;
+  },
+  set(this: { messageHandler: WebSocketLike['onmessage'] }, value: WebSocketLike['onmessage']) {
+    this.messageHandler = typeof value === 'function' ? value : null;
+  },
+});
 
-/**
- * `send` of text frames of 126 B to 64 KiB (every audio frame) framed here and written straight to the
- * TCP socket, in one chunk, masked a word at a time (see {@link maskedTextFrame}): the rest, and every
- * socket not open, go through ws. The same framing as `frameText` + `sendFrame`, for a writer that
- * frames now and writes later. Safe beside ws's own writes: without permessage-deflate ws never
- * queues a frame (it writes each at once, in call order), so nothing it holds can be overtaken, and
- * what waits in the TCP socket counts in `bufferedAmount` as ws's own frames do.
- */
-function sendFramed(socket: WebSocket, like: WebSocketLike): void {
-  const wsSend = socket.send.bind(socket);
-  const frameText = (data: string, head?: string, tail?: string): Buffer | undefined =>
-    netSocketOf(socket) !== undefined && socket.readyState === WebSocket.OPEN
-      ? maskedTextFrame(data, head, tail)
-      : undefined;
-  // As ws hands a frame to the socket (its callback type allows null).
-  const sendFrame = (frame: Uint8Array, done?: (error?: Error) => void): void => {
-    netSocketOf(socket)!.write(frame, done as ((error?: Error | null) => void) | undefined);
-  };
-  like.frameText = frameText;
-  like.sendFrame = sendFrame;
-  like.send = (data: string, done?: (error?: Error) => void) => {
-    const frame = frameText(data);
-    if (frame === undefined) wsSend(data, done);
-    else sendFrame(frame, done);
-  };
+/** ws's `send` with options: (data, options, done). */
+type WsSend = Parameters<WebSocket['send']>;
+
+/** The TCP socket under a `ws` socket (`_socket`, set once the handshake is done; ws has had it since 1.0). */
+function netSocketOf(socket: WebSocket): Socket | undefined {
+  return (socket as unknown as { _socket?: Socket })._socket;
 }
