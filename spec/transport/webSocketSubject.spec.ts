@@ -1,4 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
+import { runInThisContext } from 'node:vm';
 import { TestScheduler } from 'rxjs/testing';
 import type WebSocket from 'ws';
 import {
@@ -65,8 +66,9 @@ describe('WebSocketSubject over ws (real sockets)', () => {
     // Per-socket closures or accessors on each ws instance had made every socket after the first a
     // dictionary-mode object: every property read on it, ws's own included, took V8's slow path.
     setFlagsFromString('--allow-natives-syntax');
-    const fast = new Function('o', 'return %HasFastProperties(o)') as (o: unknown) => boolean;
-    const sameMap = new Function('a', 'b', 'return %HaveSameMap(a, b)') as (a: unknown, b: unknown) => boolean;
+    // Natives are parsed only in code compiled after the flag is set: hence code from a string.
+    const fast = runInThisContext('(o) => %HasFastProperties(o)') as (o: unknown) => boolean;
+    const sameMap = runInThisContext('(a, b) => %HaveSameMap(a, b)') as (a: unknown, b: unknown) => boolean;
     server = await startScriptedServer([{ batches: [], keepOpen: true }]);
     const sockets = [1, 2, 3].map(() => factory(server!.url, undefined, undefined));
     await Promise.all(sockets.map((socket) => new Promise((open) => (socket.onopen = open))));
