@@ -49,7 +49,11 @@ export function nodeWebSocketFactory(options: NodeWebSocketOptions = {}): WebSoc
   const { perMessageDeflate = false, maxPayload = 16 * 1024 * 1024 } = options;
   return (url, protocols, headers) =>
     // ws's handler properties take ws's own event classes; ours are structurally narrower.
-    new RxWebSocket(url, protocols ?? [], { headers, perMessageDeflate, maxPayload }) as unknown as WebSocketLike;
+    new RxWebSocket(url, protocols ?? [], {
+      headers,
+      perMessageDeflate,
+      maxPayload,
+    }) as unknown as WebSocketLike;
 }
 
 /**
