@@ -54,6 +54,8 @@ describe('maskedTextFrame', () => {
       ['{"t":"', 'grüße 👋 '.repeat(20), '"}'],
       ['é', 'a'.repeat(130), 'ü!'],
       ['abc', 'de', 'f'.repeat(125)], // the tail alone carries the frame past 125 bytes
+      ['{"type":"input_audio_buffer.append","audio":"', 'QUJD'.repeat(320), '"}'], // a head and tail seen before
+      ['{"type":"input_audio_buffer.append","audio":"', 'QUJD'.repeat(321), '"}'], // the same again
     ];
     for (const [head, data, tail] of cases) {
       const frame = readFrame(maskedTextFrame(data, head, tail)!);

@@ -24,9 +24,11 @@ const HEADER_BYTES = 8;
  * @internal
  */
 export function maskedTextFrame(data: string, head = '', tail = ''): Buffer | undefined {
-  const headBytes = Buffer.byteLength(head);
+  const headEncoded = encodedPart(head, 0);
+  const tailEncoded = encodedPart(tail, 1);
+  const headBytes = headEncoded.length;
   const dataBytes = Buffer.byteLength(data);
-  const tailBytes = Buffer.byteLength(tail);
+  const tailBytes = tailEncoded.length;
   const length = headBytes + dataBytes + tailBytes;
   if (length < MIN_PAYLOAD || length > MAX_PAYLOAD) return undefined;
   const frame = Buffer.allocUnsafe(HEADER_BYTES + length);
@@ -44,9 +46,9 @@ export function maskedTextFrame(data: string, head = '', tail = ''): Buffer | un
   frame[6] = pool[poolAt + 2];
   frame[7] = pool[poolAt + 3];
   poolAt += 4;
-  copyText(frame, head, HEADER_BYTES, headBytes);
+  frame.set(headEncoded, HEADER_BYTES);
   copyText(frame, data, HEADER_BYTES + headBytes, dataBytes);
-  copyText(frame, tail, HEADER_BYTES + headBytes + dataBytes, tailBytes);
+  frame.set(tailEncoded, HEADER_BYTES + headBytes + dataBytes);
   // The key and the payload as words: the key's bytes and each 4 payload bytes line up, whatever the
   // platform's byte order, since both are read the same way.
   const words = wordsOf(frame.buffer);
@@ -56,6 +58,22 @@ export function maskedTextFrame(data: string, head = '', tail = ''): Buffer | un
   for (let i = keyAt + 1; i <= keyAt + whole; i++) words[i] ^= key;
   for (let i = whole << 2; i < length; i++) frame[HEADER_BYTES + i] ^= frame[4 + (i & 3)];
   return frame;
+}
+
+/**
+ * The UTF-8 bytes of a head (slot 0) or tail (slot 1): the same few strings every frame (an audio
+ * envelope), so the last one of each is kept and copied with `set`, a plain memory copy, instead of
+ * being measured and encoded again by two calls into Node per frame.
+ */
+const encodedTexts = ['', ''];
+const encodedBytes = [new Uint8Array(0), new Uint8Array(0)];
+
+function encodedPart(text: string, slot: 0 | 1): Uint8Array {
+  if (text !== encodedTexts[slot]) {
+    encodedTexts[slot] = text;
+    encodedBytes[slot] = Buffer.from(text);
+  }
+  return encodedBytes[slot];
 }
 
 /** Writes the `bytes` bytes of `text` at `at`. */
