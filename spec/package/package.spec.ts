@@ -300,7 +300,8 @@ describe('in the browser', () => {
     const shipped = Object.entries(output.inputs)
       .filter(([path, use]) => path.startsWith('node_modules/realtime-rx/') && use.bytesInOutput > 0)
       .map(([path]) => path.replace('node_modules/realtime-rx/dist/browser/esm/', ''));
-    expect(shipped).toEqual(['operators/dropNewest.js']);
+    // and the observer it subscribes to its source with
+    expect(shipped.sort()).toEqual(['operators/dropNewest.js', 'operators/sourceObserver.js']);
   });
 
   it('both bundles run in Chromium: test socket and fixture replay work, startScriptedServer says it needs Node', async () => {

@@ -3,6 +3,7 @@ import {
   BehaviorSubject,
   map,
   merge,
+  noop,
   Observable,
   Subject,
   type SchedulerLike,
@@ -10,6 +11,7 @@ import {
 } from 'rxjs';
 import { dropNewest } from '../operators/dropNewest.js';
 import { priorityMerge } from '../operators/priorityMerge.js';
+import { SourceObserver } from '../operators/sourceObserver.js';
 import type { RealtimeControl } from '../protocol/control.js';
 import {
   IGNORED_TYPE,
@@ -221,7 +223,9 @@ class RealtimeConversation implements Conversation {
         this.audio.values$.pipe(
           dropNewest<RealtimeAudioFrame>({ capacity, writable: ready, onDrop: this.countDrop }),
         ),
-    }).subscribe({ next: this.send });
+      // One object per value's hop, not a partial observer's wrappers (see SourceObserver). Nothing
+      // upstream errors; should it, the error is reported as RxJS reports one nobody handles.
+    }).subscribe(new SourceObserver(this.send, rethrow, noop));
     this.connectSocket();
   }
 
@@ -520,4 +524,9 @@ function isPending(value: Outbound): value is Pending {
 function compact<T extends object>(value: T): T {
   for (const key of Object.keys(value) as (keyof T)[]) if (value[key] === undefined) delete value[key];
   return value;
+}
+
+/** An error handed on as thrown: SourceObserver reports it as RxJS reports one nobody handles. */
+function rethrow(error: unknown): never {
+  throw error;
 }

@@ -1,4 +1,5 @@
 import { MonoTypeOperatorFunction, Observable, Subscription } from 'rxjs';
+import { SourceObserver } from './sourceObserver.js';
 
 /**
  * Configuration of {@link dropNewest}: the buffer's capacity, the sink's writability, and the drop counter.
@@ -147,29 +148,32 @@ export function dropNewest<T>(config: DropNewestConfig<T>): MonoTypeOperatorFunc
       });
 
       // `writable` may have completed or errored synchronously: then there is nothing to subscribe to.
+      // The source's values come through one object, not a partial observer's wrappers (see SourceObserver).
       const sourceSubscription: Subscription | null = subscriber.closed
         ? null
-        : source.subscribe({
-            next: (value) => {
-              if (writable && count === 0) {
-                subscriber.next(value);
-              } else if (count < capacity) {
-                if (ring === null) ring = new Array<T | undefined>(capacity);
-                let tail = head + count;
-                if (tail >= capacity) tail -= capacity;
-                ring[tail] = value;
-                count++;
-              } else {
-                drop(value);
-              }
-            },
-            error: (err: unknown) => subscriber.error(err),
-            complete: () => {
-              sourceDone = true;
-              if (count === 0) subscriber.complete();
-              // else: the flush that empties the buffer completes the result.
-            },
-          });
+        : source.subscribe(
+            new SourceObserver<T>(
+              (value) => {
+                if (writable && count === 0) {
+                  subscriber.next(value);
+                } else if (count < capacity) {
+                  if (ring === null) ring = new Array<T | undefined>(capacity);
+                  let tail = head + count;
+                  if (tail >= capacity) tail -= capacity;
+                  ring[tail] = value;
+                  count++;
+                } else {
+                  drop(value);
+                }
+              },
+              (err) => subscriber.error(err),
+              () => {
+                sourceDone = true;
+                if (count === 0) subscriber.complete();
+                // else: the flush that empties the buffer completes the result.
+              },
+            ),
+          );
 
       return () => {
         writableSubscription.unsubscribe();

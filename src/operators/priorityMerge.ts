@@ -1,4 +1,5 @@
 import { Observable, Subscriber, Subscription } from 'rxjs';
+import { SourceObserver } from './sourceObserver.js';
 
 /**
  * Configuration of {@link priorityMerge}: the sink's writability, the lossless high lane, and the factory
@@ -221,23 +222,26 @@ export function priorityMerge<H, L>(config: PriorityMergeConfig<H, L>): Observab
       },
     });
 
+    // Both lanes come through one object each, not a partial observer's wrappers (see SourceObserver).
     const highSubscription: Subscription | null = subscriber.closed
       ? null
-      : high$.subscribe({
-          next: (value) => {
-            if (writable && qHead === queue.length && !draining) {
-              subscriber.next(value);
-            } else {
-              queue.push(value);
-              setReady(false);
-            }
-          },
-          error: (err: unknown) => subscriber.error(err),
-          complete: () => {
-            highDone = true;
-            maybeComplete();
-          },
-        });
+      : high$.subscribe(
+          new SourceObserver<H>(
+            (value) => {
+              if (writable && qHead === queue.length && !draining) {
+                subscriber.next(value);
+              } else {
+                queue.push(value);
+                setReady(false);
+              }
+            },
+            (err) => subscriber.error(err),
+            () => {
+              highDone = true;
+              maybeComplete();
+            },
+          ),
+        );
 
     let lowSubscription: Subscription | null = null;
     if (!subscriber.closed) {
@@ -248,14 +252,16 @@ export function priorityMerge<H, L>(config: PriorityMergeConfig<H, L>): Observab
         subscriber.error(err);
       }
       if (low$ !== null && !subscriber.closed) {
-        lowSubscription = low$.subscribe({
-          next: (value) => subscriber.next(value),
-          error: (err: unknown) => subscriber.error(err),
-          complete: () => {
-            lowDone = true;
-            maybeComplete();
-          },
-        });
+        lowSubscription = low$.subscribe(
+          new SourceObserver<L>(
+            (value) => subscriber.next(value),
+            (err) => subscriber.error(err),
+            () => {
+              lowDone = true;
+              maybeComplete();
+            },
+          ),
+        );
       }
     }
 
