@@ -205,7 +205,12 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
    * test sockets), whose frames are written at once. Framed already where the socket can (`frameText`):
    * then what waits is a small view of bytes outside the heap, not the text (see `send`).
    */
-  private pending: (string | Uint8Array)[] | undefined;
+  private pending: (string | Uint8Array | undefined)[] | undefined;
+  /**
+   * Frames in `pending`: its slots are emptied, never the array shortened (an array's `length = 0`
+   * is a call into V8's runtime, and the next push grows a fresh backing store: both per frame).
+   */
+  private pendingCount = 0;
   /** Characters in `pending` (a lower bound of its bytes), counted as buffered for the high-water mark. */
   private pendingChars = 0;
   /** In this job's write batch. */
@@ -278,7 +283,7 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
 
   /** Holds a frame for the end of the job. */
   private queue(frame: string | Uint8Array, chars: number): void {
-    this.pending!.push(frame);
+    this.pending![this.pendingCount++] = frame;
     this.pendingChars += chars;
     this.joinBatch();
   }
@@ -329,7 +334,7 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
     const pending = this.pending;
     const socket = this.socket;
     if (pending === undefined || socket === undefined) return 'nothing';
-    const count = pending.length;
+    const count = this.pendingCount;
     let ping = this.pingPending;
     if (count === 0 && !ping) return 'nothing';
     this.pingPending = false;
@@ -338,12 +343,19 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
       if (corked) socket.cork!();
       // Corked, every frame after the first waits behind it (until the uncork).
       const waiting = this.bufferedAfterFlush > 0;
-      for (let i = 0; i < count; i++) this.write(socket, pending[i], waiting || i > 0);
+      for (let i = 0; i < count; i++) {
+        const frame = pending[i]!;
+        pending[i] = undefined;
+        this.write(socket, frame, waiting || i > 0);
+      }
       if (ping) ping = this.writePing(socket);
       if (corked) socket.uncork!();
       this.bufferedAfterFlush = socket.bufferedAmount;
-    } else ping = false;
-    pending.length = 0;
+    } else {
+      ping = false;
+      pending.fill(undefined, 0, count);
+    }
+    this.pendingCount = 0;
     this.pendingChars = 0;
     return ping ? 'pinged' : 'frames';
   }
@@ -572,7 +584,8 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
     this.releaseLoopLag();
     this.releaseLoopLag = noop;
     // Dropped or closed by the peer: nothing more can be written.
-    if (this.pending !== undefined) this.pending.length = 0;
+    this.pending?.fill(undefined, 0, this.pendingCount);
+    this.pendingCount = 0;
     this.pendingChars = 0;
     this.pingPending = false;
     this.setUnwritable();
