@@ -95,6 +95,22 @@ describe('WebSocketSubject over ws (real sockets)', () => {
     socket.close();
   });
 
+  it('a text sent after a Blob is not framed ahead of it: ws reads a Blob before writing it, and what follows waits', async () => {
+    server = await startScriptedServer([{ batches: [], keepOpen: true }]);
+    const socket = factory(server.url, undefined, undefined) as unknown as WebSocket;
+    await new Promise((open) => socket.once('open', open));
+    socket.send(new Blob([JSON.stringify({ n: 1 })])); // ws: a binary frame, once the Blob is read
+    socket.send(JSON.stringify({ n: 2, pad: 'x'.repeat(200) })); // would be framed here: must wait its turn
+    socket.send(JSON.stringify({ n: 3, pad: 'y'.repeat(200) }));
+    expect(await server.waitForMessages(0, 3, 5000)).toBe(true);
+    expect(server.connections()[0]).toEqual([
+      { binary: 7 },
+      { n: 2, pad: 'x'.repeat(200) },
+      { n: 3, pad: 'y'.repeat(200) },
+    ]);
+    socket.close();
+  });
+
   it('frames of every size reach the server intact and in order, framed here (126 B to 64 KiB) or by ws (the rest)', async () => {
     server = await startScriptedServer([{ batches: [], keepOpen: true }]);
     const subject = new WebSocketSubject({ url: server.url, factory });

@@ -65,8 +65,12 @@ export function nodeWebSocketFactory(options: NodeWebSocketOptions = {}): WebSoc
  */
 class RxWebSocket extends WebSocket {
   onpong: (() => void) | null = null;
-  /** Our framing of texts (off with permessage-deflate: compressed frames are ws's to make). */
-  private readonly framing: boolean;
+  /**
+   * Our framing of texts: off with permessage-deflate (compressed frames are ws's to make), and for
+   * good once a Blob is sent (ws queues what follows a Blob until it has read it: a frame written
+   * straight to the TCP socket would overtake them).
+   */
+  private framing: boolean;
   private messageHandler: WebSocketLike['onmessage'] = null;
   /** The one event object handed to `onmessage` (see the accessor below). */
   private readonly messageEvent: { data: unknown } = { data: undefined };
@@ -92,11 +96,12 @@ class RxWebSocket extends WebSocket {
    * `send` of text frames of 126 B to 64 KiB (every audio frame) framed here and written straight to
    * the TCP socket, in one chunk, masked a word at a time (see {@link maskedTextFrame}): the rest, and
    * every socket not open, go through ws. The same framing as `frameText` + `sendFrame`, for a writer
-   * that frames now and writes later. Safe beside ws's own writes: without permessage-deflate ws never
-   * queues a frame (it writes each at once, in call order), so nothing it holds can be overtaken, and
-   * what waits in the TCP socket counts in `bufferedAmount` as ws's own frames do.
+   * that frames now and writes later. Safe beside ws's own writes: without permessage-deflate or a
+   * Blob ws never queues a frame (it writes each at once, in call order), so nothing it holds can be
+   * overtaken, and what waits in the TCP socket counts in `bufferedAmount` as ws's own frames do.
    */
   override send(data: WsSend[0], optionsOrDone?: WsSend[1] | WsSend[2], done?: WsSend[2]): void {
+    if (typeof data === 'object' && data instanceof Blob) this.framing = false;
     if (typeof optionsOrDone === 'object') return super.send(data, optionsOrDone, done);
     const frame = typeof data === 'string' ? this.frameText(data) : undefined;
     if (frame === undefined) super.send(data, optionsOrDone);
