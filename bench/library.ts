@@ -17,8 +17,15 @@ import { dirname, join, relative } from 'node:path';
 import * as ts from 'typescript';
 import type * as RealtimeRx from '../src/index.js';
 
-function compile(): typeof RealtimeRx {
-  const root = join(__dirname, '..');
+/** This checkout. */
+const here = join(__dirname, '..');
+
+/**
+ * Compiles `root`'s src/ (this checkout's, or another one's: see bench/compare.ts) into a fresh
+ * directory under this checkout's node_modules/.cache, where its imports resolve to this checkout's
+ * packages, and returns that directory.
+ */
+export function compileLibrary(root: string = here): string {
   const src = join(root, 'src');
   const parsed = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.build.json'), undefined, {
     ...ts.sys,
@@ -36,7 +43,7 @@ function compile(): typeof RealtimeRx {
     declarationMap: false,
     sourceMap: false,
   };
-  const cache = join(root, 'node_modules', '.cache', 'realtime-rx-bench');
+  const cache = join(here, 'node_modules', '.cache', 'realtime-rx-bench');
   mkdirSync(cache, { recursive: true });
   // Leftovers of runs that were killed (their exit handler never ran): lib-<pid>-… of a dead process.
   for (const entry of readdirSync(cache)) {
@@ -53,8 +60,7 @@ function compile(): typeof RealtimeRx {
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, outputText);
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(join(outdir, 'index.js')) as typeof RealtimeRx;
+  return outdir;
 }
 
 function alive(pid: number): boolean {
@@ -67,4 +73,5 @@ function alive(pid: number): boolean {
 }
 
 /** The compiled library (the same module instance for the whole run). */
-export const library: typeof RealtimeRx = compile();
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const library = require(join(compileLibrary(), 'index.js')) as typeof RealtimeRx;
