@@ -11,9 +11,9 @@ import { config, Subscription, type Observer } from 'rxjs';
  * three calls and three objects before it reaches the handler. An object that is an Observer and a
  * Subscription, as this one is, is taken for a Subscriber and used as it is (`Observable.subscribe`).
  * On the audio path of a conversation (input lane → dropNewest → priorityMerge → the socket) that
- * was three such hops per frame; cache misses on their objects made them cost about 1 µs per frame
- * with a thousand conversations (bench, performance.md). Should a later RxJS wrap it anyway, it
- * still works: only slower.
+ * was three such hops per frame, and with a thousand conversations (their objects no longer in the
+ * processor's cache) the wrappers cost most of a microsecond per frame (bench/compare.ts,
+ * performance.md). Should a later RxJS wrap it anyway, it still works: only slower.
  *
  * @example
  * ```ts
