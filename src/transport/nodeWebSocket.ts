@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import WebSocket, { type RawData } from 'ws';
-import { FrameMemory, maskedTextFrame } from './textFrame.js';
+import { maskedTextFrame } from './textFrame.js';
 import type { WebSocketFactory, WebSocketLike } from './webSocketLike.js';
 
 /**
@@ -71,17 +71,6 @@ class RxWebSocket extends WebSocket {
    * straight to the TCP socket would overtake them).
    */
   private framing: boolean;
-  /**
-   * Memory for this socket's frames of one size (its audio frames'), reused once the frame it last
-   * held has been written out (see `frameText`).
-   */
-  private memory: FrameMemory | undefined = undefined;
-  /** `memory` holds no frame: none queued, none that the TCP socket may still be writing. */
-  private memoryFree = false;
-  /** `memory`'s frame was handed to the TCP socket, which may hold it until its buffer is empty. */
-  private memoryWritten = false;
-  /** The size of the last frame cut from Node's pool. */
-  private lastPoolFrame = 0;
   private messageHandler: WebSocketLike['onmessage'] = null;
   /** The one event object handed to `onmessage` (see the accessor below). */
   private readonly messageEvent: { data: unknown } = { data: undefined };
@@ -100,10 +89,7 @@ class RxWebSocket extends WebSocket {
   }
 
   uncork(): void {
-    const socket = netSocketOf(this);
-    if (socket === undefined) return;
-    socket.uncork();
-    this.releaseWritten(socket);
+    netSocketOf(this)?.uncork();
   }
 
   /**
@@ -122,49 +108,15 @@ class RxWebSocket extends WebSocket {
     else this.sendFrame(frame, optionsOrDone);
   }
 
-  /**
-   * A frame is made in this socket's own memory when it is free and the right size (every audio
-   * frame after the first), else cut from Node's pool. The memory takes the size of the socket's
-   * first frame, and later of any size cut from the pool twice in a row: texts, whose sizes vary,
-   * come from the pool and leave it to the audio.
-   */
   frameText(data: string, head?: string, tail?: string): Buffer | undefined {
-    if (!this.framing || netSocketOf(this) === undefined || this.readyState !== WebSocket.OPEN)
-      return undefined;
-    const memory = this.memoryFree ? this.memory : undefined;
-    const frame = maskedTextFrame(data, head, tail, memory);
-    if (frame === undefined) return undefined;
-    if (frame === memory?.frame) {
-      this.memoryFree = false;
-    } else {
-      // The first frame's size, or a size that came twice in a row (the audio after a change of format).
-      if (this.memory === undefined || (this.memoryFree && frame.length === this.lastPoolFrame)) {
-        this.memory = new FrameMemory(frame.length);
-        this.memoryFree = true;
-      }
-      this.lastPoolFrame = frame.length;
-    }
-    return frame;
+    return this.framing && netSocketOf(this) !== undefined && this.readyState === WebSocket.OPEN
+      ? maskedTextFrame(data, head, tail)
+      : undefined;
   }
 
   /** Writes a frame made by `frameText`, as ws hands a frame to the socket (its callback type allows null). */
   sendFrame(frame: Uint8Array, done?: (error?: Error) => void): void {
-    const socket = netSocketOf(this)!;
-    socket.write(frame, done as ((error?: Error | null) => void) | undefined);
-    if (frame === this.memory?.frame) this.memoryWritten = true;
-    this.releaseWritten(socket);
-  }
-
-  /**
-   * The socket's memory is free again once its frame was written and the TCP socket holds nothing:
-   * every write before now has reached the kernel, so nothing will read that memory any more (a
-   * write the kernel could not take whole stays counted in `writableLength` until it is done).
-   */
-  private releaseWritten(socket: Socket): void {
-    if (this.memoryWritten && socket.writableLength === 0) {
-      this.memoryWritten = false;
-      this.memoryFree = true;
-    }
+    netSocketOf(this)!.write(frame, done as ((error?: Error | null) => void) | undefined);
   }
 
   /** Hands an inbound frame to `onmessage`: text as a string, as ws's MessageEvent has it. */

@@ -21,12 +21,9 @@ const HEADER_BYTES = 8;
  *
  * Only for payloads of 126 to 65 535 bytes, where the 8-byte header keeps the key and the payload
  * aligned to 4 bytes; returns `undefined` for the others, which `ws` frames as usual.
- *
- * Made in `into` (its `frame`, overwritten) when the frame is exactly that size, else cut from
- * Node's buffer pool.
  * @internal
  */
-export function maskedTextFrame(data: string, head = '', tail = '', into?: FrameMemory): Buffer | undefined {
+export function maskedTextFrame(data: string, head = '', tail = ''): Buffer | undefined {
   const headEncoded = encodedPart(head, 0);
   const tailEncoded = encodedPart(tail, 1);
   const headBytes = headEncoded.length;
@@ -34,19 +31,8 @@ export function maskedTextFrame(data: string, head = '', tail = '', into?: Frame
   const tailBytes = tailEncoded.length;
   const length = headBytes + dataBytes + tailBytes;
   if (length < MIN_PAYLOAD || length > MAX_PAYLOAD) return undefined;
-  let frame: Buffer;
-  let words: Int32Array;
-  let keyAt: number; // the key's word
-  if (into !== undefined && into.frame.length === HEADER_BYTES + length) {
-    frame = into.frame;
-    words = into.words;
-    keyAt = 1;
-  } else {
-    frame = Buffer.allocUnsafe(HEADER_BYTES + length);
-    if ((frame.byteOffset & 3) !== 0) return undefined; // pool slices are 8-aligned; never rely on it blindly
-    words = wordsOf(frame.buffer);
-    keyAt = (frame.byteOffset + 4) >>> 2;
-  }
+  const frame = Buffer.allocUnsafe(HEADER_BYTES + length);
+  if ((frame.byteOffset & 3) !== 0) return undefined; // pool slices are 8-aligned; never rely on it blindly
   frame[0] = 0x81;
   frame[1] = 0x80 | 126;
   frame[2] = length >>> 8;
@@ -65,29 +51,13 @@ export function maskedTextFrame(data: string, head = '', tail = '', into?: Frame
   frame.set(tailEncoded, HEADER_BYTES + headBytes + dataBytes);
   // The key and the payload as words: the key's bytes and each 4 payload bytes line up, whatever the
   // platform's byte order, since both are read the same way.
+  const words = wordsOf(frame.buffer);
+  const keyAt = (frame.byteOffset + 4) >>> 2; // the key's word
   const whole = length >>> 2;
   const key = words[keyAt];
   for (let i = keyAt + 1; i <= keyAt + whole; i++) words[i] ^= key;
   for (let i = whole << 2; i < length; i++) frame[HEADER_BYTES + i] ^= frame[4 + (i & 3)];
   return frame;
-}
-
-/**
- * Memory one socket keeps for its frames of one size (an audio frame's), reused for the next once the
- * last is written out: its own ArrayBuffer and a word view of it, made once. A frame cut from Node's
- * pool costs an object, a call into Node for its ArrayBuffer, and every six or so a new 8 KiB pool
- * (a `malloc` now and a `free` when the garbage collector finds it); this costs none of them.
- * @internal
- */
-export class FrameMemory {
-  readonly frame: Buffer;
-  readonly words: Int32Array;
-
-  constructor(bytes: number) {
-    const memory = new ArrayBuffer((bytes + 3) & ~3);
-    this.frame = Buffer.from(memory, 0, bytes);
-    this.words = new Int32Array(memory);
-  }
 }
 
 /**
