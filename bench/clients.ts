@@ -1,19 +1,21 @@
 /*
- * The two clients the bench compares, behind one small interface: realtime-rx with its default
+ * The clients the bench compares, behind one small interface: realtime-rx with its default
  * options, and a minimal hand-written `ws` client doing what an app would (base64 from an
- * Int16Array, JSON.stringify, ws.send; on receive JSON.parse and look at `type`).
+ * Int16Array, JSON.stringify, ws.send; on receive JSON.parse and look at `type`). The official
+ * SDKs are in sdkClients.ts.
  */
+import type { SessionUpdateEvent } from 'openai/resources/realtime/realtime';
 import WebSocket, { type RawData } from 'ws';
 import type { Conversation, ConversationOptions } from '../src/index.js';
 import { library } from './library.js';
 import type { Endpoint } from './serverHandle.js';
 
-export type ClientName = 'realtime-rx' | 'raw ws';
+export type ClientName = 'realtime-rx' | 'raw ws' | 'openai-node' | 'agents-realtime';
 
 /** Not a key: the dialect allows a key over plain ws:// to a loopback host only, which this is. */
-const DUMMY_KEY = 'bench-dummy-key';
+export const DUMMY_KEY = 'bench-dummy-key';
 /** The raw client drops audio while this many bytes wait in `bufferedAmount` (realtime-rx's default too). */
-const RAW_HIGH_WATER_MARK = 64 * 1024;
+export const RAW_HIGH_WATER_MARK = 64 * 1024;
 
 export interface BenchConnection {
   /** Hands one frame of 24 kHz mono samples over, the way an app would. */
@@ -43,7 +45,7 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
 }
 
 /** Counts audio deltas and resolves a waiter at a target: the same few instructions for both clients. */
-class AudioCounter {
+export class AudioCounter {
   audioOut = 0;
   private target = Infinity;
   private reached: (() => void) | undefined;
@@ -129,8 +131,8 @@ class RxConnection extends AudioCounter implements BenchConnection {
   }
 }
 
-/** The session.update an app would send, the same shape realtime-rx sends by default. */
-const RAW_SESSION_UPDATE = JSON.stringify({
+/** The session.update an app would send, the same shape realtime-rx sends by default (typed as openai-node has it). */
+export const SESSION_UPDATE: SessionUpdateEvent = {
   type: 'session.update',
   session: {
     type: 'realtime',
@@ -140,7 +142,8 @@ const RAW_SESSION_UPDATE = JSON.stringify({
       output: { format: { type: 'audio/pcm', rate: 24_000 }, voice: 'marin' },
     },
   },
-});
+};
+const RAW_SESSION_UPDATE = JSON.stringify(SESSION_UPDATE);
 
 class RawConnection extends AudioCounter implements BenchConnection {
   private sent = 0;

@@ -1,6 +1,7 @@
 /*
- * `npm run bench`: realtime-rx against a raw `ws` client, on loopback, the server in a child process.
- * Prints a table (workload, metric, realtime-rx, raw ws, ratio, target, result) and writes JSON to
+ * `npm run bench`: realtime-rx against a raw `ws` client and the official SDKs (openai-node,
+ * @openai/agents-realtime), on loopback, the server in a child process. Prints a table (workload,
+ * metric, realtime-rx, raw ws, the SDKs, rx/raw ratio, target, result) and writes JSON to
  * bench/results/. See bench/README.md.
  *
  *   --smoke             tiny counts, < 30 s, exits non-zero when something fails or hangs (CI)
@@ -8,7 +9,8 @@
  *   --frames N          uplink frames / downlink events per round (default 20 000)
  *   --rounds N          measured rounds of uplink and downlink (default 5)
  *   --levels a,b,…      concurrency levels to ramp through
- *   --client rx|raw     run one client only (for profiling)
+ *   --client NAME       run one client only (rx, raw, openai or agents; for profiling)
+ *   --no-sdks           leave the official SDKs out (they run in every workload but concurrency)
  *   --rx-options JSON   experiment: realtime-rx with these ConversationOptions (results are marked so)
  *   --strict            exit 1 when a target is missed, too
  */
@@ -19,6 +21,7 @@ import { join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import type { ConversationOptions } from '../src/index.js';
 import { rawWs, realtimeRx, realtimeRxWith, type BenchClient, type ClientName } from './clients.js';
+import { agentsRealtime, openaiNode } from './sdkClients.js';
 import { canCollect, median } from './measure.js';
 import { BenchServer } from './serverHandle.js';
 import {
@@ -37,6 +40,8 @@ import {
 
 const WORKLOADS = ['uplink', 'downlink', 'congested', 'idle', 'concurrency'] as const;
 type Workload = (typeof WORKLOADS)[number];
+const CLIENT_FLAGS = ['rx', 'raw', 'openai', 'agents'] as const;
+type ClientFlag = (typeof CLIENT_FLAGS)[number];
 
 interface Args {
   smoke: boolean;
@@ -44,7 +49,8 @@ interface Args {
   frames: number | undefined;
   rounds: number | undefined;
   levels: number[] | undefined;
-  client: 'rx' | 'raw' | undefined;
+  client: ClientFlag | undefined;
+  sdks: boolean;
   strict: boolean;
   rxOptions: Partial<ConversationOptions> | undefined;
 }
@@ -57,6 +63,7 @@ function parseArgs(argv: string[]): Args {
     rounds: undefined,
     levels: undefined,
     client: undefined,
+    sdks: true,
     strict: false,
     rxOptions: undefined,
   };
@@ -100,10 +107,14 @@ function parseArgs(argv: string[]): Args {
         break;
       case '--client': {
         const client = value(i++, flag);
-        if (client !== 'rx' && client !== 'raw') throw new Error(`--client takes rx or raw, got ${client}`);
-        args.client = client;
+        if (!(CLIENT_FLAGS as readonly string[]).includes(client))
+          throw new Error(`--client takes ${CLIENT_FLAGS.join(', ')}, got ${client}`);
+        args.client = client as ClientFlag;
         break;
       }
+      case '--no-sdks':
+        args.sdks = false;
+        break;
       case '--rx-options':
         args.rxOptions = JSON.parse(value(i++, flag)) as Partial<ConversationOptions>;
         break;
@@ -160,6 +171,10 @@ interface Row {
   metric: string;
   rx: string;
   raw: string;
+  /** the official SDKs, where measured: the figure, and for costs its ratio to raw ws */
+  openai?: string;
+  agents?: string;
+  /** realtime-rx / raw ws */
   ratio: string;
   target: string;
   result: '' | 'PASS' | 'FAIL';
@@ -172,25 +187,47 @@ const ratioOf = (rx: number | undefined, raw: number | undefined): number | unde
 const fmtRatio = (r: number | undefined): string => (r === undefined ? '–' : `${r.toFixed(2)}×`);
 const judge = (ok: boolean | undefined): Row['result'] => (ok === undefined ? '' : ok ? 'PASS' : 'FAIL');
 
+/**
+ * The SDKs' cells of a row: `pick`'s figure for each SDK that ran (none: no cell), and for a cost
+ * (`ratio`) its ratio to raw ws after it.
+ */
+function sdkCells(
+  pick: (name: ClientName) => number | undefined,
+  digits: number,
+  ratio = false,
+): Pick<Row, 'openai' | 'agents'> {
+  const cellOf = (name: ClientName): string | undefined => {
+    const value = pick(name);
+    if (value === undefined) return undefined;
+    return ratio ? `${fmt(value, digits)} (${fmtRatio(ratioOf(value, pick('raw ws')))})` : fmt(value, digits);
+  };
+  return { openai: cellOf('openai-node'), agents: cellOf('agents-realtime') };
+}
+
 function printTable(rows: Row[]): void {
   const header: Row = {
     workload: 'workload' as Workload,
     metric: 'metric',
     rx: 'realtime-rx',
     raw: 'raw ws',
-    ratio: 'ratio',
+    openai: 'openai-node',
+    agents: 'agents-realtime',
+    ratio: 'rx/raw',
     target: 'target',
     result: '',
   };
-  const keys = ['workload', 'metric', 'rx', 'raw', 'ratio', 'target', 'result'] as const;
+  const sdks = rows.some((row) => row.openai !== undefined || row.agents !== undefined);
+  const keys = sdks
+    ? (['workload', 'metric', 'rx', 'raw', 'openai', 'agents', 'ratio', 'target', 'result'] as const)
+    : (['workload', 'metric', 'rx', 'raw', 'ratio', 'target', 'result'] as const);
+  const cell = (row: Row, key: (typeof keys)[number]) => row[key] ?? '';
   const all = [header, ...rows];
-  const widths = keys.map((key) => Math.max(...all.map((row) => row[key].length)));
+  const widths = keys.map((key) => Math.max(...all.map((row) => cell(row, key).length)));
+  const numeric = new Set<string>(['rx', 'raw', 'openai', 'agents', 'ratio']);
   const line = (row: Row) =>
     keys
       .map((key, i) =>
-        key === 'rx' || key === 'raw' || key === 'ratio'
-          ? row[key].padStart(widths[i])
-          : row[key].padEnd(widths[i]),
+        numeric.has(key) ? cell(row, key).padStart(widths[i]) : cell(row, key).padEnd(widths[i]),
       )
       .join('  ')
       .trimEnd();
@@ -219,7 +256,7 @@ async function main(): Promise<number> {
   process.once('SIGTERM', () => process.exit(143));
   const args = parseArgs(process.argv.slice(2));
   const config = configFor(args);
-  const watchdogMs = args.smoke ? 30_000 : 30 * 60_000;
+  const watchdogMs = args.smoke ? 60_000 : 40 * 60_000;
   const watchdog = setTimeout(() => {
     console.error(`bench: still running after ${watchdogMs / 1000} s: giving up`);
     process.exit(2); // the exit handler kills the server
@@ -230,7 +267,19 @@ async function main(): Promise<number> {
   const rx = args.rxOptions === undefined ? realtimeRx : realtimeRxWith(args.rxOptions);
   if (args.rxOptions !== undefined)
     console.warn(`bench: realtime-rx runs with ${JSON.stringify(args.rxOptions)}: NOT its defaults`);
-  const clients: BenchClient[] = args.client === 'rx' ? [rx] : args.client === 'raw' ? [rawWs] : [rx, rawWs];
+  const byFlag: Record<ClientFlag, BenchClient> = {
+    rx,
+    raw: rawWs,
+    openai: openaiNode,
+    agents: agentsRealtime,
+  };
+  const clients: BenchClient[] =
+    args.client !== undefined
+      ? [byFlag[args.client]]
+      : [rx, rawWs, ...(args.sdks ? [openaiNode, agentsRealtime] : [])];
+  // The ramp takes minutes per client: realtime-rx and raw ws only (the SDKs' per-frame costs, from
+  // uplink, say where they would stand).
+  const rampClients = clients.filter((client) => client.name === 'realtime-rx' || client.name === 'raw ws');
   /** The clients in round `r`'s order: realtime-rx first in even rounds, raw ws first in odd ones. */
   const ordered = (r: number): BenchClient[] => (r % 2 === 0 ? clients : [...clients].reverse());
   const log = (line: string) => console.log(line);
@@ -285,7 +334,7 @@ async function main(): Promise<number> {
       const ratio = ratioOf(cpu['realtime-rx'], cpu['raw ws']);
       const received = (name: ClientName) =>
         rounds[name] === undefined
-          ? '–'
+          ? undefined
           : `${rounds[name].reduce((s, x) => s + x.received, 0)}/${rounds[name].reduce((s, x) => s + x.frames, 0)}`;
       rows.push(
         {
@@ -293,6 +342,7 @@ async function main(): Promise<number> {
           metric: 'CPU µs/frame (median of rounds)',
           rx: fmt(cpu['realtime-rx']),
           raw: fmt(cpu['raw ws']),
+          ...sdkCells((name) => cpu[name], 2, true),
           ratio: fmtRatio(ratio),
           target: 'ratio ≤ 1.20×',
           result: judge(ratio === undefined ? undefined : ratio <= 1.2),
@@ -302,6 +352,7 @@ async function main(): Promise<number> {
           metric: 'wall µs/frame',
           rx: fmt(wall['realtime-rx']),
           raw: fmt(wall['raw ws']),
+          ...sdkCells((name) => wall[name], 2, true),
           ratio: fmtRatio(ratioOf(wall['realtime-rx'], wall['raw ws'])),
           target: '',
           result: '',
@@ -309,8 +360,10 @@ async function main(): Promise<number> {
         {
           workload: 'uplink',
           metric: 'frames received (all rounds)',
-          rx: received('realtime-rx'),
-          raw: received('raw ws'),
+          rx: received('realtime-rx') ?? '–',
+          raw: received('raw ws') ?? '–',
+          openai: received('openai-node'),
+          agents: received('agents-realtime'),
           ratio: '',
           target: 'all',
           result: judge(Object.values(rounds).every((list) => list.every((x) => x.received === x.frames))),
@@ -346,6 +399,7 @@ async function main(): Promise<number> {
           metric: 'CPU µs/event (median of rounds)',
           rx: fmt(cpu['realtime-rx']),
           raw: fmt(cpu['raw ws']),
+          ...sdkCells((name) => cpu[name], 2, true),
           ratio: fmtRatio(ratio),
           target: 'ratio ≤ 1.25×',
           result: judge(ratio === undefined ? undefined : ratio <= 1.25),
@@ -355,6 +409,7 @@ async function main(): Promise<number> {
           metric: 'wall µs/event',
           rx: fmt(wall['realtime-rx']),
           raw: fmt(wall['raw ws']),
+          ...sdkCells((name) => wall[name], 2, true),
           ratio: fmtRatio(ratioOf(wall['realtime-rx'], wall['raw ws'])),
           target: '',
           result: '',
@@ -379,6 +434,10 @@ async function main(): Promise<number> {
       const rx = byClient['realtime-rx'];
       const raw = byClient['raw ws'];
       const kb = (n: number | undefined) => (n === undefined ? undefined : n / 1024);
+      const delivered = (name: ClientName) => {
+        const r = byClient[name];
+        return r === undefined ? undefined : `${r.textsDelivered}/${r.textsSent}`;
+      };
       const row = (
         metric: string,
         pick: (r: CongestedResult) => number,
@@ -390,6 +449,7 @@ async function main(): Promise<number> {
         metric,
         rx: fmt(rx && pick(rx), digits),
         raw: fmt(raw && pick(raw), digits),
+        ...sdkCells((name) => byClient[name] && pick(byClient[name]), digits),
         ratio: fmtRatio(ratioOf(rx && pick(rx), raw && pick(raw))),
         target,
         result: judge(pass),
@@ -401,8 +461,10 @@ async function main(): Promise<number> {
         {
           workload: 'congested',
           metric: 'texts delivered',
-          rx: rx ? `${rx.textsDelivered}/${rx.textsSent}` : '–',
-          raw: raw ? `${raw.textsDelivered}/${raw.textsSent}` : '–',
+          rx: delivered('realtime-rx') ?? '–',
+          raw: delivered('raw ws') ?? '–',
+          openai: delivered('openai-node'),
+          agents: delivered('agents-realtime'),
           ratio: '',
           target: 'all',
           result: judge(Object.values(byClient).every((r) => r.textsDelivered === r.textsSent)),
@@ -434,6 +496,7 @@ async function main(): Promise<number> {
         metric: `heap KB per open session (K=${config.idleCount})`,
         rx: fmt(heap(rx), 1),
         raw: fmt(heap(raw), 1),
+        ...sdkCells((name) => heap(byClient[name]), 1),
         ratio: fmtRatio(ratioOf(heap(rx), heap(raw))),
         target: 'rx ≤ 30 KB',
         result: judge(rx && heap(rx)! <= 30),
@@ -442,7 +505,7 @@ async function main(): Promise<number> {
 
     await run('concurrency', async () => {
       const byClient: PerClient<ConcurrencyResult> = {};
-      for (const client of clients) {
+      for (const client of rampClients) {
         const result = await concurrency(client, server, config, log);
         byClient[client.name] = result;
         const first = result.levels[0];
@@ -541,6 +604,7 @@ async function main(): Promise<number> {
     !args.smoke &&
     args.only.length === WORKLOADS.length &&
     args.client === undefined &&
+    args.sdks &&
     args.rxOptions === undefined &&
     args.frames === undefined &&
     args.levels === undefined;
