@@ -89,10 +89,6 @@ interface NodeBufferStatics {
 /** Decoded bytes go here and are never read: only how many there were counts. */
 const SCRATCH_BYTES = 48 * 1024;
 let scratch: NodeBufferLike | undefined;
-/** The last text found to be base64: equal texts are equally valid, so this one needs no second look. */
-let lastBase64 = '';
-/** Longer texts are not kept alive for that. */
-const MAX_REMEMBERED = 64 * 1024;
 
 /**
  * Whether `text` is padded base64: whole quads of the alphabet, `=` only as the last one or two.
@@ -103,8 +99,6 @@ const MAX_REMEMBERED = 64 * 1024;
  * @internal
  */
 export function isBase64(text: string): boolean {
-  // The same text checked again (an audio delta: once when its frame is parsed, once by its codec).
-  if (text === lastBase64) return true;
   const length = text.length;
   if (length % 4 !== 0) return false;
   const B = (globalThis as { Buffer?: NodeBufferStatics }).Buffer;
@@ -112,10 +106,7 @@ export function isBase64(text: string): boolean {
     B !== undefined && length <= (SCRATCH_BYTES / 3) * 4 ? decodesWhole(B, text) : !NOT_BASE64.test(text);
   if (!whole) return false;
   const pad = text.indexOf('=');
-  if (pad !== -1 && pad !== length - 1 && !(pad === length - 2 && text.charCodeAt(length - 1) === 61))
-    return false;
-  if (length <= MAX_REMEMBERED) lastBase64 = text;
-  return true;
+  return pad === -1 || pad === length - 1 || (pad === length - 2 && text.charCodeAt(length - 1) === 61);
 }
 
 /**

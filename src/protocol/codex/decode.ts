@@ -3,7 +3,6 @@ import { UNKNOWN_TYPE, type Decoded } from '../dialect.js';
 import type { RealtimeEvent, RealtimeEventOf } from '../events.js';
 import type { RealtimeAudioFrame } from '../frame.js';
 import { decoder, type MessageDecoder } from '../messageDecoder.js';
-import { parserAroundBase64 } from '../parseAroundBase64.js';
 import {
   AudioInDelta,
   ConversationItemAddedCodec,
@@ -63,9 +62,6 @@ const DECODERS = new Map<string, MessageDecoder>([
   ['error', decoder(ServerErrorCodec, serverError)],
 ]);
 
-/** An audio delta's frame without JSON.parse scanning its base64 (see parserAroundBase64); undefined for any other. */
-const parseAudioDelta = parserAroundBase64('delta');
-
 /** A server error given as a bare value is quoted at most this long. */
 const MAX_ERROR_CHARS = 1000;
 
@@ -78,14 +74,13 @@ const MAX_DETAIL_CHARS = 120;
  * `invalid` naming the bad path.
  */
 export function decodeCodex(data: string): Decoded {
-  let message: unknown = parseAudioDelta(data);
-  if (message === undefined)
-    try {
-      message = JSON.parse(data);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      return { type: 'invalid', detail: truncate(`malformed JSON: ${reason}`) };
-    }
+  let message: unknown;
+  try {
+    message = JSON.parse(data);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return { type: 'invalid', detail: truncate(`malformed JSON: ${reason}`) };
+  }
   if (typeof message !== 'object' || message === null || Array.isArray(message)) {
     return { type: 'invalid', detail: 'not a JSON object' };
   }

@@ -3,7 +3,6 @@ import type { RealtimeEvent, RealtimeEventOf } from '../events.js';
 import type { RealtimeAudioFrame } from '../frame.js';
 import { base64ByteLength } from '../frame.js';
 import { decoder, type MessageDecoder } from '../messageDecoder.js';
-import { parserAroundBase64 } from '../parseAroundBase64.js';
 import {
   AudioDeltaCodec,
   ItemAddedCodec,
@@ -226,9 +225,6 @@ export const OPENAI_DECODED_TYPES: readonly string[] = [...DECODERS.keys()].filt
 /** Keeps `invalid` details short: a parser message may quote part of a huge payload. */
 const MAX_DETAIL_CHARS = 120;
 
-/** An audio delta's frame without scanning its base64 twice (see parserAroundBase64); undefined for any other. */
-const parseAudioDelta = parserAroundBase64('delta');
-
 /** A parsed inbound message: a JSON object with a string `type`. */
 export type ParsedMessage = Record<string, unknown> & { type: string };
 
@@ -237,14 +233,13 @@ export type ParsedMessage = Record<string, unknown> & { type: string };
  * `invalid` event; it never quotes more than a short prefix of the frame).
  */
 export function parseFrame(data: string): ParsedMessage | string {
-  let message: unknown = parseAudioDelta(data);
-  if (message === undefined)
-    try {
-      message = JSON.parse(data);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      return truncate(`malformed JSON: ${reason}`, MAX_DETAIL_CHARS);
-    }
+  let message: unknown;
+  try {
+    message = JSON.parse(data);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return truncate(`malformed JSON: ${reason}`, MAX_DETAIL_CHARS);
+  }
   if (typeof message !== 'object' || message === null || Array.isArray(message)) return 'not a JSON object';
   if (typeof (message as { type?: unknown }).type !== 'string') return 'no string "type" field';
   return message as ParsedMessage;
