@@ -15,7 +15,7 @@ export type ClientName = 'realtime-rx' | 'raw ws' | 'openai-node' | 'agents-real
 /** Not a key: the dialect allows a key over plain ws:// to a loopback host only, which this is. */
 export const DUMMY_KEY = 'bench-dummy-key';
 /** The raw client drops audio while this many bytes wait in `bufferedAmount` (realtime-rx's default too). */
-export const RAW_HIGH_WATER_MARK = 64 * 1024;
+const RAW_HIGH_WATER_MARK = 64 * 1024;
 
 export interface BenchConnection {
   /** Hands one frame of 24 kHz mono samples over, the way an app would. */
@@ -45,7 +45,7 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
 }
 
 /** Counts audio deltas and resolves a waiter at a target: the same few instructions for both clients. */
-export class AudioCounter {
+class AudioCounter {
   audioOut = 0;
   private target = Infinity;
   private reached: (() => void) | undefined;
@@ -63,6 +63,29 @@ export class AudioCounter {
       this.target = target;
       this.reached = resolve;
     });
+  }
+}
+
+/**
+ * A client that holds audio back as an app can, by the socket's own buffer: a frame is dropped while
+ * `bufferedAmount` is at RAW_HIGH_WATER_MARK (raw ws and the SDKs; realtime-rx counts its own).
+ */
+export abstract class DroppingConnection extends AudioCounter {
+  private sent = 0;
+  private dropped = 0;
+
+  /** Whether a frame may be sent now; counts it as sent or dropped. */
+  protected admit(bufferedAmount: number): boolean {
+    if (bufferedAmount >= RAW_HIGH_WATER_MARK) {
+      this.dropped++;
+      return false;
+    }
+    this.sent++;
+    return true;
+  }
+
+  audioStats(): { sent: number; dropped: number } {
+    return { sent: this.sent, dropped: this.dropped };
   }
 }
 
@@ -145,10 +168,7 @@ export const SESSION_UPDATE: SessionUpdateEvent = {
 };
 const RAW_SESSION_UPDATE = JSON.stringify(SESSION_UPDATE);
 
-class RawConnection extends AudioCounter implements BenchConnection {
-  private sent = 0;
-  private dropped = 0;
-
+class RawConnection extends DroppingConnection implements BenchConnection {
   private constructor(private readonly ws: WebSocket) {
     super();
   }
@@ -178,14 +198,9 @@ class RawConnection extends AudioCounter implements BenchConnection {
   }
 
   sendAudio(samples: Int16Array): void {
-    // What an app can see of congestion: the socket's own buffer.
-    if (this.ws.bufferedAmount >= RAW_HIGH_WATER_MARK) {
-      this.dropped++;
-      return;
-    }
+    if (!this.admit(this.ws.bufferedAmount)) return;
     const audio = Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength).toString('base64');
     this.ws.send(JSON.stringify({ type: 'input_audio_buffer.append', audio }));
-    this.sent++;
   }
 
   sendText(text: string): void {
@@ -196,10 +211,6 @@ class RawConnection extends AudioCounter implements BenchConnection {
       }),
     );
     this.ws.send('{"type":"response.create"}');
-  }
-
-  audioStats(): { sent: number; dropped: number } {
-    return { sent: this.sent, dropped: this.dropped };
   }
 
   close(): Promise<void> {

@@ -16,9 +16,8 @@ import OpenAI from 'openai';
 import { OpenAIRealtimeWS } from 'openai/realtime/ws';
 import type { ClientOptions as WsClientOptions } from 'ws';
 import {
-  AudioCounter,
+  DroppingConnection,
   DUMMY_KEY,
-  RAW_HIGH_WATER_MARK,
   SESSION_UPDATE,
   within,
   type BenchClient,
@@ -39,10 +38,7 @@ function base64Of(samples: Int16Array): string {
   return Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength).toString('base64');
 }
 
-class OpenAINodeConnection extends AudioCounter implements BenchConnection {
-  private sent = 0;
-  private dropped = 0;
-
+class OpenAINodeConnection extends DroppingConnection implements BenchConnection {
   private constructor(private readonly rt: OpenAIRealtimeWS) {
     super();
   }
@@ -71,12 +67,8 @@ class OpenAINodeConnection extends AudioCounter implements BenchConnection {
   }
 
   sendAudio(samples: Int16Array): void {
-    if (this.rt.socket.bufferedAmount >= RAW_HIGH_WATER_MARK) {
-      this.dropped++;
-      return;
-    }
+    if (!this.admit(this.rt.socket.bufferedAmount)) return;
     this.rt.send({ type: 'input_audio_buffer.append', audio: base64Of(samples) });
-    this.sent++;
   }
 
   sendText(text: string): void {
@@ -85,10 +77,6 @@ class OpenAINodeConnection extends AudioCounter implements BenchConnection {
       item: { type: 'message', role: 'user', content: [{ type: 'input_text', text }] },
     });
     this.rt.send({ type: 'response.create' });
-  }
-
-  audioStats(): { sent: number; dropped: number } {
-    return { sent: this.sent, dropped: this.dropped };
   }
 
   close(): Promise<void> {
@@ -100,10 +88,7 @@ class OpenAINodeConnection extends AudioCounter implements BenchConnection {
   }
 }
 
-class AgentsRealtimeConnection extends AudioCounter implements BenchConnection {
-  private sent = 0;
-  private dropped = 0;
-
+class AgentsRealtimeConnection extends DroppingConnection implements BenchConnection {
   private constructor(private readonly transport: OpenAIRealtimeWebSocket) {
     super();
   }
@@ -147,10 +132,7 @@ class AgentsRealtimeConnection extends AudioCounter implements BenchConnection {
   }
 
   sendAudio(samples: Int16Array): void {
-    if ((this.socket()?.bufferedAmount ?? 0) >= RAW_HIGH_WATER_MARK) {
-      this.dropped++;
-      return;
-    }
+    if (!this.admit(this.socket()?.bufferedAmount ?? 0)) return;
     const { buffer, byteOffset, byteLength } = samples;
     // Its sendAudio takes an ArrayBuffer of the samples and encodes it itself.
     this.transport.sendAudio(
@@ -158,15 +140,10 @@ class AgentsRealtimeConnection extends AudioCounter implements BenchConnection {
         ? (buffer as ArrayBuffer)
         : (buffer.slice(byteOffset, byteOffset + byteLength) as ArrayBuffer),
     );
-    this.sent++;
   }
 
   sendText(text: string): void {
     this.transport.sendMessage(text, {});
-  }
-
-  audioStats(): { sent: number; dropped: number } {
-    return { sent: this.sent, dropped: this.dropped };
   }
 
   close(): Promise<void> {

@@ -50,3 +50,14 @@ export async function refusedPort(): Promise<number> {
 export function statsOf<T>(stats$: Observable<T>): Promise<T> {
   return firstValueFrom(stats$);
 }
+
+/** Runs `fn` with globalThis.Buffer hidden, as in a browser; Buffer is back before anything is asserted. */
+export function withoutBuffer<T>(fn: () => T): T {
+  const saved = Object.getOwnPropertyDescriptor(globalThis, 'Buffer')!;
+  Object.defineProperty(globalThis, 'Buffer', { value: undefined, configurable: true, writable: true });
+  try {
+    return fn();
+  } finally {
+    Object.defineProperty(globalThis, 'Buffer', saved);
+  }
+}

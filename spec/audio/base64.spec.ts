@@ -9,6 +9,7 @@ import {
   pcm16ToBase64,
 } from '../../src/audio/base64';
 import { thrown } from './helpers';
+import { withoutBuffer } from '../helpers';
 
 const { browserBytesToBase64, browserBase64ToBytes, swap16 } = base64Internals;
 
@@ -20,17 +21,6 @@ function leBytes(samples: ArrayLike<number>): Uint8Array {
   const view = new DataView(new ArrayBuffer(samples.length * 2));
   for (let i = 0; i < samples.length; i++) view.setInt16(2 * i, samples[i], true);
   return new Uint8Array(view.buffer);
-}
-
-/** Runs `fn` with globalThis.Buffer hidden, as in a browser; Buffer is back before anything is asserted. */
-function withoutBuffer<T>(fn: () => T): T {
-  const saved = Object.getOwnPropertyDescriptor(globalThis, 'Buffer')!;
-  Object.defineProperty(globalThis, 'Buffer', { value: undefined, configurable: true, writable: true });
-  try {
-    return fn();
-  } finally {
-    Object.defineProperty(globalThis, 'Buffer', saved);
-  }
 }
 
 /** A Uint8Array view into the middle of a larger buffer whose other bytes are garbage. */

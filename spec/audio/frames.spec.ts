@@ -11,6 +11,7 @@ import {
   audioFrameProblem,
   type RealtimeAudioFrame,
 } from '../../src/protocol/frame';
+import { withoutBuffer } from '../helpers';
 import { run, thrown } from './helpers';
 
 /** The spec's own decoding of a frame's data: Buffer, then little-endian int16 via DataView. */
@@ -27,17 +28,6 @@ function wire(samples: readonly number[]): string {
   const view = new DataView(new ArrayBuffer(samples.length * 2));
   samples.forEach((s, i) => view.setInt16(2 * i, s, true));
   return Buffer.from(view.buffer).toString('base64');
-}
-
-/** Runs `fn` with globalThis.Buffer hidden, as in a browser. */
-function withoutBuffer<T>(fn: () => T): T {
-  const saved = Object.getOwnPropertyDescriptor(globalThis, 'Buffer')!;
-  Object.defineProperty(globalThis, 'Buffer', { value: undefined, configurable: true, writable: true });
-  try {
-    return fn();
-  } finally {
-    Object.defineProperty(globalThis, 'Buffer', saved);
-  }
 }
 
 /** Cuts `signal` into chunks of whole sample frames at `cuts` (in sample frames). */

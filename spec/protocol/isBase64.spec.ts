@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { isBase64 } from '../../src/protocol/frame';
+import { withoutBuffer } from '../helpers';
 
 /** The definition: whole quads of the standard alphabet, then at most one quad ending in `=` or `==`. */
 const PADDED_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -27,17 +28,6 @@ const NASTY = [
   '😀',
   '\ud800',
 ];
-
-/** Runs `fn` with globalThis.Buffer hidden, as in a browser; Buffer is back before anything is asserted. */
-function withoutBuffer<T>(fn: () => T): T {
-  const saved = Object.getOwnPropertyDescriptor(globalThis, 'Buffer')!;
-  Object.defineProperty(globalThis, 'Buffer', { value: undefined, configurable: true, writable: true });
-  try {
-    return fn();
-  } finally {
-    Object.defineProperty(globalThis, 'Buffer', saved);
-  }
-}
 
 const base64Of = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
 
