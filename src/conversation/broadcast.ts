@@ -17,6 +17,11 @@ export class Broadcast<T> {
     };
   }
 
+  /** Whether anyone listens. */
+  get observed(): boolean {
+    return this.subscribers.length > 0;
+  }
+
   next(value: T): void {
     const subscribers = this.subscribers;
     for (let i = 0; i < subscribers.length; i++) subscribers[i].next(value);

@@ -23,7 +23,9 @@ import {
   type DialectSession,
 } from '../protocol/dialect.js';
 import { RealtimeError } from '../protocol/errors.js';
-import type { RealtimeClosed, RealtimeEvent } from '../protocol/events.js';
+import type { RealtimeClosed, RealtimeEvent, RealtimeUsage } from '../protocol/events.js';
+import type { CodexServerEvent } from '../protocol/codex/wire.js';
+import type { OpenAIServerEvent } from '../protocol/openai/wire/index.js';
 import { lastEncodedBase64 } from '../audio/base64.js';
 import { audioFrameProblemKnowing, type RealtimeAudioFrame } from '../protocol/frame.js';
 import { dialects } from '../protocol/index.js';
@@ -36,8 +38,14 @@ import {
 } from '../transport/webSocketSubject.js';
 import { Broadcast } from './broadcast.js';
 import { InputLane } from './inputLane.js';
-import { redact, secretsOf } from './redact.js';
-import type { Conversation, ConversationOptions, ConversationState, ConversationStats } from './types.js';
+import { redact, redactDeep, secretsOf } from './redact.js';
+import type {
+  Conversation,
+  ConversationOptions,
+  ConversationState,
+  ConversationStats,
+  ServerEvent,
+} from './types.js';
 
 /**
  * Opens one realtime conversation: the socket starts connecting now.
@@ -60,14 +68,22 @@ import type { Conversation, ConversationOptions, ConversationState, Conversation
  * conversation.text.next('hello');
  * ```
  */
-export function connectConversation(options: ConversationOptions): Conversation {
-  return new RealtimeConversation(options);
+export function connectConversation(
+  options: ConversationOptions & { dialect: 'codex' },
+): Conversation<CodexServerEvent>;
+export function connectConversation(
+  options: ConversationOptions & { dialect?: 'openai' },
+): Conversation<OpenAIServerEvent>;
+export function connectConversation(options: ConversationOptions): Conversation<ServerEvent>;
+export function connectConversation(options: ConversationOptions): Conversation<ServerEvent> {
+  return new RealtimeConversation<ServerEvent>(options);
 }
 
 /** What waits in the lossless lane: encoded only when sent, so the dialect decides with its latest state. */
 type Pending =
   | { readonly kind: 'text'; readonly text: string }
-  | { readonly kind: 'control'; readonly control: RealtimeControl }
+  /** `audioBefore`: for a commit, how many audio frames must have left the lane before it is sent. */
+  | { readonly kind: 'control'; readonly control: RealtimeControl; readonly audioBefore?: number }
   /** a frame the dialect asked for (a held response.create released by response.done) */
   | { readonly kind: 'frame'; readonly data: string };
 type Outbound = Pending | RealtimeAudioFrame;
@@ -76,11 +92,12 @@ type ClosingCause = Omit<RealtimeClosed, 'type' | 'code'>;
 /** 'openai' once it is registered, 'codex' until then. */
 const DEFAULT_DIALECT: DialectName = 'openai' in dialects ? 'openai' : 'codex';
 
-class RealtimeConversation implements Conversation {
+class RealtimeConversation<E extends object> implements Conversation<E> {
   readonly audio: InputLane<RealtimeAudioFrame>;
   readonly text: InputLane<string>;
   readonly control: InputLane<RealtimeControl>;
   readonly events$: Observable<RealtimeEvent>;
+  readonly serverEvents$: Observable<E>;
   readonly state$: Observable<ConversationState>;
   readonly stats$: Observable<ConversationStats>;
 
@@ -102,6 +119,16 @@ class RealtimeConversation implements Conversation {
   /** Consecutive reconnect attempts since the last socket that opened. */
   private attempt = 0;
   private readonly events = new Broadcast<RealtimeEvent>();
+  private readonly serverEvents = new Broadcast<E>();
+  /** Valid audio frames given; of them, dropped by the lane; emitted by the lane (sent or refused). */
+  private audioAccepted = 0;
+  private audioLaneDropped = 0;
+  private audioEmitted = 0;
+  /**
+   * Lossless values held behind a commit whose audio has not all left the lane yet: the lane's
+   * order is kept, so what was given after the commit waits for it.
+   */
+  private blocked: Pending[] | undefined;
   private readonly state = new BehaviorSubject<ConversationState>('connecting');
   private readonly counts: ConversationStats = {
     audioSent: 0,
@@ -115,6 +142,7 @@ class RealtimeConversation implements Conversation {
     invalid: 0,
     unknown: 0,
     reconnects: 0,
+    usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
   };
   private textAccepted = 0;
   private controlAccepted = 0;
@@ -187,6 +215,11 @@ class RealtimeConversation implements Conversation {
       subscriber.complete();
       return undefined;
     });
+    this.serverEvents$ = new Observable((subscriber) => {
+      if (this.closed === undefined) return this.serverEvents.add(subscriber);
+      subscriber.complete();
+      return undefined;
+    });
     this.state$ = new Observable((subscriber) => {
       if (this.closed === undefined) return this.state.subscribe(subscriber);
       subscriber.next('closed');
@@ -248,13 +281,20 @@ class RealtimeConversation implements Conversation {
 
   private readonly acceptControl = (control: RealtimeControl): Pending => {
     this.controlAccepted++;
-    return { kind: 'control', control };
+    // A commit waits for the frames in the lane now (the lane only drops frames as they arrive, so
+    // these will all be emitted).
+    return isCommit(control)
+      ? { kind: 'control', control, audioBefore: this.audioAccepted - this.audioLaneDropped }
+      : { kind: 'control', control };
   };
 
   private readonly acceptAudio = (frame: RealtimeAudioFrame): boolean => {
     // Frames of our own encoder skip the base64 scan (see lastEncodedBase64).
     const problem = audioFrameProblemKnowing(frame, lastEncodedBase64()) ?? this.plan.audioProblem?.(frame);
-    if (problem === undefined) return true;
+    if (problem === undefined) {
+      this.audioAccepted++;
+      return true;
+    }
     this.counts.audioInvalid++;
     this.emit({ type: 'invalid', messageType: 'audio', detail: `audio frame not sent: ${problem}` });
     return false;
@@ -262,6 +302,7 @@ class RealtimeConversation implements Conversation {
 
   private readonly countDrop = (): void => {
     this.counts.audioDropped++;
+    this.audioLaneDropped++;
   };
 
   /** An input lane errored: that lane ends, the conversation goes on, and the caller is told. */
@@ -292,8 +333,34 @@ class RealtimeConversation implements Conversation {
           : this.socket.sendJoined(envelope[0], value.data, envelope[1]);
       if (sent) this.counts.audioSent++;
       else this.counts.audioDropped++;
+      this.audioEmitted++;
+      if (this.blocked !== undefined) this.unblock();
       return;
     }
+    if (value.kind !== 'frame' && (this.blocked !== undefined || this.mustWait(value))) {
+      (this.blocked ??= []).push(value);
+      return;
+    }
+    this.sendPending(value, session);
+  };
+
+  /** A commit whose audio has not all left the lane. */
+  private mustWait(value: Pending): boolean {
+    return (
+      value.kind === 'control' && value.audioBefore !== undefined && this.audioEmitted < value.audioBefore
+    );
+  }
+
+  /** Sends what the blocked commit held back, up to the next commit that must wait. */
+  private unblock(): void {
+    const blocked = this.blocked!;
+    while (blocked.length > 0 && !this.mustWait(blocked[0]) && this.session !== undefined) {
+      this.sendPending(blocked.shift()!, this.session);
+    }
+    if (blocked.length === 0) this.blocked = undefined;
+  }
+
+  private sendPending(value: Pending, session: DialectSession): void {
     switch (value.kind) {
       case 'text':
         if (this.sendAll(session.encodeText(value.text))) this.counts.textSent++;
@@ -305,7 +372,7 @@ class RealtimeConversation implements Conversation {
           this.emit({
             type: 'invalid',
             messageType: 'control',
-            detail: `${value.control.type} not sent: ${encoded.problem}`,
+            detail: `${value.control.type} not sent: ${redact(encoded.problem, this.secrets)}`,
           });
         } else if (this.sendAll(encoded.frames)) {
           this.counts.controlSent++;
@@ -316,7 +383,7 @@ class RealtimeConversation implements Conversation {
         this.socket.send(value.data);
         return;
     }
-  };
+  }
 
   /** Writes frames that belong together (an item and its response request); true if the first went out. */
   private sendAll(frames: readonly string[]): boolean {
@@ -387,7 +454,8 @@ class RealtimeConversation implements Conversation {
     const session = this.session!;
     let decoded: Decoded;
     try {
-      decoded = session.decode(data);
+      // The sink only while someone listens: otherwise serverEvents$ costs nothing per frame.
+      decoded = session.decode(data, this.serverEvents.observed ? this.serverEventSink : undefined);
     } catch (error) {
       // Dialects never throw; if one does, a hostile frame must not crash the process.
       decoded = {
@@ -414,7 +482,23 @@ class RealtimeConversation implements Conversation {
       this.beginClose({ reason: 'error', detail: message });
       return this.emit(message === decoded.message ? decoded : { ...decoded, message });
     }
+    if ((decoded.type === 'response.done' || decoded.type === 'response.cancelled') && decoded.usage)
+      this.addUsage(decoded.usage);
     this.emit(decoded);
+  }
+
+  /** Hands a valid server event on; an error may quote what the client sent, so it is redacted. */
+  private readonly serverEventSink = (event: object): void => {
+    this.serverEvents.next(
+      (event as { type?: unknown }).type === 'error' ? redactDeep(event as E, this.secrets) : (event as E),
+    );
+  };
+
+  private addUsage(usage: RealtimeUsage): void {
+    const total = this.counts.usage;
+    total.inputTokens += usage.inputTokens;
+    total.outputTokens += usage.outputTokens;
+    total.totalTokens += usage.totalTokens;
   }
 
   private emit(event: RealtimeEvent): void {
@@ -449,6 +533,7 @@ class RealtimeConversation implements Conversation {
     this.state.complete();
     this.events.next(closed);
     this.events.complete();
+    this.serverEvents.complete();
   }
 
   /** Why it ended: what we asked for if we asked, else a failure to connect, else the server's close. */
@@ -502,6 +587,7 @@ class RealtimeConversation implements Conversation {
   private snapshot(): ConversationStats {
     return {
       ...this.counts,
+      usage: { ...this.counts.usage },
       textQueued: this.textAccepted - this.counts.textSent,
       controlQueued: this.controlAccepted - this.counts.controlSent,
     };
@@ -514,6 +600,15 @@ function describe(close: TransportClose): string {
   return close.opened
     ? `closed with ${close.code}${what ? `: ${what}` : ''}`
     : what || `could not connect (code ${close.code})`;
+}
+
+/** A control that ends the user's turn: it waits for the audio given before it. */
+function isCommit(control: RealtimeControl): boolean {
+  return (
+    control.type === 'input.commit' ||
+    (control.type === 'client.event' &&
+      (control.event as { type?: unknown } | undefined)?.type === 'input_audio_buffer.commit')
+  );
 }
 
 function isPending(value: Outbound): value is Pending {

@@ -1,3 +1,9 @@
 export { connectConversation } from './connectConversation.js';
 export { realtimeSession, type RealtimeOp, type SessionEvent } from './realtimeSession.js';
-export type { Conversation, ConversationOptions, ConversationState, ConversationStats } from './types.js';
+export type {
+  Conversation,
+  ConversationOptions,
+  ConversationState,
+  ConversationStats,
+  ServerEvent,
+} from './types.js';

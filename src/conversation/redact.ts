@@ -27,3 +27,21 @@ export function secretsOf(apiKey: string | undefined, headers: Record<string, st
   }
   return secrets;
 }
+
+/**
+ * `value` with every string in it redacted: the same object when nothing had to change, else a copy
+ * (for a server event that may quote the client's input, such as an `error`).
+ */
+export function redactDeep<T>(value: T, secrets: readonly string[]): T {
+  if (typeof value === 'string') return redact(value, secrets) as T;
+  if (typeof value !== 'object' || value === null) return value;
+  let copy: Record<string, unknown> | unknown[] | undefined;
+  const entries = Object.entries(value as object);
+  for (const [key, item] of entries) {
+    const redacted = redactDeep(item, secrets);
+    if (redacted === item) continue;
+    copy ??= Array.isArray(value) ? [...(value as unknown[])] : { ...(value as Record<string, unknown>) };
+    (copy as Record<string, unknown>)[key] = redacted;
+  }
+  return (copy ?? value) as T;
+}

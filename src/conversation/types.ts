@@ -6,6 +6,8 @@ import type { RealtimeEvent } from '../protocol/events.js';
 import type { RealtimeAudioFrame } from '../protocol/frame.js';
 import type { WebSocketFactory } from '../transport/webSocketLike.js';
 import type { CongestionConfig } from '../transport/backlogProbe.js';
+import type { CodexServerEvent } from '../protocol/codex/wire.js';
+import type { OpenAIServerEvent } from '../protocol/openai/wire/index.js';
 
 /**
  * How to open a conversation with {@link connectConversation} (and the defaults of
@@ -125,7 +127,21 @@ export interface ConversationStats {
   unknown: number;
   /** sockets opened again after a loss (opt-in `reconnect`) */
   reconnects: number;
+  /** tokens used, summed over every `response.done` (and `response.cancelled`) that reports usage */
+  usage: { inputTokens: number; outputTokens: number; totalTokens: number };
 }
+
+/**
+ * A server event of either dialect, in its wire shape: what `serverEvents$` emits when the dialect is
+ * not known statically.
+ *
+ * @example
+ * ```ts
+ * const conversation = connectConversation({ url, dialect: pickDialect() });
+ * conversation.serverEvents$.subscribe((event: ServerEvent) => console.log(event.type));
+ * ```
+ */
+export type ServerEvent = OpenAIServerEvent | CodexServerEvent;
 
 /**
  * One realtime conversation, as returned by {@link connectConversation}: three input lanes
@@ -145,7 +161,7 @@ export interface ConversationStats {
  * conversation.close();
  * ```
  */
-export interface Conversation {
+export interface Conversation<E extends object = OpenAIServerEvent> {
   /** never blocks; drop-newest when full */
   readonly audio: Subject<RealtimeAudioFrame>;
   /** lossless; queued until sent */
@@ -154,6 +170,14 @@ export interface Conversation {
   readonly control: Subject<RealtimeControl>;
   /** ends with RealtimeClosed, then completes; never errors */
   readonly events$: Observable<RealtimeEvent>;
+  /**
+   * Every inbound server event of the dialect, validated by its io-ts codec, in its wire shape
+   * (snake_case, as parsed; fields the types do not name are kept, and a `null` where the GA types
+   * say "optional" reads as absent). A malformed event never appears here (it is an `invalid` on
+   * `events$`). Ends when `events$` ends; costs nothing while nobody subscribes. The codex dialect
+   * emits its own wire union ({@link CodexServerEvent}).
+   */
+  readonly serverEvents$: Observable<E>;
   /** Where the socket is; replays the current state to each new subscriber. */
   readonly state$: Observable<ConversationState>;
   /** a snapshot now, then every `statsIntervalMs`, and the final one at the end */

@@ -152,6 +152,17 @@ export interface DialectPlan {
 export type AudioEnvelope = readonly [head: string, tail: string];
 
 /**
+ * Receives each valid server event of a dialect in its wire shape (what `serverEvents$` emits).
+ *
+ * @example
+ * ```ts
+ * const seen: object[] = [];
+ * session.decode('{"type":"input_audio_buffer.cleared","event_id":"event_1"}', (event) => seen.push(event));
+ * ```
+ */
+export type ServerEventSink = (event: object) => void;
+
+/**
  * One socket's worth of protocol. Encoders run when a frame is really sent (so decisions such as
  * "may a response be requested now" see the latest state); `decode` never throws.
  *
@@ -177,8 +188,12 @@ export interface DialectSession {
   encodeText(text: string): string[];
   /** The frames for one control, or why this dialect cannot express it. */
   encodeControl(control: RealtimeControl): EncodedControl;
-  /** One inbound text frame: an event (`invalid` when it cannot be decoded), or a skip marker. */
-  decode(data: string): Decoded;
+  /**
+   * One inbound text frame: an event (`invalid` when it cannot be decoded), or a skip marker. When
+   * `sink` is given, a frame that is a valid server event of the dialect is also handed to it, as
+   * parsed (before the event is returned); nothing else is.
+   */
+  decode(data: string, sink?: ServerEventSink): Decoded;
   /** Frames this session wants sent because of what it just decoded (a held `response.create` released by `response.done`). */
   takePending(): string[] | undefined;
 }

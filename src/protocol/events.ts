@@ -64,11 +64,58 @@ export type RealtimeEvent =
   | { type: 'audio.out'; frame: RealtimeAudioFrame }
   | { type: 'conversation.item.added'; item: unknown }
   | { type: 'conversation.item.done'; itemId: string }
-  | { type: 'transcript.delta'; role: 'user' | 'assistant'; delta: string }
-  | { type: 'transcript.done'; role: 'user' | 'assistant'; text: string }
+  /** Part of a transcript: the user's speech (when transcription is on) or the assistant's text or speech. */
+  | {
+      type: 'transcript.delta';
+      role: 'user' | 'assistant';
+      delta: string;
+      itemId?: string;
+      responseId?: string;
+    }
+  | {
+      type: 'transcript.done';
+      role: 'user' | 'assistant';
+      text: string;
+      itemId?: string;
+      responseId?: string;
+    }
+  /** The user's transcription failed (the turn itself goes on). */
+  | { type: 'transcript.failed'; itemId?: string; message: string }
   | { type: 'speech.started'; itemId?: string }
-  | { type: 'response.created' | 'response.done' | 'response.cancelled'; responseId?: string }
-  | { type: 'tool.call'; callId: string; name: string; arguments: string }
+  /** The server heard the user stop talking (`audioEndMs`: where, in the input audio). */
+  | { type: 'speech.stopped'; itemId?: string; audioEndMs?: number }
+  /** The input audio buffer became a user item (by server VAD or an `input.commit`). */
+  | { type: 'input.committed'; itemId?: string; previousItemId?: string | null }
+  | { type: 'input.cleared' }
+  /** The idle timeout of server VAD fired: the user said nothing for `idleTimeoutMs`. */
+  | { type: 'input.timeout'; itemId?: string }
+  /** A response began; `metadata` is what its `response.create` asked for (out-of-band responses). */
+  | { type: 'response.created'; responseId?: string; metadata?: Record<string, string> }
+  /**
+   * A response ended: `response.cancelled` when it was cancelled (barge-in, `response.cancel`),
+   * else `response.done` with its `status` (`failed` and `incomplete` say why in `statusDetails`).
+   */
+  | {
+      type: 'response.done' | 'response.cancelled';
+      responseId?: string;
+      status?: ResponseStatus;
+      statusDetails?: ResponseStatusDetails;
+      usage?: RealtimeUsage;
+      metadata?: Record<string, string>;
+    }
+  | {
+      type: 'tool.call';
+      callId: string;
+      name: string;
+      arguments: string;
+      itemId?: string;
+      responseId?: string;
+    }
+  /** The item asked for with an `item.retrieve` control, as the server sent it (JSON). */
+  | { type: 'item.retrieved'; item: unknown }
+  | { type: 'item.truncated'; itemId: string; contentIndex: number; audioEndMs: number }
+  | { type: 'item.deleted'; itemId: string }
+  | { type: 'rate_limits'; limits: RateLimit[] }
   /** The server said error: terminal (followed by `closed{reason:'error'}`). */
   | { type: 'error'; message: string; code?: string }
   /** A frame we could not decode, or an input we refused to send: not terminal. */
@@ -78,6 +125,86 @@ export type RealtimeEvent =
   /** The new socket is open and the session message has been sent. */
   | { type: 'reconnected'; attempt: number }
   | RealtimeClosed;
+
+/**
+ * How a response ended (the `status` of `response.done` and `response.cancelled`).
+ *
+ * @example
+ * ```ts
+ * conversation.events$.subscribe((event) => {
+ *   if (event.type === 'response.done' && event.status === 'failed') alert(event.statusDetails?.error?.code);
+ * });
+ * ```
+ */
+export type ResponseStatus = 'completed' | 'cancelled' | 'failed' | 'incomplete';
+
+/**
+ * Why a response did not complete: `reason` (`turn_detected`, `client_cancelled`, `max_output_tokens`,
+ * `content_filter`) or, for a failed one, the `error`.
+ *
+ * @example
+ * ```ts
+ * const why = (details: ResponseStatusDetails): string => details.error?.code ?? details.reason ?? 'unknown';
+ * ```
+ */
+export interface ResponseStatusDetails {
+  /** Why it was cancelled or is incomplete. */
+  reason?: string;
+  /** What went wrong, for a failed response. */
+  error?: { type?: string; code?: string };
+}
+
+/**
+ * The tokens a response used, as `response.done` reports them (camelCase). Missing totals read as 0.
+ * {@link ConversationStats.usage} sums them over a conversation.
+ *
+ * @example
+ * ```ts
+ * const cost = (usage: RealtimeUsage): number =>
+ *   (usage.inputTokenDetails?.audioTokens ?? 0) * 32e-6 + (usage.outputTokenDetails?.audioTokens ?? 0) * 64e-6;
+ * ```
+ */
+export interface RealtimeUsage {
+  /** Tokens read: the conversation so far, the instructions and the tools. */
+  inputTokens: number;
+  /** Tokens written: text, audio. */
+  outputTokens: number;
+  /** inputTokens + outputTokens */
+  totalTokens: number;
+  /** The input tokens by kind (cached tokens are a part of the others). */
+  inputTokenDetails?: {
+    textTokens?: number;
+    audioTokens?: number;
+    imageTokens?: number;
+    cachedTokens?: number;
+  };
+  /** The output tokens by kind. */
+  outputTokenDetails?: { textTokens?: number; audioTokens?: number };
+}
+
+/**
+ * One limit of a `rate_limits` event: how much of it is left, and when it resets.
+ *
+ * @example
+ * ```ts
+ * conversation.events$.subscribe((event) => {
+ *   if (event.type === 'rate_limits') {
+ *     const tokens = event.limits.find((limit) => limit.name === 'tokens');
+ *     if (tokens !== undefined && tokens.remaining < 1000) console.warn(`tokens reset in ${tokens.resetSeconds} s`);
+ *   }
+ * });
+ * ```
+ */
+export interface RateLimit {
+  /** `requests` or `tokens` */
+  name: string;
+  /** The most allowed per window. */
+  limit: number;
+  /** What is left in this window. */
+  remaining: number;
+  /** Seconds until the window resets. */
+  resetSeconds: number;
+}
 
 /**
  * The event variant whose `type` is `T`.

@@ -12,7 +12,11 @@ import * as t from 'io-ts';
  */
 export const RealtimeAudioFrameCodec = t.intersection([
   t.type({ data: t.string, sampleRate: t.number, numChannels: t.number }),
-  t.partial({ samplesPerChannel: t.number, itemId: t.string }),
+  t.partial({
+    samplesPerChannel: t.number,
+    itemId: t.string,
+    encoding: t.union([t.literal('pcm16'), t.literal('g711_ulaw'), t.literal('g711_alaw')]),
+  }),
 ]);
 
 /**
@@ -45,6 +49,8 @@ export interface RealtimeAudioFrame extends t.TypeOf<typeof RealtimeAudioFrameCo
   samplesPerChannel?: number;
   /** output item this audio belongs to (inbound only, when the server says) */
   itemId?: string;
+  /** absent = pcm16; G.711 frames hold one byte per sample */
+  encoding?: 'pcm16' | 'g711_ulaw' | 'g711_alaw';
 }
 
 /**

@@ -5,7 +5,16 @@ import { openaiDialect } from './openai/index.js';
 export { UNKNOWN_TYPE, IGNORED_TYPE } from './dialect.js';
 export type { Decoded, Dialect, DialectName, SessionParams } from './dialect.js';
 export type { RealtimeControl } from './control.js';
-export type { CloseReason, RealtimeClosed, RealtimeEvent, RealtimeEventOf } from './events.js';
+export type {
+  CloseReason,
+  RateLimit,
+  RealtimeClosed,
+  RealtimeEvent,
+  RealtimeEventOf,
+  RealtimeUsage,
+  ResponseStatus,
+  ResponseStatusDetails,
+} from './events.js';
 export {
   MAX_CHANNELS,
   MAX_SAMPLE_RATE,

@@ -1,24 +1,46 @@
 import type * as t from 'io-ts';
-import type { Decoded } from './dialect.js';
+import type { Decoded, ServerEventSink } from './dialect.js';
 import { formatDecodeErrors } from './decodeErrors.js';
 
-/** Decodes one parsed message whose `type` is already known to map to this decoder. */
-export type MessageDecoder = (message: unknown, messageType: string) => Decoded;
+/**
+ * Decodes one parsed message whose `type` is already known to map to this decoder. `context` is what
+ * the dialect's mapping needs beyond the message (e.g. the session's output format); `sink` receives
+ * the message when it decodes cleanly.
+ */
+export type MessageDecoder<X = undefined> = (
+  message: unknown,
+  messageType: string,
+  context: X,
+  sink: ServerEventSink | undefined,
+) => Decoded;
 
 /**
  * Pairs a codec with its event mapping: a known type with bad fields becomes `invalid` naming the bad
  * path. Built once per type (a dialect's dispatch table), so decoding allocates no closures.
+ *
+ * A valid message costs one `codec.is` (property checks, no allocation): the codecs decode to the
+ * value itself, except where they normalize (a `null` read as absent), which `is` refuses and
+ * `decode` then does. A message reaches `sink` only when its event is not `invalid` (the mapping may
+ * refuse what the codec allows, e.g. audio of half a sample).
  */
-export function decoder<C extends t.Mixed>(
+export function decoder<C extends t.Mixed, X = undefined>(
   codec: C,
-  toEvent: (message: t.TypeOf<C>) => Decoded,
-): MessageDecoder {
-  return (message, messageType) => {
-    const result = codec.decode(message);
-    // `_tag` is how an fp-ts Either tells Left from Right; testing it directly spares our ESM build an
-    // import of fp-ts's CommonJS files (fp-ts has no exports map; io-ts itself uses fp-ts/es6).
-    return result._tag === 'Left'
-      ? { type: 'invalid', messageType, detail: formatDecodeErrors(result.left) }
-      : toEvent(result.right as t.TypeOf<C>);
+  toEvent: (message: t.TypeOf<C>, context: X) => Decoded,
+): MessageDecoder<X> {
+  return (message, messageType, context, sink) => {
+    let value: t.TypeOf<C>;
+    if (codec.is(message)) {
+      value = message;
+    } else {
+      const result = codec.decode(message);
+      // `_tag` is how an fp-ts Either tells Left from Right; testing it directly spares our ESM build an
+      // import of fp-ts's CommonJS files (fp-ts has no exports map; io-ts itself uses fp-ts/es6).
+      if (result._tag === 'Left')
+        return { type: 'invalid', messageType, detail: formatDecodeErrors(result.left) };
+      value = result.right as t.TypeOf<C>;
+    }
+    const event = toEvent(value, context);
+    if (sink !== undefined && (typeof event === 'symbol' || event.type !== 'invalid')) sink(value as object);
+    return event;
   };
 }

@@ -1,18 +1,14 @@
 import { printable } from '../printable.js';
-import { UNKNOWN_TYPE, type Decoded } from '../dialect.js';
+import { UNKNOWN_TYPE, type Decoded, type ServerEventSink } from '../dialect.js';
 import type { RealtimeEvent, RealtimeEventOf } from '../events.js';
-import type { RealtimeAudioFrame } from '../frame.js';
+import { audioFrameProblem, type RealtimeAudioFrame } from '../frame.js';
 import { decoder, type MessageDecoder } from '../messageDecoder.js';
+import { CodexServerEventCodecs } from './wire.js';
 import {
   AudioInDelta,
-  ConversationItemAddedCodec,
   ErrorWithMessage,
   ErrorWithNestedMessage,
-  OutputAudioDeltaCodec,
-  ServerErrorCodec,
-  SessionCreatedCodec,
   SessionIdInSession,
-  SessionUpdatedCodec,
   type ConversationItemAddedMessage,
   type OutputAudioDeltaMessage,
   type ServerErrorMessage,
@@ -40,6 +36,14 @@ function audioOut(m: OutputAudioDeltaMessage): RealtimeEvent {
   };
   if (m.samples_per_channel !== undefined) frame.samplesPerChannel = m.samples_per_channel;
   if (m.item_id !== undefined) frame.itemId = m.item_id;
+  // Checked as outbound frames are, so that a player is never handed what it cannot play.
+  const problem = audioFrameProblem(frame);
+  if (problem !== undefined)
+    return {
+      type: 'invalid',
+      messageType: 'response.output_audio.delta',
+      detail: `audio not usable: ${problem}`,
+    };
   return { type: 'audio.out', frame };
 }
 
@@ -55,11 +59,11 @@ function serverError(m: ServerErrorMessage): RealtimeEvent {
 
 /** Wire `type` → decoder. Adding an inbound type is one line here plus its codec. */
 const DECODERS = new Map<string, MessageDecoder>([
-  ['session.created', decoder(SessionCreatedCodec, sessionCreated)],
-  ['session.updated', decoder(SessionUpdatedCodec, sessionUpdated)],
-  ['response.output_audio.delta', decoder(OutputAudioDeltaCodec, audioOut)],
-  ['conversation.item.added', decoder(ConversationItemAddedCodec, itemAdded)],
-  ['error', decoder(ServerErrorCodec, serverError)],
+  ['session.created', decoder(CodexServerEventCodecs['session.created'], sessionCreated)],
+  ['session.updated', decoder(CodexServerEventCodecs['session.updated'], sessionUpdated)],
+  ['response.output_audio.delta', decoder(CodexServerEventCodecs['response.output_audio.delta'], audioOut)],
+  ['conversation.item.added', decoder(CodexServerEventCodecs['conversation.item.added'], itemAdded)],
+  ['error', decoder(CodexServerEventCodecs.error, serverError)],
 ]);
 
 /** A server error given as a bare value is quoted at most this long. */
@@ -73,7 +77,7 @@ const MAX_DETAIL_CHARS = 120;
  * `type` is `invalid`; an unknown type is {@link UNKNOWN_TYPE}; a known type with bad fields is
  * `invalid` naming the bad path.
  */
-export function decodeCodex(data: string): Decoded {
+export function decodeCodex(data: string, sink?: ServerEventSink): Decoded {
   let message: unknown;
   try {
     message = JSON.parse(data);
@@ -87,7 +91,7 @@ export function decodeCodex(data: string): Decoded {
   const messageType = (message as { type?: unknown }).type;
   if (typeof messageType !== 'string') return { type: 'invalid', detail: 'no string "type" field' };
   const decode = DECODERS.get(messageType);
-  return decode === undefined ? UNKNOWN_TYPE : decode(message, messageType);
+  return decode === undefined ? UNKNOWN_TYPE : decode(message, messageType, undefined, sink);
 }
 
 function truncate(text: string): string {

@@ -29,13 +29,6 @@ export function encodeTextItem(text: string): string {
   );
 }
 
-/** `response.create`, with per-response instructions when given. */
-export function responseCreate(instructions: string | undefined): string {
-  return instructions === undefined
-    ? RESPONSE_CREATE
-    : JSON.stringify({ type: 'response.create', response: { instructions } });
-}
-
 /** A tool's result as a conversation item. */
 export function functionCallOutput(callId: string, output: string): string {
   return JSON.stringify({
@@ -55,4 +48,24 @@ export function itemTruncate(itemId: string, contentIndex: number, audioEndMs: n
 
 export function itemDelete(itemId: string): string {
   return JSON.stringify({ type: 'conversation.item.delete', item_id: itemId });
+}
+
+export const INPUT_COMMIT = '{"type":"input_audio_buffer.commit"}';
+export const INPUT_CLEAR = '{"type":"input_audio_buffer.clear"}';
+export const OUTPUT_CLEAR = '{"type":"output_audio_buffer.clear"}';
+
+/** `response.create` with its parameters (none: the body-less request). */
+export function responseCreateWith(response: Record<string, unknown> | undefined): string {
+  return response === undefined ? RESPONSE_CREATE : JSON.stringify({ type: 'response.create', response });
+}
+
+/** Any conversation item, after `previousItemId` when given. */
+export function itemCreate(item: unknown, previousItemId: string | undefined): string {
+  return previousItemId === undefined
+    ? JSON.stringify({ type: 'conversation.item.create', item })
+    : JSON.stringify({ type: 'conversation.item.create', previous_item_id: previousItemId, item });
+}
+
+export function itemRetrieve(itemId: string): string {
+  return JSON.stringify({ type: 'conversation.item.retrieve', item_id: itemId });
 }

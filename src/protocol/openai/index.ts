@@ -2,6 +2,7 @@ import type { Dialect } from '../dialect.js';
 import { openaiHeaders, openaiProtocols } from './handshake.js';
 import { openaiFormatProblem } from './audio.js';
 import { OpenAIDialectSession } from './session.js';
+import { SessionConfig } from './sessionConfig.js';
 import { assertKeyTransportSafe, openaiEndpoint } from './url.js';
 import { validateSessionOptions } from './validate.js';
 
@@ -31,12 +32,13 @@ export const openaiDialect: Dialect = {
     if (params.apiKey) assertKeyTransportSafe(endpoint.url);
     const headers = openaiHeaders(params.apiKey, params.sessionId, endpoint.provider);
     const protocols = openaiProtocols(params.apiKey, endpoint.provider);
+    const config = new SessionConfig(params);
     return {
       url: endpoint.url,
       headers,
       protocols,
-      audioProblem: openaiFormatProblem,
-      newSession: () => new OpenAIDialectSession(params),
+      audioProblem: (frame) => openaiFormatProblem(frame, config.input),
+      newSession: () => new OpenAIDialectSession(params, config),
     };
   },
 };
@@ -51,4 +53,11 @@ export {
 } from './decode.js';
 export { DEFAULT_OPENAI_MODEL, AZURE_HOST_SUFFIXES } from './url.js';
 export { OPENAI_VOICES } from './options.js';
-export type { OpenAISessionOptions, OpenAIVoice, TurnDetection, FunctionTool, PcmFormat } from './options.js';
+export type {
+  OpenAIAudioFormat,
+  OpenAISessionOptions,
+  OpenAIVoice,
+  TurnDetection,
+  FunctionTool,
+  PcmFormat,
+} from './options.js';

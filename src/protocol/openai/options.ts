@@ -30,7 +30,8 @@ export const OPENAI_VOICES = [
 export type OpenAIVoice = (typeof OPENAI_VOICES)[number];
 
 /**
- * The only audio format realtime-rx frames carry: PCM16 little-endian.
+ * PCM16 little-endian at 24 kHz mono: the GA API's default format, and what `audio.out` frames carry
+ * unless the session asks for G.711.
  *
  * @example
  * ```ts
@@ -44,6 +45,20 @@ export interface PcmFormat {
   /** Hz; the GA API takes 24 000. */
   rate: 24000;
 }
+
+/**
+ * An audio format of the GA API, for {@link OpenAISessionOptions.inputFormat} and `outputFormat`:
+ * PCM16 at 24 kHz, or G.711 at 8 kHz for telephony (`audio/pcmu`: μ-law, `audio/pcma`: A-law; one byte
+ * per sample, frames with `encoding: 'g711_ulaw'` / `'g711_alaw'`).
+ *
+ * @example
+ * A phone line: μ-law in and out
+ * ```ts
+ * const format: OpenAIAudioFormat = { type: 'audio/pcmu' };
+ * const conversation = connectConversation({ url: 'https://api.openai.com', session: { inputFormat: format, outputFormat: format } });
+ * ```
+ */
+export type OpenAIAudioFormat = PcmFormat | { type: 'audio/pcmu' } | { type: 'audio/pcma' };
 
 /**
  * How the server detects the user's turns: `server_vad` (by silence) or `semantic_vad` (by what was
@@ -65,7 +80,7 @@ export type TurnDetection =
       prefixPaddingMs?: number;
       /** Silence that ends a turn, in ms. */
       silenceDurationMs?: number;
-      /** Silence after which the server prompts the user, in ms. */
+      /** Silence after which the server prompts the user, in ms (5 000 to 30 000); `input.timeout` tells. */
       idleTimeoutMs?: number;
       /** default true: the server answers each turn by itself */
       createResponse?: boolean;
@@ -137,10 +152,10 @@ export interface OpenAISessionOptions {
    * GA API cannot answer in both at once.
    */
   outputModalities?: ('audio' | 'text')[];
-  /** default {type:'audio/pcm', rate:24000} */
-  inputFormat?: PcmFormat;
-  /** default {type:'audio/pcm', rate:24000} */
-  outputFormat?: PcmFormat;
+  /** What `audio` frames must be: default {type:'audio/pcm', rate:24000}; G.711 for telephony. */
+  inputFormat?: OpenAIAudioFormat;
+  /** What `audio.out` frames are: default {type:'audio/pcm', rate:24000}; G.711 for telephony. */
+  outputFormat?: OpenAIAudioFormat;
   /** default {type:'server_vad'}; `null` turns it off (then the app commits turns and asks for responses) */
   turnDetection?: TurnDetection | null;
   /** transcribe the user's audio, e.g. {model:'gpt-4o-mini-transcribe'}; default off */

@@ -1,18 +1,36 @@
-import type { AudioEnvelope, Decoded, DialectSession, EncodedControl, SessionParams } from '../dialect.js';
+import type {
+  AudioEnvelope,
+  Decoded,
+  DialectSession,
+  EncodedControl,
+  SessionParams,
+  ServerEventSink,
+} from '../dialect.js';
 import type { RealtimeControl } from '../control.js';
 import type { RealtimeAudioFrame } from '../frame.js';
-import { decodeOpenAIMessage, errorCode, parseFrame } from './decode.js';
+import { decodeServerMessage, errorCode, parseFrame } from './decode.js';
 import {
   AUDIO_ENVELOPE,
+  INPUT_CLEAR,
+  INPUT_COMMIT,
+  OUTPUT_CLEAR,
   RESPONSE_CANCEL,
   encodeAudio,
   encodeTextItem,
   functionCallOutput,
+  itemCreate,
   itemDelete,
+  itemRetrieve,
   itemTruncate,
-  responseCreate,
+  responseCreateWith,
 } from './encode.js';
-import { sessionUpdate } from './sessionUpdate.js';
+import { clientEventProblem, itemProblem, responseParamsProblem } from './limits.js';
+import type { SessionConfig } from './sessionConfig.js';
+import { sessionPatch } from './sessionUpdate.js';
+import { validateSessionUpdate } from './validate.js';
+
+/** The parameters of a `response.create` (the GA `response` object), as sent. */
+type ResponseParams = Record<string, unknown> | undefined;
 
 /**
  * One socket of the `openai` dialect, with its response gating.
@@ -22,12 +40,15 @@ import { sessionUpdate } from './sessionUpdate.js';
  * or a `response.create` control):
  * - when no response is active, is sent at once, and a response counts as active from then on
  *   (optimistically: until the server's `response.done`);
- * - when one is active, is HELD. Held requests COALESCE into one: it carries the instructions of the
- *   latest request that had any (a request without instructions does not erase earlier ones, so an
+ * - when one is active, is HELD. Held requests COALESCE into one: it carries the parameters of the
+ *   latest request that had any (a request without parameters does not erase earlier ones, so an
  *   app's explicit instructions are not lost to a text typed meanwhile).
  *
+ * Out-of-band requests (`conversation: 'none'`) join no conversation: they are sent at once and never
+ * held, and their responses (`response.created` with `conversation_id: null`) move nothing.
+ *
  * Decoding moves the state: `response.created` (the server also starts responses by itself, with
- * server VAD) marks one active; `response.done` (any status) or beta `response.cancelled` marks none
+ * server VAD) marks one active; `response.done` (any status) or `response.cancelled` marks none
  * active and releases the held request, which `takePending()` then returns once (and a response is
  * active again). One recoverable error also moves it: `conversation_already_has_active_response` means
  * the request just sent crossed a response the server started, so it is held again (released by that
@@ -40,15 +61,20 @@ export class OpenAIDialectSession implements DialectSession {
   private active = false;
   /** A request is held until the active response is done. */
   private held = false;
-  private heldInstructions: string | undefined;
-  /** The instructions of the last `response.create` sent, to hold it again when it was refused. */
-  private sentInstructions: string | undefined;
+  private heldParams: ResponseParams;
+  /** The parameters of the last `response.create` sent, to hold it again when it was refused. */
+  private sentParams: ResponseParams;
+  /** Out-of-band responses under way: their end releases nothing. */
+  private readonly outOfBand = new Set<string>();
   private pending: string[] | undefined;
 
-  constructor(private readonly params: SessionParams) {}
+  constructor(
+    private readonly params: SessionParams,
+    private readonly config: SessionConfig,
+  ) {}
 
   sessionMessage(): string {
-    return sessionUpdate(this.params);
+    return this.config.sessionMessage();
   }
 
   encodeAudio(frame: RealtimeAudioFrame): string {
@@ -67,19 +93,12 @@ export class OpenAIDialectSession implements DialectSession {
 
   encodeControl(control: RealtimeControl): EncodedControl {
     switch (control.type) {
-      case 'response.create': {
-        if (control.instructions !== undefined && typeof control.instructions !== 'string') {
-          return { problem: 'response.create instructions must be a string' };
-        }
-        const frames: string[] = [];
-        this.requestResponse(control.instructions, frames);
-        return { frames };
-      }
+      case 'response.create':
+        return this.responseCreate(control);
       case 'response.cancel':
         return { frames: [RESPONSE_CANCEL] };
       case 'tool.output': {
-        if (typeof control.callId !== 'string' || control.callId === '')
-          return { problem: 'tool.output callId must be a non-empty string' };
+        if (!isId(control.callId)) return { problem: 'tool.output callId must be a non-empty string' };
         if (typeof control.output !== 'string')
           return { problem: 'tool.output output must be a string (e.g. JSON text)' };
         const frames = [functionCallOutput(control.callId, control.output)];
@@ -87,8 +106,7 @@ export class OpenAIDialectSession implements DialectSession {
         return { frames };
       }
       case 'item.truncate': {
-        if (typeof control.itemId !== 'string' || control.itemId === '')
-          return { problem: 'item.truncate itemId must be a non-empty string' };
+        if (!isId(control.itemId)) return { problem: 'item.truncate itemId must be a non-empty string' };
         const contentIndex = control.contentIndex ?? 0;
         if (!isCount(contentIndex))
           return {
@@ -102,9 +120,46 @@ export class OpenAIDialectSession implements DialectSession {
         return { frames: [itemTruncate(control.itemId, contentIndex, control.audioEndMs)] };
       }
       case 'item.delete':
-        if (typeof control.itemId !== 'string' || control.itemId === '')
-          return { problem: 'item.delete itemId must be a non-empty string' };
+        if (!isId(control.itemId)) return { problem: 'item.delete itemId must be a non-empty string' };
         return { frames: [itemDelete(control.itemId)] };
+      case 'item.retrieve':
+        if (!isId(control.itemId)) return { problem: 'item.retrieve itemId must be a non-empty string' };
+        return { frames: [itemRetrieve(control.itemId)] };
+      case 'item.create': {
+        if (control.previousItemId !== undefined && !isId(control.previousItemId))
+          return { problem: 'item.create previousItemId must be a non-empty string' };
+        const problem = itemProblem(control.item);
+        if (problem !== undefined) return { problem: `item.create ${problem}` };
+        return { frames: [itemCreate(control.item, control.previousItemId)] };
+      }
+      case 'input.commit':
+        return { frames: [INPUT_COMMIT] };
+      case 'input.clear':
+        return { frames: [INPUT_CLEAR] };
+      case 'output.clear':
+        return { frames: [OUTPUT_CLEAR] };
+      case 'session.update': {
+        try {
+          validateSessionUpdate(control.session);
+        } catch (error) {
+          return { problem: (error as Error).message };
+        }
+        this.config.apply(control.session);
+        return { frames: [sessionPatch(control.session)] };
+      }
+      case 'client.event': {
+        const problem = clientEventProblem(control.event);
+        if (problem !== undefined) return { problem };
+        const event = control.event;
+        if (event.type === 'session.update' && event.session.type === 'realtime') {
+          const { input, output } = event.session.audio ?? {};
+          this.config.setFormats(
+            input?.format && { type: input.format.type ?? 'audio/pcm', rate: 24000 },
+            output?.format && { type: output.format.type ?? 'audio/pcm', rate: 24000 },
+          );
+        }
+        return { frames: [JSON.stringify(event)] };
+      }
       default:
         return {
           problem: `the openai dialect has no wire form for ${String((control as { type?: unknown }).type)}`,
@@ -112,35 +167,42 @@ export class OpenAIDialectSession implements DialectSession {
     }
   }
 
-  decode(data: string): Decoded {
+  decode(data: string, sink?: ServerEventSink): Decoded {
     const message = parseFrame(data);
     if (typeof message === 'string') return { type: 'invalid', detail: message };
     // The state moves on the type alone, before and regardless of the fields' validity: a
     // `response.done` with a malformed body still ends the response.
     switch (message.type) {
-      case 'response.created':
-        this.active = true;
+      case 'response.created': {
+        const response = message.response as { id?: unknown; conversation_id?: unknown } | undefined;
+        if (response?.conversation_id === null && typeof response.id === 'string')
+          this.outOfBand.add(response.id);
+        else this.active = true;
         break;
+      }
       case 'response.done':
-      case 'response.cancelled':
+      case 'response.cancelled': {
+        const id = (message.response as { id?: unknown } | undefined)?.id ?? message.response_id;
+        if (typeof id === 'string' && this.outOfBand.delete(id)) break;
         this.active = false;
         this.release();
         break;
+      }
       case 'error': {
         const code = errorCode(message);
         if (code === 'conversation_already_has_active_response') {
           this.active = true;
           if (!this.held) {
             this.held = true;
-            this.heldInstructions = this.sentInstructions;
-          } else if (this.heldInstructions === undefined) {
-            this.heldInstructions = this.sentInstructions;
+            this.heldParams = this.sentParams;
+          } else if (this.heldParams === undefined) {
+            this.heldParams = this.sentParams;
           }
         }
         break;
       }
     }
-    return decodeOpenAIMessage(message);
+    return decodeServerMessage(message, this.config.output, sink);
   }
 
   takePending(): string[] | undefined {
@@ -149,26 +211,46 @@ export class OpenAIDialectSession implements DialectSession {
     return pending;
   }
 
-  private requestResponse(instructions: string | undefined, frames: string[]): void {
+  private responseCreate(control: RealtimeControl & { type: 'response.create' }): EncodedControl {
+    if (control.instructions !== undefined && typeof control.instructions !== 'string')
+      return { problem: 'response.create instructions must be a string' };
+    let params: ResponseParams;
+    if (control.response !== undefined) {
+      const problem = responseParamsProblem(control.response);
+      if (problem !== undefined) return { problem: `response.create ${problem}` };
+      params = { ...(control.response as Record<string, unknown>) };
+    }
+    if (control.instructions !== undefined) params = { ...params, instructions: control.instructions };
+    if (params?.conversation === 'none') return { frames: [responseCreateWith(params)] };
+    const frames: string[] = [];
+    this.requestResponse(params, frames);
+    return { frames };
+  }
+
+  private requestResponse(params: ResponseParams, frames: string[]): void {
     if (!this.active) {
       this.active = true;
-      this.sentInstructions = instructions;
-      frames.push(responseCreate(instructions));
+      this.sentParams = params;
+      frames.push(responseCreateWith(params));
     } else {
       this.held = true;
-      if (instructions !== undefined) this.heldInstructions = instructions;
+      if (params !== undefined) this.heldParams = params;
     }
   }
 
   private release(): void {
     if (!this.held) return;
-    const instructions = this.heldInstructions;
+    const params = this.heldParams;
     this.held = false;
-    this.heldInstructions = undefined;
+    this.heldParams = undefined;
     this.active = true;
-    this.sentInstructions = instructions;
-    (this.pending ??= []).push(responseCreate(instructions));
+    this.sentParams = params;
+    (this.pending ??= []).push(responseCreateWith(params));
   }
+}
+
+function isId(value: unknown): value is string {
+  return typeof value === 'string' && value !== '';
 }
 
 function isCount(value: unknown): value is number {

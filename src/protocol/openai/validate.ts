@@ -7,6 +7,9 @@ export const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 export const MIN_SPEED = 0.25;
 export const MAX_SPEED = 1.5;
 export const MAX_OUTPUT_TOKENS = 4096;
+/** The idle timeout of server VAD, in ms, as the API takes it. */
+export const MIN_IDLE_TIMEOUT_MS = 5_000;
+export const MAX_IDLE_TIMEOUT_MS = 30_000;
 
 const SESSION_KEYS: readonly string[] = [
   'voice',
@@ -54,6 +57,33 @@ export function validateSessionOptions(
     if (!SESSION_KEYS.includes(key))
       fail(`unknown session option ${show(key)}; known options: ${SESSION_KEYS.join(', ')}`);
   }
+  checkSessionFields(session);
+}
+
+/**
+ * Checks the `session` of a `session.update` control: the options of {@link validateSessionOptions}
+ * (but `provider`, which is fixed when the conversation connects) plus `instructions`.
+ *
+ * @throws RealtimeError of kind `config`
+ */
+export function validateSessionUpdate(
+  session: unknown,
+): asserts session is OpenAISessionOptions & { instructions?: string } {
+  if (!isRecord(session))
+    fail(`session must be an object (OpenAISessionOptions and instructions), got ${show(session)}`);
+  for (const key of Object.keys(session)) {
+    if (key === 'provider') fail('provider cannot change mid-conversation: it is fixed when it connects');
+    if (key !== 'instructions' && !SESSION_KEYS.includes(key))
+      fail(`unknown session option ${show(key)}; known options: instructions, ${UPDATE_KEYS.join(', ')}`);
+  }
+  if (session.instructions !== undefined && typeof session.instructions !== 'string')
+    fail(`instructions must be a string, got ${show(session.instructions)}`);
+  checkSessionFields(session);
+}
+
+const UPDATE_KEYS = SESSION_KEYS.filter((key) => key !== 'provider');
+
+function checkSessionFields(session: Record<string, unknown>): void {
   const s = session as Record<keyof OpenAISessionOptions, unknown>;
 
   if (s.voice !== undefined && !VOICES.includes(s.voice as string)) {
@@ -111,11 +141,14 @@ function checkModalities(value: unknown): void {
 
 function checkFormat(name: string, value: unknown): void {
   if (value === undefined) return;
+  const keys = isRecord(value) ? Object.keys(value).length : 0;
   const ok =
-    isRecord(value) && value.type === 'audio/pcm' && value.rate === 24000 && Object.keys(value).length === 2;
+    isRecord(value) &&
+    ((value.type === 'audio/pcm' && value.rate === 24000 && keys === 2) ||
+      ((value.type === 'audio/pcmu' || value.type === 'audio/pcma') && keys === 1));
   if (!ok)
     fail(
-      `${name} must be {type: "audio/pcm", rate: 24000}, got ${show(value)}: realtime-rx frames carry PCM16 at 24 kHz`,
+      `${name} must be {type: "audio/pcm", rate: 24000}, {type: "audio/pcmu"} or {type: "audio/pcma"}, got ${show(value)}`,
     );
 }
 
@@ -139,11 +172,24 @@ function checkTurnDetection(value: unknown): void {
   ) {
     fail(`turnDetection.threshold must be a number from 0 to 1, got ${show(value.threshold)}`);
   }
-  for (const key of ['prefixPaddingMs', 'silenceDurationMs', 'idleTimeoutMs']) {
+  for (const key of ['prefixPaddingMs', 'silenceDurationMs']) {
     const ms = value[key];
     if (ms !== undefined && !(Number.isInteger(ms) && (ms as number) >= 0)) {
       fail(`turnDetection.${key} must be a non-negative integer (milliseconds), got ${show(ms)}`);
     }
+  }
+  const idle = value.idleTimeoutMs;
+  if (
+    idle !== undefined &&
+    !(
+      Number.isInteger(idle) &&
+      (idle as number) >= MIN_IDLE_TIMEOUT_MS &&
+      (idle as number) <= MAX_IDLE_TIMEOUT_MS
+    )
+  ) {
+    fail(
+      `turnDetection.idleTimeoutMs must be an integer from ${MIN_IDLE_TIMEOUT_MS} to ${MAX_IDLE_TIMEOUT_MS} (milliseconds), got ${show(idle)}`,
+    );
   }
   for (const key of ['createResponse', 'interruptResponse']) {
     if (value[key] !== undefined && typeof value[key] !== 'boolean')
