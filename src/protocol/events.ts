@@ -215,4 +215,10 @@ export interface RateLimit {
  * conversation.events$.pipe(filter(isToolCall)).subscribe((call) => console.log(call.name, call.arguments));
  * ```
  */
-export type RealtimeEventOf<T extends RealtimeEvent['type']> = Extract<RealtimeEvent, { type: T }>;
+export type RealtimeEventOf<T extends RealtimeEvent['type']> = RealtimeEvent extends infer E
+  ? E extends { type: infer U }
+    ? T extends U
+      ? E
+      : never
+    : never
+  : never;

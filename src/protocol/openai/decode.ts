@@ -1,36 +1,20 @@
-import { IGNORED_TYPE, UNKNOWN_TYPE, type Decoded } from '../dialect.js';
-import type { RealtimeEvent, RealtimeEventOf } from '../events.js';
-import type { RealtimeAudioFrame } from '../frame.js';
-import { base64ByteLength } from '../frame.js';
+import { IGNORED_TYPE, UNKNOWN_TYPE, type Decoded, type ServerEventSink } from '../dialect.js';
+import type {
+  RateLimit,
+  RealtimeEventOf,
+  RealtimeUsage,
+  ResponseStatus,
+  ResponseStatusDetails,
+} from '../events.js';
+import { base64ByteLength, type RealtimeAudioFrame } from '../frame.js';
 import { decoder, type MessageDecoder } from '../messageDecoder.js';
+import { frameFormat, OPENAI_CHANNELS, type FrameFormat } from './audio.js';
 import {
-  AudioDeltaCodec,
-  ItemAddedCodec,
-  ItemDoneCodec,
-  ResponseCancelledCodec,
-  ResponseCodec,
-  ServerErrorCodec,
-  SessionCreatedCodec,
-  SessionUpdatedCodec,
-  SpeechStartedCodec,
-  TextDeltaCodec,
-  TextDoneCodec,
-  TranscriptDoneCodec,
-  type AudioDeltaMessage,
-  type FunctionCallItemMessage,
-  type ItemAddedMessage,
-  type ItemDoneMessage,
-  type ResponseCancelledMessage,
-  type ResponseMessage,
-  type ServerErrorMessage,
-  type SessionCreatedMessage,
-  type SessionUpdatedMessage,
-  type SpeechStartedMessage,
-  type TextDeltaMessage,
-  type TextDoneMessage,
-  type TranscriptDoneMessage,
-} from './codecs.js';
-import { OPENAI_CHANNELS, OPENAI_SAMPLE_RATE } from './audio.js';
+  OpenAIServerEventCodecs,
+  type OpenAIResponse,
+  type OpenAIServerEvent,
+  type OpenAIServerEventOf,
+} from './wire/index.js';
 
 /**
  * `error` codes the GA API reports for a request it refused while the session goes on, and that a
@@ -54,26 +38,307 @@ export const OPENAI_RECOVERABLE_ERROR_CODES: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Known GA server events (and beta aliases) that map to no realtime-rx event: decoded as
- * {@link IGNORED_TYPE}, so they are not counted as unknown.
+ * What decoding needs to know beyond one message: the session's output format, and what this socket
+ * has learnt of its responses (which items each produced, which responses are out-of-band).
  */
-export const OPENAI_IGNORED_TYPES: readonly string[] = [
+export interface DecodeContext {
+  readonly output: FrameFormat;
+  /** Output item id → the response that produced it (filled by `response.output_item.added`). */
+  readonly responseOfItem: Map<string, string>;
+  /** Out-of-band responses under way (their items never reach the conversation). */
+  readonly outOfBand: ReadonlySet<string>;
+}
+
+type Ev<T extends OpenAIServerEvent['type']> = OpenAIServerEventOf<T>;
+type Decoder = MessageDecoder<DecodeContext>;
+
+function sessionCreated(m: Ev<'session.created'>): Decoded {
+  // The GA types leave the id out of the session (it is there on the wire); the event needs it.
+  const id = (m.session as { id?: unknown }).id;
+  return typeof id === 'string'
+    ? { type: 'session.created', sessionId: id }
+    : {
+        type: 'invalid',
+        messageType: 'session.created',
+        detail: `session.id: expected string, got ${id === undefined ? 'undefined' : JSON.stringify(id)}`,
+      };
+}
+
+function sessionUpdated(m: Ev<'session.updated'>): Decoded {
+  const event: RealtimeEventOf<'session.updated'> = { type: 'session.updated' };
+  const id = (m.session as { id?: unknown }).id;
+  if (typeof id === 'string') event.sessionId = id;
+  if (m.session.type === 'realtime' && m.session.instructions !== undefined)
+    event.instructions = m.session.instructions;
+  return event;
+}
+
+/** No sample is decoded: the count comes from the base64 length (the codec checked the alphabet). */
+function audioOut(
+  m: Ev<'response.output_audio.delta'> | Ev<'response.audio.delta'>,
+  context: DecodeContext,
+): Decoded {
+  const format = context.output;
+  const bytes = base64ByteLength(m.delta);
+  if (bytes % format.bytesPerSample !== 0) {
+    return {
+      type: 'invalid',
+      messageType: m.type,
+      detail: `delta holds ${bytes} bytes, not whole samples of ${format.name}`,
+    };
+  }
+  const frame: RealtimeAudioFrame = {
+    data: m.delta,
+    sampleRate: format.sampleRate,
+    numChannels: OPENAI_CHANNELS,
+    samplesPerChannel: bytes / format.bytesPerSample,
+    itemId: m.item_id,
+  };
+  if (format.encoding !== undefined) frame.encoding = format.encoding;
+  return { type: 'audio.out', frame };
+}
+
+type TextDelta =
+  | Ev<'response.output_audio_transcript.delta'>
+  | Ev<'response.audio_transcript.delta'>
+  | Ev<'response.output_text.delta'>
+  | Ev<'response.text.delta'>;
+
+function assistantDelta(m: TextDelta): Decoded {
+  return {
+    type: 'transcript.delta',
+    role: 'assistant',
+    delta: m.delta,
+    itemId: m.item_id,
+    responseId: m.response_id,
+  };
+}
+
+function assistantTranscriptDone(
+  m: Ev<'response.output_audio_transcript.done'> | Ev<'response.audio_transcript.done'>,
+): Decoded {
+  return {
+    type: 'transcript.done',
+    role: 'assistant',
+    text: m.transcript,
+    itemId: m.item_id,
+    responseId: m.response_id,
+  };
+}
+
+function assistantTextDone(m: Ev<'response.output_text.done'> | Ev<'response.text.done'>): Decoded {
+  return {
+    type: 'transcript.done',
+    role: 'assistant',
+    text: m.text,
+    itemId: m.item_id,
+    responseId: m.response_id,
+  };
+}
+
+function userDelta(m: Ev<'conversation.item.input_audio_transcription.delta'>): Decoded {
+  // The GA types make the delta optional: a delta without text says nothing.
+  return m.delta === undefined
+    ? IGNORED_TYPE
+    : { type: 'transcript.delta', role: 'user', delta: m.delta, itemId: m.item_id };
+}
+
+function userDone(m: Ev<'conversation.item.input_audio_transcription.completed'>): Decoded {
+  return { type: 'transcript.done', role: 'user', text: m.transcript, itemId: m.item_id };
+}
+
+function transcriptionFailed(m: Ev<'conversation.item.input_audio_transcription.failed'>): Decoded {
+  const { message, code } = m.error;
+  return { type: 'transcript.failed', itemId: m.item_id, message: message ?? code ?? 'transcription failed' };
+}
+
+function speechStarted(m: Ev<'input_audio_buffer.speech_started'>): Decoded {
+  return { type: 'speech.started', itemId: m.item_id };
+}
+
+function speechStopped(m: Ev<'input_audio_buffer.speech_stopped'>): Decoded {
+  return { type: 'speech.stopped', itemId: m.item_id, audioEndMs: m.audio_end_ms };
+}
+
+function committed(m: Ev<'input_audio_buffer.committed'>): Decoded {
+  const event: RealtimeEventOf<'input.committed'> = { type: 'input.committed', itemId: m.item_id };
+  if (m.previous_item_id !== undefined) event.previousItemId = m.previous_item_id;
+  return event;
+}
+
+const cleared = (): Decoded => ({ type: 'input.cleared' });
+
+function timeout(m: Ev<'input_audio_buffer.timeout_triggered'>): Decoded {
+  return { type: 'input.timeout', itemId: m.item_id };
+}
+
+function itemAdded(m: Ev<'conversation.item.added'> | Ev<'conversation.item.created'>): Decoded {
+  return { type: 'conversation.item.added', item: m.item };
+}
+
+function itemDone(m: Ev<'conversation.item.done'>, context: DecodeContext): Decoded {
+  const item = m.item;
+  if (item.type === 'function_call') return toolCall(item, context.responseOfItem.get(item.id ?? ''), m.type);
+  if (typeof item.id !== 'string')
+    return { type: 'invalid', messageType: m.type, detail: 'item.id: expected string, got undefined' };
+  return { type: 'conversation.item.done', itemId: item.id };
+}
+
+/** An out-of-band response's function call never joins the conversation: its output item is the call. */
+function outputItemDone(m: Ev<'response.output_item.done'>, context: DecodeContext): Decoded {
+  const item = m.item;
+  if (item.type !== 'function_call' || !context.outOfBand.has(m.response_id)) return IGNORED_TYPE;
+  return toolCall(item, m.response_id, m.type);
+}
+
+function outputItemAdded(m: Ev<'response.output_item.added'>, context: DecodeContext): Decoded {
+  if (m.item.id !== undefined) context.responseOfItem.set(m.item.id, m.response_id);
+  return IGNORED_TYPE;
+}
+
+type FunctionCallItem = Extract<Ev<'conversation.item.done'>['item'], { type: 'function_call' }>;
+
+function toolCall(item: FunctionCallItem, responseId: string | undefined, messageType: string): Decoded {
+  // Optional in the GA types, but a call without its id cannot be answered.
+  if (item.call_id === undefined)
+    return { type: 'invalid', messageType, detail: 'item.call_id: expected string, got undefined' };
+  const event: RealtimeEventOf<'tool.call'> = {
+    type: 'tool.call',
+    callId: item.call_id,
+    name: item.name,
+    arguments: item.arguments,
+  };
+  if (item.id !== undefined) event.itemId = item.id;
+  if (responseId !== undefined) event.responseId = responseId;
+  return event;
+}
+
+function itemRetrieved(m: Ev<'conversation.item.retrieved'>): Decoded {
+  return { type: 'item.retrieved', item: m.item };
+}
+
+function itemTruncated(m: Ev<'conversation.item.truncated'>): Decoded {
+  return {
+    type: 'item.truncated',
+    itemId: m.item_id,
+    contentIndex: m.content_index,
+    audioEndMs: m.audio_end_ms,
+  };
+}
+
+function itemDeleted(m: Ev<'conversation.item.deleted'>): Decoded {
+  return { type: 'item.deleted', itemId: m.item_id };
+}
+
+/** Limits the server gave in full; a partial one is left out. */
+function rateLimits(m: Ev<'rate_limits.updated'>): Decoded {
+  const limits: RateLimit[] = [];
+  for (const { name, limit, remaining, reset_seconds: resetSeconds } of m.rate_limits) {
+    if (name !== undefined && limit !== undefined && remaining !== undefined && resetSeconds !== undefined)
+      limits.push({ name, limit, remaining, resetSeconds });
+  }
+  return { type: 'rate_limits', limits };
+}
+
+function responseCreated(m: Ev<'response.created'>): Decoded {
+  const event: RealtimeEventOf<'response.created'> = { type: 'response.created' };
+  if (m.response.id !== undefined) event.responseId = m.response.id;
+  if (m.response.metadata) event.metadata = m.response.metadata;
+  return event;
+}
+
+const STATUSES: readonly string[] = ['completed', 'cancelled', 'failed', 'incomplete'];
+
+/** A cancelled response (barge-in or `response.cancel`) is `response.cancelled`. */
+function responseDone(m: Ev<'response.done'>, context: DecodeContext): Decoded {
+  const response = m.response;
+  const event: RealtimeEventOf<'response.done'> = {
+    type: response.status === 'cancelled' ? 'response.cancelled' : 'response.done',
+  };
+  if (response.id !== undefined) {
+    event.responseId = response.id;
+    forgetItems(context, response.id);
+  }
+  if (response.status !== undefined && STATUSES.includes(response.status))
+    event.status = response.status as ResponseStatus;
+  if (response.status_details !== undefined) event.statusDetails = statusDetails(response.status_details);
+  if (response.usage !== undefined) event.usage = usage(response.usage);
+  if (response.metadata) event.metadata = response.metadata;
+  return event;
+}
+
+function forgetItems(context: DecodeContext, responseId: string): void {
+  for (const [item, response] of context.responseOfItem) {
+    if (response === responseId) context.responseOfItem.delete(item);
+  }
+}
+
+function statusDetails(details: NonNullable<OpenAIResponse['status_details']>): ResponseStatusDetails {
+  const out: ResponseStatusDetails = {};
+  if (details.reason !== undefined) out.reason = details.reason;
+  if (details.error !== undefined) {
+    const error: ResponseStatusDetails['error'] = {};
+    if (details.error.type !== undefined) error.type = details.error.type;
+    if (details.error.code !== undefined) error.code = details.error.code;
+    out.error = error;
+  }
+  return out;
+}
+
+function usage(u: NonNullable<OpenAIResponse['usage']>): RealtimeUsage {
+  const out: RealtimeUsage = {
+    inputTokens: u.input_tokens ?? 0,
+    outputTokens: u.output_tokens ?? 0,
+    totalTokens: u.total_tokens ?? 0,
+  };
+  const input = u.input_token_details;
+  if (input !== undefined) {
+    out.inputTokenDetails = defined({
+      textTokens: input.text_tokens,
+      audioTokens: input.audio_tokens,
+      imageTokens: input.image_tokens,
+      cachedTokens: input.cached_tokens,
+    });
+  }
+  const output = u.output_token_details;
+  if (output !== undefined)
+    out.outputTokenDetails = defined({ textTokens: output.text_tokens, audioTokens: output.audio_tokens });
+  return out;
+}
+
+/** A Codex-compatible server's `response.cancelled`: the id in `response.id`, else `response_id`. */
+function responseCancelled(m: Ev<'response.cancelled'>, context: DecodeContext): Decoded {
+  const id = m.response?.id ?? m.response_id;
+  if (id === undefined) return { type: 'response.cancelled' };
+  forgetItems(context, id);
+  return { type: 'response.cancelled', responseId: id };
+}
+
+/** Keeps the server's text of a recoverable error short in the `invalid` detail. */
+const MAX_SERVER_MESSAGE_CHARS = 200;
+
+function serverError(m: Ev<'error'>): Decoded {
+  const { message, code } = m.error;
+  if (typeof code === 'string' && OPENAI_RECOVERABLE_ERROR_CODES.has(code)) {
+    return {
+      type: 'invalid',
+      messageType: 'error',
+      detail: `server rejected a request (${code}): ${truncate(message, MAX_SERVER_MESSAGE_CHARS)}`,
+    };
+  }
+  return typeof code === 'string' ? { type: 'error', message, code } : { type: 'error', message };
+}
+
+const C = OpenAIServerEventCodecs;
+
+/** Known events with no realtime-rx event of their own: validated, on `serverEvents$`, not on `events$`. */
+const IGNORED = [
   'conversation.created',
-  'conversation.item.truncated',
-  'conversation.item.deleted',
-  'conversation.item.retrieved',
-  'conversation.item.input_audio_transcription.failed',
   'conversation.item.input_audio_transcription.segment',
-  'input_audio_buffer.speech_stopped',
-  'input_audio_buffer.committed',
-  'input_audio_buffer.cleared',
-  'input_audio_buffer.timeout_triggered',
   'input_audio_buffer.dtmf_event_received',
   'output_audio_buffer.started',
   'output_audio_buffer.stopped',
   'output_audio_buffer.cleared',
-  'response.output_item.added',
-  'response.output_item.done',
   'response.content_part.added',
   'response.content_part.done',
   'response.output_audio.done',
@@ -88,133 +353,65 @@ export const OPENAI_IGNORED_TYPES: readonly string[] = [
   'mcp_list_tools.in_progress',
   'mcp_list_tools.completed',
   'mcp_list_tools.failed',
-  'rate_limits.updated',
-  'session.closed',
-];
+] as const satisfies readonly OpenAIServerEvent['type'][];
 
-const ignored: MessageDecoder = () => IGNORED_TYPE;
+/**
+ * Known GA server events (and beta aliases) that map to no realtime-rx event: decoded as
+ * {@link IGNORED_TYPE} (validated, and on `serverEvents$`, but not counted as unknown).
+ */
+export const OPENAI_IGNORED_TYPES: readonly string[] = IGNORED;
 
-function sessionCreated(m: SessionCreatedMessage): RealtimeEvent {
-  return { type: 'session.created', sessionId: m.session.id };
-}
-
-function sessionUpdated(m: SessionUpdatedMessage): RealtimeEvent {
-  const event: RealtimeEventOf<'session.updated'> = { type: 'session.updated' };
-  if (m.session.id !== undefined) event.sessionId = m.session.id;
-  if (m.session.instructions !== undefined) event.instructions = m.session.instructions;
-  return event;
-}
-
-/** The sample count comes from the base64 length (validated by the codec): nothing is decoded. */
-function audioOut(m: AudioDeltaMessage): RealtimeEvent {
-  const frame: RealtimeAudioFrame = {
-    data: m.delta,
-    sampleRate: OPENAI_SAMPLE_RATE,
-    numChannels: OPENAI_CHANNELS,
-    samplesPerChannel: base64ByteLength(m.delta) / (2 * OPENAI_CHANNELS),
-  };
-  if (m.item_id !== undefined) frame.itemId = m.item_id;
-  return { type: 'audio.out', frame };
-}
-
-const userDelta = (m: TextDeltaMessage): RealtimeEvent => ({
-  type: 'transcript.delta',
-  role: 'user',
-  delta: m.delta,
-});
-const userDone = (m: TranscriptDoneMessage): RealtimeEvent => ({
-  type: 'transcript.done',
-  role: 'user',
-  text: m.transcript,
-});
-const assistantDelta = (m: TextDeltaMessage): RealtimeEvent => ({
-  type: 'transcript.delta',
-  role: 'assistant',
-  delta: m.delta,
-});
-const assistantTranscriptDone = (m: TranscriptDoneMessage): RealtimeEvent => ({
-  type: 'transcript.done',
-  role: 'assistant',
-  text: m.transcript,
-});
-const assistantTextDone = (m: TextDoneMessage): RealtimeEvent => ({
-  type: 'transcript.done',
-  role: 'assistant',
-  text: m.text,
-});
-
-function speechStarted(m: SpeechStartedMessage): RealtimeEvent {
-  return m.item_id === undefined ? { type: 'speech.started' } : { type: 'speech.started', itemId: m.item_id };
-}
-
-function itemAdded(m: ItemAddedMessage): RealtimeEvent {
-  return { type: 'conversation.item.added', item: m.item };
-}
-
-function itemDone(m: ItemDoneMessage): RealtimeEvent {
-  const item = m.item;
-  if ((item as { type?: unknown }).type === 'function_call') {
-    const call = item as FunctionCallItemMessage;
-    return { type: 'tool.call', callId: call.call_id, name: call.name, arguments: call.arguments };
-  }
-  return { type: 'conversation.item.done', itemId: (item as { id: string }).id };
-}
-
-function responseEvent(
-  type: 'response.created' | 'response.done' | 'response.cancelled',
-  id: string | undefined,
-): RealtimeEvent {
-  return id === undefined ? { type } : { type, responseId: id };
-}
-
-const responseCreated = (m: ResponseMessage): RealtimeEvent =>
-  responseEvent('response.created', m.response.id);
-/** A cancelled response (`status: 'cancelled'`, e.g. barge-in or `response.cancel`) is `response.cancelled`. */
-const responseDone = (m: ResponseMessage): RealtimeEvent =>
-  responseEvent(m.response.status === 'cancelled' ? 'response.cancelled' : 'response.done', m.response.id);
-const responseCancelled = (m: ResponseCancelledMessage): RealtimeEvent =>
-  responseEvent('response.cancelled', m.response?.id ?? m.response_id);
-
-/** Keeps the server's text of a recoverable error short in the `invalid` detail. */
-const MAX_SERVER_MESSAGE_CHARS = 200;
-
-function serverError(m: ServerErrorMessage): RealtimeEvent {
-  const { message, code } = m.error;
-  if (typeof code === 'string' && OPENAI_RECOVERABLE_ERROR_CODES.has(code)) {
-    return {
-      type: 'invalid',
-      messageType: 'error',
-      detail: `server rejected a request (${code}): ${truncate(message, MAX_SERVER_MESSAGE_CHARS)}`,
-    };
-  }
-  return typeof code === 'string' ? { type: 'error', message, code } : { type: 'error', message };
-}
-
-/** Wire `type` → decoder. Adding an inbound type is one line here plus its codec. */
-const DECODERS = new Map<string, MessageDecoder>([
-  ['session.created', decoder(SessionCreatedCodec, sessionCreated)],
-  ['session.updated', decoder(SessionUpdatedCodec, sessionUpdated)],
-  ['response.output_audio.delta', decoder(AudioDeltaCodec, audioOut)],
-  ['response.audio.delta', decoder(AudioDeltaCodec, audioOut)],
-  ['conversation.item.input_audio_transcription.delta', decoder(TextDeltaCodec, userDelta)],
-  ['conversation.item.input_audio_transcription.completed', decoder(TranscriptDoneCodec, userDone)],
-  ['response.output_audio_transcript.delta', decoder(TextDeltaCodec, assistantDelta)],
-  ['response.audio_transcript.delta', decoder(TextDeltaCodec, assistantDelta)],
-  ['response.output_text.delta', decoder(TextDeltaCodec, assistantDelta)],
-  ['response.text.delta', decoder(TextDeltaCodec, assistantDelta)],
-  ['response.output_audio_transcript.done', decoder(TranscriptDoneCodec, assistantTranscriptDone)],
-  ['response.audio_transcript.done', decoder(TranscriptDoneCodec, assistantTranscriptDone)],
-  ['response.output_text.done', decoder(TextDoneCodec, assistantTextDone)],
-  ['response.text.done', decoder(TextDoneCodec, assistantTextDone)],
-  ['input_audio_buffer.speech_started', decoder(SpeechStartedCodec, speechStarted)],
-  ['conversation.item.added', decoder(ItemAddedCodec, itemAdded)],
-  ['conversation.item.created', decoder(ItemAddedCodec, itemAdded)],
-  ['conversation.item.done', decoder(ItemDoneCodec, itemDone)],
-  ['response.created', decoder(ResponseCodec, responseCreated)],
-  ['response.done', decoder(ResponseCodec, responseDone)],
-  ['response.cancelled', decoder(ResponseCancelledCodec, responseCancelled)],
-  ['error', decoder(ServerErrorCodec, serverError)],
-  ...OPENAI_IGNORED_TYPES.map((type): [string, MessageDecoder] => [type, ignored]),
+/** Wire `type` → decoder, for every GA server event and beta alias. */
+const DECODERS = new Map<string, Decoder>([
+  ['error', decoder(C.error, serverError)],
+  ['session.created', decoder(C['session.created'], sessionCreated)],
+  ['session.updated', decoder(C['session.updated'], sessionUpdated)],
+  ['response.output_audio.delta', decoder(C['response.output_audio.delta'], audioOut)],
+  ['response.audio.delta', decoder(C['response.audio.delta'], audioOut)],
+  [
+    'response.output_audio_transcript.delta',
+    decoder(C['response.output_audio_transcript.delta'], assistantDelta),
+  ],
+  ['response.audio_transcript.delta', decoder(C['response.audio_transcript.delta'], assistantDelta)],
+  ['response.output_text.delta', decoder(C['response.output_text.delta'], assistantDelta)],
+  ['response.text.delta', decoder(C['response.text.delta'], assistantDelta)],
+  [
+    'response.output_audio_transcript.done',
+    decoder(C['response.output_audio_transcript.done'], assistantTranscriptDone),
+  ],
+  ['response.audio_transcript.done', decoder(C['response.audio_transcript.done'], assistantTranscriptDone)],
+  ['response.output_text.done', decoder(C['response.output_text.done'], assistantTextDone)],
+  ['response.text.done', decoder(C['response.text.done'], assistantTextDone)],
+  [
+    'conversation.item.input_audio_transcription.delta',
+    decoder(C['conversation.item.input_audio_transcription.delta'], userDelta),
+  ],
+  [
+    'conversation.item.input_audio_transcription.completed',
+    decoder(C['conversation.item.input_audio_transcription.completed'], userDone),
+  ],
+  [
+    'conversation.item.input_audio_transcription.failed',
+    decoder(C['conversation.item.input_audio_transcription.failed'], transcriptionFailed),
+  ],
+  ['input_audio_buffer.speech_started', decoder(C['input_audio_buffer.speech_started'], speechStarted)],
+  ['input_audio_buffer.speech_stopped', decoder(C['input_audio_buffer.speech_stopped'], speechStopped)],
+  ['input_audio_buffer.committed', decoder(C['input_audio_buffer.committed'], committed)],
+  ['input_audio_buffer.cleared', decoder(C['input_audio_buffer.cleared'], cleared)],
+  ['input_audio_buffer.timeout_triggered', decoder(C['input_audio_buffer.timeout_triggered'], timeout)],
+  ['conversation.item.added', decoder(C['conversation.item.added'], itemAdded)],
+  ['conversation.item.created', decoder(C['conversation.item.created'], itemAdded)],
+  ['conversation.item.done', decoder(C['conversation.item.done'], itemDone)],
+  ['conversation.item.retrieved', decoder(C['conversation.item.retrieved'], itemRetrieved)],
+  ['conversation.item.truncated', decoder(C['conversation.item.truncated'], itemTruncated)],
+  ['conversation.item.deleted', decoder(C['conversation.item.deleted'], itemDeleted)],
+  ['rate_limits.updated', decoder(C['rate_limits.updated'], rateLimits)],
+  ['response.created', decoder(C['response.created'], responseCreated)],
+  ['response.done', decoder(C['response.done'], responseDone)],
+  ['response.cancelled', decoder(C['response.cancelled'], responseCancelled)],
+  ['response.output_item.added', decoder(C['response.output_item.added'], outputItemAdded)],
+  ['response.output_item.done', decoder(C['response.output_item.done'], outputItemDone)],
+  ...IGNORED.map((type): [string, Decoder] => [type, decoder(C[type], () => IGNORED_TYPE)]),
 ]);
 
 /** The wire types the `openai` dialect maps to an event (for tests and docs). */
@@ -246,19 +443,30 @@ export function parseFrame(data: string): ParsedMessage | string {
 }
 
 /** One parsed message: an event, `invalid` naming the bad path, or a skip marker. Never throws. */
-export function decodeOpenAIMessage(message: ParsedMessage): Decoded {
+export function decodeServerMessage(
+  message: ParsedMessage,
+  context: DecodeContext,
+  sink?: ServerEventSink,
+): Decoded {
   const decode = DECODERS.get(message.type);
-  return decode === undefined ? UNKNOWN_TYPE : decode(message, message.type);
+  return decode === undefined ? UNKNOWN_TYPE : decode(message, message.type, context, sink);
 }
 
 /**
- * One inbound text frame of the `openai` dialect, statelessly. Never throws: bad JSON, a non-object,
- * or a missing `type` is `invalid`; an unknown type is {@link UNKNOWN_TYPE}; a known type that maps to
- * no event is {@link IGNORED_TYPE}; a known type with bad fields is `invalid` naming the bad path.
+ * One inbound text frame of the `openai` dialect, statelessly (a PCM16 session; nothing learnt from
+ * earlier frames). Never throws: bad JSON, a non-object, or a missing `type` is `invalid`; an unknown
+ * type is {@link UNKNOWN_TYPE}; a known type that maps to no event is {@link IGNORED_TYPE}; a known type
+ * with bad fields is `invalid` naming the bad path.
  */
 export function decodeOpenAI(data: string): Decoded {
   const message = parseFrame(data);
-  return typeof message === 'string' ? { type: 'invalid', detail: message } : decodeOpenAIMessage(message);
+  return typeof message === 'string'
+    ? { type: 'invalid', detail: message }
+    : decodeServerMessage(message, {
+        output: frameFormat(undefined),
+        responseOfItem: new Map(),
+        outOfBand: new Set(),
+      });
 }
 
 /** `error.code` of an `error` message when it is a string (read for response gating). */
@@ -270,4 +478,10 @@ export function errorCode(message: ParsedMessage): string | undefined {
 
 function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/** Drops keys whose value is undefined. */
+function defined<T extends object>(value: T): T {
+  for (const key of Object.keys(value) as (keyof T)[]) if (value[key] === undefined) delete value[key];
+  return value;
 }

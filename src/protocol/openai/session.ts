@@ -8,7 +8,8 @@ import type {
 } from '../dialect.js';
 import type { RealtimeControl } from '../control.js';
 import type { RealtimeAudioFrame } from '../frame.js';
-import { decodeServerMessage, errorCode, parseFrame } from './decode.js';
+import type { FrameFormat } from './audio.js';
+import { decodeServerMessage, errorCode, parseFrame, type DecodeContext } from './decode.js';
 import {
   AUDIO_ENVELOPE,
   INPUT_CLEAR,
@@ -56,7 +57,7 @@ type ResponseParams = Record<string, unknown> | undefined;
  * request sent after the cancel may well be active.) `response.cancel` is sent as is, and leaves a held
  * request held: it is released when the cancelled response is done.
  */
-export class OpenAIDialectSession implements DialectSession {
+export class OpenAIDialectSession implements DialectSession, DecodeContext {
   /** A response is active (or requested and not yet answered). */
   private active = false;
   /** A request is held until the active response is done. */
@@ -65,13 +66,20 @@ export class OpenAIDialectSession implements DialectSession {
   /** The parameters of the last `response.create` sent, to hold it again when it was refused. */
   private sentParams: ResponseParams;
   /** Out-of-band responses under way: their end releases nothing. */
-  private readonly outOfBand = new Set<string>();
+  readonly outOfBand = new Set<string>();
+  /** Output item id → the response that made it (for `tool.call.responseId`). */
+  readonly responseOfItem = new Map<string, string>();
   private pending: string[] | undefined;
 
   constructor(
     private readonly params: SessionParams,
     private readonly config: SessionConfig,
   ) {}
+
+  /** The session's output format, as it stands (what audio deltas are). */
+  get output(): FrameFormat {
+    return this.config.output;
+  }
 
   sessionMessage(): string {
     return this.config.sessionMessage();
@@ -202,7 +210,7 @@ export class OpenAIDialectSession implements DialectSession {
         break;
       }
     }
-    return decodeServerMessage(message, this.config.output, sink);
+    return decodeServerMessage(message, this, sink);
   }
 
   takePending(): string[] | undefined {
