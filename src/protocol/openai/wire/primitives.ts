@@ -30,6 +30,15 @@ function kindOf(u: unknown): JsonKind | undefined {
   }
 }
 
+/**
+ * The context to validate a value against one of a combinator's members: an entry without a key (the
+ * path stays that of the data) that names the member at work, as io-ts's own unions do; without it, the
+ * indices of an intersection inside a member would read as part of the path.
+ */
+function inner(c: t.Context, codec: t.Decoder<unknown, unknown>, u: unknown): t.Context {
+  return t.appendContext(c, '', codec, u);
+}
+
 /** Base64 text, padded (audio payloads). The static type stays `string`. */
 export const base64 = new t.Type<string, string, unknown>(
   'base64',
@@ -73,7 +82,9 @@ export class OptionalType<C extends t.Mixed> extends t.Type<
       type.name,
       (u): u is t.TypeOf<C> | undefined => u === undefined || type.is(u),
       (u, c) =>
-        u === undefined || (u === null && nullIsAbsent) ? t.success(undefined) : type.validate(u, c),
+        u === undefined || (u === null && nullIsAbsent)
+          ? t.success(undefined)
+          : type.validate(u, inner(c, type, u)),
       t.identity,
     );
   }
@@ -97,7 +108,7 @@ export class NullableType<C extends t.Mixed> extends t.Type<
     super(
       `${type.name} | null`,
       (u): u is t.TypeOf<C> | null => u === null || type.is(u),
-      (u, c) => (u === null ? t.success(null) : type.validate(u, c)),
+      (u, c) => (u === null ? t.success(null) : type.validate(u, inner(c, type, u))),
       t.identity,
     );
   }
@@ -189,12 +200,12 @@ export class DiscriminatedType<M extends Members> extends t.Type<MemberOf<M>, Me
         if (!isObject(u)) return t.failure(u, c);
         const value = u[tag];
         const member = byTag.get(value);
-        if (member !== undefined) return member.validate(u, c);
+        if (member !== undefined) return member.validate(u, inner(c, member, u));
         if ((value === undefined || value === null) && fallback.length > 0) {
           if (isUntagged(u)) return t.success(u);
           let firstFailure: t.Validation<MemberOf<M>> | undefined;
           for (const codec of fallback) {
-            const result = codec.validate(u, c);
+            const result = codec.validate(u, inner(c, codec, u));
             if (result._tag === 'Right') return result;
             firstFailure ??= result;
           }
@@ -249,7 +260,7 @@ export class KindUnionType<M extends KindMembers> extends t.Type<KindMemberOf<M>
       (u, c) => {
         const kind = kindOf(u);
         const member = kind === undefined ? undefined : byKind[kind];
-        return member === undefined ? t.failure(u, c) : member.validate(u, c);
+        return member === undefined ? t.failure(u, c) : member.validate(u, inner(c, member, u));
       },
       t.identity,
     );
