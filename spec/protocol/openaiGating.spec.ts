@@ -13,12 +13,12 @@ const session = (params: Partial<SessionParams> = {}): DialectSession =>
 
 const server = {
   created: (id = 'resp_1') =>
-    JSON.stringify({ type: 'response.created', response: { id, status: 'in_progress' } }),
+    JSON.stringify({ type: 'response.created', event_id: 'e', response: { id, status: 'in_progress' } }),
   done: (id = 'resp_1', status = 'completed') =>
-    JSON.stringify({ type: 'response.done', response: { id, status } }),
+    JSON.stringify({ type: 'response.done', event_id: 'e', response: { id, status } }),
   cancelled: () => JSON.stringify({ type: 'response.cancelled', response_id: 'resp_1' }),
   error: (code: string, message = 'm') =>
-    JSON.stringify({ type: 'error', error: { type: 'invalid_request_error', code, message } }),
+    JSON.stringify({ type: 'error', event_id: 'e', error: { type: 'invalid_request_error', code, message } }),
 };
 
 /** The frames a control produces (fails the test on a problem). */
@@ -42,7 +42,11 @@ describe('openai response gating', () => {
     expect(s.takePending()).toBeUndefined();
     expect(s.decode(server.created())).toEqual({ type: 'response.created', responseId: 'resp_1' });
     expect(s.takePending()).toBeUndefined();
-    expect(s.decode(server.done())).toEqual({ type: 'response.done', responseId: 'resp_1' });
+    expect(s.decode(server.done())).toEqual({
+      type: 'response.done',
+      responseId: 'resp_1',
+      status: 'completed',
+    });
     expect(s.takePending()).toEqual([CREATE]);
     expect(s.takePending()).toBeUndefined();
   });
@@ -110,7 +114,11 @@ describe('openai response gating', () => {
     const s = session();
     s.encodeText('a');
     s.encodeText('b');
-    expect(s.decode(server.done('resp_1', status))).toEqual({ type: eventType, responseId: 'resp_1' });
+    expect(s.decode(server.done('resp_1', status))).toEqual({
+      type: eventType,
+      responseId: 'resp_1',
+      status,
+    });
     expect(s.takePending()).toEqual([CREATE]);
   });
 
@@ -273,5 +281,62 @@ describe('openai response gating', () => {
         },
       ),
     );
+  });
+
+  it('sends the GA parameters of a response.create; instructions given beside them win', () => {
+    const s = session();
+    const response = { output_modalities: ['text' as const], max_output_tokens: 200, instructions: 'old' };
+    expect(framesOf(s, { type: 'response.create', instructions: 'new', response })).toEqual([
+      JSON.stringify({ type: 'response.create', response: { ...response, instructions: 'new' } }),
+    ]);
+    // Held with its parameters while that response runs, released whole.
+    framesOf(s, { type: 'response.create', response: { metadata: { turn: '2' } } });
+    s.decode(server.done());
+    expect(s.takePending()).toEqual([
+      JSON.stringify({ type: 'response.create', response: { metadata: { turn: '2' } } }),
+    ]);
+  });
+
+  it('sends an out-of-band request at once, never holds it, and its response moves nothing', () => {
+    const s = session();
+    expect(s.encodeText('a')).toEqual([ITEM('a'), CREATE]); // a conversation response is active
+    const oob = { conversation: 'none' as const, metadata: { purpose: 'classify' } };
+    expect(framesOf(s, { type: 'response.create', response: oob })).toEqual([
+      JSON.stringify({ type: 'response.create', response: oob }),
+    ]);
+    expect(s.encodeText('b')).toEqual([ITEM('b')]); // held behind the conversation's response
+    const oobCreated = JSON.stringify({
+      type: 'response.created',
+      event_id: 'e',
+      response: { id: 'resp_oob', conversation_id: null, status: 'in_progress', metadata: oob.metadata },
+    });
+    expect(s.decode(oobCreated)).toEqual({
+      type: 'response.created',
+      responseId: 'resp_oob',
+      metadata: oob.metadata,
+    });
+    s.decode(server.done('resp_oob'));
+    expect(s.takePending()).toBeUndefined(); // the out-of-band response's end releases nothing
+    s.decode(server.done('resp_1'));
+    expect(s.takePending()).toEqual([CREATE]);
+  });
+
+  it('refuses bad response parameters naming the field, and holds nothing', () => {
+    const s = session();
+    const problem = (response: unknown) =>
+      s.encodeControl({ type: 'response.create', response: response as never });
+    expect(problem({ output_modalities: 'text' })).toEqual({
+      problem: expect.stringMatching(/^response\.create response: output_modalities: /) as unknown,
+    });
+    expect(problem({ max_output_tokens: 5000 })).toEqual({
+      problem:
+        'response.create response: max_output_tokens must be an integer from 1 to 4096 or "inf", got 5000',
+    });
+    expect(
+      problem({ metadata: Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, 'v'])) }),
+    ).toEqual({
+      problem: 'response.create response: metadata holds 17 pairs; at most 16',
+    });
+    expect(s.encodeText('a')).toEqual([ITEM('a'), CREATE]); // nothing was marked active
   });
 });
