@@ -108,8 +108,19 @@ let ulaw: G711Codec | undefined;
 export function g711Codec(law: G711Law, caller: string): G711Codec {
   if (law === 'alaw') return (alaw ??= buildCodec(12, alawCode, alawValue));
   if (law === 'ulaw') return (ulaw ??= buildCodec(14, ulawCode, ulawValue));
-  const shown = typeof law === 'string' ? JSON.stringify(law) : String(law);
-  throw new AudioError('options', `${caller}: law must be 'ulaw' or 'alaw', got ${shown}`);
+  throw new AudioError('options', `${caller}: law must be 'ulaw' or 'alaw', got ${shownValue(law)}`);
+}
+
+/**
+ * A bad option value as short text for an error message: a string quoted, a primitive as it prints,
+ * anything else by its type.
+ * @internal
+ */
+export function shownValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'object' && value !== null) return Array.isArray(value) ? 'an array' : 'an object';
+  if (typeof value === 'function') return 'a function';
+  return String(value);
 }
 
 /**
