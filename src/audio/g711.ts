@@ -44,9 +44,9 @@ export interface G711Codec {
 function alawCode(level: number): number {
   const positive = level >= 0;
   const magnitude = positive ? level : ~level; // 0..2047
-  let code = magnitude; // the first two segments share one step size: the level is the code
-  if (magnitude >= 16) {
-    const segment = 28 - Math.clz32(magnitude); // 16..31 → 1, 32..63 → 2, …, 1024..2047 → 7
+  let code = magnitude; // below 32 (the first two segments, of one step size) the level is the code
+  if (magnitude >= 32) {
+    const segment = 28 - Math.clz32(magnitude); // 32..63 → 2, 64..127 → 3, …, 1024..2047 → 7
     code = (segment << 4) | ((magnitude >> (segment - 1)) & 0x0f);
   }
   // The sign bit is 1 for positive samples; then every even bit is inverted (G.711's line coding).
@@ -65,7 +65,7 @@ function alawValue(code: number): number {
 /** The μ-law code of the 14-bit level `s >> 2` (two's complement, -8192..8191). */
 function ulawCode(level: number): number {
   const positive = level >= 0;
-  // Biased by 33 so that every segment starts at a power of two (64, 128, …); clipped at the top.
+  // Biased by 33 so that the segments end at powers of two (64, 128, …, 8192); clipped at the top.
   const biased = Math.min((positive ? level : ~level) + 33, 0x1fff);
   const segment = 26 - Math.clz32(biased); // 33..63 → 0, 64..127 → 1, …, 4096..8191 → 7
   const step = (biased >> (segment + 1)) & 0x0f;
