@@ -3,6 +3,7 @@ import {
   base64Internals,
   base64ToBytes,
   base64ToPcm16,
+  bytesPrefixEncoder,
   bytesToBase64,
   lastEncodedBase64,
   pcm16PrefixEncoder,
@@ -211,6 +212,23 @@ describe('base64', () => {
             expect(encode(count)).toBe(Buffer.from(leBytes(b.subarray(0, count))).toString('base64'));
           },
         ),
+      );
+    });
+  });
+
+  describe('bytesPrefixEncoder', () => {
+    it('encodes the first `count` bytes of its array (a view too), seeing later writes, with or without Buffer', () => {
+      fc.assert(
+        fc.property(subView, fc.uint8Array({ maxLength: 64 }), fc.nat(), ({ view }, later, k) => {
+          for (const encoder of [bytesPrefixEncoder(view), withoutBuffer(() => bytesPrefixEncoder(view))]) {
+            expect(encoder(view.length)).toBe(nodeBase64(view));
+            const written = later.subarray(0, view.length);
+            view.set(written);
+            const count = k % (view.length + 1);
+            expect(encoder(count)).toBe(nodeBase64(view.subarray(0, count)));
+            expect(lastEncodedBase64()).toBe(nodeBase64(view.subarray(0, count)));
+          }
+        }),
       );
     });
   });

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
-import { Subject, from, throwError, concat } from 'rxjs';
+import { Subject, from, throwError, concat, type OperatorFunction } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { AudioError } from '../../src/audio/audioError';
 import { fromAudioFrames, toAudioFrames } from '../../src/audio/frames';
+import { g711ToPcm16, pcm16ToG711 } from '../../src/audio/g711';
 import { floatToPcm16 } from '../../src/audio/pcm';
 import {
   MAX_CHANNELS,
@@ -31,7 +32,7 @@ function wire(samples: readonly number[]): string {
 }
 
 /** Cuts `signal` into chunks of whole sample frames at `cuts` (in sample frames). */
-function split<A extends Int16Array | Float32Array>(
+function split<A extends Int16Array | Float32Array | Uint8Array>(
   signal: A,
   channels: number,
   cuts: readonly number[],
@@ -449,5 +450,257 @@ describe('frames', () => {
       const boom = new Error('socket');
       expect(run(throwError(() => boom).pipe(fromAudioFrames())).error).toBe(boom);
     });
+  });
+
+  describe('G.711 frames', () => {
+    const LAWS = [
+      ['g711_ulaw', 'ulaw'],
+      ['g711_alaw', 'alaw'],
+    ] as const;
+
+    /** The spec's own reading of a G.711 frame: its bytes, by Buffer. */
+    const bytesOf = (frame: RealtimeAudioFrame): number[] => Array.from(Buffer.from(frame.data, 'base64'));
+
+    /** Framing options, a signal of G.711 bytes and where to cut it (as `setup`, one byte per sample). */
+    const byteSetup = fc
+      .record({
+        frameMs: fc.integer({ min: 1, max: 5 }),
+        numChannels: fc.integer({ min: 1, max: 3 }),
+        frames: fc.nat(150),
+        cuts: fc.array(fc.nat(), { maxLength: 12 }),
+      })
+      .chain(({ frameMs, numChannels, frames, cuts }) =>
+        fc.uint8Array({ minLength: frames * numChannels, maxLength: frames * numChannels }).map((signal) => ({
+          frameMs,
+          numChannels,
+          spf: 8 * frameMs,
+          signal,
+          chunks: split(signal, numChannels, cuts),
+        })),
+      );
+
+    describe.each(LAWS)('%s', (encoding, law) => {
+      it('frames G.711 bytes as they are: any chunking gives ceil(n / spf) frames that join back, saying their encoding', () => {
+        fc.assert(
+          fc.property(byteSetup, ({ frameMs, numChannels, spf, signal, chunks }) => {
+            const options = { sampleRate: 8000, numChannels, frameMs, encoding };
+            const { values, error, completed } = run(from(chunks).pipe(toAudioFrames(options)));
+            expect(error).toBeUndefined();
+            expect(completed).toBe(true);
+            expect(values).toHaveLength(Math.ceil(signal.length / (spf * numChannels)));
+            values.forEach((frame, i) => {
+              const bytes = bytesOf(frame);
+              expect(frame).toEqual({
+                data: frame.data,
+                sampleRate: 8000,
+                numChannels,
+                samplesPerChannel: bytes.length / numChannels,
+                encoding,
+              });
+              if (i < values.length - 1) expect(frame.samplesPerChannel).toBe(spf);
+              expect(audioFrameProblem(frame)).toBeUndefined();
+            });
+            expect(values.flatMap(bytesOf)).toEqual(Array.from(signal));
+          }),
+        );
+      });
+
+      it('encodes Int16 and Float32 chunks with its law, also mixed with byte chunks', () => {
+        fc.assert(
+          fc.property(
+            fc.int16Array({ maxLength: 50 }),
+            fc.uint8Array({ maxLength: 50 }),
+            fc.float32Array({ maxLength: 50 }),
+            (ints, bytes, floats) => {
+              const { values, error } = run(
+                from([ints, bytes, floats, ints]).pipe(
+                  toAudioFrames({ sampleRate: 8000, numChannels: 1, frameMs: 2, encoding }),
+                ),
+              );
+              expect(error).toBeUndefined();
+              const expected = [
+                ...pcm16ToG711(ints, law),
+                ...bytes,
+                ...pcm16ToG711(floatToPcm16(floats), law),
+                ...pcm16ToG711(ints, law),
+              ];
+              expect(values.flatMap(bytesOf)).toEqual(expected);
+            },
+          ),
+        );
+      });
+
+      it('frames the same without Buffer (the browser encoder)', () => {
+        fc.assert(
+          fc.property(byteSetup, ({ frameMs, numChannels, chunks }) => {
+            const frame = (): RealtimeAudioFrame[] =>
+              run(from(chunks).pipe(toAudioFrames({ sampleRate: 8000, numChannels, frameMs, encoding })))
+                .values;
+            const withBuffer = frame();
+            const without = withoutBuffer(frame);
+            expect(without).toEqual(withBuffer);
+            expect(without.map((f) => f.data)).toEqual(withBuffer.map((f) => f.data));
+          }),
+        );
+      });
+
+      it('decodes with fromAudioFrames: bytes through g711ToPcm16, int16 samples to their quantized values', () => {
+        fc.assert(
+          fc.property(byteSetup, ({ frameMs, numChannels, signal, chunks }) => {
+            const frames = run(
+              from(chunks).pipe(toAudioFrames({ sampleRate: 8000, numChannels, frameMs, encoding })),
+            ).values;
+            const { values, error, completed } = run(from(frames).pipe(fromAudioFrames()));
+            expect(error).toBeUndefined();
+            expect(completed).toBe(true);
+            values.forEach((v, i) => {
+              expect(v).toBeInstanceOf(Int16Array);
+              expect(v.length).toBe(frames[i].samplesPerChannel! * numChannels);
+            });
+            expect(values.flatMap((v) => Array.from(v))).toEqual(Array.from(g711ToPcm16(signal, law)));
+          }),
+        );
+        const pcm = Int16Array.of(0, -1, 1000, -1000, 32767, -32768);
+        const frames = run(
+          from([pcm]).pipe(toAudioFrames({ sampleRate: 8000, numChannels: 2, frameMs: 1, encoding })),
+        ).values;
+        const [decoded] = run(from(frames).pipe(fromAudioFrames())).values;
+        expect(decoded).toEqual(g711ToPcm16(pcm16ToG711(pcm, law), law));
+      });
+    });
+
+    it('follows the marbles: one byte per sample, frames when full, the short rest on complete', () => {
+      new TestScheduler((actual, expected) => expect(actual).toEqual(expected)).run(
+        ({ cold, expectObservable }) => {
+          const source = cold('-a-----b-----c--|', {
+            a: Uint8Array.of(1, 2, 3),
+            b: Int16Array.of(0, -1), // A-law 0xd5, 0x55
+            c: Float32Array.of(1, -1, 0, 0, 0),
+          });
+          const frame = (bytes: number[]): RealtimeAudioFrame => ({
+            data: Buffer.from(bytes).toString('base64'),
+            sampleRate: 1000,
+            numChannels: 1,
+            samplesPerChannel: bytes.length,
+            encoding: 'g711_alaw',
+          });
+          expectObservable(
+            source.pipe(
+              toAudioFrames({ sampleRate: 1000, numChannels: 1, frameMs: 4, encoding: 'g711_alaw' }),
+            ),
+          ).toBe('-------F-----G--(H|)', {
+            F: frame([1, 2, 3, 0xd5]),
+            G: frame([0x55, 0xaa, 0x2a, 0xd5]),
+            H: frame([0xd5, 0xd5]),
+          });
+        },
+      );
+    });
+
+    it("keeps pcm16 frames free of an encoding field, also with encoding 'pcm16'", () => {
+      const chunks = [Int16Array.of(1, 2, 3), Int16Array.of(4, 5)];
+      const o = { sampleRate: 1000, numChannels: 1, frameMs: 2 };
+      const plain = run(from(chunks).pipe(toAudioFrames(o))).values;
+      const pcm16 = run(from(chunks).pipe(toAudioFrames({ ...o, encoding: 'pcm16' }))).values;
+      expect(pcm16).toEqual(plain);
+      for (const frame of pcm16)
+        expect(Object.keys(frame).sort()).toEqual(['data', 'numChannels', 'sampleRate', 'samplesPerChannel']);
+    });
+
+    it('errors on a Uint8Array chunk for PCM16 frames, drops the partial frame and lets go of the source', () => {
+      const source = new Subject<Int16Array | Uint8Array>();
+      const result = run(
+        source.pipe(
+          toAudioFrames({ sampleRate: 1000, numChannels: 1, frameMs: 2 }) as OperatorFunction<
+            Int16Array | Uint8Array,
+            RealtimeAudioFrame
+          >,
+        ),
+      );
+      source.next(Int16Array.of(1, 2, 3));
+      source.next(Uint8Array.of(4, 5));
+      expect(source.observed).toBe(false);
+      expect(result.values.map(samplesOf)).toEqual([[1, 2]]);
+      expect(result.completed).toBe(false);
+      expect((result.error as AudioError).kind).toBe('options');
+      expect((result.error as AudioError).message).toBe(
+        "toAudioFrames: a Uint8Array chunk is G.711 bytes: set encoding 'g711_ulaw' or 'g711_alaw', or give Int16Array or Float32Array samples",
+      );
+    });
+
+    it('errors on a G.711 chunk that is not whole frames of the channels', () => {
+      const result = run(
+        from([Uint8Array.of(1, 2, 3)]).pipe(
+          toAudioFrames({ sampleRate: 8000, numChannels: 2, frameMs: 20, encoding: 'g711_ulaw' }),
+        ),
+      );
+      expect((result.error as AudioError).message).toBe(
+        'toAudioFrames: a chunk of 3 samples is not whole frames of 2 channels',
+      );
+    });
+
+    it.each([
+      ['mp3', `toAudioFrames: encoding must be 'pcm16', 'g711_ulaw' or 'g711_alaw', got "mp3"`],
+      ['ulaw', `toAudioFrames: encoding must be 'pcm16', 'g711_ulaw' or 'g711_alaw', got "ulaw"`],
+      [null, `toAudioFrames: encoding must be 'pcm16', 'g711_ulaw' or 'g711_alaw', got null`],
+    ])('throws synchronously for encoding %p', (encoding, message) => {
+      const err = thrown(() =>
+        toAudioFrames({ sampleRate: 8000, numChannels: 1, frameMs: 20, encoding: encoding as 'pcm16' }),
+      );
+      expect(err.kind).toBe('options');
+      expect(err.message).toBe(message);
+    });
+
+    it('fromAudioFrames decodes G.711 data of any byte count, and reads pcm16 given by name as PCM16', () => {
+      const frames: RealtimeAudioFrame[] = [
+        { data: '1VU=', sampleRate: 8000, numChannels: 1, encoding: 'g711_alaw' }, // 0xd5 0x55
+        { data: '/38AgA==', sampleRate: 8000, numChannels: 2, encoding: 'g711_ulaw' }, // 0xff 0x7f 0x00 0x80
+        { data: 'AQACAA==', sampleRate: 24000, numChannels: 1, encoding: 'pcm16' },
+        { data: 'AAAA', sampleRate: 8000, numChannels: 3, encoding: 'g711_ulaw' }, // 3 bytes: 3 samples
+      ];
+      expect(run(from(frames).pipe(fromAudioFrames()))).toEqual({
+        values: [
+          Int16Array.of(8, -8),
+          Int16Array.of(0, 0, -32124, 32124),
+          Int16Array.of(1, 2),
+          Int16Array.of(-32124, -32124, -32124),
+        ],
+        error: undefined,
+        completed: true,
+      });
+    });
+
+    it.each<[string, RealtimeAudioFrame, AudioError['kind'], string]>([
+      [
+        'samples not whole for the channels',
+        { data: 'AAAA', sampleRate: 8000, numChannels: 2, encoding: 'g711_alaw' },
+        'base64',
+        'base64 audio holds 3 samples: not whole frames of 2 channels',
+      ],
+      [
+        'bad base64',
+        { data: '1V!=', sampleRate: 8000, numChannels: 1, encoding: 'g711_alaw' },
+        'base64',
+        'base64 text has a bad character "!" at index 2',
+      ],
+      [
+        'an unknown encoding',
+        { data: 'AAAA', sampleRate: 8000, numChannels: 1, encoding: 'mp3' as 'pcm16' },
+        'options',
+        `audio frame encoding must be 'pcm16', 'g711_ulaw' or 'g711_alaw', got "mp3"`,
+      ],
+    ])(
+      'fromAudioFrames errors with an AudioError for %s and lets go of the source',
+      (_, bad, kind, message) => {
+        const source = new Subject<RealtimeAudioFrame>();
+        const result = run(source.pipe(fromAudioFrames()));
+        source.next({ data: '1VU=', sampleRate: 8000, numChannels: 1, encoding: 'g711_alaw' });
+        source.next(bad);
+        expect(source.observed).toBe(false);
+        expect(result.values).toEqual([Int16Array.of(8, -8)]);
+        expect((result.error as AudioError).kind).toBe(kind);
+        expect((result.error as AudioError).message).toBe(message);
+      },
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { audioFrameProblem, audioFrameProblemKnowing } from '../../src/protocol/frame';
+import { audioFrameProblem, audioFrameProblemKnowing, bytesPerSample } from '../../src/protocol/frame';
 
 const NOT_A_FRAME = 'not an audio frame: expected {data: string, sampleRate: number, numChannels: number}';
 
@@ -72,6 +72,99 @@ describe('audioFrameProblem', () => {
     ],
   ])('rejects %s as not a frame', (_name, frame) => {
     expect(audioFrameProblem(frame)).toBe(NOT_A_FRAME);
+  });
+});
+
+describe('audioFrameProblem with an encoding', () => {
+  const ENCODINGS = "encoding must be 'pcm16', 'g711_ulaw' or 'g711_alaw', got";
+
+  it('counts 2 bytes per sample for pcm16 (given or absent) and 1 for G.711', () => {
+    // 'AAAA' is 3 bytes: 3 G.711 samples, but no whole number of 16-bit ones.
+    for (const encoding of ['g711_ulaw', 'g711_alaw'] as const) {
+      expect(
+        audioFrameProblem({ data: 'AAAA', sampleRate: 8000, numChannels: 1, samplesPerChannel: 3, encoding }),
+      ).toBeUndefined();
+      expect(audioFrameProblem({ data: 'AAAA', sampleRate: 8000, numChannels: 3, encoding })).toBeUndefined();
+      expect(audioFrameProblem({ data: 'AAAA', sampleRate: 8000, numChannels: 2, encoding })).toBe(
+        'data holds 3 bytes, not whole G.711 samples (1 byte each) for 2 channel(s)',
+      );
+      expect(
+        audioFrameProblem({ data: 'AAAA', sampleRate: 8000, numChannels: 1, samplesPerChannel: 1, encoding }),
+      ).toBe('samplesPerChannel is 1 but data holds 3');
+      // 'AAAAAA==' is 4 bytes: 4 G.711 samples (2 for pcm16)
+      expect(
+        audioFrameProblem({
+          data: 'AAAAAA==',
+          sampleRate: 8000,
+          numChannels: 1,
+          samplesPerChannel: 2,
+          encoding,
+        }),
+      ).toBe('samplesPerChannel is 2 but data holds 4');
+    }
+    expect(audioFrameProblem({ data: 'AAAA', sampleRate: 8000, numChannels: 1, encoding: 'pcm16' })).toBe(
+      'data holds 3 bytes, not whole 16-bit samples for 1 channel(s)',
+    );
+    expect(
+      audioFrameProblem({
+        data: 'AAAAAA==',
+        sampleRate: 8000,
+        numChannels: 1,
+        samplesPerChannel: 2,
+        encoding: 'pcm16',
+      }),
+    ).toBeUndefined();
+    expect(
+      audioFrameProblem({
+        data: 'AAAAAA==',
+        sampleRate: 8000,
+        numChannels: 1,
+        samplesPerChannel: 4,
+        encoding: 'pcm16',
+      }),
+    ).toBe('samplesPerChannel is 4 but data holds 2');
+  });
+
+  it.each([
+    ['an unknown name', 'mp3', `${ENCODINGS} "mp3"`],
+    ['a differently written name', 'G711_ULAW', `${ENCODINGS} "G711_ULAW"`],
+    ['a number', 16, `${ENCODINGS} 16`],
+    ['null', null, `${ENCODINGS} null`],
+    ['an object', { name: 'pcm16' }, `${ENCODINGS} {"name":"pcm16"}`],
+    ['a long text, cut', 'x'.repeat(100), `${ENCODINGS} "${'x'.repeat(39)}…`],
+  ])('rejects %s as encoding, naming the allowed values', (_name, encoding, problem) => {
+    expect(audioFrameProblem({ data: 'AAAA', sampleRate: 8000, numChannels: 1, encoding })).toBe(problem);
+  });
+
+  it('takes an undefined encoding as absent, and a bad shape before a bad encoding', () => {
+    expect(
+      audioFrameProblem({ data: 'AAAAAA==', sampleRate: 8000, numChannels: 1, encoding: undefined }),
+    ).toBeUndefined();
+    expect(audioFrameProblem({ data: 1, sampleRate: 8000, numChannels: 1, encoding: 'mp3' })).toBe(
+      NOT_A_FRAME,
+    );
+    expect(audioFrameProblem({ data: 'AAAA', numChannels: 1, encoding: 'mp3' })).toBe(NOT_A_FRAME);
+  });
+
+  it('checks the encoding also for data known to be base64', () => {
+    expect(
+      audioFrameProblemKnowing({ data: 'AAAA', sampleRate: 8000, numChannels: 1, encoding: 'opus' }, 'AAAA'),
+    ).toBe(`${ENCODINGS} "opus"`);
+    expect(
+      audioFrameProblemKnowing(
+        { data: 'AAAA', sampleRate: 8000, numChannels: 1, encoding: 'g711_alaw' },
+        'AAAA',
+      ),
+    ).toBeUndefined();
+  });
+});
+
+describe('bytesPerSample', () => {
+  it('is 1 for G.711 and 2 for pcm16, given or absent', () => {
+    expect(bytesPerSample('g711_ulaw')).toBe(1);
+    expect(bytesPerSample('g711_alaw')).toBe(1);
+    expect(bytesPerSample('pcm16')).toBe(2);
+    expect(bytesPerSample(undefined)).toBe(2);
   });
 });
 

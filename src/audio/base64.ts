@@ -210,13 +210,23 @@ export function pcm16PrefixEncoder(samples: Int16Array): (count: number) => stri
       return bytesToBase64(scratch.subarray(0, 2 * count));
     };
   }
+  const encode = bytesPrefixEncoder(bytes);
+  return (count) => encode(2 * count);
+}
+
+/**
+ * A reusable encoder of the first `count` bytes of one fixed Uint8Array as base64 (G.711 framing, and
+ * PCM16 framing on little-endian platforms). Everything but the output string is set up once, here.
+ * @internal
+ */
+export function bytesPrefixEncoder(bytes: Uint8Array): (count: number) => string {
   const B = nodeBuffer();
   if (B !== undefined) {
     const buffer = B.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    return (count) => (lastEncoded = buffer.toString('base64', 0, 2 * count));
+    return (count) => (lastEncoded = buffer.toString('base64', 0, count));
   }
   return (count) =>
-    (lastEncoded = browserBytesToBase64(count === samples.length ? bytes : bytes.subarray(0, 2 * count)));
+    (lastEncoded = browserBytesToBase64(count === bytes.length ? bytes : bytes.subarray(0, count)));
 }
 
 /**

@@ -4,6 +4,9 @@ export { base64ToBytes, base64ToPcm16, bytesToBase64, pcm16ToBase64 } from './ba
 export { deinterleave, downmix, interleave, type SameSamplesOperator } from './channels.js';
 export { resample, Resampler, type ResampleOptions } from './resample.js';
 export { fromAudioFrames, toAudioFrames, type AudioFramesOptions } from './frames.js';
+export { g711ToPcm16, pcm16ToG711, type G711Law } from './g711.js';
+export { toG711 } from './toG711.js';
+export { fromG711 } from './fromG711.js';
 export { decodeWav, encodeWav } from './wav.js';
 export { fromMicrophone, type MicrophoneInfo, type MicrophoneOptions } from './browser/microphone.js';
 export { createAudioPlayer, type AudioPlayer, type AudioPlayerOptions } from './browser/player.js';

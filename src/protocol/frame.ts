@@ -1,4 +1,8 @@
 import * as t from 'io-ts';
+import { printable } from './printable.js';
+
+/** How a frame's data holds its samples: PCM16 little-endian, or G.711 μ-law / A-law (one byte each). */
+const AudioEncodingCodec = t.keyof({ pcm16: null, g711_ulaw: null, g711_alaw: null });
 
 /**
  * The shape of {@link RealtimeAudioFrame}; the type is derived from it. An io-ts codec: `is` checks the
@@ -12,16 +16,13 @@ import * as t from 'io-ts';
  */
 export const RealtimeAudioFrameCodec = t.intersection([
   t.type({ data: t.string, sampleRate: t.number, numChannels: t.number }),
-  t.partial({
-    samplesPerChannel: t.number,
-    itemId: t.string,
-    encoding: t.union([t.literal('pcm16'), t.literal('g711_ulaw'), t.literal('g711_alaw')]),
-  }),
+  t.partial({ samplesPerChannel: t.number, itemId: t.string, encoding: AudioEncodingCodec }),
 ]);
 
 /**
- * One chunk of PCM16 little-endian audio, base64 encoded (the seed's RealtimeAudioFrame): what
- * {@link Conversation.audio} takes and `audio.out` events carry.
+ * One chunk of audio, base64 encoded: what {@link Conversation.audio} takes and `audio.out` events
+ * carry. The samples are PCM16 little-endian unless `encoding` says G.711 (telephony: 8 kHz, one byte
+ * per sample).
  *
  * @example
  * 20 ms of silence at 24 kHz, mono
@@ -39,7 +40,7 @@ export const RealtimeAudioFrameCodec = t.intersection([
  * @see {@link fromAudioFrames}
  */
 export interface RealtimeAudioFrame extends t.TypeOf<typeof RealtimeAudioFrameCodec> {
-  /** base64 of PCM16LE samples, channels interleaved */
+  /** base64 of the samples, channels interleaved: PCM16LE, or one G.711 byte each (see `encoding`) */
   data: string;
   /** Hz, e.g. 24000, 48000 */
   sampleRate: number;
@@ -49,8 +50,25 @@ export interface RealtimeAudioFrame extends t.TypeOf<typeof RealtimeAudioFrameCo
   samplesPerChannel?: number;
   /** output item this audio belongs to (inbound only, when the server says) */
   itemId?: string;
-  /** absent = pcm16; G.711 frames hold one byte per sample */
+  /**
+   * How `data` holds the samples; absent = `'pcm16'` (16-bit little-endian). G.711 frames
+   * (`'g711_ulaw'`, `'g711_alaw'`) hold one byte per sample.
+   */
   encoding?: 'pcm16' | 'g711_ulaw' | 'g711_alaw';
+}
+
+/**
+ * Bytes per sample (per channel) in the data of a frame of `encoding`: 1 for G.711 (`'g711_ulaw'`,
+ * `'g711_alaw'`), 2 for PCM16 (`'pcm16'` or absent).
+ *
+ * @example
+ * ```ts
+ * const samplesPerChannel = base64ByteLength(frame.data) / bytesPerSample(frame.encoding) / frame.numChannels;
+ * const ms = (samplesPerChannel / frame.sampleRate) * 1000;
+ * ```
+ */
+export function bytesPerSample(encoding: RealtimeAudioFrame['encoding']): 1 | 2 {
+  return encoding === 'g711_ulaw' || encoding === 'g711_alaw' ? 1 : 2;
 }
 
 /**
@@ -141,7 +159,7 @@ function decodesWhole(B: NodeBufferStatics, text: string): boolean {
  * ```ts
  * base64ByteLength('AAAA'); // 3
  * base64ByteLength('AAA='); // 2
- * const ms = (base64ByteLength(frame.data) / 2 / frame.numChannels / frame.sampleRate) * 1000;
+ * const ms = (base64ByteLength(frame.data) / bytesPerSample(frame.encoding) / frame.numChannels / frame.sampleRate) * 1000;
  * ```
  */
 export function base64ByteLength(data: string): number {
@@ -150,9 +168,10 @@ export function base64ByteLength(data: string): number {
 }
 
 /**
- * Checks an outbound audio frame without allocating: the shape, the rate and channel ranges, that the
- * data is base64 of whole PCM16 samples for every channel, and that `samplesPerChannel` (if given)
- * matches. Returns why the frame is invalid, or `undefined` when it is fine.
+ * Checks an outbound audio frame without allocating: the shape, the `encoding`, the rate and channel
+ * ranges, that the data is base64 of whole samples for every channel (2 bytes each for PCM16, 1 for
+ * G.711), and that `samplesPerChannel` (if given) matches. Returns why the frame is invalid, or
+ * `undefined` when it is fine.
  *
  * A conversation runs the same check on every frame given to `audio` (and reports failures as
  * `invalid` events); call it yourself to fail earlier.
@@ -162,6 +181,9 @@ export function base64ByteLength(data: string): number {
  * audioFrameProblem({ data: 'AAAA', sampleRate: 24_000, numChannels: 1 });
  * // 'data holds 3 bytes, not whole 16-bit samples for 1 channel(s)'
  * audioFrameProblem({ data: 'AAAAAA==', sampleRate: 24_000, numChannels: 1 }); // undefined
+ * audioFrameProblem({ data: 'AAAA', sampleRate: 8_000, numChannels: 1, encoding: 'g711_ulaw' }); // undefined
+ * audioFrameProblem({ data: 'AAAA', sampleRate: 8_000, numChannels: 1, encoding: 'mp3' });
+ * // `encoding must be 'pcm16', 'g711_ulaw' or 'g711_alaw', got "mp3"`
  * ```
  *
  * @see {@link openaiAudioProblem}
@@ -179,9 +201,8 @@ export function audioFrameProblemKnowing(
   frame: unknown,
   knownBase64: string | undefined,
 ): string | undefined {
-  if (!RealtimeAudioFrameCodec.is(frame))
-    return 'not an audio frame: expected {data: string, sampleRate: number, numChannels: number}';
-  const { data, sampleRate, numChannels, samplesPerChannel } = frame;
+  if (!RealtimeAudioFrameCodec.is(frame)) return shapeProblem(frame);
+  const { data, sampleRate, numChannels, samplesPerChannel, encoding } = frame;
   if (!Number.isInteger(sampleRate) || sampleRate < MIN_SAMPLE_RATE || sampleRate > MAX_SAMPLE_RATE) {
     return `sampleRate must be an integer from ${MIN_SAMPLE_RATE} to ${MAX_SAMPLE_RATE}, got ${sampleRate}`;
   }
@@ -190,11 +211,28 @@ export function audioFrameProblemKnowing(
   }
   if (data !== knownBase64 && !isBase64(data)) return 'data is not base64';
   const bytes = base64ByteLength(data);
-  if (bytes % (2 * numChannels) !== 0) {
-    return `data holds ${bytes} bytes, not whole 16-bit samples for ${numChannels} channel(s)`;
+  const width = bytesPerSample(encoding);
+  if (bytes % (width * numChannels) !== 0) {
+    const samples = width === 2 ? '16-bit samples' : 'G.711 samples (1 byte each)';
+    return `data holds ${bytes} bytes, not whole ${samples} for ${numChannels} channel(s)`;
   }
-  if (samplesPerChannel !== undefined && samplesPerChannel !== bytes / (2 * numChannels)) {
-    return `samplesPerChannel is ${samplesPerChannel} but data holds ${bytes / (2 * numChannels)}`;
+  if (samplesPerChannel !== undefined && samplesPerChannel !== bytes / (width * numChannels)) {
+    return `samplesPerChannel is ${samplesPerChannel} but data holds ${bytes / (width * numChannels)}`;
   }
   return undefined;
+}
+
+/** Why a value failed the frame codec: its `encoding` when that alone is wrong, else its shape. */
+function shapeProblem(frame: unknown): string {
+  if (typeof frame === 'object' && frame !== null) {
+    const { encoding } = frame as { encoding?: unknown };
+    if (
+      encoding !== undefined &&
+      !AudioEncodingCodec.is(encoding) &&
+      RealtimeAudioFrameCodec.is({ ...frame, encoding: undefined })
+    ) {
+      return `encoding must be 'pcm16', 'g711_ulaw' or 'g711_alaw', got ${printable(encoding, 40)}`;
+    }
+  }
+  return 'not an audio frame: expected {data: string, sampleRate: number, numChannels: number}';
 }

@@ -1,7 +1,7 @@
 import { BehaviorSubject, type Observable, type Observer } from 'rxjs';
 import type { RealtimeAudioFrame } from '../../protocol/frame.js';
 import { AudioError } from '../audioError.js';
-import { base64ToPcm16 } from '../base64.js';
+import { frameSamples } from '../frameSamples.js';
 import { pcm16ToFloat } from '../pcm.js';
 import { Resampler } from '../resample.js';
 import { errorText, loadWorkletModule } from './worklet.js';
@@ -178,9 +178,10 @@ registerProcessor('${PROCESSOR}', RealtimeRxPlayer);
 `;
 
 /**
- * A player for the assistant's voice. Frames are decoded in the main thread (base64 → PCM16 → float,
- * downmixed to mono, resampled to the context rate by one `Resampler` per source rate so chunk borders
- * stay seamless) and transferred to an AudioWorklet that plays them back to back.
+ * A player for the assistant's voice. Frames are decoded in the main thread (base64 → PCM16, or G.711
+ * when the frame's `encoding` says so, → float, downmixed to mono, resampled to the context rate by one
+ * `Resampler` per source rate so chunk borders stay seamless) and transferred to an AudioWorklet that
+ * plays them back to back.
  *
  * Browsers start an AudioContext created without a user gesture suspended: create the player in the
  * click handler that starts the conversation (or pass a context created there); it also calls
@@ -427,7 +428,7 @@ function decodeMono(frame: RealtimeAudioFrame): Float32Array {
       `audio frame numChannels must be an integer from 1 to 8, got ${numChannels}`,
     );
   }
-  const pcm = base64ToPcm16(frame.data);
+  const pcm = frameSamples(frame); // PCM16 as it is, G.711 decoded
   if (pcm.length % numChannels !== 0) {
     throw new AudioError(
       'base64',
