@@ -23,6 +23,8 @@ import {
   type RealtimeEvent,
 } from '../../src/index';
 import { OPENAI_DECODED_TYPES, OPENAI_IGNORED_TYPES } from '../../src/protocol/openai/decode';
+import type { OpenAIServerEvent } from '../../src/protocol/openai/wire';
+import { openaiServerEvent as ev } from '../../src/protocol/openai/wire/example';
 
 const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
 const params = (numRuns: number): fc.Parameters<unknown> =>
@@ -283,6 +285,8 @@ const ids = {
   content_index: 0,
 };
 
+const at = { itemId: 'item_1', responseId: 'resp_1' };
+
 const OPENAI_SAMPLES: Sample[] = [
   {
     frame: {
@@ -315,7 +319,7 @@ const OPENAI_SAMPLES: Sample[] = [
       content_index: 0,
       delta: 'hel',
     },
-    expected: { type: 'transcript.delta', role: 'user', delta: 'hel' },
+    expected: { type: 'transcript.delta', role: 'user', delta: 'hel', itemId: 'item_u' },
   },
   {
     frame: {
@@ -326,7 +330,7 @@ const OPENAI_SAMPLES: Sample[] = [
       transcript: 'hello',
       usage: { type: 'duration', seconds: 1 },
     },
-    expected: { type: 'transcript.done', role: 'user', text: 'hello' },
+    expected: { type: 'transcript.done', role: 'user', text: 'hello', itemId: 'item_u' },
   },
   ...[
     'response.output_audio_transcript.delta',
@@ -335,15 +339,15 @@ const OPENAI_SAMPLES: Sample[] = [
     'response.text.delta',
   ].map((type): Sample => ({
     frame: { type, ...ids, delta: 'Hi' },
-    expected: { type: 'transcript.delta', role: 'assistant', delta: 'Hi' },
+    expected: { type: 'transcript.delta', role: 'assistant', delta: 'Hi', ...at },
   })),
   ...['response.output_audio_transcript.done', 'response.audio_transcript.done'].map((type): Sample => ({
     frame: { type, ...ids, transcript: 'Hi there' },
-    expected: { type: 'transcript.done', role: 'assistant', text: 'Hi there' },
+    expected: { type: 'transcript.done', role: 'assistant', text: 'Hi there', ...at },
   })),
   ...['response.output_text.done', 'response.text.done'].map((type): Sample => ({
     frame: { type, ...ids, text: 'Hi there' },
-    expected: { type: 'transcript.done', role: 'assistant', text: 'Hi there' },
+    expected: { type: 'transcript.done', role: 'assistant', text: 'Hi there', ...at },
   })),
   {
     frame: {
@@ -370,7 +374,7 @@ const OPENAI_SAMPLES: Sample[] = [
     frame: {
       type: 'conversation.item.done',
       event_id: 'e',
-      item: { id: 'item_1', type: 'message', status: 'completed' },
+      item: { id: 'item_1', type: 'message', role: 'assistant', status: 'completed', content: [] },
     },
     expected: { type: 'conversation.item.done', itemId: 'item_1' },
   },
@@ -380,7 +384,7 @@ const OPENAI_SAMPLES: Sample[] = [
       event_id: 'e',
       item: { id: 'item_f', type: 'function_call', call_id: 'call_1', name: 'lookup', arguments: '{"q":1}' },
     },
-    expected: { type: 'tool.call', callId: 'call_1', name: 'lookup', arguments: '{"q":1}' },
+    expected: { type: 'tool.call', callId: 'call_1', name: 'lookup', arguments: '{"q":1}', itemId: 'item_f' },
   },
   {
     frame: {
@@ -396,7 +400,12 @@ const OPENAI_SAMPLES: Sample[] = [
       event_id: 'e',
       response: { id: 'resp_1', status: 'completed', output: [], usage: { total_tokens: 3 } },
     },
-    expected: { type: 'response.done', responseId: 'resp_1' },
+    expected: {
+      type: 'response.done',
+      responseId: 'resp_1',
+      status: 'completed',
+      usage: { inputTokens: 0, outputTokens: 0, totalTokens: 3 },
+    },
   },
   {
     frame: {
@@ -408,7 +417,12 @@ const OPENAI_SAMPLES: Sample[] = [
         status_details: { type: 'cancelled', reason: 'turn_detected' },
       },
     },
-    expected: { type: 'response.cancelled', responseId: 'resp_2' },
+    expected: {
+      type: 'response.cancelled',
+      responseId: 'resp_2',
+      status: 'cancelled',
+      statusDetails: { reason: 'turn_detected' },
+    },
   },
   {
     frame: { type: 'response.cancelled', event_id: 'e', response_id: 'resp_3' },
@@ -449,9 +463,51 @@ const OPENAI_SAMPLES: Sample[] = [
     },
   },
   ...OPENAI_IGNORED_TYPES.map((type): Sample => ({
-    frame: { type, event_id: 'event_9', item_id: 'item_1' },
+    frame: ev(type as OpenAIServerEvent['type']) as Record<string, unknown>,
     expected: IGNORED_TYPE,
   })),
+  {
+    frame: ev('input_audio_buffer.speech_stopped', { item_id: 'item_u', audio_end_ms: 900 }),
+    expected: { type: 'speech.stopped', itemId: 'item_u', audioEndMs: 900 },
+  },
+  {
+    frame: ev('input_audio_buffer.committed', { item_id: 'item_u', previous_item_id: null }),
+    expected: { type: 'input.committed', itemId: 'item_u', previousItemId: null },
+  },
+  { frame: ev('input_audio_buffer.cleared'), expected: { type: 'input.cleared' } },
+  {
+    frame: ev('input_audio_buffer.timeout_triggered', { item_id: 'item_t' }),
+    expected: { type: 'input.timeout', itemId: 'item_t' },
+  },
+  {
+    frame: ev('conversation.item.input_audio_transcription.failed', {
+      item_id: 'item_u',
+      error: { message: 'no speech' },
+    }),
+    expected: { type: 'transcript.failed', itemId: 'item_u', message: 'no speech' },
+  },
+  {
+    frame: ev('conversation.item.retrieved', {
+      item: { type: 'function_call_output', call_id: 'c', output: 'o' },
+    }),
+    expected: { type: 'item.retrieved', item: { type: 'function_call_output', call_id: 'c', output: 'o' } },
+  },
+  {
+    frame: ev('conversation.item.truncated', { item_id: 'item_1', content_index: 0, audio_end_ms: 20 }),
+    expected: { type: 'item.truncated', itemId: 'item_1', contentIndex: 0, audioEndMs: 20 },
+  },
+  {
+    frame: ev('conversation.item.deleted', { item_id: 'item_1' }),
+    expected: { type: 'item.deleted', itemId: 'item_1' },
+  },
+  {
+    frame: ev('rate_limits.updated', {
+      rate_limits: [{ name: 'tokens', limit: 9, remaining: 8, reset_seconds: 1 }],
+    }),
+    expected: { type: 'rate_limits', limits: [{ name: 'tokens', limit: 9, remaining: 8, resetSeconds: 1 }] },
+  },
+  { frame: ev('response.output_item.added'), expected: IGNORED_TYPE },
+  { frame: ev('response.output_item.done'), expected: IGNORED_TYPE },
   { frame: { type: 'response.brand_new_event', event_id: 'e' }, expected: UNKNOWN_TYPE },
 ];
 
@@ -786,9 +842,20 @@ function knownTypeFrames(samples: Sample[]): fc.Arbitrary<string> {
       1.5,
     ),
   );
+  // Random fields alone, or over a valid sample of the type (where validation asks for every required
+  // field, frames made of random fields alone are almost never events).
   return fc
-    .record({ type: fc.constantFrom(...typesOf(samples)), fields: fc.dictionary(key, value, { maxKeys: 6 }) })
-    .map(({ type, fields }) => JSON.stringify({ ...fields, type }));
+    .record({
+      sample: fc.nat(samples.length - 1),
+      base: fc.boolean(),
+      fields: fc.dictionary(key, value, { maxKeys: 6 }),
+    })
+    .map(({ sample, base, fields }) => {
+      const frame = samples[sample].frame;
+      return JSON.stringify(
+        base ? { ...frame, ...fields, type: frame.type } : { ...fields, type: frame.type },
+      );
+    });
 }
 
 /** Strings over JSON's own alphabet: mostly near-JSON garbage, which exercises the parser's error paths. */

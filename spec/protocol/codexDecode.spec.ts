@@ -77,29 +77,32 @@ describe('decodeCodex: response.output_audio.delta', () => {
   const base = { type: 'response.output_audio.delta', sample_rate: 24000, num_channels: 1 };
 
   it('reads delta with every optional field', () => {
-    expect(decode({ ...base, delta: 'AAA=', samples_per_channel: 480, item_id: 'item_1' })).toEqual({
+    expect(decode({ ...base, delta: 'AAA=', samples_per_channel: 1, item_id: 'item_1' })).toEqual({
       type: 'audio.out',
-      frame: { data: 'AAA=', sampleRate: 24000, numChannels: 1, samplesPerChannel: 480, itemId: 'item_1' },
+      frame: { data: 'AAA=', sampleRate: 24000, numChannels: 1, samplesPerChannel: 1, itemId: 'item_1' },
     });
   });
 
   it('reads data when there is no delta, and leaves absent keys out', () => {
-    const event = decode({ ...base, data: 'AAAA' });
-    expect(event).toEqual({ type: 'audio.out', frame: { data: 'AAAA', sampleRate: 24000, numChannels: 1 } });
+    const event = decode({ ...base, data: 'AAAAAA==' });
+    expect(event).toEqual({
+      type: 'audio.out',
+      frame: { data: 'AAAAAA==', sampleRate: 24000, numChannels: 1 },
+    });
     expect(Object.keys((event as { frame: object }).frame)).toEqual(['data', 'sampleRate', 'numChannels']);
   });
 
   it('prefers delta over data', () => {
-    expect(decode({ ...base, delta: 'AQI=', data: 'AAAA' })).toEqual({
+    expect(decode({ ...base, delta: 'AQI=', data: 'AAAAAA==' })).toEqual({
       type: 'audio.out',
       frame: { data: 'AQI=', sampleRate: 24000, numChannels: 1 },
     });
   });
 
   it('uses data when delta is not a string', () => {
-    expect(decode({ ...base, delta: 5, data: 'AAAA' })).toEqual({
+    expect(decode({ ...base, delta: 5, data: 'AAAAAA==' })).toEqual({
       type: 'audio.out',
-      frame: { data: 'AAAA', sampleRate: 24000, numChannels: 1 },
+      frame: { data: 'AAAAAA==', sampleRate: 24000, numChannels: 1 },
     });
   });
 
@@ -131,6 +134,23 @@ describe('decodeCodex: response.output_audio.delta', () => {
       detail: 'delta: expected string, got undefined; data: expected string, got undefined',
     });
   });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    ['a rate of 0', { sample_rate: 0 }, 'sampleRate must be an integer from 1000 to 384000, got 0'],
+    ['no channels', { num_channels: 0 }, 'numChannels must be an integer from 1 to 8, got 0'],
+    ['not base64', { delta: 'AA!A' }, 'data is not base64'],
+    ['half a sample', { delta: 'AAAA' }, 'data holds 3 bytes, not whole 16-bit samples for 1 channel(s)'],
+    ['a wrong sample count', { samples_per_channel: 7 }, 'samplesPerChannel is 7 but data holds 2'],
+  ])(
+    'checks the audio like an outbound frame: %s is invalid, never an audio.out',
+    (_name, fields, problem) => {
+      expect(decode({ ...base, delta: 'AAAAAA==', ...fields })).toEqual({
+        type: 'invalid',
+        messageType: 'response.output_audio.delta',
+        detail: `audio not usable: ${problem}`,
+      });
+    },
+  );
 
   it('is invalid for a non-string item_id', () => {
     expect(decode({ ...base, delta: 'AAAA', item_id: null })).toEqual({

@@ -45,11 +45,17 @@ describe('openaiDialect', () => {
     expect(s.encodeAudio({ data: 'AAAAAA==', sampleRate: 24000, numChannels: 1 })).toBe(
       '{"type":"input_audio_buffer.append","audio":"AAAAAA=="}',
     );
-    expect(s.decode('{"type":"session.created","session":{"id":"sess_1"}}')).toEqual({
+    expect(
+      s.decode('{"type":"session.created","event_id":"e","session":{"type":"realtime","id":"sess_1"}}'),
+    ).toEqual({
       type: 'session.created',
       sessionId: 'sess_1',
     });
-    expect(s.decode('{"type":"rate_limits.updated","rate_limits":[]}')).toBe(IGNORED_TYPE);
+    expect(
+      s.decode(
+        '{"type":"response.content_part.done","event_id":"e","response_id":"r","item_id":"i","output_index":0,"content_index":0,"part":{}}',
+      ),
+    ).toBe(IGNORED_TYPE);
     expect(s.decode('{"type":"something.new"}')).toBe(UNKNOWN_TYPE);
   });
 });

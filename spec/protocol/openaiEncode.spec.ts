@@ -50,13 +50,41 @@ describe('openaiAudioProblem', () => {
 
   it('refuses another rate or channel count, saying what to do', () => {
     expect(openaiAudioProblem({ data: 'AAAAAA==', sampleRate: 48000, numChannels: 1 })).toBe(
-      'the openai dialect sends 24000 Hz mono PCM16, got 48000 Hz with 1 channel(s): resample(48000, 24000) first',
+      'the openai session takes PCM16 at 24000 Hz, mono, got 48000 Hz with 1 channel(s): resample(48000, 24000) first',
     );
     expect(openaiAudioProblem({ data: 'AAAAAA==', sampleRate: 24000, numChannels: 2 })).toBe(
-      'the openai dialect sends 24000 Hz mono PCM16, got 24000 Hz with 2 channel(s): mix down to mono first',
+      'the openai session takes PCM16 at 24000 Hz, mono, got 24000 Hz with 2 channel(s): mix down to mono first',
     );
     expect(openaiAudioProblem({ data: 'AAAAAA==', sampleRate: 16000, numChannels: 2 })).toBe(
-      'the openai dialect sends 24000 Hz mono PCM16, got 16000 Hz with 2 channel(s): resample(16000, 24000) and mix down to mono first',
+      'the openai session takes PCM16 at 24000 Hz, mono, got 16000 Hz with 2 channel(s): resample(16000, 24000) and mix down to mono first',
+    );
+  });
+
+  it('takes the format of a G.711 session, and says what to do with frames of another encoding', () => {
+    const ulaw = { type: 'audio/pcmu' } as const;
+    expect(
+      openaiAudioProblem({ data: 'AAAA', sampleRate: 8000, numChannels: 1, encoding: 'g711_ulaw' }, ulaw),
+    ).toBeUndefined();
+    expect(openaiAudioProblem({ data: 'AAAAAA==', sampleRate: 8000, numChannels: 1 }, ulaw)).toBe(
+      "the openai session takes G.711 μ-law (g711_ulaw) at 8000 Hz, mono, got pcm16 frames: encode it with toG711('ulaw')",
+    );
+    expect(
+      openaiAudioProblem(
+        { data: 'AAAA', sampleRate: 8000, numChannels: 1, encoding: 'g711_ulaw' },
+        { type: 'audio/pcma' },
+      ),
+    ).toBe(
+      "the openai session takes G.711 A-law (g711_alaw) at 8000 Hz, mono, got g711_ulaw frames: encode it with toG711('alaw')",
+    );
+    expect(
+      openaiAudioProblem({ data: 'AAAA', sampleRate: 16000, numChannels: 1, encoding: 'g711_ulaw' }, ulaw),
+    ).toBe(
+      'the openai session takes G.711 μ-law (g711_ulaw) at 8000 Hz, mono, got 16000 Hz with 1 channel(s): resample(16000, 8000) first',
+    );
+    expect(
+      openaiAudioProblem({ data: 'AAAA', sampleRate: 8000, numChannels: 1, encoding: 'g711_alaw' }),
+    ).toBe(
+      "the openai session takes PCM16 at 24000 Hz, mono, got g711_alaw frames: decode it (fromG711) or set the session's inputFormat",
     );
   });
 

@@ -13,12 +13,14 @@ function messageFor(session: unknown): string {
 }
 
 const VOICES = 'alloy, ash, ballad, coral, echo, sage, shimmer, verse, marin, cedar';
-const FORMAT_HINT = 'realtime-rx frames carry PCM16 at 24 kHz';
+const FORMATS = '{type: "audio/pcm", rate: 24000}, {type: "audio/pcmu"} or {type: "audio/pcma"}';
 
 describe('openai session options: valid ones pass', () => {
   it.each([
     ['nothing', undefined],
     ['empty', {}],
+    ['telephony', { inputFormat: { type: 'audio/pcmu' }, outputFormat: { type: 'audio/pcma' } }],
+    ['idle timeout at the top of its range', { turnDetection: { type: 'server_vad', idleTimeoutMs: 30000 } }],
     [
       'everything',
       {
@@ -31,7 +33,7 @@ describe('openai session options: valid ones pass', () => {
           threshold: 0,
           prefixPaddingMs: 0,
           silenceDurationMs: 500,
-          idleTimeoutMs: 1,
+          idleTimeoutMs: 5000,
           createResponse: false,
           interruptResponse: true,
         },
@@ -84,12 +86,12 @@ describe('openai session options: each problem has its message', () => {
     [
       'input rate',
       { inputFormat: { type: 'audio/pcm', rate: 16000 } },
-      `inputFormat must be {type: "audio/pcm", rate: 24000}, got {"type":"audio/pcm","rate":16000}: ${FORMAT_HINT}`,
+      `inputFormat must be ${FORMATS}, got {"type":"audio/pcm","rate":16000}`,
     ],
     [
-      'output g711',
-      { outputFormat: { type: 'audio/pcmu' } },
-      `outputFormat must be {type: "audio/pcm", rate: 24000}, got {"type":"audio/pcmu"}: ${FORMAT_HINT}`,
+      'output g711 with a rate',
+      { outputFormat: { type: 'audio/pcmu', rate: 8000 } },
+      `outputFormat must be ${FORMATS}, got {"type":"audio/pcmu","rate":8000}`,
     ],
     [
       'turn detection type',
@@ -119,7 +121,17 @@ describe('openai session options: each problem has its message', () => {
     [
       'idle ms',
       { turnDetection: { type: 'server_vad', idleTimeoutMs: '5' } },
-      'turnDetection.idleTimeoutMs must be a non-negative integer (milliseconds), got "5"',
+      'turnDetection.idleTimeoutMs must be an integer from 5000 to 30000 (milliseconds), got "5"',
+    ],
+    [
+      'idle ms below the range',
+      { turnDetection: { type: 'server_vad', idleTimeoutMs: 1000 } },
+      'turnDetection.idleTimeoutMs must be an integer from 5000 to 30000 (milliseconds), got 1000',
+    ],
+    [
+      'idle ms above the range',
+      { turnDetection: { type: 'server_vad', idleTimeoutMs: 60000 } },
+      'turnDetection.idleTimeoutMs must be an integer from 5000 to 30000 (milliseconds), got 60000',
     ],
     [
       'boolean',

@@ -161,7 +161,7 @@ export type ServerEvent = OpenAIServerEvent | CodexServerEvent;
  * conversation.close();
  * ```
  */
-export interface Conversation<E extends object = OpenAIServerEvent> {
+export interface Conversation<E extends object = ServerEvent> {
   /** never blocks; drop-newest when full */
   readonly audio: Subject<RealtimeAudioFrame>;
   /** lossless; queued until sent */

@@ -1,7 +1,7 @@
 import { Observable, OperatorFunction, Subscription } from 'rxjs';
 import type { RealtimeControl } from '../protocol/control.js';
 import type { RealtimeEvent } from '../protocol/events.js';
-import type { RealtimeAudioFrame } from '../protocol/frame.js';
+import { bytesPerSample, type RealtimeAudioFrame } from '../protocol/frame.js';
 
 /**
  * Options of {@link bargeIn}.
@@ -42,7 +42,7 @@ export interface BargeInOptions {
  *   starts a new item) and the ms of its audio received so far: the sum over its frames of
  *   samples per channel / `sampleRate` × 1000, where samples per channel is `frame.samplesPerChannel`
  *   when present, else the byte length of the base64 `data` (from its length and padding, without
- *   decoding it) / 2 / `numChannels`;
+ *   decoding it) / bytes per sample (2 for PCM16, 1 for G.711) / `numChannels`;
  * - the latest `playedMs$` value (0 until it emits): ms of the current output item played so far.
  *
  * On `speech.started`:
@@ -203,7 +203,8 @@ export function bargeIn(
 
 /** Ms of audio in a frame; NaN or Infinity when its rate or channel count is 0. */
 function frameMs(frame: RealtimeAudioFrame): number {
-  const samplesPerChannel = frame.samplesPerChannel ?? base64Bytes(frame.data) / 2 / frame.numChannels;
+  const samplesPerChannel =
+    frame.samplesPerChannel ?? base64Bytes(frame.data) / bytesPerSample(frame.encoding) / frame.numChannels;
   return (samplesPerChannel / frame.sampleRate) * 1000;
 }
 

@@ -22,6 +22,7 @@ export {
   RealtimeAudioFrameCodec,
   audioFrameProblem,
   base64ByteLength,
+  bytesPerSample,
 } from './frame.js';
 export type { RealtimeAudioFrame } from './frame.js';
 export { RealtimeError } from './errors.js';

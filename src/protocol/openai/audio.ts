@@ -55,7 +55,7 @@ export function frameFormat(format: OpenAIAudioFormat | undefined): FrameFormat 
  * openaiAudioProblem({ data: 'AAAA', sampleRate: 48_000, numChannels: 1 });
  * // 'data holds 3 bytes, not whole 16-bit samples for 1 channel(s)'
  * openaiAudioProblem({ data: 'AAAAAA==', sampleRate: 48_000, numChannels: 1 });
- * // 'the openai session takes PCM16 at 24000 Hz, mono, got 48000 Hz: resample(48000, 24000) first'
+ * // 'the openai session takes PCM16 at 24000 Hz, mono, got 48000 Hz with 1 channel(s): resample(48000, 24000) first'
  * openaiAudioProblem({ data: 'AAAA', sampleRate: 8000, numChannels: 1, encoding: 'g711_ulaw' }, { type: 'audio/pcmu' }); // undefined
  * ```
  *
@@ -72,16 +72,14 @@ export function openaiFormatProblem(frame: RealtimeAudioFrame, format: FrameForm
   if (encoding === format.encoding && sampleRate === format.sampleRate && numChannels === OPENAI_CHANNELS)
     return undefined;
   if (encoding !== format.encoding) {
-    return `the openai session takes ${format.name}, mono, got ${encoding ?? 'pcm16'} frames: change the session's inputFormat or encode the audio${format.encoding === undefined ? '' : ` with toG711('${format.encoding === 'g711_ulaw' ? 'ulaw' : 'alaw'}')`}`;
+    const fix =
+      format.encoding === undefined
+        ? "decode it (fromG711) or set the session's inputFormat"
+        : `encode it with toG711('${format.encoding === 'g711_ulaw' ? 'ulaw' : 'alaw'}')`;
+    return `the openai session takes ${format.name}, mono, got ${encoding ?? 'pcm16'} frames: ${fix}`;
   }
   const fixes: string[] = [];
   if (sampleRate !== format.sampleRate) fixes.push(`resample(${sampleRate}, ${format.sampleRate})`);
   if (numChannels !== OPENAI_CHANNELS) fixes.push('mix down to mono');
-  const got = [
-    sampleRate !== format.sampleRate ? `${sampleRate} Hz` : '',
-    numChannels !== OPENAI_CHANNELS ? `${numChannels} channels` : '',
-  ]
-    .filter(Boolean)
-    .join(' with ');
-  return `the openai session takes ${format.name}, mono, got ${got}: ${fixes.join(' and ')} first`;
+  return `the openai session takes ${format.name}, mono, got ${sampleRate} Hz with ${numChannels} channel(s): ${fixes.join(' and ')} first`;
 }

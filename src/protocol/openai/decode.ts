@@ -8,6 +8,7 @@ import type {
 } from '../events.js';
 import { base64ByteLength, type RealtimeAudioFrame } from '../frame.js';
 import { decoder, type MessageDecoder } from '../messageDecoder.js';
+import { printable } from '../printable.js';
 import { frameFormat, OPENAI_CHANNELS, type FrameFormat } from './audio.js';
 import {
   OpenAIServerEventCodecs,
@@ -60,7 +61,7 @@ function sessionCreated(m: Ev<'session.created'>): Decoded {
     : {
         type: 'invalid',
         messageType: 'session.created',
-        detail: `session.id: expected string, got ${id === undefined ? 'undefined' : JSON.stringify(id)}`,
+        detail: `session.id: expected string, got ${id === undefined ? 'undefined' : printable(id, 40)}`,
       };
 }
 
