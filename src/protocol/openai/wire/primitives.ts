@@ -223,6 +223,7 @@ export class DiscriminatedType<M extends Members> extends t.Type<MemberOf<M>, Me
         const member = byTag.get(value);
         if (member !== undefined) return member.validate(u, inner(c, member, u));
         if ((value === undefined || value === null) && fallback.length > 0) {
+          // As `is` decides: a member that takes the value unchanged wins over one that would normalize it.
           if (isUntagged(u)) return t.success(u);
           let firstFailure: t.Validation<MemberOf<M>> | undefined;
           for (const codec of fallback) {
