@@ -122,6 +122,17 @@ export type OpenAIServerEventAlias = Extract<
   }
 >;
 
+/** The wire types of {@link OpenAIServerEventAlias}, which the GA list leaves out. */
+const ALIAS_TYPES: ReadonlySet<string> = new Set<OpenAIServerEventAlias['type']>([
+  'response.audio.delta',
+  'response.audio.done',
+  'response.audio_transcript.delta',
+  'response.audio_transcript.done',
+  'response.text.delta',
+  'response.text.done',
+  'response.cancelled',
+]);
+
 /**
  * One of the 46 server events of the OpenAI Realtime GA API, in its wire shape (the `openai` package's
  * `RealtimeServerEvent`).
@@ -194,80 +205,27 @@ export type OpenAIClientEventOf<T extends OpenAIClientEvent['type']> = Extract<
  *
  * @example
  * ```ts
- * OPENAI_GA_SERVER_EVENT_TYPES.includes('response.output_audio.delta'); // true
- * OPENAI_GA_SERVER_EVENT_TYPES.includes('response.audio.delta'); // false: a beta alias
+ * const isGA = (type: string) => (OPENAI_GA_SERVER_EVENT_TYPES as readonly string[]).includes(type);
+ * isGA('response.output_audio.delta'); // true
+ * isGA('response.audio.delta'); // false: a beta alias
  * ```
  */
-export const OPENAI_GA_SERVER_EVENT_TYPES: readonly OpenAIGAServerEvent['type'][] = [
-  'session.created',
-  'session.updated',
-  'conversation.created',
-  'conversation.item.created',
-  'conversation.item.added',
-  'conversation.item.done',
-  'conversation.item.retrieved',
-  'conversation.item.deleted',
-  'conversation.item.truncated',
-  'conversation.item.input_audio_transcription.completed',
-  'conversation.item.input_audio_transcription.delta',
-  'conversation.item.input_audio_transcription.failed',
-  'conversation.item.input_audio_transcription.segment',
-  'error',
-  'input_audio_buffer.cleared',
-  'input_audio_buffer.committed',
-  'input_audio_buffer.dtmf_event_received',
-  'input_audio_buffer.speech_started',
-  'input_audio_buffer.speech_stopped',
-  'input_audio_buffer.timeout_triggered',
-  'output_audio_buffer.started',
-  'output_audio_buffer.stopped',
-  'output_audio_buffer.cleared',
-  'rate_limits.updated',
-  'response.created',
-  'response.done',
-  'response.output_item.added',
-  'response.output_item.done',
-  'response.content_part.added',
-  'response.content_part.done',
-  'response.output_audio.delta',
-  'response.output_audio.done',
-  'response.output_audio_transcript.delta',
-  'response.output_audio_transcript.done',
-  'response.output_text.delta',
-  'response.output_text.done',
-  'response.function_call_arguments.delta',
-  'response.function_call_arguments.done',
-  'mcp_list_tools.in_progress',
-  'mcp_list_tools.completed',
-  'mcp_list_tools.failed',
-  'response.mcp_call_arguments.delta',
-  'response.mcp_call_arguments.done',
-  'response.mcp_call.in_progress',
-  'response.mcp_call.completed',
-  'response.mcp_call.failed',
-];
+export const OPENAI_GA_SERVER_EVENT_TYPES = (
+  Object.keys(OpenAIServerEventCodecs) as OpenAIServerEvent['type'][]
+).filter((type) => !ALIAS_TYPES.has(type)) as readonly OpenAIGAServerEvent['type'][];
 
 /**
  * The wire `type` of each of the 11 GA client events.
  *
  * @example
  * ```ts
+ * OPENAI_CLIENT_EVENT_TYPES.length; // 11
  * OPENAI_CLIENT_EVENT_TYPES.includes('input_audio_buffer.append'); // true
  * ```
  */
-export const OPENAI_CLIENT_EVENT_TYPES: readonly OpenAIClientEvent['type'][] = [
-  'conversation.item.create',
-  'conversation.item.delete',
-  'conversation.item.retrieve',
-  'conversation.item.truncate',
-  'input_audio_buffer.append',
-  'input_audio_buffer.clear',
-  'input_audio_buffer.commit',
-  'output_audio_buffer.clear',
-  'response.cancel',
-  'response.create',
-  'session.update',
-];
+export const OPENAI_CLIENT_EVENT_TYPES = Object.keys(
+  OpenAIClientEventCodecs,
+) as readonly OpenAIClientEvent['type'][];
 
 export { OpenAIConversationItemCodec, type OpenAIConversationItem } from './items.js';
 export {

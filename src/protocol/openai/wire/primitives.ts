@@ -39,6 +39,19 @@ function inner(c: t.Context, codec: t.Decoder<unknown, unknown>, u: unknown): t.
   return t.appendContext(c, '', codec, u);
 }
 
+/**
+ * Whether an error's context names no key of the data past `depth`: only keyless entries and the member
+ * indices of io-ts's unions and intersections (which `formatDecodeErrors` leaves out too).
+ */
+function isAtDepth(context: t.Context, depth: number): boolean {
+  for (let i = depth; i < context.length; i++) {
+    if (context[i].key === '') continue;
+    const tag = (context[i - 1].type as { _tag?: unknown })._tag;
+    if (tag !== 'IntersectionType' && tag !== 'UnionType') return false;
+  }
+  return true;
+}
+
 /** Base64 text, padded (audio payloads). The static type stays `string`. */
 export const base64 = new t.Type<string, string, unknown>(
   'base64',
@@ -108,7 +121,15 @@ export class NullableType<C extends t.Mixed> extends t.Type<
     super(
       `${type.name} | null`,
       (u): u is t.TypeOf<C> | null => u === null || type.is(u),
-      (u, c) => (u === null ? t.success(null) : type.validate(u, inner(c, type, u))),
+      (u, c) => {
+        if (u === null) return t.success(null);
+        const result = type.validate(u, inner(c, type, u));
+        // A value refused as a whole is reported as not this (`expected string | null`); errors
+        // deeper inside keep their own paths.
+        return result._tag === 'Left' && result.left.every((error) => isAtDepth(error.context, c.length))
+          ? t.failure(u, c)
+          : result;
+      },
       t.identity,
     );
   }
@@ -202,6 +223,7 @@ export class DiscriminatedType<M extends Members> extends t.Type<MemberOf<M>, Me
         const member = byTag.get(value);
         if (member !== undefined) return member.validate(u, inner(c, member, u));
         if ((value === undefined || value === null) && fallback.length > 0) {
+          // As `is` decides: a member that takes the value unchanged wins over one that would normalize it.
           if (isUntagged(u)) return t.success(u);
           let firstFailure: t.Validation<MemberOf<M>> | undefined;
           for (const codec of fallback) {
