@@ -5,7 +5,13 @@
 export * from './conversation/index.js';
 export * from './protocol/index.js';
 // Types-only: they appear in the public `Dialect.prepare` signature.
-export type { AudioEnvelope, DialectPlan, DialectSession, EncodedControl } from './protocol/dialect.js';
+export type {
+  AudioEnvelope,
+  DialectPlan,
+  DialectSession,
+  EncodedControl,
+  ServerEventSink,
+} from './protocol/dialect.js';
 export { dropNewest, type DropNewestConfig } from './operators/dropNewest.js';
 export { priorityMerge, type PriorityMergeConfig } from './operators/priorityMerge.js';
 export { bargeIn, type BargeInOptions } from './operators/bargeIn.js';

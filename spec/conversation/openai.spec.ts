@@ -219,6 +219,7 @@ describe('openai dialect: the session and the lanes', () => {
     const toolCall = await waitFor(values, (e) => e.type === 'tool.call');
     expect(toolCall).toEqual({
       type: 'tool.call',
+      itemId: 'item_7',
       callId: 'call_1',
       name: 'get_time',
       arguments: '{"zone":"UTC"}',
@@ -261,14 +262,12 @@ describe('openai dialect: the session and the lanes', () => {
 });
 
 describe('openai dialect: barge-in end to end (TestScheduler)', () => {
-  const delta = (item: string) => ({
-    type: 'response.output_audio.delta',
-    response_id: 'resp_1',
-    item_id: item,
-    output_index: 0,
-    content_index: 0,
-    delta: pcmFrame(480).data,
-  });
+  const delta = (item: string) =>
+    server.event('response.output_audio.delta', {
+      response_id: 'resp_1',
+      item_id: item,
+      delta: pcmFrame(480).data,
+    });
 
   function run(playedMarble: string, played: Record<string, number>, script: string) {
     const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
@@ -278,14 +277,10 @@ describe('openai dialect: barge-in end to end (TestScheduler)', () => {
       const sockets = createTestSocket({
         server: cold(script, {
           o: server.open(),
-          r: server.message({ type: 'response.created', response: { id: 'resp_1' } }),
-          a: server.message(delta('item_1')),
-          d: server.message({ type: 'response.done', response: { id: 'resp_1', status: 'completed' } }),
-          s: server.message({
-            type: 'input_audio_buffer.speech_started',
-            item_id: 'item_user',
-            audio_start_ms: 900,
-          }),
+          r: server.event('response.created', { response: { id: 'resp_1' } }),
+          a: delta('item_1'),
+          d: server.event('response.done', { response: { id: 'resp_1', status: 'completed' } }),
+          s: server.event('input_audio_buffer.speech_started', { item_id: 'item_user', audio_start_ms: 900 }),
         }),
       });
       const conversation = connectConversation({ url: 'ws://test', webSocket: sockets, scheduler });

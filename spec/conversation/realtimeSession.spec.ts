@@ -30,7 +30,7 @@ describe('realtimeSession (the seed scenarios)', () => {
         [{ type: 'session.created', session: { id: 'sess_1' } }],
         [],
         [
-          { type: 'response.output_audio.delta', delta: 'AQID', sample_rate: 24000, num_channels: 1 },
+          { type: 'response.output_audio.delta', delta: 'AQIDBA==', sample_rate: 24000, num_channels: 1 },
           {
             type: 'conversation.item.added',
             item: { type: 'message', role: 'assistant', content: [{ type: 'text', text: 'hi' }] },
@@ -51,7 +51,7 @@ describe('realtimeSession (the seed scenarios)', () => {
       { type: 'realtime', payload: { type: 'session.created', sessionId: 'sess_1' } },
       {
         type: 'realtime',
-        payload: { type: 'audio.out', frame: { data: 'AQID', sampleRate: 24000, numChannels: 1 } },
+        payload: { type: 'audio.out', frame: { data: 'AQIDBA==', sampleRate: 24000, numChannels: 1 } },
       },
       {
         type: 'realtime',
@@ -105,7 +105,7 @@ describe('realtimeSession (the seed scenarios)', () => {
       {
         batches: [
           [{ type: 'session.created', session: { id: 'sess_new' } }],
-          [{ type: 'response.output_audio.delta', delta: 'AQID', sample_rate: 24000, num_channels: 1 }],
+          [{ type: 'response.output_audio.delta', delta: 'AQIDBA==', sample_rate: 24000, num_channels: 1 }],
         ],
         keepOpen: true,
       },
@@ -134,7 +134,7 @@ describe('realtimeSession (the seed scenarios)', () => {
       { type: 'realtime', payload: { type: 'session.created', sessionId: 'sess_new' } },
       {
         type: 'realtime',
-        payload: { type: 'audio.out', frame: { data: 'AQID', sampleRate: 24000, numChannels: 1 } },
+        payload: { type: 'audio.out', frame: { data: 'AQIDBA==', sampleRate: 24000, numChannels: 1 } },
       },
     ]);
     const [first, second] = server.connections();

@@ -24,7 +24,7 @@ import {
 } from '../../src/index';
 import { OPENAI_DECODED_TYPES, OPENAI_IGNORED_TYPES } from '../../src/protocol/openai/decode';
 import type { OpenAIServerEvent } from '../../src/protocol/openai/wire';
-import { openaiServerEvent as ev } from '../../src/protocol/openai/wire/example';
+import { openaiServerEvent as ev } from '../../src/testing/openaiServerEvent';
 
 const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
 const params = (numRuns: number): fc.Parameters<unknown> =>

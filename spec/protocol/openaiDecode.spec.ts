@@ -8,7 +8,7 @@ import {
 } from '../../src/protocol/openai';
 import type { RealtimeEvent } from '../../src/protocol/events';
 import { OPENAI_GA_SERVER_EVENT_TYPES, OpenAIServerEventCodecs } from '../../src/protocol/openai/wire';
-import { openaiServerEvent as ev } from '../../src/protocol/openai/wire/example';
+import { openaiServerEvent as ev } from '../../src/testing/openaiServerEvent';
 
 const decode = (message: unknown) => decodeOpenAI(JSON.stringify(message));
 const newSession = (session?: object) =>

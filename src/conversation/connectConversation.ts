@@ -68,16 +68,18 @@ import type {
  * conversation.text.next('hello');
  * ```
  */
-export function connectConversation(
-  options: ConversationOptions & { dialect: 'codex' },
-): Conversation<CodexServerEvent>;
-export function connectConversation(
-  options: ConversationOptions & { dialect?: 'openai' },
-): Conversation<OpenAIServerEvent>;
-export function connectConversation(options: ConversationOptions): Conversation<ServerEvent>;
-export function connectConversation(options: ConversationOptions): Conversation<ServerEvent> {
-  return new RealtimeConversation<ServerEvent>(options);
+export function connectConversation<O extends ConversationOptions>(
+  options: O,
+): Conversation<ServerEventOf<O['dialect']>> {
+  return new RealtimeConversation<ServerEventOf<O['dialect']>>(options);
 }
+
+/** The server events of a dialect known statically: its own union, else both. */
+type ServerEventOf<D> = [D] extends ['codex']
+  ? CodexServerEvent
+  : [D] extends ['openai' | undefined]
+    ? OpenAIServerEvent
+    : ServerEvent;
 
 /** What waits in the lossless lane: encoded only when sent, so the dialect decides with its latest state. */
 type Pending =

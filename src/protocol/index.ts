@@ -36,6 +36,7 @@ export {
 } from './openai/index.js';
 export type {
   FunctionTool,
+  OpenAIAudioFormat,
   OpenAISessionOptions,
   OpenAIVoice,
   PcmFormat,
@@ -52,3 +53,29 @@ export type {
  * ```
  */
 export const dialects: Record<DialectName, Dialect> = { codex: codexDialect, openai: openaiDialect };
+export {
+  OpenAIServerEventCodecs,
+  OpenAIClientEventCodecs,
+  OPENAI_GA_SERVER_EVENT_TYPES,
+  OPENAI_CLIENT_EVENT_TYPES,
+  OpenAIConversationItemCodec,
+  OpenAIResponseParamsCodec,
+  OpenAIResponseCodec,
+  OpenAIWireSessionCodec,
+} from './openai/wire/index.js';
+export type {
+  OpenAIGAServerEvent,
+  OpenAIServerEventAlias,
+  OpenAIServerEvent,
+  OpenAIServerEventOf,
+  OpenAIClientEvent,
+  OpenAIClientEventOf,
+  OpenAIConversationItem,
+  OpenAIResponseParams,
+  OpenAIResponse,
+  OpenAIResponseUsage,
+  OpenAIResponseStatusDetails,
+  OpenAIWireSession,
+} from './openai/wire/index.js';
+export { CodexServerEventCodecs } from './codex/wire.js';
+export type { CodexServerEvent } from './codex/wire.js';

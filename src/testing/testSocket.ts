@@ -1,5 +1,7 @@
 import { asyncScheduler, Observable, Subject, type SchedulerLike, type Subscription } from 'rxjs';
+import type { OpenAIServerEvent, OpenAIServerEventOf } from '../protocol/openai/wire/index.js';
 import type { WebSocketFactory, WebSocketLike } from '../transport/webSocketLike.js';
+import { openaiServerEvent } from './openaiServerEvent.js';
 
 /**
  * One thing the fake server does to a {@link TestSocket}, at the virtual time it is emitted. Build them
@@ -30,7 +32,7 @@ export type ServerAction =
  *   const sockets = createTestSocket({
  *     server: hot('o-m-x', {
  *       o: server.open(),
- *       m: server.message({ type: 'session.created', session: { id: 's1' } }),
+ *       m: server.event('session.created', { session: { type: 'realtime', id: 's1' } }),
  *       x: server.close(4000, 'bye'),
  *     }),
  *   });
@@ -42,6 +44,17 @@ export const server = {
   open: (): ServerAction => ({ type: 'open' }),
   /** A text frame holding `value` as JSON (a string is sent as JSON too; use `raw` for verbatim text). */
   message: (value: unknown): ServerAction => ({ type: 'message', data: JSON.stringify(value) }),
+  /**
+   * A complete, valid OpenAI GA server event of `type` as a text frame: `fields` over defaults for
+   * every required field (see {@link openaiServerEvent}).
+   */
+  event: <T extends OpenAIServerEvent['type']>(
+    type: T,
+    fields?: Partial<OpenAIServerEventOf<T>>,
+  ): ServerAction => ({
+    type: 'message',
+    data: JSON.stringify(openaiServerEvent(type, fields)),
+  }),
   /** A text frame sent verbatim, e.g. malformed JSON. */
   raw: (text: string): ServerAction => ({ type: 'message', data: text }),
   /** A binary frame. */

@@ -1,4 +1,4 @@
-import { openaiServerEvent } from '../../../src/protocol/openai/wire/example';
+import { openaiServerEvent } from '../../../src/testing/openaiServerEvent';
 import { OpenAIServerEventCodecs, type OpenAIServerEvent } from '../../../src/protocol/openai/wire/index';
 import { formatDecodeErrors } from '../../../src/protocol/decodeErrors';
 

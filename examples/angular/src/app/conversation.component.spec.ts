@@ -24,9 +24,9 @@ describe('ConversationComponent', () => {
     scheduler.run(({ hot, cold }) => {
       hot('-o-a-b-c', {
         o: server.open(),
-        a: server.message({ type: 'response.output_audio_transcript.delta', delta: 'Hi' }),
-        b: server.message({ type: 'response.output_audio.delta', delta: frame.data }),
-        c: server.message({ type: 'response.output_audio_transcript.done', transcript: 'Hi there.' }),
+        a: server.event('response.output_audio_transcript.delta', { delta: 'Hi' }),
+        b: server.event('response.output_audio.delta', { delta: frame.data }),
+        c: server.event('response.output_audio_transcript.done', { transcript: 'Hi there.' }),
       }).subscribe((action) => sockets.sockets[0]!.act(action));
       const devices: AudioDevices = {
         microphone: () => cold('a', { a: frame }),

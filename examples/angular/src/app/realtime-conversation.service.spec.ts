@@ -21,15 +21,15 @@ const frame = (sample: number): RealtimeAudioFrame => ({
 /** What the server says in the first test, as wire messages of the openai dialect. */
 const wire: Record<string, ServerAction> = {
   o: server.open(),
-  c: server.message({ type: 'session.created', session: { id: 'sess_1' } }),
-  u: server.message({ type: 'session.updated', session: { id: 'sess_1', instructions: 'Be brief.' } }),
-  s: server.message({ type: 'conversation.item.input_audio_transcription.delta', delta: 'Hel' }),
-  t: server.message({ type: 'conversation.item.input_audio_transcription.completed', transcript: 'Hello?' }),
-  T: server.message({ type: 'response.output_audio_transcript.delta', delta: 'Hi' }),
-  A: server.message({ type: 'response.output_audio.delta', item_id: 'item_2', delta: frame(7).data }),
-  x: server.message({ type: 'response.output_audio_transcript.delta', delta: ' there' }),
-  y: server.message({ type: 'response.output_audio_transcript.done', transcript: 'Hi there.' }),
-  d: server.message({ type: 'response.done', response: { id: 'resp_1', status: 'completed' } }),
+  c: server.event('session.created', { session: { type: 'realtime', id: 'sess_1' } }),
+  u: server.event('session.updated', { session: { type: 'realtime', id: 'sess_1', instructions: 'Be brief.' } }),
+  s: server.event('conversation.item.input_audio_transcription.delta', { item_id: 'item_1', delta: 'Hel' }),
+  t: server.event('conversation.item.input_audio_transcription.completed', { item_id: 'item_1', transcript: 'Hello?' }),
+  T: server.event('response.output_audio_transcript.delta', { item_id: 'item_2', delta: 'Hi' }),
+  A: server.event('response.output_audio.delta', { item_id: 'item_2', delta: frame(7).data }),
+  x: server.event('response.output_audio_transcript.delta', { item_id: 'item_2', delta: ' there' }),
+  y: server.event('response.output_audio_transcript.done', { item_id: 'item_2', transcript: 'Hi there.' }),
+  d: server.event('response.done', { response: { id: 'resp_1', status: 'completed' } }),
 };
 
 const user = (text: string, done = true): TranscriptLine => ({ role: 'user', text, done });
@@ -115,13 +115,13 @@ describe('RealtimeConversationService', () => {
         {
           c: { type: 'session.created', sessionId: 'sess_1' },
           u: { type: 'session.updated', sessionId: 'sess_1', instructions: 'Be brief.' },
-          s: { type: 'transcript.delta', role: 'user', delta: 'Hel' },
-          t: { type: 'transcript.done', role: 'user', text: 'Hello?' },
-          T: { type: 'transcript.delta', role: 'assistant', delta: 'Hi' },
+          s: { type: 'transcript.delta', role: 'user', delta: 'Hel', itemId: 'item_1' },
+          t: { type: 'transcript.done', role: 'user', text: 'Hello?', itemId: 'item_1' },
+          T: { type: 'transcript.delta', role: 'assistant', delta: 'Hi', itemId: 'item_2', responseId: 'resp_1' },
           A: { type: 'audio.out', frame: { ...frame(7), samplesPerChannel: 1, itemId: 'item_2' } },
-          x: { type: 'transcript.delta', role: 'assistant', delta: ' there' },
-          y: { type: 'transcript.done', role: 'assistant', text: 'Hi there.' },
-          d: { type: 'response.done', responseId: 'resp_1' },
+          x: { type: 'transcript.delta', role: 'assistant', delta: ' there', itemId: 'item_2', responseId: 'resp_1' },
+          y: { type: 'transcript.done', role: 'assistant', text: 'Hi there.', itemId: 'item_2', responseId: 'resp_1' },
+          d: { type: 'response.done', responseId: 'resp_1', status: 'completed' },
           z: { type: 'closed', reason: 'requested', code: 1000 },
         } satisfies Record<string, RealtimeEvent>,
       );

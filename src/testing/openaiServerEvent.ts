@@ -1,7 +1,7 @@
-import type { OpenAIConversationItem } from './items.js';
-import type { OpenAIServerEvent, OpenAIServerEventOf } from './index.js';
-import type { OpenAIResponse } from './response.js';
-import type { OpenAIWireSession } from './session.js';
+import type { OpenAIConversationItem } from '../protocol/openai/wire/items.js';
+import type { OpenAIServerEvent, OpenAIServerEventOf } from '../protocol/openai/wire/index.js';
+import type { OpenAIResponse } from '../protocol/openai/wire/response.js';
+import type { OpenAIWireSession } from '../protocol/openai/wire/session.js';
 
 /** What an event holds besides its `type` and `event_id`. */
 type Body<T extends OpenAIServerEvent['type']> = Omit<OpenAIServerEventOf<T>, 'type' | 'event_id'>;
@@ -159,16 +159,21 @@ const defaults: { readonly [T in OpenAIServerEvent['type']]: () => Body<T> } = {
 };
 
 /**
- * A complete, valid server event of the given wire `type`, for tests: `fields` over defaults for every
- * required field (`event_id` counting up `event_1`, `event_2`, … per module instance; ids `item_1`,
- * `resp_1`, `call_1`; indices and milliseconds 0; empty strings and arrays; an assistant message for
- * `item`, a response for `response`, a `realtime` session as the server reports it for `session`).
- * The merge is shallow: a given `item` replaces the default one whole.
+ * A complete, valid OpenAI GA server event of the given wire `type`, for tests: `fields` over defaults
+ * for every required field (`event_id` counting up `event_1`, `event_2`, …; ids `item_1`, `resp_1`,
+ * `call_1`; indices and milliseconds 0; empty strings and arrays; an assistant message for `item`, a
+ * response for `response`, a `realtime` session `sess_1` as the server reports it for `session`). The
+ * merge is shallow: a given `item` replaces the default one whole. The openai dialect checks every
+ * field the GA API requires, so scripts of a test server are easiest written with this.
  *
  * @example
  * ```ts
- * const done = openaiServerEvent('response.done', { response: { id: 'resp_7', status: 'cancelled' } });
- * server.send(JSON.stringify(openaiServerEvent('response.output_audio.delta', { delta: 'AAAA' })));
+ * const server = await startScriptedServer([
+ *   [
+ *     [openaiServerEvent('session.created', { session: { type: 'realtime', id: 'sess_1' } })],
+ *     [openaiServerEvent('response.output_text.done', { text: 'Hello!' })],
+ *   ],
+ * ]);
  * ```
  */
 export function openaiServerEvent<T extends OpenAIServerEvent['type']>(
