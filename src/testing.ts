@@ -6,4 +6,4 @@ export * from './testing/scriptedServer.js';
 export * from './testing/testSocket.js';
 export * from './testing/fixtures.js';
 export { fixtures } from './testing/recorded.js';
-export { openaiServerEvent } from './testing/openaiServerEvent.js';
+export { openaiServerEvent, type OpenAIServerEventFields } from './testing/openaiServerEvent.js';

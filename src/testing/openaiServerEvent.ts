@@ -159,6 +159,22 @@ const defaults: { readonly [T in OpenAIServerEvent['type']]: () => Body<T> } = {
 };
 
 /**
+ * The fields given to {@link openaiServerEvent}: any of the event's, and for a session event also the
+ * fields the server adds to the session it reports (its `id`, `object`, …), which the GA types leave out.
+ *
+ * @example
+ * ```ts
+ * const fields: OpenAIServerEventFields<'session.created'> = { session: { type: 'realtime', id: 'sess_7' } };
+ * ```
+ */
+export type OpenAIServerEventFields<T extends OpenAIServerEvent['type']> = T extends
+  'session.created' | 'session.updated'
+  ? Partial<Omit<OpenAIServerEventOf<T>, 'session'>> & {
+      session?: OpenAIServerEventOf<'session.created'>['session'] & { id?: string; object?: string };
+    }
+  : Partial<OpenAIServerEventOf<T>>;
+
+/**
  * A complete, valid OpenAI GA server event of the given wire `type`, for tests: `fields` over defaults
  * for every required field (`event_id` counting up `event_1`, `event_2`, …; ids `item_1`, `resp_1`,
  * `call_1`; indices and milliseconds 0; empty strings and arrays; an assistant message for `item`, a
@@ -178,7 +194,7 @@ const defaults: { readonly [T in OpenAIServerEvent['type']]: () => Body<T> } = {
  */
 export function openaiServerEvent<T extends OpenAIServerEvent['type']>(
   type: T,
-  fields?: Partial<OpenAIServerEventOf<T>>,
+  fields?: OpenAIServerEventFields<T>,
 ): OpenAIServerEventOf<T> {
   const body: object = (defaults[type] as () => object)();
   const eventId =

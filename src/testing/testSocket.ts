@@ -1,7 +1,7 @@
 import { asyncScheduler, Observable, Subject, type SchedulerLike, type Subscription } from 'rxjs';
-import type { OpenAIServerEvent, OpenAIServerEventOf } from '../protocol/openai/wire/index.js';
+import type { OpenAIServerEvent } from '../protocol/openai/wire/index.js';
 import type { WebSocketFactory, WebSocketLike } from '../transport/webSocketLike.js';
-import { openaiServerEvent } from './openaiServerEvent.js';
+import { openaiServerEvent, type OpenAIServerEventFields } from './openaiServerEvent.js';
 
 /**
  * One thing the fake server does to a {@link TestSocket}, at the virtual time it is emitted. Build them
@@ -50,7 +50,7 @@ export const server = {
    */
   event: <T extends OpenAIServerEvent['type']>(
     type: T,
-    fields?: Partial<OpenAIServerEventOf<T>>,
+    fields?: OpenAIServerEventFields<T>,
   ): ServerAction => ({
     type: 'message',
     data: JSON.stringify(openaiServerEvent(type, fields)),
