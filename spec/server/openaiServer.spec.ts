@@ -11,12 +11,18 @@ import {
   within,
   type RawClient,
 } from './rawClient';
+import { gaProblem } from './gaEvents';
 
 let server: DevServer | undefined;
+/** Every client of the test: each frame the server sent it must be a valid GA server event. */
+let clients: RawClient[] = [];
 afterEach(async () => {
+  const problems = clients.flatMap((client) => client.frames.map(gaProblem).filter((p) => p !== undefined));
+  clients = [];
   await closeAllClients();
   await server?.close();
   server = undefined;
+  expect(problems).toEqual([]);
 });
 
 async function connect(
@@ -24,7 +30,13 @@ async function connect(
   path = '/v1/realtime?model=gpt-realtime',
 ): Promise<RawClient> {
   server = await startDevServer({ dialect: 'openai', ...options });
-  return rawClient(`${server.url}${path}`);
+  return open(`${server.url}${path}`);
+}
+
+async function open(...args: Parameters<typeof rawClient>): Promise<RawClient> {
+  const client = await rawClient(...args);
+  clients.push(client);
+  return client;
 }
 
 /** Sends `session.update` and waits for the `session.updated` that answers it. */
@@ -101,7 +113,6 @@ describe('dev server, openai dialect: the session', () => {
         input: {
           format: { type: 'audio/pcm', rate: 24_000 },
           noise_reduction: { type: 'near_field' },
-          transcription: null,
           turn_detection: {
             type: 'server_vad',
             threshold: 0.5,
@@ -197,12 +208,10 @@ describe('dev server, openai dialect: the session', () => {
       tracing: null,
       truncation: 'auto',
       prompt: null,
-      include: null,
+      // optional but not nullable in GA: absent while unset
       audio: {
         input: {
           format: { type: 'audio/pcm', rate: 24_000 },
-          transcription: null,
-          noise_reduction: null,
           turn_detection: {
             type: 'server_vad',
             threshold: 0.5,
@@ -220,12 +229,12 @@ describe('dev server, openai dialect: the session', () => {
 
   it('takes the browser handshake: selects the realtime subprotocol (never the key), ignores auth', async () => {
     server = await startDevServer({ dialect: 'openai' });
-    const browser = await rawClient(`${server.url}/v1/realtime?model=gpt-realtime`, [
+    const browser = await open(`${server.url}/v1/realtime?model=gpt-realtime`, [
       'openai-insecure-api-key.ek_test',
       'realtime',
     ]);
     expect(browser.socket.protocol).toBe('realtime');
-    const node = await rawClient(`${server.url}/v1/realtime`, undefined, { Authorization: 'Bearer sk-test' });
+    const node = await open(`${server.url}/v1/realtime`, undefined, { Authorization: 'Bearer sk-test' });
     expect(node.socket.protocol).toBe('');
     expect((await startSession(node)).session.id).toBe('sess_dev_2');
   });
@@ -285,6 +294,7 @@ describe('dev server, openai dialect: turns', () => {
       'conversation.item.added',
       'conversation.item.done',
       'response.created',
+      'rate_limits.updated',
       'response.output_item.added',
       'conversation.item.added',
       'response.content_part.added',
@@ -313,7 +323,7 @@ describe('dev server, openai dialect: turns', () => {
       type: 'message',
       status: 'completed',
       role: 'user',
-      content: [{ type: 'input_audio', transcript: null }],
+      content: [{ type: 'input_audio' }],
     };
     expect(byType('conversation.item.added')).toMatchObject({ previous_item_id: null, item: userItem });
     expect(byType('conversation.item.done')).toMatchObject({ previous_item_id: null, item: userItem });
@@ -370,12 +380,8 @@ describe('dev server, openai dialect: turns', () => {
       previous_item_id: 'item_dev_1',
       item: finished,
     });
-    expect(done.response).toMatchObject({
-      id: 'resp_dev_1',
-      status: 'completed',
-      status_details: null,
-      output: [finished],
-    });
+    expect(done.response).toMatchObject({ id: 'resp_dev_1', status: 'completed', output: [finished] });
+    expect(done.response).not.toHaveProperty('status_details');
     // 400 ms of audio, paced at real time: the 20th frame is due 380 ms after the first
     expect(deltas[19].at - deltas[0].at).toBeGreaterThanOrEqual(360);
     expect(done.at - byType('response.created').at).toBeGreaterThanOrEqual(360);
@@ -479,6 +485,7 @@ describe('dev server, openai dialect: responses', () => {
     const text = 'You said: "hello there" (instructions: be brief)';
     expect(client.types().slice(4)).toEqual([
       'response.created',
+      'rate_limits.updated',
       'response.output_item.added',
       'conversation.item.added',
       'response.content_part.added',
