@@ -1,60 +1,10 @@
 // The dev server's openai dialect (OpenAI Realtime GA), frame by frame over a raw `ws` client.
 import { dialectOption } from '../../src/cli/options';
-import { startDevServer, type DevServer, type DevServerOptions } from '../../src/server/devServer';
-import {
-  closeAllClients,
-  fromBase64,
-  rawClient,
-  sleep,
-  toBase64,
-  toneChunks,
-  within,
-  type RawClient,
-} from './rawClient';
-import { gaProblem } from './gaEvents';
+import { startDevServer } from '../../src/server/devServer';
+import { append, openaiHarness, responseDone, startSession } from './openaiHarness';
+import { fromBase64, sleep, toneChunks, within } from './rawClient';
 
-let server: DevServer | undefined;
-/** Every client of the test: each frame the server sent it must be a valid GA server event. */
-let clients: RawClient[] = [];
-afterEach(async () => {
-  const problems = clients.flatMap((client) => client.frames.map(gaProblem).filter((p) => p !== undefined));
-  clients = [];
-  await closeAllClients();
-  await server?.close();
-  server = undefined;
-  expect(problems).toEqual([]);
-});
-
-async function connect(
-  options: DevServerOptions = {},
-  path = '/v1/realtime?model=gpt-realtime',
-): Promise<RawClient> {
-  server = await startDevServer({ dialect: 'openai', ...options });
-  return open(`${server.url}${path}`);
-}
-
-async function open(...args: Parameters<typeof rawClient>): Promise<RawClient> {
-  const client = await rawClient(...args);
-  clients.push(client);
-  return client;
-}
-
-/** Sends `session.update` and waits for the `session.updated` that answers it. */
-async function startSession(
-  client: RawClient,
-  session: Record<string, unknown> = {},
-): Promise<Record<string, any>> {
-  const from = client.frames.length;
-  client.send({ type: 'session.update', session: { type: 'realtime', ...session } });
-  return client.next('session.updated', 3000, from);
-}
-
-function append(client: RawClient, chunks: Int16Array[]): void {
-  for (const chunk of chunks) client.send({ type: 'input_audio_buffer.append', audio: toBase64(chunk) });
-}
-
-const responseDone = (id: string) => (f: Record<string, any>) =>
-  f.type === 'response.done' && f.response.id === id;
+const { connect, open, start } = openaiHarness();
 
 const CLOSING_AUDIO = [
   'response.output_audio.done',
@@ -228,7 +178,7 @@ describe('dev server, openai dialect: the session', () => {
   });
 
   it('takes the browser handshake: selects the realtime subprotocol (never the key), ignores auth', async () => {
-    server = await startDevServer({ dialect: 'openai' });
+    const server = await start();
     const browser = await open(`${server.url}/v1/realtime?model=gpt-realtime`, [
       'openai-insecure-api-key.ek_test',
       'realtime',
