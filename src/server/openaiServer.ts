@@ -78,11 +78,14 @@ class OpenAIConnection implements DialectConnection {
   /** The user item that the speech in progress will become. */
   private speechItemId: string | undefined;
   private readonly rateLimits = new RateLimits();
+  /** The session's audio codecs, per direction (kept with the session: one audio frame allocates none). */
+  private inputCodec!: AudioCodec;
+  private outputCodec!: AudioCodec;
   private readonly responseHost: ResponseHost;
 
   constructor(private readonly host: ConnectionHost) {
     this.session = defaultSession(modelOf(host.stats.path), host.vad, host.outputRate);
-    this.applyTurnDetection();
+    this.applySession();
     this.responseHost = {
       host,
       rateLimits: this.rateLimits,
@@ -185,7 +188,7 @@ class OpenAIConnection implements DialectConnection {
 
   private updateSession(update: Json): void {
     this.session = mergeSession(this.session, update, this.host.vad);
-    this.applyTurnDetection();
+    this.applySession();
     if (this.started) return this.send({ type: 'session.updated', session: this.sessionView() });
     this.started = true;
     this.host.startSession(() => {
@@ -206,12 +209,13 @@ class OpenAIConnection implements DialectConnection {
     return this.audioConfig.input.turn_detection as Json | null;
   }
 
-  private get inputCodec(): AudioCodec {
-    return audioCodec(this.audioConfig.input.format as Json);
-  }
-
-  /** Points the VAD at the session's turn detection (only when it changed: a reset drops buffered speech). */
-  private applyTurnDetection(): void {
+  /**
+   * Takes the session's audio formats, and points the VAD at its turn detection (only when that
+   * changed: a reset drops buffered speech).
+   */
+  private applySession(): void {
+    this.inputCodec = audioCodec(this.audioConfig.input.format as Json);
+    this.outputCodec = audioCodec(this.audioConfig.output.format as Json);
     const detection = this.turnDetection;
     const vad: VadOptions | null =
       detection === null
@@ -423,7 +427,7 @@ class OpenAIConnection implements DialectConnection {
       modalities,
       maxOutputTokens,
       metadata: params.metadata,
-      output: { codec: audioCodec(output.format as Json), voice: params.voice ?? (output.voice as string) },
+      output: { codec: this.outputCodec, voice: params.voice ?? (output.voice as string) },
       input: inputTokens(params.instructions ?? (session.instructions as string), context, outputRate),
       callId: `call_dev_${n}`,
     });
