@@ -42,6 +42,8 @@ async function record(
       if (!clientClosed)
         end = { atMs: Date.now() - openedAt, code, reason: reason.toString(), dropped: code === 1006 };
     });
+    // Pre-framed writes (frameText + sendFrame) would bypass the send recorded below: send every text.
+    socket.frameText = () => undefined;
     const send = socket.send.bind(socket);
     socket.send = (data, done) => (client.push(JSON.parse(data)), send(data, done));
     const close = socket.close.bind(socket);
