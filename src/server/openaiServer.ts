@@ -400,7 +400,7 @@ class OpenAIConnection implements DialectConnection {
   private respond(params: ResponseParams): void {
     const n = ++this.responseCount;
     const session = this.session;
-    const context = params.input ?? [...this.items];
+    const context = params.input ?? this.items;
     const input = latestInput(context);
     const modalities = params.modalities ?? (session.output_modalities as ['audio' | 'text']);
     const maxOutputTokens = params.maxOutputTokens ?? (session.max_output_tokens as number | 'inf');
