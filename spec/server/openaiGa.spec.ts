@@ -1,6 +1,8 @@
 // The dev server's openai dialect beyond the basic turn: transcription, usage and statuses, rate limits,
 // out-of-band responses, images, scripted function calls and failures, output_audio_buffer.clear.
 // Every frame of every test is also checked against the GA schema (openaiHarness).
+import { fixtures } from '../../src/testing/recorded';
+import { gaProblem } from './gaEvents';
 import { append, openaiHarness, responseDone, sendText, startSession, typesFrom } from './openaiHarness';
 import { sleep, toneChunks } from './rawClient';
 
@@ -701,5 +703,15 @@ describe('dev server, openai dialect: session fields', () => {
       ['invalid_type', 'session.audio.input.turn_detection.create_response'],
     ]);
     expect(client.ofType('session.updated')).toHaveLength(2);
+  });
+});
+
+describe('dev server, openai dialect: the recorded fixtures', () => {
+  it('hold only valid GA server events (they are recorded from the dev server)', () => {
+    const frames = Object.values(fixtures).flatMap((fixture) =>
+      fixture.server.map((frame) => JSON.parse(frame.data) as Record<string, unknown>),
+    );
+    expect(frames.length).toBeGreaterThan(40);
+    expect(frames.map(gaProblem).filter((problem) => problem !== undefined)).toEqual([]);
   });
 });
