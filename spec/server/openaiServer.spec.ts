@@ -398,10 +398,23 @@ describe('dev server, openai dialect: turns', () => {
       item_id: 'item_dev_1',
       previous_item_id: null,
     });
+    client.send({ type: 'conversation.item.retrieve', item_id: 'item_dev_1' });
+    expect((await client.next('conversation.item.retrieved')).item).toEqual({
+      id: 'item_dev_1',
+      object: 'realtime.item',
+      type: 'message',
+      status: 'completed',
+      role: 'user',
+      content: [{ type: 'input_audio' }],
+    });
     client.send({ type: 'response.create' });
     await client.next('response.done');
     // the echo is everything committed: 60 ms + 200 ms tone + 100 ms silence = 18 frames
     expect(client.ofType('response.output_audio.delta')).toHaveLength(18);
+    // the buffer is empty again: a commit now is refused
+    client.send({ type: 'input_audio_buffer.commit' });
+    await client.next(() => client.ofType('error').length === 3);
+    expect(client.ofType('error')[2].error.message).toContain('buffer only has 0.00ms of audio');
   });
 });
 
