@@ -42,6 +42,8 @@ async function record(
       if (!clientClosed)
         end = { atMs: Date.now() - openedAt, code, reason: reason.toString(), dropped: code === 1006 };
     });
+    // Pre-framed writes (frameText + sendFrame) would bypass the send recorded below: send every text.
+    socket.frameText = () => undefined;
     const send = socket.send.bind(socket);
     socket.send = (data, done) => (client.push(JSON.parse(data)), send(data, done));
     const close = socket.close.bind(socket);
@@ -84,6 +86,13 @@ function utterance() {
 }
 
 async function main() {
+  // A first conversation, not kept: the recorded times are then the protocol's, not the code's first run.
+  await record('warmUp', '', {}, async (c, events) => {
+    await until(events, (e) => e.some((x) => x.type === 'session.updated'));
+    c.text.next('hello');
+    await until(events, (e) => e.some((x) => x.type === 'response.done'));
+    c.close();
+  });
   const textTurn = await record(
     'textTurn',
     'A text, the response it asks for (the text quoted back), then the client closes.',

@@ -1,48 +1,10 @@
 // The dev server's openai dialect (OpenAI Realtime GA), frame by frame over a raw `ws` client.
 import { dialectOption } from '../../src/cli/options';
-import { startDevServer, type DevServer, type DevServerOptions } from '../../src/server/devServer';
-import {
-  closeAllClients,
-  fromBase64,
-  rawClient,
-  sleep,
-  toBase64,
-  toneChunks,
-  within,
-  type RawClient,
-} from './rawClient';
+import { startDevServer } from '../../src/server/devServer';
+import { append, openaiHarness, responseDone, startSession } from './openaiHarness';
+import { fromBase64, sleep, toneChunks, within } from './rawClient';
 
-let server: DevServer | undefined;
-afterEach(async () => {
-  await closeAllClients();
-  await server?.close();
-  server = undefined;
-});
-
-async function connect(
-  options: DevServerOptions = {},
-  path = '/v1/realtime?model=gpt-realtime',
-): Promise<RawClient> {
-  server = await startDevServer({ dialect: 'openai', ...options });
-  return rawClient(`${server.url}${path}`);
-}
-
-/** Sends `session.update` and waits for the `session.updated` that answers it. */
-async function startSession(
-  client: RawClient,
-  session: Record<string, unknown> = {},
-): Promise<Record<string, any>> {
-  const from = client.frames.length;
-  client.send({ type: 'session.update', session: { type: 'realtime', ...session } });
-  return client.next('session.updated', 3000, from);
-}
-
-function append(client: RawClient, chunks: Int16Array[]): void {
-  for (const chunk of chunks) client.send({ type: 'input_audio_buffer.append', audio: toBase64(chunk) });
-}
-
-const responseDone = (id: string) => (f: Record<string, any>) =>
-  f.type === 'response.done' && f.response.id === id;
+const { connect, open, start } = openaiHarness();
 
 const CLOSING_AUDIO = [
   'response.output_audio.done',
@@ -101,7 +63,6 @@ describe('dev server, openai dialect: the session', () => {
         input: {
           format: { type: 'audio/pcm', rate: 24_000 },
           noise_reduction: { type: 'near_field' },
-          transcription: null,
           turn_detection: {
             type: 'server_vad',
             threshold: 0.5,
@@ -197,12 +158,10 @@ describe('dev server, openai dialect: the session', () => {
       tracing: null,
       truncation: 'auto',
       prompt: null,
-      include: null,
+      // optional but not nullable in GA: absent while unset
       audio: {
         input: {
           format: { type: 'audio/pcm', rate: 24_000 },
-          transcription: null,
-          noise_reduction: null,
           turn_detection: {
             type: 'server_vad',
             threshold: 0.5,
@@ -219,13 +178,13 @@ describe('dev server, openai dialect: the session', () => {
   });
 
   it('takes the browser handshake: selects the realtime subprotocol (never the key), ignores auth', async () => {
-    server = await startDevServer({ dialect: 'openai' });
-    const browser = await rawClient(`${server.url}/v1/realtime?model=gpt-realtime`, [
+    const server = await start();
+    const browser = await open(`${server.url}/v1/realtime?model=gpt-realtime`, [
       'openai-insecure-api-key.ek_test',
       'realtime',
     ]);
     expect(browser.socket.protocol).toBe('realtime');
-    const node = await rawClient(`${server.url}/v1/realtime`, undefined, { Authorization: 'Bearer sk-test' });
+    const node = await open(`${server.url}/v1/realtime`, undefined, { Authorization: 'Bearer sk-test' });
     expect(node.socket.protocol).toBe('');
     expect((await startSession(node)).session.id).toBe('sess_dev_2');
   });
@@ -285,6 +244,7 @@ describe('dev server, openai dialect: turns', () => {
       'conversation.item.added',
       'conversation.item.done',
       'response.created',
+      'rate_limits.updated',
       'response.output_item.added',
       'conversation.item.added',
       'response.content_part.added',
@@ -313,7 +273,7 @@ describe('dev server, openai dialect: turns', () => {
       type: 'message',
       status: 'completed',
       role: 'user',
-      content: [{ type: 'input_audio', transcript: null }],
+      content: [{ type: 'input_audio' }],
     };
     expect(byType('conversation.item.added')).toMatchObject({ previous_item_id: null, item: userItem });
     expect(byType('conversation.item.done')).toMatchObject({ previous_item_id: null, item: userItem });
@@ -370,12 +330,8 @@ describe('dev server, openai dialect: turns', () => {
       previous_item_id: 'item_dev_1',
       item: finished,
     });
-    expect(done.response).toMatchObject({
-      id: 'resp_dev_1',
-      status: 'completed',
-      status_details: null,
-      output: [finished],
-    });
+    expect(done.response).toMatchObject({ id: 'resp_dev_1', status: 'completed', output: [finished] });
+    expect(done.response).not.toHaveProperty('status_details');
     // 400 ms of audio, paced at real time: the 20th frame is due 380 ms after the first
     expect(deltas[19].at - deltas[0].at).toBeGreaterThanOrEqual(360);
     expect(done.at - byType('response.created').at).toBeGreaterThanOrEqual(360);
@@ -442,10 +398,23 @@ describe('dev server, openai dialect: turns', () => {
       item_id: 'item_dev_1',
       previous_item_id: null,
     });
+    client.send({ type: 'conversation.item.retrieve', item_id: 'item_dev_1' });
+    expect((await client.next('conversation.item.retrieved')).item).toEqual({
+      id: 'item_dev_1',
+      object: 'realtime.item',
+      type: 'message',
+      status: 'completed',
+      role: 'user',
+      content: [{ type: 'input_audio' }],
+    });
     client.send({ type: 'response.create' });
     await client.next('response.done');
     // the echo is everything committed: 60 ms + 200 ms tone + 100 ms silence = 18 frames
     expect(client.ofType('response.output_audio.delta')).toHaveLength(18);
+    // the buffer is empty again: a commit now is refused
+    client.send({ type: 'input_audio_buffer.commit' });
+    await client.next(() => client.ofType('error').length === 3);
+    expect(client.ofType('error')[2].error.message).toContain('buffer only has 0.00ms of audio');
   });
 });
 
@@ -479,6 +448,7 @@ describe('dev server, openai dialect: responses', () => {
     const text = 'You said: "hello there" (instructions: be brief)';
     expect(client.types().slice(4)).toEqual([
       'response.created',
+      'rate_limits.updated',
       'response.output_item.added',
       'conversation.item.added',
       'response.content_part.added',

@@ -183,14 +183,23 @@ class DevConnection implements ConnectionHost {
     if (typeof stall === 'number') this.after(stall, () => this.socket.resume());
   }
 
-  hearAudio(base64: string, sampleRate: number, numChannels: number): Heard {
-    const mono = toMono(pcm16ToFloat(base64ToPcm16(base64)), numChannels);
+  hearAudio(
+    base64: string,
+    sampleRate: number,
+    numChannels: number,
+    decode: (base64: string) => Int16Array = base64ToPcm16,
+  ): Heard {
+    const mono = toMono(pcm16ToFloat(decode(base64)), numChannels);
     this.stats.audioFramesIn++;
     this.stats.audioMsIn += (mono.length / sampleRate) * 1000;
     return this.audio.push(mono, sampleRate);
   }
 
-  play(speech: Float32Array, frame: (base64Pcm16: string, samples: number) => void): Playback {
+  play(
+    speech: Float32Array,
+    frame: (data: string, samples: number) => void,
+    encode: (pcm: Int16Array) => string = pcm16ToBase64,
+  ): Playback {
     let sentMs = 0;
     let finish: (how: 'completed' | 'cancelled' | 'stopped') => void = () => undefined;
     const finished = new Promise<'completed' | 'cancelled' | 'stopped'>((resolve) => (finish = resolve));
@@ -224,7 +233,7 @@ class DevConnection implements ConnectionHost {
         sentMs += ms;
         this.stats.replyFramesOut++;
         this.stats.replyMsOut += ms;
-        frame(pcm16ToBase64(chunk), chunk.length);
+        frame(encode(chunk), chunk.length);
       }
       if (over) return;
       if (sent < frames) cancelTimer = this.after(REPLY_FRAME_MS, tick);

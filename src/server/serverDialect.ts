@@ -45,10 +45,25 @@ export interface ConnectionHost {
   send(frame: string): void;
   /** Names the session (`sess_dev_N`), lets `answer` send its frames, then stalls reads if asked. */
   startSession(answer: (sessionId: string) => void): void;
-  /** Decodes, downmixes and counts one chunk of base64 PCM16 and feeds it to {@link audio}; throws on bad base64. */
-  hearAudio(base64: string, sampleRate: number, numChannels: number): Heard;
-  /** Sends `speech` back as 20 ms frames at {@link outputRate}, paced at real time, counting it as a reply. */
-  play(speech: Float32Array, frame: (base64Pcm16: string, samples: number) => void): Playback;
+  /**
+   * Decodes (`decode`: base64 to PCM16 samples, default base64 PCM16), downmixes and counts one chunk
+   * of audio and feeds it to {@link audio}; throws on bad data.
+   */
+  hearAudio(
+    base64: string,
+    sampleRate: number,
+    numChannels: number,
+    decode?: (base64: string) => Int16Array,
+  ): Heard;
+  /**
+   * Sends `speech` back as 20 ms frames at {@link outputRate}, paced at real time, counting it as a
+   * reply; `encode` turns each frame's PCM16 samples into its wire form (default base64 PCM16).
+   */
+  play(
+    speech: Float32Array,
+    frame: (data: string, samples: number) => void,
+    encode?: (pcm: Int16Array) => string,
+  ): Playback;
   /** Runs `action` after `ms` unless the connection ends first; returns a cancel function. */
   after(ms: number, action: () => void): () => void;
 }
