@@ -40,7 +40,13 @@ describe('fixtures: recorded conversations replay to the recorded events', () =>
 
   it('covers a text turn, an audio turn, a server error and a close 1006', () => {
     expect(fixtures.textTurn.events.filter((e) => e.type === 'transcript.done')).toEqual([
-      { type: 'transcript.done', role: 'assistant', text: 'You said: "hello"' },
+      {
+        type: 'transcript.done',
+        role: 'assistant',
+        text: 'You said: "hello"',
+        itemId: 'item_dev_2',
+        responseId: 'resp_dev_1',
+      },
     ]);
     expect(fixtures.textTurn.client.map((c) => (c as { type: string }).type)).toEqual([
       'session.update',
