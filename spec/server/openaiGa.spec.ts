@@ -264,7 +264,7 @@ describe('dev server, openai dialect: rate_limits.updated', () => {
 });
 
 describe('dev server, openai dialect: out-of-band responses', () => {
-  it("conversation: 'none': the same events without the conversation's, no conversation_id, metadata echoed; its item is not in the conversation", async () => {
+  it("conversation: 'none': the same events without the conversation's, conversation_id null, metadata echoed; its item is not in the conversation", async () => {
     const client = await connect();
     await startSession(client);
     sendText(client, 'hello there');
@@ -286,7 +286,7 @@ describe('dev server, openai dialect: out-of-band responses', () => {
     const created = client.ofType('response.created')[0].response;
     for (const response of [created, done.response]) {
       expect(response).toMatchObject({ id: 'resp_dev_1', metadata: { purpose: 'classify' } });
-      expect(response).not.toHaveProperty('conversation_id');
+      expect(response.conversation_id).toBeNull(); // as the API documents it
     }
     expect(done.response.output).toEqual([
       {
@@ -643,9 +643,9 @@ describe('dev server, openai dialect: output_audio_buffer.clear', () => {
     });
   });
 
-  it('with no audio playing it is an error, and it is listed among the client types', async () => {
+  it('with no audio playing it is already clear (cleared for the latest response; an error before any), and it is listed among the client types', async () => {
     const client = await connect();
-    await startSession(client);
+    await startSession(client, { output_modalities: ['text'] });
     client.send({ type: 'output_audio_buffer.clear', event_id: 'evt_clear' });
     client.send({ type: 'output_audio_buffer.flush' });
     await client.next(() => client.ofType('error').length === 2);
@@ -653,11 +653,15 @@ describe('dev server, openai dialect: output_audio_buffer.clear', () => {
     expect(clear).toEqual({
       type: 'invalid_request_error',
       code: 'output_audio_buffer_empty',
-      message: 'Cannot clear the output audio buffer: no response audio is playing.',
+      message: 'Cannot clear the output audio buffer: no response has been created yet.',
       param: null,
       event_id: 'evt_clear',
     });
     expect(unknown.message).toContain("'input_audio_buffer.clear', 'output_audio_buffer.clear', ");
+    client.send({ type: 'response.create' });
+    await client.next(responseDone('resp_dev_1'));
+    client.send({ type: 'output_audio_buffer.clear' });
+    expect((await client.next('output_audio_buffer.cleared')).response_id).toBe('resp_dev_1');
   });
 });
 

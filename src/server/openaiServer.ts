@@ -447,15 +447,22 @@ class OpenAIConnection implements DialectConnection {
     response.cancel('client_cancelled');
   }
 
-  /** `output_audio_buffer.clear`: every spoken reply still playing stops, and is cancelled. */
+  /**
+   * `output_audio_buffer.clear`: every spoken reply still playing stops, and is cancelled. With none
+   * playing, the buffer is already clear: `cleared` for the latest response (an error before any).
+   */
   private clearOutputAudio(): void {
     const speaking = [this.current, ...this.outOfBand].filter((r) => r?.speaking === true);
-    if (speaking.length === 0)
+    if (speaking.length > 0) {
+      for (const response of speaking) response!.clearAudio();
+      return;
+    }
+    if (this.responseCount === 0)
       throw new ClientError(
         'output_audio_buffer_empty',
-        'Cannot clear the output audio buffer: no response audio is playing.',
+        'Cannot clear the output audio buffer: no response has been created yet.',
       );
-    for (const response of speaking) response!.clearAudio();
+    this.send({ type: 'output_audio_buffer.cleared', response_id: `resp_dev_${this.responseCount}` });
   }
 
   // --- bookkeeping ---

@@ -267,8 +267,8 @@ export class ResponseRun {
       status,
       ...(details === undefined ? {} : { status_details: details }),
       output,
-      // An out-of-band response belongs to no conversation (GA says null, which its type does not allow).
-      ...(plan.inConversation ? { conversation_id: plan.conversationId } : {}),
+      // An out-of-band response belongs to no conversation: the API says so with null.
+      conversation_id: plan.inConversation ? plan.conversationId : null,
       output_modalities: kind === 'audio' || kind === 'text' ? [kind] : [...plan.modalities],
       max_output_tokens: plan.maxOutputTokens,
       audio: { output: { format: plan.output.codec.format, voice: plan.output.voice } },
