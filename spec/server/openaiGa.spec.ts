@@ -5,6 +5,7 @@ import { fixtures } from '../../src/testing/recorded';
 import { gaProblem } from './gaEvents';
 import { append, openaiHarness, responseDone, sendText, startSession, typesFrom } from './openaiHarness';
 import { sleep, toneChunks } from './rawClient';
+import { g711ToPcm16, pcm16ToG711 } from '../../src/audio/g711';
 
 const { connect } = openaiHarness();
 
@@ -717,5 +718,48 @@ describe('dev server, openai dialect: the recorded fixtures', () => {
     );
     expect(frames.length).toBeGreaterThan(40);
     expect(frames.map(gaProblem).filter((problem) => problem !== undefined)).toEqual([]);
+  });
+});
+
+describe('dev server, openai dialect: G.711 sessions', () => {
+  it.each([
+    ['audio/pcmu', 'ulaw'],
+    ['audio/pcma', 'alaw'],
+  ] as const)(
+    '%s: hears 8 kHz G.711, echoes in G.711 at 8 kHz (20 ms = 160 bytes a frame)',
+    async (type, law) => {
+      const client = await connect();
+      const updated = await startSession(client, {
+        audio: { input: { format: { type } }, output: { format: { type } } },
+      });
+      expect(updated.session.audio.input.format).toEqual({ type });
+      expect(updated.session.audio.output.format).toEqual({ type });
+      for (const chunk of toneChunks(400, 600, 8000))
+        client.send({
+          type: 'input_audio_buffer.append',
+          audio: Buffer.from(pcm16ToG711(chunk, law)).toString('base64'),
+        });
+      const done = await client.next('response.done', 5000);
+      expect(done.response.status).toBe('completed');
+      expect(done.response.audio.output.format).toEqual({ type });
+      const deltas = client.ofType('response.output_audio.delta').map((d) => Buffer.from(d.delta, 'base64'));
+      expect(deltas.length).toBeGreaterThan(15);
+      expect(deltas.slice(0, -1).every((bytes) => bytes.length === 160)).toBe(true);
+      // The echo is the tone: loud in the middle, G.711 decoded.
+      const middle = g711ToPcm16(deltas[Math.floor(deltas.length / 4)], law);
+      const peak = middle.reduce((max, v) => Math.max(max, Math.abs(v)), 0);
+      expect(peak).toBeGreaterThan(0.2 * 32767);
+      expect(peak).toBeLessThan(0.4 * 32767);
+    },
+  );
+
+  it('refuses a G.711 format with a rate, naming the path', async () => {
+    const client = await connect();
+    client.send({
+      type: 'session.update',
+      session: { type: 'realtime', audio: { input: { format: { type: 'audio/pcmu', rate: 8000 } } } },
+    });
+    const error = await client.next('error');
+    expect(error.error).toMatchObject({ code: 'invalid_value', param: 'session.audio.input.format' });
   });
 });

@@ -3,7 +3,8 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { base64ToPcm16, pcm16ToBase64 } from '../audio/base64.js';
 import { floatToPcm16, pcm16ToFloat } from '../audio/pcm.js';
 import type { DialectName } from '../protocol/dialect.js';
-import { AudioIntake, type Heard } from './audioIntake.js';
+import { Resampler } from '../audio/resample.js';
+import { AudioIntake, concat, type Heard } from './audioIntake.js';
 import { codexServerDialect } from './codexServer.js';
 import { openaiServerDialect } from './openaiServer.js';
 import type {
@@ -199,6 +200,7 @@ class DevConnection implements ConnectionHost {
     speech: Float32Array,
     frame: (data: string, samples: number) => void,
     encode: (pcm: Int16Array) => string = pcm16ToBase64,
+    rate: number = this.outputRate,
   ): Playback {
     let sentMs = 0;
     let finish: (how: 'completed' | 'cancelled' | 'stopped') => void = () => undefined;
@@ -208,8 +210,8 @@ class DevConnection implements ConnectionHost {
       return { finished, sentMs: 0, cancel: () => undefined };
     }
     this.stats.replies++;
-    const pcm = floatToPcm16(speech);
-    const frameSamples = (this.outputRate * REPLY_FRAME_MS) / 1000;
+    const pcm = floatToPcm16(rate === this.outputRate ? speech : resampleAll(speech, this.outputRate, rate));
+    const frameSamples = (rate * REPLY_FRAME_MS) / 1000;
     const frames = Math.ceil(pcm.length / frameSamples);
     const started = Date.now();
     let sent = 0;
@@ -229,7 +231,7 @@ class DevConnection implements ConnectionHost {
       const due = Math.min(frames, Math.floor((Date.now() - started) / REPLY_FRAME_MS) + 1);
       for (; sent < due && !over; sent++) {
         const chunk = pcm.subarray(sent * frameSamples, (sent + 1) * frameSamples);
-        const ms = (chunk.length / this.outputRate) * 1000;
+        const ms = (chunk.length / rate) * 1000;
         sentMs += ms;
         this.stats.replyFramesOut++;
         this.stats.replyMsOut += ms;
@@ -287,6 +289,12 @@ class DevConnection implements ConnectionHost {
       `replies ${s.replies} (${s.replyFramesOut} frames, ${seconds(s.replyMsOut)}), closed ${s.closeCode}`
     );
   }
+}
+
+/** One whole signal at another rate. */
+function resampleAll(samples: Float32Array, from: number, to: number): Float32Array {
+  const resampler = new Resampler(from, to, 1);
+  return concat([resampler.process(samples), resampler.flush()]);
 }
 
 function toMono(samples: Float32Array, channels: number): Float32Array {

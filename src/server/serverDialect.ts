@@ -56,13 +56,15 @@ export interface ConnectionHost {
     decode?: (base64: string) => Int16Array,
   ): Heard;
   /**
-   * Sends `speech` back as 20 ms frames at {@link outputRate}, paced at real time, counting it as a
-   * reply; `encode` turns each frame's PCM16 samples into its wire form (default base64 PCM16).
+   * Sends `speech` (at {@link outputRate}) back as 20 ms frames at `rate` (default the output rate),
+   * paced at real time, counting it as a reply; `encode` turns each frame's PCM16 samples into its wire
+   * form (default base64 PCM16).
    */
   play(
     speech: Float32Array,
     frame: (data: string, samples: number) => void,
     encode?: (pcm: Int16Array) => string,
+    rate?: number,
   ): Playback;
   /** Runs `action` after `ms` unless the connection ends first; returns a cancel function. */
   after(ms: number, action: () => void): () => void;

@@ -142,13 +142,15 @@ export class ResponseRun {
     this.to.send({ type: 'response.content_part.added', ...ids, part: { type: 'audio', transcript: '' } });
     this.to.send({ type: 'response.output_audio_transcript.delta', ...ids, delta: transcript });
     const { host } = this.to;
+    const codec = this.plan.output.codec;
     const playback = host.play(
       speech,
       (delta, samples) => {
-        item.audioMs! += (samples / host.outputRate) * 1000;
+        item.audioMs! += (samples / codec.sampleRate) * 1000;
         this.to.send({ type: 'response.output_audio.delta', ...ids, delta });
       },
-      this.plan.output.codec.encode,
+      codec.encode,
+      codec.sampleRate,
     );
     this.playback = playback;
     void playback.finished.then((how) => {
