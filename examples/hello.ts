@@ -4,7 +4,7 @@
  */
 import { firstValueFrom, interval, lastValueFrom, map, range, zip } from 'rxjs';
 import { connectConversation, type RealtimeAudioFrame } from '../src/index.js';
-import { startScriptedServer } from '../src/testing.js';
+import { openaiServerEvent, startScriptedServer } from '../src/testing.js';
 
 const SAMPLE_RATE = 24_000;
 const FRAME_SAMPLES = SAMPLE_RATE / 50; // 20 ms
@@ -21,17 +21,14 @@ function toneFrame(index: number): RealtimeAudioFrame {
 
 async function main(): Promise<void> {
   // The server answers the session message, then one audio delta after the 25th frame, then the text.
-  const reply = {
-    type: 'response.output_audio.delta',
-    delta: toneFrame(0).data,
-    sample_rate: SAMPLE_RATE,
-    num_channels: 1,
-  };
-  const item = {
-    type: 'conversation.item.added',
-    item: { type: 'message', role: 'assistant', content: [{ type: 'text', text: 'hi there' }] },
-  };
-  const batches: unknown[][] = [[{ type: 'session.created', session: { id: 'sess_hello' } }]];
+  // openaiServerEvent fills in every field the GA API sends (ids, indices), which the client checks.
+  const reply = openaiServerEvent('response.output_audio.delta', { delta: toneFrame(0).data });
+  const item = openaiServerEvent('conversation.item.added', {
+    item: { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'hi there' }] },
+  });
+  const batches: unknown[][] = [
+    [openaiServerEvent('session.created', { session: { type: 'realtime', id: 'sess_hello' } })],
+  ];
   for (let i = 1; i <= 50; i++) batches.push(i === 25 ? [reply] : []);
   batches.push([item]);
   const server = await startScriptedServer([{ batches, keepOpen: true }]);

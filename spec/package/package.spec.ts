@@ -348,7 +348,7 @@ function expectWorkingPackage(report: any, platform: 'node' | 'browser') {
     expect(report.scripted).toEqual({
       events: [
         { type: 'session.created', sessionId: 'sess_1' },
-        { type: 'conversation.item.added', item: { type: 'message', role: 'assistant' } },
+        { type: 'conversation.item.added', item: { type: 'message', role: 'assistant', content: [] } },
         { type: 'closed', reason: 'transport_closed', code: 1000 },
       ],
       received: ['session.update', 'conversation.item.create'],
@@ -423,7 +423,7 @@ module.exports = async function scenario({ rx, testing, TestScheduler, node }) {
   await until(() => live.sockets.length === 1, 2000, 'the socket');
   const socket = live.sockets[0];
   socket.act(testing.server.open());
-  socket.act(testing.server.message({ type: 'session.created', session: { id: 'sess_live' } }));
+  socket.act(testing.server.event('session.created', { session: { type: 'realtime', id: 'sess_live' } }));
   conversation.text.next('hi');
   await until(() => socket.sent.some((f) => f.json && f.json.type === 'conversation.item.create'), 2000, 'the text');
   socket.act(testing.server.close(1000, 'bye'));
@@ -433,8 +433,8 @@ module.exports = async function scenario({ rx, testing, TestScheduler, node }) {
   if (node) {
     // A real WebSocket server on 127.0.0.1, reached through ws.
     const server = await testing.startScriptedServer([[
-      [{ type: 'session.created', session: { id: 'sess_1' } }],
-      [{ type: 'conversation.item.added', item: { type: 'message', role: 'assistant' } }],
+      [testing.openaiServerEvent('session.created', { session: { type: 'realtime', id: 'sess_1' } })],
+      [testing.openaiServerEvent('conversation.item.added', { item: { type: 'message', role: 'assistant', content: [] } })],
     ]]);
     try {
       const c = rx.connectConversation({ url: server.url, prompt: 'Be brief.' });
