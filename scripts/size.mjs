@@ -13,8 +13,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Budgets in KiB (1024 bytes), about 15-20% above the sizes measured when they were set. */
 const BUDGETS = [
-  { name: 'with rxjs, io-ts, fp-ts', external: [], minified: 155, gzipped: 46 },
-  { name: 'rxjs, io-ts, fp-ts external', external: ['rxjs', 'io-ts', 'fp-ts'], minified: 80, gzipped: 27 },
+  { name: 'with rxjs, io-ts, fp-ts', external: [], minified: 170, gzipped: 51 },
+  { name: 'rxjs, io-ts, fp-ts external', external: ['rxjs', 'io-ts', 'fp-ts'], minified: 125, gzipped: 39 },
 ];
 
 if (!existsSync(resolve(root, 'dist/esm/index.js'))) {
