@@ -21,9 +21,9 @@ const newScheduler = () => new TestScheduler((actual, expected) => expect(actual
 
 /** What the client sent on socket `i` after its session message: [virtual time, wire type]. */
 const sentTypes = (sockets: TestSocketFactory, i = 0) =>
-  sockets.sockets[i]!.sent.slice(1).map(({ time, json }) => [time, (json as { type: string }).type]);
+  sockets.sockets[i].sent.slice(1).map(({ time, json }) => [time, (json as { type: string }).type]);
 const sentJson = (sockets: TestSocketFactory, i = 0) =>
-  sockets.sockets[i]!.sent.slice(1).map(({ json }) => json);
+  sockets.sockets[i].sent.slice(1).map(({ json }) => json);
 
 describe('push-to-talk: input.commit', () => {
   it('waits for the audio given before it, and what is given after it waits for it; a text still goes first', () => {
@@ -31,7 +31,7 @@ describe('push-to-talk: input.commit', () => {
     const sockets = createTestSocket();
     scheduler.run(({ hot, cold }) => {
       hot('o-s---d', { o: server.open(), s: server.stall(), d: server.drain() }).subscribe((action) =>
-        sockets.sockets[0]!.act(action),
+        sockets.sockets[0].act(action),
       );
       const conversation = connectConversation({
         url: 'ws://test',
@@ -73,7 +73,7 @@ describe('push-to-talk: input.commit', () => {
     const events: RealtimeEvent[] = [];
     scheduler.run(({ hot, cold }) => {
       hot('o-s----d', { o: server.open(), s: server.stall(), d: server.drain() }).subscribe((action) =>
-        sockets.sockets[0]!.act(action),
+        sockets.sockets[0].act(action),
       );
       const conversation = connectConversation({
         url: 'ws://test',
@@ -129,7 +129,7 @@ describe('out-of-band responses', () => {
     };
     const sockets = createTestSocket();
     scheduler.run(({ hot, cold }) => {
-      hot('o-r--b-t-e--d', script).subscribe((action) => sockets.sockets[0]!.act(action));
+      hot('o-r--b-t-e--d', script).subscribe((action) => sockets.sockets[0].act(action));
       const conversation = connectConversation({ url: 'ws://test', webSocket: sockets, scheduler });
       conversation.events$.subscribe((event) => events.push(event));
       cold('-a').subscribe(() => conversation.text.next('first')); // its response: resp_1
@@ -177,7 +177,7 @@ describe('session.update mid-conversation', () => {
     const sockets = createTestSocket({ server: undefined });
     scheduler.run(({ hot, cold }) => {
       hot('o---x', { o: server.open(), x: server.drop() }).subscribe((action) =>
-        sockets.sockets[0]!.act(action),
+        sockets.sockets[0].act(action),
       );
       hot('--------o', { o: server.open() }).subscribe((action) => sockets.sockets[1]?.act(action));
       const conversation = connectConversation({
@@ -204,7 +204,7 @@ describe('session.update mid-conversation', () => {
         audio: { input: { transcription: null, turn_detection: null } },
       },
     });
-    const second = sockets.sockets[1]!.sent[0]!.json as { session: Record<string, unknown> };
+    const second = sockets.sockets[1].sent[0].json as { session: Record<string, unknown> };
     expect(second.session).toMatchObject({
       instructions: 'Be verbose.',
       audio: { input: { turn_detection: null }, output: { voice: 'cedar' } },
@@ -222,7 +222,7 @@ describe('session.update mid-conversation', () => {
       encoding: 'g711_ulaw',
     };
     scheduler.run(({ hot, cold }) => {
-      hot('o', { o: server.open() }).subscribe((action) => sockets.sockets[0]!.act(action));
+      hot('o', { o: server.open() }).subscribe((action) => sockets.sockets[0].act(action));
       const conversation = connectConversation({ url: 'ws://test', webSocket: sockets, scheduler });
       conversation.events$.subscribe((event) => events.push(event));
       cold('-a').subscribe(() => conversation.audio.next(ulaw)); // refused: the session takes PCM16
@@ -277,7 +277,7 @@ describe('items and client events', () => {
       event_id: 'mine',
     };
     scheduler.run(({ hot, cold }) => {
-      hot('o', { o: server.open() }).subscribe((action) => sockets.sockets[0]!.act(action));
+      hot('o', { o: server.open() }).subscribe((action) => sockets.sockets[0].act(action));
       const conversation = connectConversation({ url: 'ws://test', webSocket: sockets, scheduler });
       cold('-a').subscribe(() => {
         conversation.control.next({ type: 'item.create', item: system, previousItemId: 'root' });
@@ -359,7 +359,7 @@ describe('items and client events', () => {
       const sockets = createTestSocket();
       const events: RealtimeEvent[] = [];
       scheduler.run(({ hot, cold }) => {
-        hot('o', { o: server.open() }).subscribe((action) => sockets.sockets[0]!.act(action));
+        hot('o', { o: server.open() }).subscribe((action) => sockets.sockets[0].act(action));
         const conversation = connectConversation({ url: 'ws://test', webSocket: sockets, scheduler });
         conversation.events$.subscribe((event) => events.push(event));
         cold('-a').subscribe(() => {
@@ -391,7 +391,7 @@ describe('items and client events', () => {
       { type: 'client.event', event: { type: 'input_audio_buffer.clear' } },
     ];
     scheduler.run(({ hot, cold }) => {
-      hot('o', { o: server.open() }).subscribe((action) => sockets.sockets[0]!.act(action));
+      hot('o', { o: server.open() }).subscribe((action) => sockets.sockets[0].act(action));
       const conversation = connectConversation({
         url: 'ws://test',
         dialect: 'codex',
@@ -425,7 +425,7 @@ describe('serverEvents$ and usage', () => {
         b: server.raw('{"type":"input_audio_buffer.cleared"}'), // no event_id: malformed
         c: server.event('response.done', { response: { id: 'r1', status: 'completed', usage } }),
         d: server.event('response.done', { response: { id: 'r2', status: 'cancelled', usage } }),
-      }).subscribe((action) => sockets.sockets[0]!.act(action));
+      }).subscribe((action) => sockets.sockets[0].act(action));
       const conversation = connectConversation({ url: 'ws://test', webSocket: sockets, scheduler });
       conversation.serverEvents$.subscribe({
         next: (event) => serverEvents.push(event),
@@ -450,7 +450,7 @@ describe('serverEvents$ and usage', () => {
       hot('o-a', {
         o: server.open(),
         a: server.message({ type: 'input_audio_buffer.cleared', event_id: 'e1', brand_new: { x: 1 } }),
-      }).subscribe((action) => sockets.sockets[0]!.act(action));
+      }).subscribe((action) => sockets.sockets[0].act(action));
       const conversation = connectConversation({ url: 'ws://test', webSocket: sockets, scheduler });
       conversation.serverEvents$.subscribe((event) => seen.push(event));
       cold('----x').subscribe(() => conversation.close());

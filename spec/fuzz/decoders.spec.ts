@@ -463,7 +463,7 @@ const OPENAI_SAMPLES: Sample[] = [
     },
   },
   ...OPENAI_IGNORED_TYPES.map((type): Sample => ({
-    frame: ev(type as OpenAIServerEvent['type']) as Record<string, unknown>,
+    frame: ev(type as OpenAIServerEvent['type']),
     expected: IGNORED_TYPE,
   })),
   {

@@ -12,7 +12,7 @@ import { openaiServerEvent as ev } from '../../src/testing/openaiServerEvent';
 
 const decode = (message: unknown) => decodeOpenAI(JSON.stringify(message));
 const newSession = (session?: object) =>
-  openaiDialect.prepare({ url: 'https://api.openai.com', session: session as never }).newSession();
+  openaiDialect.prepare({ url: 'https://api.openai.com', session: session }).newSession();
 /** Through a dialect session too: it must decode exactly like the stateless decoder. */
 const decodeInSession = (message: unknown) => newSession().decode(JSON.stringify(message));
 

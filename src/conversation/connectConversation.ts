@@ -24,8 +24,6 @@ import {
 } from '../protocol/dialect.js';
 import { RealtimeError } from '../protocol/errors.js';
 import type { RealtimeClosed, RealtimeEvent, RealtimeUsage } from '../protocol/events.js';
-import type { CodexServerEvent } from '../protocol/codex/wire.js';
-import type { OpenAIServerEvent } from '../protocol/openai/wire/index.js';
 import { lastEncodedBase64 } from '../audio/base64.js';
 import { audioFrameProblemKnowing, type RealtimeAudioFrame } from '../protocol/frame.js';
 import { dialects } from '../protocol/index.js';
@@ -44,7 +42,7 @@ import type {
   ConversationOptions,
   ConversationState,
   ConversationStats,
-  ServerEvent,
+  ServerEventOf,
 } from './types.js';
 
 /**
@@ -73,13 +71,6 @@ export function connectConversation<O extends ConversationOptions>(
 ): Conversation<ServerEventOf<O['dialect']>> {
   return new RealtimeConversation<ServerEventOf<O['dialect']>>(options);
 }
-
-/** The server events of a dialect known statically: its own union, else both. */
-type ServerEventOf<D> = [D] extends ['codex']
-  ? CodexServerEvent
-  : [D] extends ['openai' | undefined]
-    ? OpenAIServerEvent
-    : ServerEvent;
 
 /** What waits in the lossless lane: encoded only when sent, so the dialect decides with its latest state. */
 type Pending =

@@ -6,4 +6,5 @@ export type {
   ConversationState,
   ConversationStats,
   ServerEvent,
+  ServerEventOf,
 } from './types.js';

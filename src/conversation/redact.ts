@@ -36,7 +36,7 @@ export function redactDeep<T>(value: T, secrets: readonly string[]): T {
   if (typeof value === 'string') return redact(value, secrets) as T;
   if (typeof value !== 'object' || value === null) return value;
   let copy: Record<string, unknown> | unknown[] | undefined;
-  const entries = Object.entries(value as object);
+  const entries = Object.entries(value as Record<string, unknown>);
   for (const [key, item] of entries) {
     const redacted = redactDeep(item, secrets);
     if (redacted === item) continue;

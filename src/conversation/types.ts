@@ -144,6 +144,23 @@ export interface ConversationStats {
 export type ServerEvent = OpenAIServerEvent | CodexServerEvent;
 
 /**
+ * The server events of a dialect known statically (the `dialect` option's type): its own union
+ * (`openai` is the default), else {@link ServerEvent}. What {@link connectConversation} types
+ * `serverEvents$` with.
+ *
+ * @example
+ * ```ts
+ * type Codex = ServerEventOf<'codex'>; // CodexServerEvent
+ * type Default = ServerEventOf<undefined>; // OpenAIServerEvent
+ * ```
+ */
+export type ServerEventOf<D extends DialectName | undefined> = [D] extends ['codex']
+  ? CodexServerEvent
+  : [D] extends ['openai' | undefined]
+    ? OpenAIServerEvent
+    : ServerEvent;
+
+/**
  * One realtime conversation, as returned by {@link connectConversation}: three input lanes
  * (`audio`, `text`, `control`) and the observables of what happens.
  *

@@ -28,16 +28,14 @@ export function decoder<C extends t.Mixed, X = undefined>(
   toEvent: (message: t.TypeOf<C>, context: X) => Decoded,
 ): MessageDecoder<X> {
   return (message, messageType, context, sink) => {
-    let value: t.TypeOf<C>;
-    if (codec.is(message)) {
-      value = message;
-    } else {
+    let value: unknown = message;
+    if (!codec.is(message)) {
       const result = codec.decode(message);
       // `_tag` is how an fp-ts Either tells Left from Right; testing it directly spares our ESM build an
       // import of fp-ts's CommonJS files (fp-ts has no exports map; io-ts itself uses fp-ts/es6).
       if (result._tag === 'Left')
         return { type: 'invalid', messageType, detail: formatDecodeErrors(result.left) };
-      value = result.right as t.TypeOf<C>;
+      value = result.right;
     }
     const event = toEvent(value, context);
     if (sink !== undefined && (typeof event === 'symbol' || event.type !== 'invalid')) sink(value as object);
