@@ -404,6 +404,18 @@ describe('decodeOpenAI: every mapped GA event and alias', () => {
     expect(decode(session)).toEqual({ type: 'session.created', sessionId: 'sess_1' });
   });
 
+  it('reads a content part typed as item content is (output_text, output_audio) as the GA text and audio', () => {
+    const session = newSession();
+    const seen: object[] = [];
+    for (const type of ['output_text', 'output_audio', 'text']) {
+      const part = ev('response.content_part.added', { part: { type: type as never, text: '' } });
+      expect(session.decode(JSON.stringify(part), (e) => seen.push(e))).toBe(IGNORED_TYPE);
+    }
+    expect(seen.map((e) => (e as { part: { type: string } }).part.type)).toEqual(['text', 'audio', 'text']);
+    const odd = ev('response.content_part.added', { part: { type: 'image' as never } });
+    expect(decode(odd)).toMatchObject({ type: 'invalid', messageType: 'response.content_part.added' });
+  });
+
   it('counts samples from the base64 length, padding included, without decoding', () => {
     const samples = (delta: string) =>
       (decode(ev('response.output_audio.delta', { delta })) as { frame: { samplesPerChannel: number } }).frame

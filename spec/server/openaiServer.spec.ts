@@ -129,7 +129,7 @@ describe('dev server, openai dialect: the session', () => {
     client.send({ type: 'session.update', session: { instructions: 'no type' } });
     client.send({
       type: 'session.update',
-      session: { type: 'realtime', audio: { input: { format: { type: 'audio/pcmu' } } } },
+      session: { type: 'realtime', audio: { input: { format: { type: 'audio/opus' } } } },
     });
     client.send({
       type: 'session.update',

@@ -79,6 +79,23 @@ export function oneOf<L extends string>(...values: readonly [L, ...L[]]): t.Keyo
 }
 
 /**
+ * A string enum that also reads the names a server is known to send instead (`aliases`, alias →
+ * name), as the name: decoding normalizes them, and `is` is false for them so a decoder does.
+ */
+export function withAliases<L extends string>(
+  codec: t.KeyofC<Record<L, null>>,
+  aliases: Readonly<Record<string, L>>,
+): t.Type<L, L, unknown> {
+  return new t.Type<L, L, unknown>(
+    codec.name,
+    (u): u is L => codec.is(u),
+    (u, c) =>
+      typeof u === 'string' && Object.hasOwn(aliases, u) ? t.success(aliases[u]) : codec.validate(u, c),
+    t.identity,
+  );
+}
+
+/**
  * An optional field: absent, or a value of `type`. `null` where `type` does not accept null also reads
  * as absent (decoded to `undefined`, and `is` false so a decoder normalizes it): the API sends
  * `"usage": null` and the like for fields its types call optional but not nullable.

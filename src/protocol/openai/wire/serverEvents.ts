@@ -1,6 +1,6 @@
 import * as t from 'io-ts';
 import { OpenAIConversationItemCodec as Item } from './items.js';
-import { allOptional, base64, discriminated, nullable, oneOf, struct } from './primitives.js';
+import { allOptional, base64, discriminated, nullable, oneOf, struct, withAliases } from './primitives.js';
 import { OpenAIResponseCodec } from './response.js';
 import { OpenAIWireSessionCodec } from './session.js';
 
@@ -21,11 +21,15 @@ const LogProbs = nullable(
   t.array(struct('LogProbProperties', { token: t.string, bytes: t.array(t.number), logprob: t.number })),
 );
 
+/**
+ * A response's content part. Servers also name its type as the item content does (`output_text`,
+ * `output_audio`): read as `text` and `audio`, the GA types' names.
+ */
 const ContentPart = allOptional('ResponseContentPart', {
   audio: base64,
   text: t.string,
   transcript: t.string,
-  type: oneOf('text', 'audio'),
+  type: withAliases(oneOf('text', 'audio'), { output_text: 'text', output_audio: 'audio' }),
 });
 
 export const ConversationCreatedEventCodec = struct('ConversationCreatedEvent', {
