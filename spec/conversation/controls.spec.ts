@@ -104,6 +104,32 @@ describe('push-to-talk: input.commit', () => {
     ]);
     expect(events.filter((e) => e.type === 'invalid')).toEqual([]);
   });
+  it('input.clear also waits for the audio given before it: no frame of the old turn arrives after the clear', () => {
+    const scheduler = newScheduler();
+    const sockets = createTestSocket();
+    scheduler.run(({ hot, cold }) => {
+      hot('o-s---d', { o: server.open(), s: server.stall(), d: server.drain() }).subscribe((action) =>
+        sockets.sockets[0]!.act(action),
+      );
+      const conversation = connectConversation({
+        url: 'ws://test',
+        webSocket: sockets,
+        scheduler,
+        audioBufferFrames: 4,
+        sendHighWaterMark: 1,
+        session: { turnDetection: null },
+      });
+      cold('---(abc)', { a: 1, b: 2, c: 3 }).subscribe((n) => conversation.audio.next(frame(n)));
+      cold('----c').subscribe(() => conversation.control.next({ type: 'input.clear' }));
+      cold('-----f').subscribe(() => conversation.audio.next(frame(4)));
+      cold('--------x').subscribe(() => conversation.close());
+    });
+    const order = sentJson(sockets).map((json) => {
+      const { type, audio } = json as { type: string; audio?: string };
+      return audio === undefined ? type : Buffer.from(audio, 'base64').readInt16LE(0);
+    });
+    expect(order).toEqual([1, 2, 3, 'input_audio_buffer.clear', 4]);
+  });
 });
 
 describe('out-of-band responses', () => {

@@ -75,7 +75,7 @@ export function connectConversation<O extends ConversationOptions>(
 /** What waits in the lossless lane: encoded only when sent, so the dialect decides with its latest state. */
 type Pending =
   | { readonly kind: 'text'; readonly text: string }
-  /** `audioBefore`: for a commit, how many audio frames must have left the lane before it is sent. */
+  /** `audioBefore`: for a commit or clear, how many audio frames must have left the lane before it is sent. */
   | { readonly kind: 'control'; readonly control: RealtimeControl; readonly audioBefore?: number }
   /** a frame the dialect asked for (a held response.create released by response.done) */
   | { readonly kind: 'frame'; readonly data: string };
@@ -118,8 +118,8 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
   private audioLaneDropped = 0;
   private audioEmitted = 0;
   /**
-   * Lossless values held behind a commit whose audio has not all left the lane yet: the lane's
-   * order is kept, so what was given after the commit waits for it.
+   * Lossless values held behind a commit or clear whose audio has not all left the lane yet: the
+   * lane's order is kept, so what was given after it waits for it.
    */
   private blocked: Pending[] | undefined;
   private readonly state = new BehaviorSubject<ConversationState>('connecting');
@@ -274,9 +274,9 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
 
   private readonly acceptControl = (control: RealtimeControl): Pending => {
     this.controlAccepted++;
-    // A commit waits for the frames in the lane now (the lane only drops frames as they arrive, so
-    // these will all be emitted).
-    return isCommit(control)
+    // A commit or clear waits for the frames in the lane now (the lane only drops frames as they
+    // arrive, so these will all be emitted).
+    return endsInput(control)
       ? { kind: 'control', control, audioBefore: this.audioAccepted - this.audioLaneDropped }
       : { kind: 'control', control };
   };
@@ -337,14 +337,14 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
     this.sendPending(value, session);
   };
 
-  /** A commit whose audio has not all left the lane. */
+  /** A commit or clear whose audio has not all left the lane. */
   private mustWait(value: Pending): boolean {
     return (
       value.kind === 'control' && value.audioBefore !== undefined && this.audioEmitted < value.audioBefore
     );
   }
 
-  /** Sends what the blocked commit held back, up to the next commit that must wait. */
+  /** Sends what a blocked commit or clear held back, up to the next one that must wait. */
   private unblock(): void {
     const blocked = this.blocked!;
     while (blocked.length > 0 && !this.mustWait(blocked[0]) && this.session !== undefined) {
@@ -595,13 +595,15 @@ function describe(close: TransportClose): string {
     : what || `could not connect (code ${close.code})`;
 }
 
-/** A control that ends the user's turn: it waits for the audio given before it. */
-function isCommit(control: RealtimeControl): boolean {
-  return (
-    control.type === 'input.commit' ||
-    (control.type === 'client.event' &&
-      (control.event as { type?: unknown } | undefined)?.type === 'input_audio_buffer.commit')
-  );
+/**
+ * A control that ends what the user said so far (commits it, or clears it): it applies to the audio
+ * given before it, so it waits for that audio to be sent.
+ */
+function endsInput(control: RealtimeControl): boolean {
+  if (control.type === 'input.commit' || control.type === 'input.clear') return true;
+  if (control.type !== 'client.event') return false;
+  const type = (control.event as { type?: unknown } | undefined)?.type;
+  return type === 'input_audio_buffer.commit' || type === 'input_audio_buffer.clear';
 }
 
 function isPending(value: Outbound): value is Pending {

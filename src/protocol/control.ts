@@ -7,9 +7,10 @@ import type { OpenAIClientEvent, OpenAIConversationItem, OpenAIResponseParams } 
  * fields, or a dialect with no wire form for it, such as `codex`) is reported as an `invalid` event and
  * nothing is sent.
  *
- * Controls keep their order with texts. `input.commit` also keeps its order with the audio given before
- * it: it is sent only once every audio frame given before it has been sent or dropped (it never commits
- * a partial turn), and what is given after it waits for it.
+ * Controls keep their order with texts. `input.commit` and `input.clear` also keep their order with the
+ * audio given before them: each is sent only once every audio frame given before it has been sent or
+ * dropped (a commit never commits a partial turn, a clear clears all of it), and what is given after it
+ * waits for it.
  *
  * @example
  * Answer a tool call, then let the model go on
@@ -49,7 +50,7 @@ export type RealtimeControl =
   | { type: 'item.delete'; itemId: string }
   /** Push-to-talk: end the user's turn (`input_audio_buffer.commit`), after the audio given before it. */
   | { type: 'input.commit' }
-  /** Drop the audio the server holds for the user's turn so far (`input_audio_buffer.clear`). */
+  /** Drop the audio the server holds for the user's turn so far (`input_audio_buffer.clear`), after the audio given before it. */
   | { type: 'input.clear' }
   /** Stop the server's output audio (`output_audio_buffer.clear`; WebRTC and SIP sessions). */
   | { type: 'output.clear' }
