@@ -109,7 +109,7 @@ describe('push-to-talk: input.commit', () => {
     const sockets = createTestSocket();
     scheduler.run(({ hot, cold }) => {
       hot('o-s---d', { o: server.open(), s: server.stall(), d: server.drain() }).subscribe((action) =>
-        sockets.sockets[0]!.act(action),
+        sockets.sockets[0].act(action),
       );
       const conversation = connectConversation({
         url: 'ws://test',
