@@ -5,7 +5,7 @@ import { connectConversation } from './connectConversation.js';
 import type { Conversation, ConversationOptions } from './types.js';
 
 /**
- * What the caller asks of a session (the seed's `Op`): the input of {@link realtimeSession}.
+ * What the caller asks of a session (Codex's `Op`): the input of {@link realtimeSession}.
  *
  * A `start` may override any {@link ConversationOptions} field of the session's defaults.
  *
@@ -26,7 +26,7 @@ export type RealtimeOp =
   | { type: 'close' };
 
 /**
- * What a session reports (the seed's `EventMsg`): the output of {@link realtimeSession}.
+ * What a session reports (Codex's `EventMsg`): the output of {@link realtimeSession}.
  *
  * @example
  * ```ts
@@ -50,7 +50,7 @@ const NOT_RUNNING: SessionEvent = Object.freeze({
 });
 
 /**
- * The seed's session loop as an operator: ops in, session events out.
+ * Codex's session loop as an operator: ops in, session events out.
  *
  * `start` opens a conversation and emits `started` once its socket is open and the session message is
  * sent; a second `start` replaces the running one (its socket is closed, no `closed` for it). `audio`

@@ -39,7 +39,7 @@ function parse(data: string): ClientMessage {
 }
 
 /**
- * The seed's (Codex first-generation) protocol, server side: `session.create` is answered with
+ * Codex's first-generation realtime protocol, server side: `session.create` is answered with
  * `session.created` + `session.updated`, each utterance is echoed as bare `response.output_audio.delta`
  * frames (one reply after the other), a text is quoted back as an assistant item, unknown types are
  * ignored, and errors are `{type:'error', message}`.

@@ -1,11 +1,11 @@
 import * as t from 'io-ts';
 
 /**
- * Inbound messages of the seed's first-generation Codex protocol, one codec per `type`. The codecs only
+ * Inbound messages of Codex's first-generation realtime protocol, one codec per `type`. The codecs only
  * describe fields: `decodeCodex` has already dispatched on `type`. Extra fields are allowed (and kept).
  */
 
-/** An integer ≥ 0: the seed reads these fields with `as_u64`, which refuses negatives and fractions. */
+/** An integer ≥ 0: Codex reads these fields as unsigned 64-bit integers, which refuses negatives and fractions. */
 export const WireCount = new t.Type<number, number, unknown>(
   'non-negative integer',
   (u): u is number => Number.isInteger(u) && (u as number) >= 0,
@@ -27,7 +27,7 @@ export const SessionIdTopLevel = t.type({ session_id: t.string });
 export const SessionCreatedCodec = t.union([SessionIdInSession, SessionIdTopLevel]);
 export type SessionCreatedMessage = t.TypeOf<typeof SessionCreatedCodec>;
 
-/** `session.updated`: `backend_prompt` is the seed's name for the instructions. */
+/** `session.updated`: `backend_prompt` is Codex's name for the instructions. */
 export const SessionUpdatedCodec = t.type({
   session: t.partial({ id: t.string, backend_prompt: t.string }),
 });

@@ -1,7 +1,7 @@
 import type { SessionParams } from '../dialect.js';
 import type { RealtimeAudioFrame } from '../frame.js';
 
-/** First frame: `session.create`, keys in the seed's order; `conversation_id` only when resuming. */
+/** First frame: `session.create`, keys in Codex's order; `conversation_id` only when resuming. */
 export function sessionMessage(params: SessionParams): string {
   const session: { backend_prompt: string; conversation_id?: string } = {
     backend_prompt: params.prompt ?? '',

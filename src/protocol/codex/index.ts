@@ -4,7 +4,7 @@ import { encodeAudio, encodeText, sessionMessage } from './encode.js';
 import { codexUrl } from './url.js';
 
 /**
- * The seed's first-generation Codex realtime protocol (reference §9). Stateless: one session object serves every socket.
+ * Codex's first-generation realtime protocol. Stateless: one session object serves every socket.
  *
  * Path `/ws` when the base URL has none; the first frame is `session.create`; it has no controls
  * (each is reported as an `invalid` event). Select it with `dialect: 'codex'`.

@@ -7,7 +7,7 @@ import { assertKeyTransportSafe, openaiEndpoint } from './url.js';
 import { validateSessionOptions } from './validate.js';
 
 /**
- * The OpenAI Realtime GA protocol (`shared/reference/openai-realtime-ga.md`), on api.openai.com and on
+ * The OpenAI Realtime GA protocol, on api.openai.com and on
  * Azure OpenAI. `prepare` checks everything before any socket: the session options, the URL (`/v1/realtime`
  * or Azure's `/openai/v1/realtime`, `?model=`), that a key never travels over plain `ws://` to a remote
  * host; each socket then gets its own response-gating state (a `response.create` is held while
