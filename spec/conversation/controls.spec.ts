@@ -1,9 +1,12 @@
 // The GA control lane end to end, in virtual time: push-to-talk, out-of-band responses, mid-call
 // session changes, any item, any client event, and what is refused; serverEvents$ and usage.
+import type { Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import {
   connectConversation,
+  type CodexServerEvent,
   type OpenAIClientEvent,
+  type OpenAIServerEvent,
   type OpenAIConversationItem,
   type RealtimeAudioFrame,
   type RealtimeControl,
@@ -482,5 +485,44 @@ describe('serverEvents$ and usage', () => {
       cold('----x').subscribe(() => conversation.close());
     });
     expect(seen).toEqual([{ type: 'input_audio_buffer.cleared', event_id: 'e1', brand_new: { x: 1 } }]);
+  });
+
+  it('the codex dialect emits its own wire events, validated (a delta of half a sample is not one)', () => {
+    const scheduler = newScheduler();
+    const sockets = createTestSocket();
+    const seen: unknown[] = [];
+    scheduler.run(({ hot, cold }) => {
+      hot('o-ab', {
+        o: server.open(),
+        a: server.message({ type: 'session.created', session: { id: 'c1' } }),
+        b: server.message({
+          type: 'response.output_audio.delta',
+          delta: 'AA==',
+          sample_rate: 24000,
+          num_channels: 1,
+        }),
+      }).subscribe((action) => sockets.sockets[0].act(action));
+      const conversation = connectConversation({
+        url: 'ws://test',
+        dialect: 'codex',
+        webSocket: sockets,
+        scheduler,
+      });
+      conversation.serverEvents$.subscribe((event) => seen.push(event));
+      cold('-----x').subscribe(() => conversation.close());
+    });
+    expect(seen).toEqual([{ type: 'session.created', session: { id: 'c1' } }]);
+  });
+
+  it('is typed by the dialect: OpenAIServerEvent by default, CodexServerEvent for codex', () => {
+    const openai = connectConversation({ url: 'ws://test', webSocket: createTestSocket() });
+    const codex = connectConversation({ url: 'ws://test', dialect: 'codex', webSocket: createTestSocket() });
+    const ga: Observable<OpenAIServerEvent> = openai.serverEvents$;
+    const own: Observable<CodexServerEvent> = codex.serverEvents$;
+    // @ts-expect-error a codex conversation's server events are not OpenAI's
+    const wrong: Observable<OpenAIServerEvent> = codex.serverEvents$;
+    expect([ga, own, wrong].every((events$) => typeof events$.subscribe === 'function')).toBe(true);
+    openai.close();
+    codex.close();
   });
 });

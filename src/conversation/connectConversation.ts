@@ -68,8 +68,8 @@ import type {
  */
 export function connectConversation<O extends ConversationOptions>(
   options: O,
-): Conversation<ServerEventOf<O['dialect']>> {
-  return new RealtimeConversation<ServerEventOf<O['dialect']>>(options);
+): Conversation<ServerEventOf<'dialect' extends keyof O ? O['dialect'] : undefined>> {
+  return new RealtimeConversation(options);
 }
 
 /** What waits in the lossless lane: encoded only when sent, so the dialect decides with its latest state. */
