@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { firstValueFrom, type Observable } from 'rxjs';
-import type { RealtimeAudioFrame } from '../src/index';
+import type { Conversation, RealtimeAudioFrame } from '../src/index';
 
 /** Everything an observable emits, and a promise of its completion. */
 export function record<T>(source: Observable<T>): { values: T[]; done: Promise<T[]> } {
@@ -60,4 +60,12 @@ export function withoutBuffer<T>(fn: () => T): T {
   } finally {
     Object.defineProperty(globalThis, 'Buffer', saved);
   }
+}
+
+/** Closes a conversation (if any) and waits for its `events$` to complete. */
+export async function closeConversation(conversation: Conversation | undefined): Promise<void> {
+  if (conversation === undefined) return;
+  const done = record(conversation.events$).done;
+  conversation.close();
+  await done;
 }

@@ -2,17 +2,13 @@
 import { TestScheduler } from 'rxjs/testing';
 import { bargeIn, browserWebSocketFactory, connectConversation, type Conversation } from '../../src/index';
 import { createTestSocket, server, startScriptedServer, type ScriptedServer } from '../../src/testing';
-import { pcmFrame, record, statsOf, waitFor } from '../helpers';
+import { pcmFrame, record, statsOf, waitFor, closeConversation } from '../helpers';
 
 let scripted: ScriptedServer | undefined;
 let conversation: Conversation | undefined;
 
 afterEach(async () => {
-  if (conversation) {
-    const done = record(conversation.events$).done;
-    conversation.close();
-    await done;
-  }
+  await closeConversation(conversation);
   conversation = undefined;
   await scripted?.close();
   scripted = undefined;

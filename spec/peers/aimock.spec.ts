@@ -2,17 +2,13 @@
 // of our client. Its events go through the same strict decoding as the real service's.
 import { LLMock } from '@copilotkit/aimock';
 import { connectConversation, type Conversation, type RealtimeEvent } from '../../src/index';
-import { record, waitFor } from '../helpers';
+import { record, waitFor, closeConversation } from '../helpers';
 
 let mock: LLMock | undefined;
 let conversation: Conversation | undefined;
 
 afterEach(async () => {
-  if (conversation) {
-    const done = record(conversation.events$).done;
-    conversation.close();
-    await done;
-  }
+  await closeConversation(conversation);
   conversation = undefined;
   await mock?.stop();
   mock = undefined;

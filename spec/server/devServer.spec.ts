@@ -7,16 +7,12 @@ import {
 } from '../../src/index';
 import { startDevServer, type DevServer } from '../../src/server/devServer';
 import { EnergyVad } from '../../src/server/vad';
-import { record, statsOf, waitFor } from '../helpers';
+import { record, statsOf, waitFor, closeConversation } from '../helpers';
 
 let server: DevServer | undefined;
 let conversation: Conversation | undefined;
 afterEach(async () => {
-  if (conversation) {
-    const done = record(conversation.events$).done;
-    conversation.close();
-    await done;
-  }
+  await closeConversation(conversation);
   conversation = undefined;
   await server?.close();
   server = undefined;
