@@ -1,3 +1,5 @@
+import type { RealtimeEvent } from '../protocol/events.js';
+
 /** Where the display writes: a terminal, or a pipe/file (then it prints sparingly). */
 export interface DisplayStream {
   write(text: string): unknown;
@@ -24,6 +26,8 @@ export class LiveDisplay {
   constructor(
     private readonly out: DisplayStream,
     private readonly total: number,
+    /** Where problems go (the error stream); the block is drawn on `out` alone. */
+    private readonly err: DisplayStream = out,
   ) {}
 
   events(counts: Record<string, number>): void {
@@ -47,14 +51,21 @@ export class LiveDisplay {
   }
 
   /** Prints a line above the live block (e.g. the embedded server's log), keeping the block intact. */
-  log(line: string): void {
+  log(line: string, to: DisplayStream = this.out): void {
     if (!this.out.isTTY || this.drawnLines === 0) {
-      this.out.write(`${line}\n`);
+      to.write(`${line}\n`);
       return;
     }
-    this.out.write(`\x1b[${this.drawnLines}A\x1b[J${line}\n`);
+    // Erase the block, print, draw it again below: on a terminal both streams share the screen.
+    this.out.write(`\x1b[${this.drawnLines}A\x1b[J`);
+    to.write(`${line}\n`);
     this.drawnLines = 0;
     this.draw();
+  }
+
+  /** Prints a problem on the error stream, above the live block. */
+  warn(line: string): void {
+    this.log(line, this.err);
   }
 
   finish(): void {
@@ -88,5 +99,27 @@ export class LiveDisplay {
     const fraction = this.total === 0 ? 1 : Math.min(1, this.sent / this.total);
     const filled = Math.round(fraction * BAR_WIDTH);
     return `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${Math.round(fraction * 100)}% (${this.sent}/${this.total} frames)`;
+  }
+}
+
+/**
+ * The line `talk` prints for an event worth reading in full: a finished transcript, or a problem (an
+ * `invalid` frame, a server `error`, a failed transcription) to print on the error stream.
+ */
+export function narration(event: RealtimeEvent): { text: string; problem: boolean } | undefined {
+  switch (event.type) {
+    case 'transcript.done':
+      return { text: `[talk] ${event.role}: ${event.text}`, problem: false };
+    case 'transcript.failed':
+      return { text: `[talk] user transcription failed: ${event.message}`, problem: true };
+    case 'invalid':
+      return { text: `[talk] invalid ${event.messageType ?? 'frame'}: ${event.detail}`, problem: true };
+    case 'error':
+      return {
+        text: `[talk] server error${event.code === undefined ? '' : ` ${event.code}`}: ${event.message}`,
+        problem: true,
+      };
+    default:
+      return undefined;
   }
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** The `realtime-rx` command: `serve` (a local dev server) and `talk` (a client). */
+import { UsageError } from './options.js';
 import { serveCommand } from './serve.js';
 import { talkCommand } from './talk.js';
 
@@ -29,10 +30,16 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
-  (error: unknown) => {
-    console.error(`realtime-rx: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
-  },
-);
+/** One line on the error stream, never a stack trace: 2 for a usage mistake, else 1. */
+function fail(error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`realtime-rx: ${message.split('\n')[0]}`);
+  process.exitCode = error instanceof UsageError ? 2 : 1;
+}
+
+// Whatever escapes (a bug, an error event nobody listens to) still ends in one line.
+process.on('uncaughtException', (error) => {
+  fail(error);
+  process.exit();
+});
+main(process.argv.slice(2)).then((code) => (process.exitCode = code), fail);

@@ -1,6 +1,12 @@
-import { parseArgs } from 'node:util';
 import { startDevServer } from '../server/devServer.js';
-import { dialectOption, numberOption } from './options.js';
+import {
+  dialectOption,
+  msOption,
+  parseCommandLine,
+  portOption,
+  takeLoneFlag,
+  textOption,
+} from './options.js';
 
 const HELP = `usage: realtime-rx serve [options]
 
@@ -13,39 +19,39 @@ const HELP = `usage: realtime-rx serve [options]
   --error-after-ms N    send a server error N ms after each connection opens
   --stall-reads [N]     stop reading each socket after the session message (for N ms, or for good)`;
 
-/** Runs the dev server until SIGINT/SIGTERM. */
+/** Runs the dev server until SIGINT/SIGTERM. Every flag is checked before it listens. */
 export async function serveCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      port: { type: 'string', default: '8011' },
-      host: { type: 'string', default: '127.0.0.1' },
-      dialect: { type: 'string', default: 'openai' },
-      'latency-ms': { type: 'string' },
-      'drop-after-ms': { type: 'string' },
-      'error-after-ms': { type: 'string' },
-      'stall-reads': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    // `--stall-reads` may come without a value.
-    strict: false,
+  // `--stall-reads` may come without a value: stall for good.
+  const stallFlag = takeLoneFlag(argv, '--stall-reads');
+  const values = parseCommandLine('serve', stallFlag.argv, {
+    port: { type: 'string', default: '8011' },
+    host: { type: 'string', default: '127.0.0.1' },
+    dialect: { type: 'string', default: 'openai' },
+    'latency-ms': { type: 'string' },
+    'drop-after-ms': { type: 'string' },
+    'error-after-ms': { type: 'string' },
+    'stall-reads': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
     console.log(HELP);
     return 0;
   }
-  const stall = values['stall-reads'];
+  const port = portOption(values.port, '--port')!;
+  const host = textOption(values.host, '--host')!;
   const dialect = dialectOption(values.dialect);
-  const server = await startDevServer({
-    port: numberOption(values.port, '--port'),
-    host: String(values.host),
+  const options = {
+    port,
+    host,
     dialect,
-    latencyMs: numberOption(values['latency-ms'], '--latency-ms'),
-    dropAfterMs: numberOption(values['drop-after-ms'], '--drop-after-ms'),
-    errorAfterMs: numberOption(values['error-after-ms'], '--error-after-ms'),
-    stallReads:
-      stall === undefined ? undefined : stall === true ? true : numberOption(stall, '--stall-reads'),
-    log: (line) => console.log(line),
+    latencyMs: msOption(values['latency-ms'], '--latency-ms'),
+    dropAfterMs: msOption(values['drop-after-ms'], '--drop-after-ms'),
+    errorAfterMs: msOption(values['error-after-ms'], '--error-after-ms'),
+    stallReads: stallFlag.lone ? true : msOption(values['stall-reads'], '--stall-reads'),
+    log: (line: string) => console.log(line),
+  };
+  const server = await startDevServer(options).catch((error: unknown) => {
+    throw new Error(listenFailure(error, host, port));
   });
   console.log(`[serve] listening on ${server.url} (dialect ${dialect})`);
   await new Promise<void>((resolve) => {
@@ -54,4 +60,20 @@ export async function serveCommand(argv: string[]): Promise<number> {
   });
   await server.close();
   return 0;
+}
+
+const LISTEN_PROBLEMS: Record<string, string> = {
+  EADDRINUSE: 'the port is already in use',
+  EACCES: 'permission denied (ports below 1024 need privileges)',
+  EADDRNOTAVAIL: 'this machine has no such address',
+  ENOTFOUND: 'no such host',
+  EAI_AGAIN: 'the host name could not be resolved',
+};
+
+/** Why the server could not listen, in one line: the address, the cause in words, the system's code. */
+export function listenFailure(error: unknown, host: string, port: number): string {
+  const code = (error as { code?: unknown }).code;
+  const problem = typeof code === 'string' ? LISTEN_PROBLEMS[code] : undefined;
+  const message = error instanceof Error ? error.message : String(error);
+  return `cannot listen on ${host}:${port}: ${problem === undefined ? message : `${problem} (${String(code)})`}`;
 }

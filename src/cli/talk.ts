@@ -1,5 +1,6 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { constants } from 'node:os';
+import { dirname, resolve } from 'node:path';
 import { filter, firstValueFrom, from, lastValueFrom, of, timer, toArray, zip, type Observable } from 'rxjs';
 import { downmix } from '../audio/channels.js';
 import { fromAudioFrames, toAudioFrames } from '../audio/frames.js';
@@ -11,8 +12,10 @@ import type { DialectName } from '../protocol/dialect.js';
 import type { RealtimeClosed, RealtimeEvent } from '../protocol/events.js';
 import type { RealtimeAudioFrame } from '../protocol/frame.js';
 import { startDevServer, type DevServer } from '../server/devServer.js';
-import { LiveDisplay } from './display.js';
-import { dialectOption, numberOption } from './options.js';
+import { webSocketBase } from '../protocol/baseUrl.js';
+import { LiveDisplay, narration } from './display.js';
+import { dialectOption, msOption, parseCommandLine, textOption, UsageError } from './options.js';
+import { EXIT, talkVerdict, type TalkEnding } from './outcome.js';
 
 const HELP = `usage: realtime-rx talk [options]
 
@@ -22,10 +25,15 @@ const HELP = `usage: realtime-rx talk [options]
   --in FILE.wav         audio to send (any rate and channel count: downmixed, resampled to 24 kHz, 20 ms frames)
   --text TEXT           a text to send (repeatable)
   --out FILE.wav        write the audio the server sends back
+  --transcribe MODEL    transcribe the audio sent, e.g. gpt-4o-mini-transcribe (openai dialect)
   --no-realtime         send the audio as fast as the socket takes it (default: paced at real time)
   --idle-ms N           close after the input is sent and the server has been quiet this long (default 1500)
   --timeout-ms N        close after this long whatever happens (default 60000)
-  --api-key KEY         API key (default: $OPENAI_API_KEY); never printed`;
+  --connect-timeout-ms N  give up a handshake that takes longer than this (default 10000)
+  --api-key KEY         API key (default: $OPENAI_API_KEY); never printed
+
+exit codes: 0 done, 1 could not run, 2 bad option, 3 never connected, 4 timed out before the input
+was sent, 5 server error, 6 closed by the server or lost, 130 Ctrl-C (docs/cli.md)`;
 
 /** The conversation's input: 20 ms frames at 24 kHz mono, and texts. */
 export interface TalkInput {
@@ -33,16 +41,20 @@ export interface TalkInput {
   dialect: DialectName;
   prompt?: string;
   apiKey?: string;
+  /** The input transcription model (openai dialect). */
+  transcribe?: string;
   frames: readonly RealtimeAudioFrame[];
   texts: readonly string[];
   realtime: boolean;
   idleMs: number;
   timeoutMs: number;
+  connectTimeoutMs: number;
+  /** Aborting closes the conversation early (Ctrl-C); its reason is the signal's name. */
+  interrupt?: AbortSignal;
 }
 
-/** What happened, for the summary and for tests. */
-export interface TalkResult {
-  closed: RealtimeClosed;
+/** What happened, for the summary, the exit code and tests. */
+export interface TalkResult extends TalkEnding {
   stats: ConversationStats;
   eventsByType: Record<string, number>;
   /** From the first audio frame given to the conversation to the first `audio.out`; undefined if none came. */
@@ -51,57 +63,130 @@ export interface TalkResult {
   reply: RealtimeAudioFrame[];
 }
 
-/** `realtime-rx talk`: parses the options, runs the conversation, prints the summary. */
+/** `realtime-rx talk`: checks every option, runs the conversation, prints the summary; the exit code says how it went. */
 export async function talkCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      url: { type: 'string' },
-      dialect: { type: 'string', default: 'openai' },
-      prompt: { type: 'string' },
-      in: { type: 'string' },
-      text: { type: 'string', multiple: true, default: [] },
-      out: { type: 'string' },
-      realtime: { type: 'boolean', default: true },
-      'no-realtime': { type: 'boolean', default: false },
-      'idle-ms': { type: 'string', default: '1500' },
-      'timeout-ms': { type: 'string', default: '60000' },
-      'api-key': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
+  const values = parseCommandLine('talk', argv, {
+    url: { type: 'string' },
+    dialect: { type: 'string', default: 'openai' },
+    prompt: { type: 'string' },
+    in: { type: 'string' },
+    text: { type: 'string', multiple: true, default: [] },
+    out: { type: 'string' },
+    transcribe: { type: 'string' },
+    realtime: { type: 'boolean', default: true },
+    'no-realtime': { type: 'boolean', default: false },
+    'idle-ms': { type: 'string', default: '1500' },
+    'timeout-ms': { type: 'string', default: '60000' },
+    'connect-timeout-ms': { type: 'string', default: '10000' },
+    'api-key': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
     console.log(HELP);
     return 0;
   }
+  // Every option is checked before anything starts.
   const dialect = dialectOption(values.dialect);
-  const frames = values.in === undefined ? [] : await wavToFrames(readFileSync(values.in));
-  const display = new LiveDisplay(process.stdout, frames.length);
+  const url = values.url === undefined ? undefined : urlOption(values.url);
+  const transcribe = textOption(values.transcribe, '--transcribe');
+  if (transcribe !== undefined && dialect !== 'openai') {
+    throw new UsageError(`--transcribe works with --dialect openai only`);
+  }
+  const settings = {
+    dialect,
+    prompt: values.prompt,
+    apiKey: values['api-key'] ?? process.env.OPENAI_API_KEY,
+    transcribe,
+    texts: values.text,
+    realtime: values.realtime && !values['no-realtime'],
+    idleMs: msOption(values['idle-ms'], '--idle-ms')!,
+    timeoutMs: msOption(values['timeout-ms'], '--timeout-ms')!,
+    connectTimeoutMs: msOption(values['connect-timeout-ms'], '--connect-timeout-ms')!,
+  };
+  if (values.out !== undefined) checkOutFolder(values.out);
+  const frames = values.in === undefined ? [] : await readWav(values.in);
+
+  const display = new LiveDisplay(process.stdout, frames.length, process.stderr);
+  // Ctrl-C closes the conversation, so that the summary and --out still come; a second one quits at once.
+  const interrupt = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupt.signal.aborted) process.exit(128 + constants.signals[signal]);
+    display.warn(`[talk] ${signal}: closing the conversation (again to quit at once)`);
+    interrupt.abort(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   let server: DevServer | undefined;
-  const url =
-    values.url ?? (server = await startDevServer({ dialect, log: (line) => display.log(line) })).url;
-  if (server) console.log(`[talk] started an embedded dev server at ${server.url}`);
   try {
+    if (url === undefined) {
+      server = await startDevServer({ dialect, log: (line) => display.log(line) }).catch((error: unknown) => {
+        throw new Error(`could not start the embedded dev server: ${messageOf(error)}`);
+      });
+      console.log(`[talk] started an embedded dev server at ${server.url}`);
+    }
     const result = await talk(
-      {
-        url,
-        dialect,
-        prompt: values.prompt,
-        apiKey: values['api-key'] ?? process.env.OPENAI_API_KEY,
-        frames,
-        texts: values.text ?? [],
-        realtime: values.realtime !== false && !values['no-realtime'],
-        idleMs: numberOption(values['idle-ms'], '--idle-ms')!,
-        timeoutMs: numberOption(values['timeout-ms'], '--timeout-ms')!,
-      },
+      { ...settings, url: url ?? server!.url, frames, interrupt: interrupt.signal },
       display,
     );
-    if (values.out !== undefined) console.log(writeReply(values.out, result.reply));
+    let code: number = EXIT.ok;
+    if (values.out !== undefined) {
+      if (!result.opened) console.log(`[talk] did not write ${values.out}: the conversation never opened`);
+      else {
+        try {
+          console.log(writeReply(values.out, result.reply));
+        } catch (error) {
+          display.warn(`realtime-rx: --out ${values.out}: ${messageOf(error)}`);
+          code = EXIT.failed;
+        }
+      }
+    }
     console.log(summary(result));
-    return result.closed.reason === 'error' ? 1 : 0;
+    const verdict = talkVerdict(result, settings.timeoutMs);
+    if (verdict.problem !== undefined) console.error(`realtime-rx: ${verdict.problem}`);
+    return verdict.code === EXIT.ok ? code : verdict.code;
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await server?.close();
   }
+}
+
+/** `--url`: a base URL the library can connect to (http, https, ws, wss), refused before anything starts. */
+function urlOption(value: string): string {
+  try {
+    webSocketBase(value);
+  } catch (error) {
+    throw new UsageError(`--url: ${messageOf(error)}`);
+  }
+  return value;
+}
+
+/** `--out` is written at the end: its folder must exist from the start. */
+function checkOutFolder(path: string): void {
+  const folder = dirname(resolve(path));
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) {
+    throw new Error(`--out ${path}: no such folder ${folder}`);
+  }
+}
+
+/** `--in`: reads and decodes the WAV, with an error that names the file. */
+async function readWav(path: string): Promise<RealtimeAudioFrame[]> {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    throw new Error(`--in ${path}: ${code === 'ENOENT' ? 'no such file' : messageOf(error)}`);
+  }
+  try {
+    return await wavToFrames(bytes);
+  } catch (error) {
+    throw new Error(`--in ${path}: not a WAV file we can read: ${messageOf(error)}`);
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Decodes a WAV file of any rate and channel count into 20 ms frames of 24 kHz mono PCM16. */
@@ -118,13 +203,21 @@ export function wavToFrames(bytes: Uint8Array): Promise<RealtimeAudioFrame[]> {
   );
 }
 
-/** Runs one conversation: sends the frames (paced or not) and the texts, waits for quiet, closes. */
+/**
+ * Runs one conversation: sends the texts and the frames (paced or not), prints transcripts and
+ * problems as they come, and closes once the server has been quiet for `idleMs` after the input, at
+ * `timeoutMs`, or when `interrupt` aborts.
+ */
 export async function talk(input: TalkInput, display?: LiveDisplay): Promise<TalkResult> {
   const conversation = connectConversation({
     url: input.url,
     dialect: input.dialect,
     prompt: input.prompt,
     apiKey: input.apiKey,
+    connectTimeoutMs: input.connectTimeoutMs,
+    ...(input.transcribe === undefined
+      ? {}
+      : { session: { inputTranscription: { model: input.transcribe } } }),
   });
   const eventsByType: Record<string, number> = {};
   const reply: RealtimeAudioFrame[] = [];
@@ -136,7 +229,18 @@ export async function talk(input: TalkInput, display?: LiveDisplay): Promise<Tal
     clearTimeout(quietTimer);
     if (inputDone) quietTimer = setTimeout(() => conversation.close(), input.idleMs);
   };
-  const deadline = setTimeout(() => conversation.close(), input.timeoutMs);
+  let timedOut = false;
+  const deadline = setTimeout(() => {
+    timedOut = true;
+    conversation.close();
+  }, input.timeoutMs);
+  let interrupted: NodeJS.Signals | undefined;
+  const onInterrupt = () => {
+    interrupted = input.interrupt?.reason as NodeJS.Signals;
+    conversation.close();
+  };
+  if (input.interrupt?.aborted) onInterrupt();
+  else input.interrupt?.addEventListener('abort', onInterrupt, { once: true });
 
   const closed = lastValueFrom(conversation.events$) as Promise<RealtimeClosed>;
   conversation.events$.subscribe((event: RealtimeEvent) => {
@@ -146,15 +250,18 @@ export async function talk(input: TalkInput, display?: LiveDisplay): Promise<Tal
       if (firstAudioMs === undefined && firstFrameAt !== undefined) firstAudioMs = Date.now() - firstFrameAt;
     }
     display?.events(eventsByType);
+    const line = narration(event);
+    if (line !== undefined) display?.[line.problem ? 'warn' : 'log'](line.text);
     closeWhenQuiet();
   });
 
   const state = await firstValueFrom(
     conversation.state$.pipe(filter((state) => state === 'open' || state === 'closed')),
   );
+  const opened = state === 'open';
   // A refused or failed connection ends before opening: nothing to send (text after the end throws).
-  const frames = state === 'open' ? input.frames : [];
-  if (state === 'open') for (const text of input.texts) conversation.text.next(text);
+  const frames = opened ? input.frames : [];
+  if (opened) for (const text of input.texts) conversation.text.next(text);
   let sent = 0;
   const pace: Observable<readonly [RealtimeAudioFrame, number]> = input.realtime
     ? zip(from(frames), timer(0, 20))
@@ -175,9 +282,14 @@ export async function talk(input: TalkInput, display?: LiveDisplay): Promise<Tal
   sending.unsubscribe();
   clearTimeout(quietTimer);
   clearTimeout(deadline);
+  input.interrupt?.removeEventListener('abort', onInterrupt);
   const stats = await firstValueFrom(conversation.stats$);
   display?.finish();
-  return { closed: result, stats, eventsByType, firstAudioMs, reply };
+  const unsent = {
+    texts: opened ? stats.textQueued : input.texts.length,
+    frames: input.frames.length - sent,
+  };
+  return { closed: result, opened, timedOut, interrupted, unsent, stats, eventsByType, firstAudioMs, reply };
 }
 
 /** Writes the reply audio as a PCM16 WAV at the rate the server used; says what it wrote. */

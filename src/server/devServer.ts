@@ -89,6 +89,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
             offered.has(preferred) ? preferred : (offered.values().next().value ?? false),
         }),
   });
+  // ws re-emits the http server's errors (a failed listen among them): the listen below reports it.
+  wss.on('error', () => undefined);
   const stats: DevConnectionStats[] = [];
   const live = new Set<DevConnection>();
   wss.on('connection', (socket, request) => {
