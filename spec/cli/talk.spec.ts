@@ -1,100 +1,32 @@
 // `realtime-rx talk` against `realtime-rx serve`, each in its own child process, as a user runs them.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeWav, encodeWav, floatToPcm16 } from '../../src/index';
+import { decodeWav, encodeWav } from '../../src/index';
 import { refusedPort } from '../helpers';
+import { runCli, SPEECH_S, speechWav, startServe, stopAll, TEST_KEY } from './cliProcess';
 
-const ROOT = join(__dirname, '../..');
-const CLI = ['--import', 'tsx', join(ROOT, 'src/cli/main.ts')];
-const RATE = 44_100;
-const SPEECH_S = 1.4;
+jest.setTimeout(30_000);
 
 let dir: string;
-let serve: ChildProcess | undefined;
-let serveOutput = '';
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'realtime-rx-talk-'));
-  // 2 s of stereo 44.1 kHz: 1.4 s of speech-like syllables (160 ms voiced, 40 ms gaps), then 0.6 s of silence.
-  const frames = 2 * RATE;
-  const stereo = new Float32Array(frames * 2);
-  for (let i = 0; i < SPEECH_S * RATE; i++) {
-    const t = i / RATE;
-    const inSyllable = (t % 0.2) / 0.16;
-    if (inSyllable >= 1) continue;
-    const envelope = Math.sin(Math.PI * inSyllable) ** 0.3;
-    const value =
-      0.3 *
-      envelope *
-      (Math.sin(2 * Math.PI * 150 * t) +
-        0.5 * Math.sin(2 * Math.PI * 300 * t) +
-        0.25 * Math.sin(2 * Math.PI * 450 * t));
-    stereo[2 * i] = value;
-    stereo[2 * i + 1] = value;
-  }
-  writeFileSync(
-    join(dir, 'speech.wav'),
-    encodeWav(floatToPcm16(stereo), { sampleRate: RATE, numChannels: 2 }),
-  );
+  writeFileSync(join(dir, 'speech.wav'), speechWav(0.6)); // 2 s in all
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-afterEach(async () => {
-  if (serve && serve.exitCode === null) {
-    const exited = new Promise((resolve) => serve!.once('exit', resolve));
-    serve.kill('SIGTERM');
-    await exited;
-  }
-  serve = undefined;
-});
-
-/** Starts `realtime-rx serve --port 0 ...` and resolves with its URL. */
-function startServe(...flags: string[]): Promise<string> {
-  serveOutput = '';
-  serve = spawn(process.execPath, [...CLI, 'serve', '--port', '0', ...flags], { cwd: ROOT });
-  serve.stdout!.on('data', (chunk: Buffer) => (serveOutput += chunk.toString()));
-  serve.stderr!.on('data', (chunk: Buffer) => (serveOutput += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    const timeout = setTimeout(() => reject(new Error(`serve did not start: ${serveOutput}`)), 10_000);
-    serve!.stdout!.on('data', () => {
-      const url = /listening on (ws:\/\/\S+)/.exec(serveOutput)?.[1];
-      if (url) {
-        clearTimeout(timeout);
-        resolve(url);
-      }
-    });
-  });
-}
-
-/** Runs `realtime-rx talk ...` to the end. */
-function runTalk(...args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    let output = '';
-    const talk = spawn(process.execPath, [...CLI, 'talk', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, OPENAI_API_KEY: 'sk-test-never-printed-123' },
-    });
-    talk.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    talk.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    talk.on('exit', (code) => resolve({ code, output }));
-  });
-}
-
-const waitForServeLine = async (pattern: RegExp) => {
-  for (let i = 0; i < 200 && !pattern.test(serveOutput); i++) await new Promise((r) => setTimeout(r, 25));
-  return pattern.exec(serveOutput);
-};
+afterEach(stopAll);
 
 describe('realtime-rx talk against realtime-rx serve (child processes)', () => {
   it('sends a 2 s WAV, gets the speech echoed into reply.wav, and its summary matches what the server recorded', async () => {
-    const url = await startServe();
+    const serve = await startServe();
     const reply = join(dir, 'reply.wav');
-    const { code, output } = await runTalk(
+    const { code, output } = await runCli(
+      'talk',
       '--url',
-      url,
+      serve.url,
       '--in',
       join(dir, 'speech.wav'),
       '--text',
@@ -106,13 +38,12 @@ describe('realtime-rx talk against realtime-rx serve (child processes)', () => {
       '800',
     );
     expect(code).toBe(0);
-    expect(output).not.toContain('sk-test-never-printed');
+    expect(output).not.toContain(TEST_KEY);
 
-    const line = await waitForServeLine(
+    const line = await serve.waitFor(
       /audio in (\d+) frames \(([\d.]+) s\), texts in (\d+), replies (\d+) \((\d+) frames, ([\d.]+) s\), closed (\d+)/,
     );
-    expect(line).not.toBeNull();
-    const [, framesIn, secondsIn, textsIn, replies, replyFrames, replySeconds, closeCode] = line!;
+    const [, framesIn, secondsIn, textsIn, replies, replyFrames, replySeconds, closeCode] = line;
     expect(Number(framesIn)).toBe(100); // 2 s in 20 ms frames
     expect(Number(secondsIn)).toBe(2);
     expect(Number(textsIn)).toBe(1);
@@ -135,18 +66,59 @@ describe('realtime-rx talk against realtime-rx serve (child processes)', () => {
     expect(Math.abs(seconds - SPEECH_S)).toBeLessThanOrEqual(0.1); // the echoed speech, within 100 ms
   });
 
-  it('--drop-after-ms: talk reports transport_closed with code 1006 and exits 0', async () => {
-    const url = await startServe('--drop-after-ms', '300');
-    const { code, output } = await runTalk('--url', url, '--text', 'hi', '--idle-ms', '5000');
-    expect(output).toMatch(/closed: transport_closed, code 1006/);
+  it('prints each transcript as it completes: the reply to the text, the user speech (--transcribe) and its echo', async () => {
+    // A second of silence first, paced at real time: the text's reply is over before the speech starts.
+    writeFileSync(join(dir, 'late-speech.wav'), speechWav(0.6, 1));
+    const serve = await startServe();
+    const { code, stdout, stderr } = await runCli(
+      'talk',
+      '--url',
+      serve.url,
+      '--in',
+      join(dir, 'late-speech.wav'),
+      '--text',
+      'hello there',
+      '--transcribe',
+      'gpt-4o-mini-transcribe',
+      '--idle-ms',
+      '800',
+    );
     expect(code).toBe(0);
-    expect(await waitForServeLine(/closed 1006/)).not.toBeNull();
+    expect(stderr).toBe('');
+    const transcripts = stdout.split('\n').filter((line) => /^\[talk\] (user|assistant):/.test(line));
+    expect(transcripts).toEqual([
+      '[talk] assistant: You said: "hello there"',
+      expect.stringMatching(/^\[talk\] user: \([\d.]+ s of audio\)$/),
+      '[talk] assistant: (echo)',
+    ]);
+    // The dev server's transcription says how much speech its VAD heard.
+    const heard = Number(/user: \(([\d.]+) s of audio\)/.exec(transcripts[1])?.[1]);
+    expect(Math.abs(heard - SPEECH_S)).toBeLessThanOrEqual(0.2);
+    expect(/transcript\.done (\d+)/.exec(stdout)?.[1]).toBe('3');
   });
 
-  it('a refused connection: talk says why at once and exits 1 (no text sent into a closed conversation)', async () => {
+  it('--drop-after-ms: talk reports transport_closed with code 1006 and exits 6', async () => {
+    const serve = await startServe('--drop-after-ms', '300');
+    const { code, stdout, stderr } = await runCli(
+      'talk',
+      '--url',
+      serve.url,
+      '--text',
+      'hi',
+      '--idle-ms',
+      '5000',
+    );
+    expect(stdout).toMatch(/closed: transport_closed, code 1006/);
+    expect(stderr).toMatch(/^realtime-rx: the connection closed before talk closed it \(code 1006\)$/m);
+    expect(code).toBe(6);
+    await serve.waitFor(/closed 1006/);
+  });
+
+  it('a refused connection: talk says why at once, on the error stream, and exits 3 (no text sent into a closed conversation)', async () => {
     const port = await refusedPort();
     const started = Date.now();
-    const { code, output } = await runTalk(
+    const { code, stdout, stderr } = await runCli(
+      'talk',
       '--url',
       `http://127.0.0.1:${port}`,
       '--text',
@@ -154,17 +126,22 @@ describe('realtime-rx talk against realtime-rx serve (child processes)', () => {
       '--timeout-ms',
       '30000',
     );
-    expect(output).toMatch(/closed: error, connect ECONNREFUSED/);
-    expect(output).not.toMatch(/not running/);
-    expect(code).toBe(1);
+    expect(stdout).toMatch(/closed: error, connect ECONNREFUSED/);
+    expect(stderr).toMatch(/^realtime-rx: could not connect: connect ECONNREFUSED 127\.0\.0\.1:\d+$/m);
+    expect(stdout).not.toMatch(/not running/);
+    expect(code).toBe(3);
     expect(Date.now() - started).toBeLessThan(10_000); // not the 30 s deadline
   });
 
-  it('--error-after-ms: talk reports the error and exits 1', async () => {
-    const url = await startServe('--error-after-ms', '300');
-    const { code, output } = await runTalk('--url', url, '--idle-ms', '5000');
-    expect(output).toMatch(/closed: error, code 1000, dev server: error injected after 300 ms/);
-    expect(code).toBe(1);
+  it('--error-after-ms: talk prints the error, reports it and exits 5', async () => {
+    const serve = await startServe('--error-after-ms', '300');
+    const { code, stdout, stderr } = await runCli('talk', '--url', serve.url, '--idle-ms', '5000');
+    expect(stdout).toMatch(/closed: error, code 1000, dev server: error injected after 300 ms/);
+    expect(stderr).toMatch(/^\[talk\] server error \S+: dev server: error injected after 300 ms$/m);
+    expect(stderr).toMatch(
+      /^realtime-rx: the conversation ended in error: dev server: error injected after 300 ms$/m,
+    );
+    expect(code).toBe(5);
   });
 
   it('--stall-reads: audio is dropped and counted while the text survives the stall', async () => {
@@ -173,10 +150,11 @@ describe('realtime-rx talk against realtime-rx serve (child processes)', () => {
       join(dir, 'long.wav'),
       encodeWav(new Int16Array(8_000 * 120), { sampleRate: 8_000, numChannels: 1 }),
     );
-    const url = await startServe('--stall-reads', '1500');
-    const { code, output } = await runTalk(
+    const serve = await startServe('--stall-reads', '1500');
+    const { code, output } = await runCli(
+      'talk',
       '--url',
-      url,
+      serve.url,
       '--in',
       join(dir, 'long.wav'),
       '--text',
@@ -192,6 +170,6 @@ describe('realtime-rx talk against realtime-rx serve (child processes)', () => {
     expect(sent + dropped).toBe(6000);
     expect(output).toMatch(/texts sent 1, still queued 0/);
     expect(output).toMatch(/transcript\.done 1/); // the quoted reply to the text
-    expect(await waitForServeLine(new RegExp(`audio in ${sent} frames`))).not.toBeNull();
+    await serve.waitFor(new RegExp(`audio in ${sent} frames`));
   });
 });

@@ -1,4 +1,5 @@
 import type { RealtimeEvent } from '../protocol/events.js';
+import { oneLine } from './outcome.js';
 
 /** Where the display writes: a terminal, or a pipe/file (then it prints sparingly). */
 export interface DisplayStream {
@@ -111,12 +112,15 @@ export function narration(event: RealtimeEvent): { text: string; problem: boolea
     case 'transcript.done':
       return { text: `[talk] ${event.role}: ${event.text}`, problem: false };
     case 'transcript.failed':
-      return { text: `[talk] user transcription failed: ${event.message}`, problem: true };
+      return { text: `[talk] user transcription failed: ${oneLine(event.message)}`, problem: true };
     case 'invalid':
-      return { text: `[talk] invalid ${event.messageType ?? 'frame'}: ${event.detail}`, problem: true };
+      return {
+        text: `[talk] invalid ${event.messageType ?? 'frame'}: ${oneLine(event.detail)}`,
+        problem: true,
+      };
     case 'error':
       return {
-        text: `[talk] server error${event.code === undefined ? '' : ` ${event.code}`}: ${event.message}`,
+        text: `[talk] server error${event.code === undefined ? '' : ` ${event.code}`}: ${oneLine(event.message)}`,
         problem: true,
       };
     default:

@@ -39,18 +39,18 @@ export function talkVerdict(ending: TalkEnding, timeoutMs: number): { code: numb
   if (!ending.opened) {
     const why = ending.timedOut
       ? `no connection within ${timeoutMs} ms (--timeout-ms)`
-      : (closed.detail ?? closed.reason);
+      : oneLine(closed.detail ?? closed.reason);
     return { code: EXIT.notConnected, problem: `could not connect: ${why}` };
   }
   if (closed.reason === 'error') {
     return {
       code: EXIT.serverError,
-      problem: `the conversation ended in error: ${closed.detail ?? 'no detail'}`,
+      problem: `the conversation ended in error: ${oneLine(closed.detail ?? 'no detail')}`,
     };
   }
   if (closed.reason === 'transport_closed') {
     const code = closed.code === undefined ? 'no close code' : `code ${closed.code}`;
-    const detail = closed.detail === undefined ? '' : `: ${closed.detail}`;
+    const detail = closed.detail === undefined ? '' : `: ${oneLine(closed.detail)}`;
     return {
       code: EXIT.closedByServer,
       problem: `the connection closed before talk closed it (${code}${detail})`,
@@ -58,10 +58,18 @@ export function talkVerdict(ending: TalkEnding, timeoutMs: number): { code: numb
   }
   const { texts, frames } = ending.unsent;
   if (ending.timedOut && texts + frames > 0) {
+    const left = [texts > 0 ? `${texts} texts` : '', frames > 0 ? `${frames} audio frames` : '']
+      .filter(Boolean)
+      .join(' and ');
     return {
       code: EXIT.timedOut,
-      problem: `--timeout-ms ${timeoutMs} came before the input was sent: ${texts} texts and ${frames} audio frames not sent`,
+      problem: `--timeout-ms ${timeoutMs} came before the input was sent: ${left} not sent`,
     };
   }
   return { code: EXIT.ok };
+}
+
+/** A detail fit for one line (a server's text may hold line breaks). */
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }

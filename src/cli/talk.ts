@@ -15,7 +15,7 @@ import { startDevServer, type DevServer } from '../server/devServer.js';
 import { webSocketBase } from '../protocol/baseUrl.js';
 import { LiveDisplay, narration } from './display.js';
 import { dialectOption, msOption, parseCommandLine, textOption, UsageError } from './options.js';
-import { EXIT, talkVerdict, type TalkEnding } from './outcome.js';
+import { EXIT, oneLine, talkVerdict, type TalkEnding } from './outcome.js';
 
 const HELP = `usage: realtime-rx talk [options]
 
@@ -317,7 +317,11 @@ function summary(result: TalkResult): string {
   const events = Object.entries(result.eventsByType)
     .map(([type, count]) => `${type} ${count}`)
     .join(', ');
-  const why = [closed.reason, closed.code !== undefined ? `code ${closed.code}` : undefined, closed.detail]
+  const why = [
+    closed.reason,
+    closed.code !== undefined ? `code ${closed.code}` : undefined,
+    closed.detail && oneLine(closed.detail),
+  ]
     .filter(Boolean)
     .join(', ');
   return [

@@ -1,0 +1,90 @@
+// `realtime-rx serve`'s refusals: listen failures and bad flags in one line, before anything starts.
+import { createServer } from 'node:net';
+import { runCli, startCli, startServe, STACK_TRACE, stopAll } from './cliProcess';
+
+jest.setTimeout(60_000);
+
+afterEach(stopAll);
+
+/** One line on the error stream, nothing on stdout (nothing started), no stack trace. */
+function expectOneLine(run: { stdout: string; stderr: string }, line: RegExp): void {
+  expect(run.stdout).toBe('');
+  expect(run.stderr.split('\n').filter(Boolean)).toEqual([expect.stringMatching(line)]);
+  expect(run.stderr).not.toMatch(STACK_TRACE);
+}
+
+describe('realtime-rx serve: listen failures', () => {
+  it('a busy port: one line naming the address, exit 1', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const { port } = busy.address() as { port: number };
+    try {
+      const run = await runCli('serve', '--port', String(port));
+      expect(run.code).toBe(1);
+      expectOneLine(
+        run,
+        new RegExp(
+          `^realtime-rx: cannot listen on 127\\.0\\.0\\.1:${port}: the port is already in use \\(EADDRINUSE\\)$`,
+        ),
+      );
+    } finally {
+      await new Promise((resolve) => busy.close(resolve));
+    }
+  });
+
+  it('an address this machine does not have: one line, exit 1', async () => {
+    // 192.0.2.0/24 is reserved for documentation: no interface has it, and binding sends nothing.
+    const run = await runCli('serve', '--host', '192.0.2.1', '--port', '0');
+    expect(run.code).toBe(1);
+    expectOneLine(
+      run,
+      /^realtime-rx: cannot listen on 192\.0\.2\.1:0: this machine has no such address \(EADDRNOTAVAIL\)$/,
+    );
+  });
+});
+
+describe('realtime-rx serve: flags', () => {
+  const refusals: [string[], RegExp][] = [
+    [['--port', '99999'], /^realtime-rx: --port needs a port number from 0 to 65535, got "99999"$/],
+    [['--port', '80.5'], /^realtime-rx: --port needs a port number from 0 to 65535, got "80\.5"$/],
+    [['--port'], /^realtime-rx: --port needs a value \(see realtime-rx serve --help\)$/],
+    [['--host', ''], /^realtime-rx: --host needs a value, got ""$/],
+    [['--dialect', 'gemini'], /^realtime-rx: --dialect must be one of codex, openai, got "gemini"$/],
+    [['--latency-ms', 'abc'], /^realtime-rx: --latency-ms needs a number >= 0, got "abc"$/],
+    [['--drop-after-ms', '-1'], /^realtime-rx: --drop-after-ms needs a value; for one that starts with "-"/],
+    [
+      ['--error-after-ms', '9999999999'],
+      /^realtime-rx: --error-after-ms needs a number of ms from 0 to 2147483647/,
+    ],
+    [['--stall-reads', 'abc'], /^realtime-rx: --stall-reads needs a number >= 0, got "abc"$/],
+    [['--idle-ms', 'abc'], /^realtime-rx: unknown option --idle-ms \(see realtime-rx serve --help\)$/],
+    [['--prot', '8011'], /^realtime-rx: unknown option --prot \(see realtime-rx serve --help\)$/],
+    [['8011'], /^realtime-rx: unexpected argument "8011" \(see realtime-rx serve --help\)$/],
+  ];
+
+  it.each(refusals)('serve %j: one line naming it, exit 2, nothing started', async (flags, line) => {
+    // On port 0 the refusal cannot be a listen failure: the flag is refused before listening.
+    const run = await runCli('serve', '--port', '0', ...flags);
+    expect(run.code).toBe(2);
+    expectOneLine(run, line);
+  });
+
+  it('--stall-reads without a value, before another flag or last: the server starts and stops reading for good', async () => {
+    const last = await startServe('--stall-reads');
+    const first = startCli('serve', '--stall-reads', '--port', '0');
+    const [, url] = await first.waitFor(/listening on (ws:\/\/\S+)/);
+    expect(last.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
+    // The server reads nothing after the session message: talk's close frame is never answered, so
+    // its close times out and the socket is dropped (1006) instead of closing with 1000.
+    const talk = await runCli('talk', '--url', url, '--text', 'hi', '--idle-ms', '200');
+    expect(talk.code).toBe(0);
+    expect(talk.stdout).toMatch(/closed: requested, code 1006/);
+    expect(first.output()).not.toMatch(/connection 1/); // it has not seen the connection end either
+  });
+
+  it('--help lists the options and exits 0', async () => {
+    const run = await runCli('serve', '--help');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/--stall-reads \[N\]/);
+  });
+});
