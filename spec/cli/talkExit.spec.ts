@@ -184,4 +184,51 @@ describe('realtime-rx talk: exit codes', () => {
       /^realtime-rx: the connection closed before talk closed it \(code 1011: internal fault\)$/m,
     );
   });
+
+  const refusals: [string[], number, RegExp][] = [
+    [['--idle-ms', 'abc'], 2, /^realtime-rx: --idle-ms needs a number >= 0, got "abc"$/],
+    [
+      ['--timeout-ms', '1e10'],
+      2,
+      /^realtime-rx: --timeout-ms needs a number of ms from 0 to 2147483647, got "1e10"$/,
+    ],
+    [
+      ['--connect-timeout-ms'],
+      2,
+      /^realtime-rx: --connect-timeout-ms needs a value \(see realtime-rx talk --help\)$/,
+    ],
+    [['--dialect', 'gemini'], 2, /^realtime-rx: --dialect must be one of codex, openai, got "gemini"$/],
+    [
+      ['--url', 'ftp://example.com'],
+      2,
+      /^realtime-rx: --url: unsupported url scheme "ftp": expected http, https, ws or wss$/,
+    ],
+    [
+      ['--transcribe', 'whisper-1', '--dialect', 'codex'],
+      2,
+      /^realtime-rx: --transcribe works with --dialect openai only$/,
+    ],
+    [['--txt', 'hi'], 2, /^realtime-rx: unknown option --txt \(see realtime-rx talk --help\)$/],
+    [['--in', 'no-such.wav'], 1, /^realtime-rx: --in no-such\.wav: no such file$/],
+    [
+      ['--in', 'package.json'],
+      1,
+      /^realtime-rx: --in package\.json: not a WAV file we can read: WAV: not a RIFF file/,
+    ],
+    [
+      ['--out', 'no-such-folder/reply.wav'],
+      1,
+      /^realtime-rx: --out no-such-folder\/reply\.wav: no such folder /,
+    ],
+  ];
+
+  it.each(refusals)(
+    '%j: refused in one line before anything starts (no embedded server), exit %d',
+    async (flags, code, line) => {
+      const run = await runCli('talk', ...flags);
+      expect(run.code).toBe(code);
+      expect(run.stdout).toBe('');
+      expect(run.stderr.split('\n').filter(Boolean)).toEqual([expect.stringMatching(line)]);
+    },
+  );
 });
