@@ -15,15 +15,33 @@ import { buildExample } from './build.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string', default: '8080' },
-    'dev-port': { type: 'string', default: '8011' },
-    'no-dev-server': { type: 'boolean', default: false },
-  },
-});
 
-await buildExample();
+/** One line on the error stream, never a stack trace, and the exit code. */
+function fail(message, code) {
+  console.error(`serve.mjs: ${message}`);
+  process.exit(code);
+}
+
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '8080' },
+      'dev-port': { type: 'string', default: '8011' },
+      'no-dev-server': { type: 'boolean', default: false },
+    },
+  }));
+} catch (error) {
+  fail(`${error.message.split('\n')[0]} (options: --port N, --dev-port N, --no-dev-server)`, 2);
+}
+const portOf = (flag) => {
+  const port = Number(values[flag]);
+  if (values[flag].trim() === '' || !Number.isInteger(port) || port < 0 || port > 65_535)
+    fail(`--${flag} needs a port number from 0 to 65535, got ${JSON.stringify(values[flag])}`, 2);
+  return port;
+};
+const port = portOf('port');
+const devPort = portOf('dev-port');
 
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.map': 'application/json' };
 const files = createServer((request, response) => {
@@ -37,26 +55,44 @@ const files = createServer((request, response) => {
   });
   response.end(readFileSync(file));
 });
-await new Promise((done) => files.listen(Number(values.port), '127.0.0.1', done));
+// Listen before building, so that a busy port is said at once.
+await new Promise((done, failed) => {
+  files.once('error', failed);
+  files.listen(port, '127.0.0.1', done);
+}).catch((error) => {
+  const why = error.code === 'EADDRINUSE' ? 'the port is already in use (EADDRINUSE)' : error.message;
+  fail(`cannot listen on 127.0.0.1:${port}: ${why}`, 1);
+});
+
+await buildExample();
 
 let devServer;
+let stopping = false;
 if (!values['no-dev-server']) {
   const tsx = createRequire(import.meta.url).resolve('tsx/cli');
   devServer = spawn(
     process.execPath,
-    [tsx, join(root, 'src/cli/main.ts'), 'serve', '--port', values['dev-port']],
-    { stdio: 'inherit' },
+    [tsx, join(root, 'src/cli/main.ts'), 'serve', '--port', String(devPort)],
+    {
+      stdio: 'inherit',
+    },
   );
-  devServer.on('exit', (code) => code && console.error(`the dev server exited with code ${code}`));
+  // The dev server says why it stopped (one `realtime-rx:` line); the page is of no use without it.
+  devServer.on('exit', (code) => {
+    if (stopping || !code) return;
+    stop();
+    process.exitCode = code;
+  });
 }
 
-const query = values['dev-port'] === '8011' ? '' : `?url=ws://127.0.0.1:${values['dev-port']}`;
+const query = devPort === 8011 ? '' : `?url=ws://127.0.0.1:${devPort}`;
 console.log(`open http://127.0.0.1:${files.address().port}/${query} and press Talk (Ctrl-C stops)`);
 
-const stop = () => {
+function stop() {
+  stopping = true;
   devServer?.kill('SIGINT');
   files.closeAllConnections();
   files.close();
-};
+}
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);

@@ -32,7 +32,12 @@ const running = new Set<ChildProcess>();
 
 /** Starts `realtime-rx ...args` with OPENAI_API_KEY set to {@link TEST_KEY}. */
 export function startCli(...args: string[]): CliProcess {
-  const child = spawn(process.execPath, [...CLI, ...args], {
+  return startNode(...CLI, ...args);
+}
+
+/** Starts `node ...args` in the repository, with OPENAI_API_KEY set to {@link TEST_KEY}. */
+export function startNode(...args: string[]): CliProcess {
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, OPENAI_API_KEY: TEST_KEY },
   });

@@ -23,7 +23,7 @@ describe('talkVerdict', () => {
       problem: '--timeout-ms 500 came before the input was sent: 2 texts not sent',
     });
     expect(talkVerdict(ending({ timedOut: true, unsent: { texts: 1, frames: 40 } }), 500).problem).toBe(
-      '--timeout-ms 500 came before the input was sent: 1 texts and 40 audio frames not sent',
+      '--timeout-ms 500 came before the input was sent: 1 text and 40 audio frames not sent',
     );
   });
 

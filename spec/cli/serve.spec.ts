@@ -1,6 +1,7 @@
 // `realtime-rx serve`'s refusals: listen failures and bad flags in one line, before anything starts.
 import { createServer } from 'node:net';
-import { runCli, startCli, startServe, STACK_TRACE, stopAll } from './cliProcess';
+import { join } from 'node:path';
+import { ROOT, runCli, startCli, startNode, startServe, STACK_TRACE, stopAll } from './cliProcess';
 
 jest.setTimeout(60_000);
 
@@ -13,24 +14,37 @@ function expectOneLine(run: { stdout: string; stderr: string }, line: RegExp): v
   expect(run.stderr).not.toMatch(STACK_TRACE);
 }
 
+/** Runs `use(port)` while something else listens on that loopback port. */
+async function withBusyPort(use: (port: number) => Promise<void>): Promise<void> {
+  const busy = createServer();
+  await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+  try {
+    await use((busy.address() as { port: number }).port);
+  } finally {
+    await new Promise((resolve) => busy.close(resolve));
+  }
+}
+
+const inUse = (prefix: string, port: number) =>
+  new RegExp(
+    `^${prefix}: cannot listen on 127\\.0\\.0\\.1:${port}: the port is already in use \\(EADDRINUSE\\)$`,
+  );
+
 describe('realtime-rx serve: listen failures', () => {
-  it('a busy port: one line naming the address, exit 1', async () => {
-    const busy = createServer();
-    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
-    const { port } = busy.address() as { port: number };
-    try {
+  it('a busy port: one line naming the address, exit 1', () =>
+    withBusyPort(async (port) => {
       const run = await runCli('serve', '--port', String(port));
       expect(run.code).toBe(1);
-      expectOneLine(
-        run,
-        new RegExp(
-          `^realtime-rx: cannot listen on 127\\.0\\.0\\.1:${port}: the port is already in use \\(EADDRINUSE\\)$`,
-        ),
-      );
-    } finally {
-      await new Promise((resolve) => busy.close(resolve));
-    }
-  });
+      expectOneLine(run, inUse('realtime-rx', port));
+    }));
+
+  it('examples/browser/serve.mjs on a busy port: one line, exit 1, before building anything', () =>
+    withBusyPort(async (port) => {
+      const example = join(ROOT, 'examples/browser/serve.mjs');
+      const run = await startNode(example, '--port', String(port), '--no-dev-server').exited;
+      expect(run.code).toBe(1);
+      expectOneLine(run, inUse('serve\\.mjs', port));
+    }));
 
   it('an address this machine does not have: one line, exit 1', async () => {
     // 192.0.2.0/24 is reserved for documentation: no interface has it, and binding sends nothing.

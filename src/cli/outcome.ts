@@ -58,7 +58,7 @@ export function talkVerdict(ending: TalkEnding, timeoutMs: number): { code: numb
   }
   const { texts, frames } = ending.unsent;
   if (ending.timedOut && texts + frames > 0) {
-    const left = [texts > 0 ? `${texts} texts` : '', frames > 0 ? `${frames} audio frames` : '']
+    const left = [texts > 0 ? count(texts, 'text') : '', frames > 0 ? count(frames, 'audio frame') : '']
       .filter(Boolean)
       .join(' and ');
     return {
@@ -72,4 +72,8 @@ export function talkVerdict(ending: TalkEnding, timeoutMs: number): { code: numb
 /** A detail fit for one line (a server's text may hold line breaks). */
 export function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
+}
+
+function count(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? '' : 's'}`;
 }
