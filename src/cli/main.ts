@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `realtime-rx` command: `serve` (a local dev server) and `talk` (a client). */
 import { UsageError } from './options.js';
+import { EXIT } from './outcome.js';
 import { serveCommand } from './serve.js';
 import { talkCommand } from './talk.js';
 
@@ -23,10 +24,10 @@ async function main(argv: string[]): Promise<number> {
     case '-h':
     case '--help':
       console.log(USAGE);
-      return command === undefined ? 2 : 0;
+      return command === undefined ? EXIT.usage : EXIT.ok;
     default:
       console.error(`realtime-rx: unknown command "${command}"\n\n${USAGE}`);
-      return 2;
+      return EXIT.usage;
   }
 }
 
@@ -34,7 +35,7 @@ async function main(argv: string[]): Promise<number> {
 function fail(error: unknown): void {
   const message = error instanceof Error ? error.message : String(error);
   console.error(`realtime-rx: ${message.split('\n')[0]}`);
-  process.exitCode = error instanceof UsageError ? 2 : 1;
+  process.exitCode = error instanceof UsageError ? EXIT.usage : EXIT.failed;
 }
 
 // Whatever escapes (a bug, an error event nobody listens to) still ends in one line.

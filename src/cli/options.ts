@@ -1,16 +1,24 @@
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { DialectName } from '../protocol/dialect.js';
 
 /** A mistake in how a command was called (a bad flag or value): one line naming the flag, exit code 2. */
 export class UsageError extends Error {}
 
-type OptionSpecs = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
+type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
+/** The option values parseArgs gives for `O`, strict and without positionals. */
+export type ParsedOptions<O extends OptionSpecs> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: false }>
+>['values'];
 
 /**
  * Node's `parseArgs`, strict: an unknown flag, a missing value or a stray argument is a
  * {@link UsageError} in one line that names it, and points at the command's `--help`.
  */
-export function parseCommandLine<O extends OptionSpecs>(command: string, argv: string[], options: O) {
+export function parseCommandLine<O extends OptionSpecs>(
+  command: string,
+  argv: string[],
+  options: O,
+): ParsedOptions<O> {
   try {
     return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
   } catch (error) {
