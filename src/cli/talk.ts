@@ -1,7 +1,18 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { filter, firstValueFrom, from, lastValueFrom, of, timer, toArray, zip, type Observable } from 'rxjs';
+import {
+  filter,
+  firstValueFrom,
+  from,
+  lastValueFrom,
+  of,
+  timer,
+  toArray,
+  zip,
+  Subscription,
+  type Observable,
+} from 'rxjs';
 import { downmix } from '../audio/channels.js';
 import { fromAudioFrames, toAudioFrames } from '../audio/frames.js';
 import { resample } from '../audio/resample.js';
@@ -229,15 +240,21 @@ export async function talk(input: TalkInput, display?: LiveDisplay): Promise<Tal
     clearTimeout(quietTimer);
     if (inputDone) quietTimer = setTimeout(() => conversation.close(), input.idleMs);
   };
+  // Closing early stops the input at once: what was not given yet counts as not sent.
+  const sending = new Subscription();
+  const closeNow = () => {
+    sending.unsubscribe();
+    conversation.close();
+  };
   let timedOut = false;
   const deadline = setTimeout(() => {
     timedOut = true;
-    conversation.close();
+    closeNow();
   }, input.timeoutMs);
   let interrupted: NodeJS.Signals | undefined;
   const onInterrupt = () => {
     interrupted = input.interrupt?.reason as NodeJS.Signals;
-    conversation.close();
+    closeNow();
   };
   if (input.interrupt?.aborted) onInterrupt();
   else input.interrupt?.addEventListener('abort', onInterrupt, { once: true });
@@ -266,17 +283,19 @@ export async function talk(input: TalkInput, display?: LiveDisplay): Promise<Tal
   const pace: Observable<readonly [RealtimeAudioFrame, number]> = input.realtime
     ? zip(from(frames), timer(0, 20))
     : from(frames.map((frame) => [frame, 0] as const));
-  const sending = pace.subscribe({
-    next: ([frame]) => {
-      firstFrameAt ??= Date.now();
-      conversation.audio.next(frame);
-      display?.progress(++sent);
-    },
-    complete: () => {
-      inputDone = true;
-      closeWhenQuiet();
-    },
-  });
+  sending.add(
+    pace.subscribe({
+      next: ([frame]) => {
+        firstFrameAt ??= Date.now();
+        conversation.audio.next(frame);
+        display?.progress(++sent);
+      },
+      complete: () => {
+        inputDone = true;
+        closeWhenQuiet();
+      },
+    }),
+  );
 
   const result = await closed;
   sending.unsubscribe();
