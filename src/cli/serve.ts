@@ -17,7 +17,9 @@ const HELP = `usage: realtime-rx serve [options]
   --latency-ms N        delay every server frame by N ms
   --drop-after-ms N     drop each connection abruptly (client sees 1006) N ms after it opens
   --error-after-ms N    send a server error N ms after each connection opens
-  --stall-reads [N]     stop reading each socket after the session message (for N ms, or for good)`;
+  --stall-reads [N]     stop reading each socket after the session message (for N ms, or for good)
+
+exit codes: 0 stopped (Ctrl-C, SIGTERM), 1 could not listen, 2 bad option`;
 
 /** Runs the dev server until SIGINT/SIGTERM. Every flag is checked before it listens. */
 export async function serveCommand(argv: string[]): Promise<number> {

@@ -30,18 +30,18 @@ import { EXIT, oneLine, talkVerdict, type TalkEnding } from './outcome.js';
 
 const HELP = `usage: realtime-rx talk [options]
 
-  --url URL             server base URL (default: start an embedded dev server)
-  --dialect NAME        wire protocol: openai (default: OpenAI Realtime GA) or codex
-  --prompt TEXT         the session prompt
-  --in FILE.wav         audio to send (any rate and channel count: downmixed, resampled to 24 kHz, 20 ms frames)
-  --text TEXT           a text to send (repeatable)
-  --out FILE.wav        write the audio the server sends back
-  --transcribe MODEL    transcribe the audio sent, e.g. gpt-4o-mini-transcribe (openai dialect)
-  --no-realtime         send the audio as fast as the socket takes it (default: paced at real time)
-  --idle-ms N           close after the input is sent and the server has been quiet this long (default 1500)
-  --timeout-ms N        close after this long whatever happens (default 60000)
+  --url URL               server base URL (default: start an embedded dev server)
+  --dialect NAME          wire protocol: openai (default: OpenAI Realtime GA) or codex
+  --prompt TEXT           the session prompt
+  --in FILE.wav           audio to send (any rate and channel count: downmixed, resampled to 24 kHz, 20 ms frames)
+  --text TEXT             a text to send (repeatable)
+  --out FILE.wav          write the audio the server sends back
+  --transcribe MODEL      transcribe the audio sent, e.g. gpt-4o-mini-transcribe (openai dialect)
+  --no-realtime           send the audio as fast as the socket takes it (default: paced at real time)
+  --idle-ms N             close after the input is sent and the server has been quiet this long (default 1500)
+  --timeout-ms N          close after this long whatever happens (default 60000)
   --connect-timeout-ms N  give up a handshake that takes longer than this (default 10000)
-  --api-key KEY         API key (default: $OPENAI_API_KEY); never printed
+  --api-key KEY           API key (default: $OPENAI_API_KEY); never printed
 
 exit codes: 0 done, 1 could not run, 2 bad option, 3 never connected, 4 timed out before the input
 was sent, 5 server error, 6 closed by the server or lost, 130 Ctrl-C (docs/cli.md)`;
