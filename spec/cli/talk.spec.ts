@@ -97,6 +97,20 @@ describe('realtime-rx talk against realtime-rx serve (child processes)', () => {
     expect(/transcript\.done (\d+)/.exec(stdout)?.[1]).toBe('3');
   });
 
+  it('--dialect codex: the quoted reply to a text is printed from its message item (the embedded server)', async () => {
+    const { code, stdout } = await runCli(
+      'talk',
+      '--dialect',
+      'codex',
+      '--text',
+      'hello codex',
+      '--idle-ms',
+      '300',
+    );
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^\[talk\] assistant: You said: "hello codex"$/m);
+  });
+
   it('--drop-after-ms: talk reports transport_closed with code 1006 and exits 6', async () => {
     const serve = await startServe('--drop-after-ms', '300');
     const { code, stdout, stderr } = await runCli(

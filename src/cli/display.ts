@@ -1,3 +1,4 @@
+import type { DialectName } from '../protocol/dialect.js';
 import type { RealtimeEvent } from '../protocol/events.js';
 import { oneLine } from './outcome.js';
 
@@ -105,12 +106,17 @@ export class LiveDisplay {
 
 /**
  * The line `talk` prints for an event worth reading in full: a finished transcript, or a problem (an
- * `invalid` frame, a server `error`, a failed transcription) to print on the error stream.
+ * `invalid` frame, a server `error`, a failed transcription) to print on the error stream. In the
+ * `codex` dialect, which has no transcript events, a message item comes whole: its text is the transcript.
  */
-export function narration(event: RealtimeEvent): { text: string; problem: boolean } | undefined {
+export function narration(event: RealtimeEvent, dialect: DialectName = 'openai'): Narration | undefined {
   switch (event.type) {
     case 'transcript.done':
       return { text: `[talk] ${event.role}: ${event.text}`, problem: false };
+    case 'conversation.item.added': {
+      const message = dialect === 'codex' ? messageText(event.item) : undefined;
+      return message && { text: `[talk] ${message.role}: ${message.text}`, problem: false };
+    }
     case 'transcript.failed':
       return { text: `[talk] user transcription failed: ${oneLine(event.message)}`, problem: true };
     case 'invalid':
@@ -126,4 +132,22 @@ export function narration(event: RealtimeEvent): { text: string; problem: boolea
     default:
       return undefined;
   }
+}
+
+/** A line of {@link narration}; a problem goes to the error stream. */
+export interface Narration {
+  text: string;
+  problem: boolean;
+}
+
+/** The role and text of a message item (`{ type: 'message', role, content: [{ text }] }`), if it has text. */
+function messageText(item: unknown): { role: string; text: string } | undefined {
+  const message = item as { type?: unknown; role?: unknown; content?: unknown } | null;
+  if (message?.type !== 'message' || typeof message.role !== 'string' || !Array.isArray(message.content)) {
+    return undefined;
+  }
+  const text = (message.content as { text?: unknown }[])
+    .map((part) => (typeof part?.text === 'string' ? part.text : ''))
+    .join('');
+  return text === '' ? undefined : { role: message.role, text };
 }

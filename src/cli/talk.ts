@@ -267,7 +267,7 @@ export async function talk(input: TalkInput, display?: LiveDisplay): Promise<Tal
       if (firstAudioMs === undefined && firstFrameAt !== undefined) firstAudioMs = Date.now() - firstFrameAt;
     }
     display?.events(eventsByType);
-    const line = narration(event);
+    const line = narration(event, input.dialect);
     if (line !== undefined) display?.[line.problem ? 'warn' : 'log'](line.text);
     closeWhenQuiet();
   });
