@@ -9,58 +9,19 @@
  * imports it, type-checks against it under node16 and bundler resolution, and bundles it for the
  * browser, where headless Chromium runs the bundles. attw and publint lint the same tarball.
  */
-import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, relative } from 'node:path';
+import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { chromium } from 'playwright-core';
+import { ok, packTarball, ROOT, run } from './tarball';
 
-const ROOT = join(__dirname, '../..');
 const BIN = join(ROOT, 'node_modules/.bin');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Files an older build could have left behind: `npm pack` must not ship them. */
 const STALE = ['dist/esm/stale-module.js', 'dist/cjs/stale-module.d.ts', 'dist/legacy/index.js'];
 
 jest.setTimeout(180_000);
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * Under `npm test` the environment names this repository as npm's project (npm_config_local_prefix,
- * npm_package_*): the npm commands below must act on their own directory only.
- */
-const env = Object.fromEntries(
-  Object.entries(process.env).filter(
-    ([name]) => !/^npm_(config_local_prefix|package_|lifecycle_)/i.test(name),
-  ),
-);
-
-/** Runs a command to its end; a non-zero exit is a result, not an exception. */
-function run(file: string, args: string[], cwd: string, timeout = 120_000): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(file, args, { cwd, env, timeout, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
-      resolve({
-        code,
-        stdout,
-        stderr: error !== null && code === null ? `${stderr}\n${error.message}` : stderr,
-      });
-    });
-  });
-}
-
-/** Like run, but a failure throws with everything the command printed. */
-async function ok(file: string, args: string[], cwd: string, timeout?: number): Promise<string> {
-  const r = await run(file, args, cwd, timeout);
-  if (r.code !== 0)
-    throw new Error(`${basename(file)} ${args.join(' ')} exited ${r.code}\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
 
 let work: string;
 let consumer: string;
@@ -69,28 +30,12 @@ let files: string[];
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'realtime-rx-package-'));
-  const stage = join(work, 'stage');
-  cpSync(ROOT, stage, {
-    recursive: true,
-    filter: (src) =>
-      basename(src) !== 'node_modules' && !['.git', 'dist', 'coverage'].includes(relative(ROOT, src)),
-  });
-  symlinkSync(join(ROOT, 'node_modules'), join(stage, 'node_modules'), 'dir');
-  for (const file of STALE) {
-    mkdirSync(join(stage, file, '..'), { recursive: true });
-    writeFileSync(join(stage, file), 'export const stale = true;\n');
-  }
-
-  const packDir = join(work, 'pack');
-  mkdirSync(packDir);
-  const packed = await ok('npm', ['pack', '--json', '--pack-destination', packDir], stage, 150_000);
-  // prepack's build prints to the same stdout, before npm's JSON.
-  const [info] = JSON.parse(packed.slice(packed.search(/^\[/m))) as {
-    filename: string;
-    files: { path: string }[];
-  }[];
-  tarball = join(packDir, info.filename);
-  files = info.files.map((f) => f.path).sort();
+  ({ path: tarball, files } = await packTarball(work, (stage) => {
+    for (const file of STALE) {
+      mkdirSync(join(stage, file, '..'), { recursive: true });
+      writeFileSync(join(stage, file), 'export const stale = true;\n');
+    }
+  }));
 
   consumer = join(work, 'consumer');
   mkdirSync(consumer);
