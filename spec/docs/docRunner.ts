@@ -45,13 +45,28 @@ export function runLimited(file: string, args: string[], cwd: string, limitMs: n
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const timer = setTimeout(() => {
       timedOut = true;
-      process.kill(-child.pid!, 'SIGKILL');
+      killGroup(child.pid, 'SIGKILL');
     }, limitMs);
-    child.on('close', (code) => {
+    const finish = (code: number | null) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr, timedOut });
+    };
+    child.on('error', (error) => {
+      stderr += `${error.message}\n`;
+      finish(null);
     });
+    child.on('close', finish);
   });
+}
+
+/** Signals the process group of a child started with `detached` (its own group); gone already is fine. */
+function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // it has exited
+  }
 }
 
 /**
@@ -135,7 +150,10 @@ export async function startServe(dir: string): Promise<{ port: number; stop: () 
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   let printed = '';
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`realtime-rx serve did not start:\n${printed}`)), 20_000);
+    const timer = setTimeout(() => {
+      killGroup(child.pid, 'SIGKILL');
+      reject(new Error(`realtime-rx serve printed no URL within 20 s:\n${printed}`));
+    }, 20_000);
     const read = (chunk: Buffer) => {
       printed += chunk.toString();
       const url = /ws:\/\/127\.0\.0\.1:(\d+)/.exec(printed);
@@ -147,12 +165,16 @@ export async function startServe(dir: string): Promise<{ port: number; stop: () 
     child.stdout.on('data', read);
     child.stderr.on('data', read);
     child.on('exit', (code) => reject(new Error(`realtime-rx serve exited with ${code}:\n${printed}`)));
+    child.on('error', (error) => reject(new Error(`realtime-rx serve did not start: ${error.message}`)));
   });
   return {
     port,
     stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGTERM');
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      killGroup(child.pid, 'SIGTERM');
+      const stubborn = setTimeout(() => killGroup(child.pid, 'SIGKILL'), 5000);
       await exited;
+      clearTimeout(stubborn);
     },
   };
 }
