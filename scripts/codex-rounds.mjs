@@ -572,8 +572,11 @@ try {
       console.log(`  ${version}: FAILED after ${checks.length} checks`);
     }
   }
-  if (refuser.seen.length > 0)
-    console.log(`codex-rounds: refused on the way out (offline): ${refuser.seen.join(', ')}`);
+  console.log(
+    refuser.seen.length === 0
+      ? 'codex-rounds: offline: nothing went to the model provider or the proxies (a local server that refuses)'
+      : `codex-rounds: refused on the way out (offline): ${refuser.seen.join(', ')}`,
+  );
 } finally {
   await serve?.stop();
   await refuser.close();
