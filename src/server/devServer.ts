@@ -5,6 +5,7 @@ import { floatToPcm16, pcm16ToFloat } from '../audio/pcm.js';
 import type { DialectName } from '../protocol/dialect.js';
 import { Resampler } from '../audio/resample.js';
 import { AudioIntake, concat, type Heard } from './audioIntake.js';
+import { dialectOfRequest } from './codexCli/route.js';
 import { codexServerDialect } from './codexServer.js';
 import { openaiServerDialect } from './openaiServer.js';
 import type {
@@ -23,7 +24,11 @@ export interface DevServerOptions {
   port?: number;
   /** Interface to listen on; default 127.0.0.1. */
   host?: string;
-  /** Wire protocol; default 'openai' (the OpenAI Realtime GA protocol, on any path); 'codex' on /ws. */
+  /**
+   * Wire protocol of requests that do not name theirs; default 'openai' (the OpenAI Realtime GA
+   * protocol, on any path, which is also the Codex CLI's v2); 'codex' on /ws. Requests that name
+   * the Codex CLI's v1 or v3 (`openai-alpha` header, `/v1/live`, `?intent=quicksilver`) get those.
+   */
   dialect?: DialectName;
   /** Delay every frame the server sends by this many ms. */
   latencyMs?: number;
@@ -63,7 +68,8 @@ const serverDialects: Record<DialectName, ServerDialect> = {
  *
  * The per-connection machinery (faults, VAD, echo, pacing) is shared; what goes over the wire is the
  * dialect's: `openai` (the default: the OpenAI Realtime GA event sequence, see
- * `openaiServer.ts`) or `codex`.
+ * `openaiServer.ts`, which the Codex CLI's v2 speaks) or `codex`; whatever the dialect, a request
+ * from the Codex CLI in its v1 or v3 gets that protocol (see `codexCli/`).
  *
  * @example
  * ```ts
@@ -92,7 +98,13 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const stats: DevConnectionStats[] = [];
   const live = new Set<DevConnection>();
   wss.on('connection', (socket, request) => {
-    const connection = new DevConnection(socket, request, stats.length + 1, dialect, options);
+    const connection = new DevConnection(
+      socket,
+      request,
+      stats.length + 1,
+      dialectOfRequest(request, dialect),
+      options,
+    );
     stats.push(connection.stats);
     live.add(connection);
     socket.on('close', () => live.delete(connection));

@@ -80,9 +80,15 @@ export interface DialectConnection {
   injectError(message: string): void;
 }
 
+/**
+ * The protocols the dev server speaks: the client dialects, and the Codex CLI's v1 and v3 (its v2 is
+ * the `openai` one).
+ */
+export type ServerDialectName = DialectName | 'codex-cli-v1' | 'codex-cli-v3';
+
 /** The server side of a wire protocol. */
 export interface ServerDialect {
-  readonly name: DialectName;
+  readonly name: ServerDialectName;
   /** The WebSocket subprotocol to select when the client offers it (else the first offered one). */
   readonly subprotocol?: string;
   connect(host: ConnectionHost): DialectConnection;
