@@ -3,6 +3,7 @@
  * @packageDocumentation
  */
 export * from './testing/scriptedServer.js';
+export * from './testing/devServer.js';
 export * from './testing/testSocket.js';
 export * from './testing/fixtures.js';
 export { fixtures } from './testing/recorded.js';
