@@ -96,15 +96,13 @@ export class ClientSecrets {
     const expiresAt = this.minted.get(key);
     if (expiresAt === undefined) {
       return refuse(
-        `Incorrect API key provided: ${masked(key)}. This dev server accepts only the client secrets ` +
-          'it minted (POST /v1/realtime/client_secrets).',
+        `Incorrect API key provided: ${masked(key)}. Use a client secret that this server minted.`,
         'invalid_api_key',
       );
     }
     if (Date.now() >= expiresAt) {
       return refuse(
-        `The client secret ${masked(key)} expired at ${new Date(expiresAt).toISOString()}: mint a new one ` +
-          '(POST /v1/realtime/client_secrets).',
+        `The client secret ${masked(key)} expired at ${new Date(expiresAt).toISOString()}: mint a new one.`,
         'invalid_api_key',
       );
     }
