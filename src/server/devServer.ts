@@ -169,6 +169,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
             offered.has(preferred) ? preferred : (offered.values().next().value ?? false),
         }),
   });
+  // ws re-emits the http server's errors, a failed listen among them: that one rejects below.
+  wss.on('error', () => undefined);
   const stats: DevConnectionStats[] = [];
   const live = new Set<DevConnection>();
   wss.on('connection', (socket, request) => {
