@@ -100,9 +100,9 @@ const serverDialects: Record<DialectName, ServerDialect> = {
 };
 
 /**
- * Starts the dev server that `realtime-rx serve` runs (on 127.0.0.1 by default): an honest local stand-in for a
- * realtime server, for demos and resilience tests — not an AI. Node only (in a browser bundle it
- * rejects with a `RealtimeError` of kind `config`).
+ * Starts the dev server that `realtime-rx serve` runs (on 127.0.0.1 by default): an honest local
+ * stand-in for a realtime server, for demos and resilience tests — not an AI. Node only (in a browser
+ * bundle it rejects with a `RealtimeError` of kind `config`).
  *
  * It answers the session message, echoes each utterance it hears (speech followed by ~500 ms of
  * silence, found by an energy VAD) back as output audio paced at real time, quotes texts back as
