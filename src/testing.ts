@@ -1,5 +1,5 @@
 /**
- * realtime-rx/testing: a scripted realtime server for your tests.
+ * realtime-rx/testing: stand-ins for a realtime server in your tests (a test socket, a scripted server, the dev server).
  * @packageDocumentation
  */
 export * from './testing/scriptedServer.js';
