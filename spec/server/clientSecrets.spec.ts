@@ -2,6 +2,7 @@
 // request and response), which a WebSocket then carries as a browser does (subprotocol) or as a bearer
 // header; a key it did not mint, or one that expired, is refused with a 401 that says why.
 import { request as httpRequest } from 'node:http';
+import OpenAI from 'openai';
 import type {
   ClientSecretCreateParams,
   ClientSecretCreateResponse,
@@ -144,6 +145,38 @@ describe('POST /v1/realtime/client_secrets', () => {
     expect(status).toBe(400);
     expect(json).toEqual({
       error: { type: 'invalid_request_error', code, param, message: expect.stringMatching(message) },
+    });
+  });
+
+  it("the official SDK's clientSecrets.create mints from it, and its errors come back as the SDK's own", async () => {
+    const server = await start();
+    const client = new OpenAI({
+      apiKey: 'sk-test',
+      baseURL: server.clientSecretsUrl.replace(/\/realtime\/client_secrets$/, ''),
+    });
+    const created = await client.realtime.clientSecrets.create({
+      session: { type: 'realtime', instructions: 'Be brief.' },
+      expires_after: { anchor: 'created_at', seconds: 10 },
+    });
+    expect(created.value).toMatch(/^ek_/);
+    expect(created.session).toMatchObject({ type: 'realtime', instructions: 'Be brief.' });
+    expect(await firstEvent(server, created.value)).toEqual({
+      type: 'session.created',
+      sessionId: 'sess_dev_1',
+    });
+
+    const refused: unknown = await client.realtime.clientSecrets
+      .create({ expires_after: { seconds: 1 } })
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(refused).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(refused).toMatchObject({
+      status: 400,
+      code: 'invalid_value',
+      param: 'expires_after.seconds',
+      type: 'invalid_request_error',
     });
   });
 
