@@ -226,6 +226,9 @@ describe('in the browser', () => {
       expect(ours).toContain(`node_modules/realtime-rx/dist/browser/${format}/index.js`);
       expect(ours).toContain(`node_modules/realtime-rx/dist/browser/${format}/testing.js`);
       expect(ours).toContain(`node_modules/realtime-rx/dist/browser/${format}/testing/scriptedServer.js`);
+      // The dev server's stand-in, and none of the server behind it.
+      expect(ours).toContain(`node_modules/realtime-rx/dist/browser/${format}/testing/devServer.js`);
+      expect(ours.filter((p) => p.includes('/server/'))).toEqual([]);
       expect(ours.filter((p) => !p.startsWith(`node_modules/realtime-rx/dist/browser/${format}/`))).toEqual(
         [],
       );
@@ -249,7 +252,7 @@ describe('in the browser', () => {
     expect(shipped.sort()).toEqual(['operators/dropNewest.js', 'operators/sourceObserver.js']);
   });
 
-  it('both bundles run in Chromium: test socket and fixture replay work, startScriptedServer says it needs Node', async () => {
+  it('both bundles run in Chromium: test socket and fixture replay work, startScriptedServer and startDevServer say they need Node', async () => {
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
@@ -278,7 +281,7 @@ describe('in the browser', () => {
 /** What the consumer's scenario (below) reports when the package works. */
 function expectWorkingPackage(report: any, platform: 'node' | 'browser') {
   for (const [name, type] of Object.entries(report.exports)) expect([name, type]).toEqual([name, 'function']);
-  expect(Object.keys(report.exports)).toHaveLength(14);
+  expect(Object.keys(report.exports)).toHaveLength(15);
   expect(report.fixtureNames).toEqual(['audioTurn', 'dropped1006', 'serverError', 'textTurn']);
   expect(report.replayed.at(-1)).toBe('closed');
   expect(report.replayed).toContain('transcript.done');
@@ -298,6 +301,12 @@ function expectWorkingPackage(report: any, platform: 'node' | 'browser') {
       ],
       received: ['session.update', 'conversation.item.create'],
     });
+    expect(report.devServer).toEqual({
+      key: true,
+      first: { type: 'session.created', sessionId: 'sess_dev_1' },
+      last: { type: 'closed', reason: 'requested', code: 1000 },
+      path: '/v1/realtime?model=gpt-realtime',
+    });
   } else {
     expect(report.scripted).toEqual({
       name: 'RealtimeError',
@@ -307,6 +316,12 @@ function expectWorkingPackage(report: any, platform: 'node' | 'browser') {
         'startScriptedServer needs Node (it listens on a TCP port); in the browser use createTestSocket',
     });
     expect(report.nodeWebSocketFactory).toMatch(/needs Node/);
+    expect(report.devServer).toEqual({
+      name: 'RealtimeError',
+      kind: 'config',
+      isRealtimeError: true,
+      message: expect.stringMatching(/^startDevServer needs Node \(it listens on a TCP port\)/),
+    });
   }
 }
 
@@ -335,7 +350,8 @@ module.exports = async function scenario({ rx, testing, TestScheduler, node }) {
   for (const name of ['connectConversation', 'realtimeSession', 'dropNewest', 'priorityMerge', 'bargeIn',
     'decodeWav', 'encodeWav', 'nodeWebSocketFactory', 'RealtimeError'])
     report.exports[name] = typeof rx[name];
-  for (const name of ['startScriptedServer', 'createTestSocket', 'playFixture', 'rawFrame', 'ScriptFrame'])
+  for (const name of ['startScriptedServer', 'startDevServer', 'createTestSocket', 'playFixture', 'rawFrame',
+    'ScriptFrame'])
     report.exports['testing.' + name] = typeof testing[name];
   report.fixtureNames = Object.keys(testing.fixtures).sort();
 
@@ -391,7 +407,29 @@ module.exports = async function scenario({ rx, testing, TestScheduler, node }) {
     } finally {
       await server.close();
     }
+
+    // The dev server of realtime-rx serve, requiring a key that it minted itself.
+    const dev = await testing.startDevServer({ requireClientSecret: true });
+    try {
+      const minted = await (await fetch(dev.clientSecretsUrl, { method: 'POST', body: '{}' })).json();
+      const c = rx.connectConversation({ url: dev.url, apiKey: minted.value });
+      const seen = [];
+      const done = new Promise((resolve) => c.events$.subscribe({ next: (e) => seen.push(e), complete: resolve }));
+      await until(() => seen.length > 0, 5000, 'session.created from the dev server');
+      c.close();
+      await done;
+      report.devServer = {
+        key: /^ek_/.test(minted.value), first: seen[0], last: seen[seen.length - 1], path: dev.connections()[0].path,
+      };
+    } finally {
+      await dev.close();
+    }
   } else {
+    const devError = await testing.startDevServer().then(() => undefined, (e) => e);
+    report.devServer = {
+      name: devError && devError.name, kind: devError && devError.kind,
+      isRealtimeError: devError instanceof rx.RealtimeError, message: devError && devError.message,
+    };
     const error = await testing.startScriptedServer([]).then(() => undefined, (e) => e);
     report.scripted = {
       name: error && error.name, kind: error && error.kind,
@@ -409,7 +447,7 @@ module.exports = async function scenario({ rx, testing, TestScheduler, node }) {
 
 /** The consumer's TypeScript: the public API as an application would use it. */
 const CONSUMER_TS = `import { connectConversation, type RealtimeClosed, type RealtimeEvent } from 'realtime-rx';
-import { createTestSocket, fixtures, server, startScriptedServer } from 'realtime-rx/testing';
+import { createTestSocket, fixtures, server, startDevServer, startScriptedServer, type DevServerOptions } from 'realtime-rx/testing';
 
 export function describeEvent(event: RealtimeEvent): string {
   switch (event.type) {
@@ -432,6 +470,8 @@ conversation.audio.next({ data: 'AAAA', sampleRate: 24000, numChannels: 1 });
 sockets.sockets[0]?.act(server.open());
 export const recorded: number = fixtures.textTurn.events.length;
 export const url: Promise<string> = startScriptedServer([[[{ type: 'session.created' }]]]).then((s) => s.url);
+const devOptions: DevServerOptions = { requireClientSecret: true, clientSecretTtlMs: 1000, vad: { silenceMs: 300 } };
+export const mintAt: Promise<string> = startDevServer(devOptions).then((s) => s.clientSecretsUrl);
 `;
 
 const MISUSE_TS = `import { connectConversation } from 'realtime-rx';
