@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const expected = {
   'realtime-rx': ['connectConversation', 'realtimeSession', 'dropNewest', 'priorityMerge'],
-  'realtime-rx/testing': ['startScriptedServer'],
+  'realtime-rx/testing': ['startScriptedServer', 'startDevServer'],
 };
 let failed = false;
 for (const [entry, names] of Object.entries(expected)) {

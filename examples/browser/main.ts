@@ -10,6 +10,7 @@ import {
   createAudioPlayer,
   fromMicrophone,
   toAudioFrames,
+  type AudioPlayer,
   type Conversation,
   type ConversationStats,
   type RealtimeClosed,
@@ -36,7 +37,14 @@ url.value =
   new URLSearchParams(location.search).get('url') ?? `ws://${location.hostname || '127.0.0.1'}:8011`;
 
 /** What the page did, for spec/browser/example.spec.ts to read; the example does not need it. */
-const probe = { state: 'idle', heardMs: 0, peak: 0, closed: undefined as RealtimeClosed | undefined };
+const probe = {
+  state: 'idle',
+  heardMs: 0,
+  peak: 0,
+  closed: undefined as RealtimeClosed | undefined,
+  /** When the client secret the page connected with expires (seconds since the epoch). */
+  keyExpiresAt: undefined as number | undefined,
+};
 (window as unknown as { example: typeof probe }).example = probe;
 
 /** Releases the previous conversation's audio (its reply may still be playing when it closed). */
@@ -63,15 +71,64 @@ form.onsubmit = (submit) => {
     clearInterval(meter);
     void player.close().then(() => audioContext.close());
   };
+  talk.disabled = true; // one conversation at a time
+  probe.keyExpiresAt = undefined;
 
+  // A short-lived key first, from this page's own server: never put an API key in a page.
+  const serverUrl = url.value;
+  clientSecret(serverUrl).then(
+    ({ value, expires_at }) => {
+      probe.keyExpiresAt = expires_at;
+      addLine('client secret', `valid until ${new Date(expires_at * 1000).toLocaleTimeString()}`);
+      start(serverUrl, value, audioContext, player, session);
+    },
+    (error: unknown) => {
+      talk.disabled = false;
+      showClosed(
+        `could not get a client secret: ${error instanceof Error ? error.message : String(error)}`,
+        true,
+      );
+    },
+  );
+};
+
+/**
+ * Asks this page's server (serve.mjs) for a client secret for the realtime server at `serverUrl`. It mints
+ * one with `POST /v1/realtime/client_secrets`: from the dev server here, from OpenAI (with your API key,
+ * which stays on your server) in an app.
+ */
+async function clientSecret(serverUrl: string): Promise<{ value: string; expires_at: number }> {
+  const response = await fetch('/realtime/client-secret', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ url: serverUrl }),
+  });
+  const answer = (await response.json().catch(() => ({}))) as {
+    value?: string;
+    expires_at?: number;
+    error?: string;
+  };
+  if (!response.ok || answer.value === undefined || answer.expires_at === undefined)
+    throw new Error(answer.error ?? `HTTP ${response.status} from /realtime/client-secret`);
+  return { value: answer.value, expires_at: answer.expires_at };
+}
+
+/** The conversation, with the key: microphone → conversation → player, and every event in the log. */
+function start(
+  serverUrl: string,
+  apiKey: string,
+  audioContext: AudioContext,
+  player: AudioPlayer,
+  session: Subscription,
+): void {
   let conversation: Conversation;
   try {
-    // No apiKey: the dev server needs none. For OpenAI, fetch an ephemeral `ek_` key from your server.
-    conversation = connectConversation({ url: url.value, prompt: 'Be brief.' });
+    // An `ek_` key travels as the subprotocol `openai-insecure-api-key.<key>`: a browser sends no headers.
+    conversation = connectConversation({ url: serverUrl, apiKey, prompt: 'Be brief.' });
   } catch (error) {
+    talk.disabled = false;
     return showClosed(`could not start: ${String(error)}`, true);
   }
-  talk.disabled = true; // one conversation at a time
   stop.disabled = false;
   stop.onclick = () => {
     conversation.close(); // events$ ends with closed{reason: 'requested'}
@@ -133,7 +190,7 @@ form.onsubmit = (submit) => {
         },
       }),
   );
-};
+}
 
 function showStatus(stats: ConversationStats | undefined): void {
   const sent = stats === undefined ? '' : ` · sent ${stats.audioSent} frames, dropped ${stats.audioDropped}`;

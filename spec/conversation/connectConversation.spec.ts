@@ -181,13 +181,15 @@ describe('connectConversation', () => {
     expect((events[0] as { detail: string }).detail).toMatch(/ECONNREFUSED/);
   });
 
-  it('a handshake answered with 401 ends with closed{reason:error} naming the status and never the key', async () => {
+  it('a handshake answered with 401 ends with closed{reason:error} naming the status and the body, never the key', async () => {
     server = await startScriptedServer([
       { batches: [], reject: { status: 401, body: 'bad key sk-live-abcdef123456' } },
     ]);
     const { done } = connect(server.url, { apiKey: 'sk-live-abcdef123456' });
     const events = await done;
-    expect(events).toEqual([{ type: 'closed', reason: 'error', detail: 'Unexpected server response: 401' }]);
+    expect(events).toEqual([
+      { type: 'closed', reason: 'error', detail: 'Unexpected server response: 401: bad key ***' },
+    ]);
   });
 
   it('a bad URL scheme is a config error before any socket', () => {

@@ -112,7 +112,13 @@ describe('openai dialect: the handshake', () => {
     ]);
     const { done } = connect(scripted.url, { apiKey: 'sk-live-secret-1234567' });
     const events = await done;
-    expect(events).toEqual([{ type: 'closed', reason: 'error', detail: 'Unexpected server response: 401' }]);
+    expect(events).toEqual([
+      {
+        type: 'closed',
+        reason: 'error',
+        detail: 'Unexpected server response: 401: Incorrect API key provided: ***',
+      },
+    ]);
   });
 
   it('bad session options are a config error before any socket', () => {

@@ -136,7 +136,7 @@ describe('reconnect (opt-in)', () => {
       });
       return { events, sockets: sockets.sockets.length };
     };
-    expect(run('-x', server.refuse('Unexpected server response: 401'))).toEqual({
+    expect(run('-x', server.refuse({ status: 401 }))).toEqual({
       events: [{ type: 'closed', reason: 'error', detail: 'Unexpected server response: 401' }],
       sockets: 1,
     });

@@ -44,7 +44,7 @@ describe('faults before the handshake completes', () => {
   });
 
   it.each([401, 404, 500])(
-    '2. a handshake answered %i ends with closed{reason:error} naming the status',
+    '2. a handshake answered %i ends with closed{reason:error} naming the status and quoting the body, redacted',
     async (status) => {
       // The body and a header echo the key, as a careless proxy might.
       const server = await startStatusServer((req) => ({
@@ -55,7 +55,11 @@ describe('faults before the handshake completes', () => {
       const c = open(server.url);
       await c.finished();
       expect(c.events).toEqual([
-        { type: 'closed', reason: 'error', detail: `Unexpected server response: ${status}` },
+        {
+          type: 'closed',
+          reason: 'error',
+          detail: `Unexpected server response: ${status}: denied: Bearer ***`,
+        },
       ]);
       expect(server.requests).toHaveLength(1);
       // The key did go out (so the echo above was a real chance to leak it), on the codex path.

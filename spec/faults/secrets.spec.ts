@@ -26,7 +26,7 @@ describe('secrets under faults', () => {
     expect(capturedConsole()).toEqual([]);
   });
 
-  it('a 401 whose body, status line and headers echo the key: the detail names the status only', async () => {
+  it('a 401 whose body, status line and headers echo the key: the detail quotes the body, redacted', async () => {
     const server = await startStatusServer((req) => ({
       status: 401,
       body: JSON.stringify({
@@ -40,7 +40,12 @@ describe('secrets under faults', () => {
     await c.finished();
     expect(server.requests[0].headers.authorization).toBe(`Bearer ${SECRET}`); // the key really went out
     expect(c.events).toEqual([
-      { type: 'closed', reason: 'error', detail: 'Unexpected server response: 401' },
+      {
+        type: 'closed',
+        reason: 'error',
+        detail:
+          'Unexpected server response: 401: {"error":{"message":"Incorrect API key provided: ***","header":"Bearer ***"}}',
+      },
     ]);
   });
 

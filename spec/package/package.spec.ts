@@ -9,58 +9,19 @@
  * imports it, type-checks against it under node16 and bundler resolution, and bundles it for the
  * browser, where headless Chromium runs the bundles. attw and publint lint the same tarball.
  */
-import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, relative } from 'node:path';
+import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { chromium } from 'playwright-core';
+import { ok, packTarball, ROOT, run } from './tarball';
 
-const ROOT = join(__dirname, '../..');
 const BIN = join(ROOT, 'node_modules/.bin');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Files an older build could have left behind: `npm pack` must not ship them. */
 const STALE = ['dist/esm/stale-module.js', 'dist/cjs/stale-module.d.ts', 'dist/legacy/index.js'];
 
 jest.setTimeout(180_000);
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * Under `npm test` the environment names this repository as npm's project (npm_config_local_prefix,
- * npm_package_*): the npm commands below must act on their own directory only.
- */
-const env = Object.fromEntries(
-  Object.entries(process.env).filter(
-    ([name]) => !/^npm_(config_local_prefix|package_|lifecycle_)/i.test(name),
-  ),
-);
-
-/** Runs a command to its end; a non-zero exit is a result, not an exception. */
-function run(file: string, args: string[], cwd: string, timeout = 120_000): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(file, args, { cwd, env, timeout, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
-      resolve({
-        code,
-        stdout,
-        stderr: error !== null && code === null ? `${stderr}\n${error.message}` : stderr,
-      });
-    });
-  });
-}
-
-/** Like run, but a failure throws with everything the command printed. */
-async function ok(file: string, args: string[], cwd: string, timeout?: number): Promise<string> {
-  const r = await run(file, args, cwd, timeout);
-  if (r.code !== 0)
-    throw new Error(`${basename(file)} ${args.join(' ')} exited ${r.code}\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
 
 let work: string;
 let consumer: string;
@@ -69,28 +30,12 @@ let files: string[];
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'realtime-rx-package-'));
-  const stage = join(work, 'stage');
-  cpSync(ROOT, stage, {
-    recursive: true,
-    filter: (src) =>
-      basename(src) !== 'node_modules' && !['.git', 'dist', 'coverage'].includes(relative(ROOT, src)),
-  });
-  symlinkSync(join(ROOT, 'node_modules'), join(stage, 'node_modules'), 'dir');
-  for (const file of STALE) {
-    mkdirSync(join(stage, file, '..'), { recursive: true });
-    writeFileSync(join(stage, file), 'export const stale = true;\n');
-  }
-
-  const packDir = join(work, 'pack');
-  mkdirSync(packDir);
-  const packed = await ok('npm', ['pack', '--json', '--pack-destination', packDir], stage, 150_000);
-  // prepack's build prints to the same stdout, before npm's JSON.
-  const [info] = JSON.parse(packed.slice(packed.search(/^\[/m))) as {
-    filename: string;
-    files: { path: string }[];
-  }[];
-  tarball = join(packDir, info.filename);
-  files = info.files.map((f) => f.path).sort();
+  ({ path: tarball, files } = await packTarball(work, (stage) => {
+    for (const file of STALE) {
+      mkdirSync(join(stage, file, '..'), { recursive: true });
+      writeFileSync(join(stage, file), 'export const stale = true;\n');
+    }
+  }));
 
   consumer = join(work, 'consumer');
   mkdirSync(consumer);
@@ -281,6 +226,9 @@ describe('in the browser', () => {
       expect(ours).toContain(`node_modules/realtime-rx/dist/browser/${format}/index.js`);
       expect(ours).toContain(`node_modules/realtime-rx/dist/browser/${format}/testing.js`);
       expect(ours).toContain(`node_modules/realtime-rx/dist/browser/${format}/testing/scriptedServer.js`);
+      // The dev server's stand-in, and none of the server behind it.
+      expect(ours).toContain(`node_modules/realtime-rx/dist/browser/${format}/testing/devServer.js`);
+      expect(ours.filter((p) => p.includes('/server/'))).toEqual([]);
       expect(ours.filter((p) => !p.startsWith(`node_modules/realtime-rx/dist/browser/${format}/`))).toEqual(
         [],
       );
@@ -304,7 +252,7 @@ describe('in the browser', () => {
     expect(shipped.sort()).toEqual(['operators/dropNewest.js', 'operators/sourceObserver.js']);
   });
 
-  it('both bundles run in Chromium: test socket and fixture replay work, startScriptedServer says it needs Node', async () => {
+  it('both bundles run in Chromium: test socket and fixture replay work, startScriptedServer and startDevServer say they need Node', async () => {
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
@@ -333,7 +281,7 @@ describe('in the browser', () => {
 /** What the consumer's scenario (below) reports when the package works. */
 function expectWorkingPackage(report: any, platform: 'node' | 'browser') {
   for (const [name, type] of Object.entries(report.exports)) expect([name, type]).toEqual([name, 'function']);
-  expect(Object.keys(report.exports)).toHaveLength(14);
+  expect(Object.keys(report.exports)).toHaveLength(15);
   expect(report.fixtureNames).toEqual(['audioTurn', 'dropped1006', 'serverError', 'textTurn']);
   expect(report.replayed.at(-1)).toBe('closed');
   expect(report.replayed).toContain('transcript.done');
@@ -353,6 +301,12 @@ function expectWorkingPackage(report: any, platform: 'node' | 'browser') {
       ],
       received: ['session.update', 'conversation.item.create'],
     });
+    expect(report.devServer).toEqual({
+      key: true,
+      first: { type: 'session.created', sessionId: 'sess_dev_1' },
+      last: { type: 'closed', reason: 'requested', code: 1000 },
+      path: '/v1/realtime?model=gpt-realtime',
+    });
   } else {
     expect(report.scripted).toEqual({
       name: 'RealtimeError',
@@ -362,6 +316,12 @@ function expectWorkingPackage(report: any, platform: 'node' | 'browser') {
         'startScriptedServer needs Node (it listens on a TCP port); in the browser use createTestSocket',
     });
     expect(report.nodeWebSocketFactory).toMatch(/needs Node/);
+    expect(report.devServer).toEqual({
+      name: 'RealtimeError',
+      kind: 'config',
+      isRealtimeError: true,
+      message: expect.stringMatching(/^startDevServer needs Node \(it listens on a TCP port\)/),
+    });
   }
 }
 
@@ -390,7 +350,8 @@ module.exports = async function scenario({ rx, testing, TestScheduler, node }) {
   for (const name of ['connectConversation', 'realtimeSession', 'dropNewest', 'priorityMerge', 'bargeIn',
     'decodeWav', 'encodeWav', 'nodeWebSocketFactory', 'RealtimeError'])
     report.exports[name] = typeof rx[name];
-  for (const name of ['startScriptedServer', 'createTestSocket', 'playFixture', 'rawFrame', 'ScriptFrame'])
+  for (const name of ['startScriptedServer', 'startDevServer', 'createTestSocket', 'playFixture', 'rawFrame',
+    'ScriptFrame'])
     report.exports['testing.' + name] = typeof testing[name];
   report.fixtureNames = Object.keys(testing.fixtures).sort();
 
@@ -446,7 +407,29 @@ module.exports = async function scenario({ rx, testing, TestScheduler, node }) {
     } finally {
       await server.close();
     }
+
+    // The dev server of realtime-rx serve, requiring a key that it minted itself.
+    const dev = await testing.startDevServer({ requireClientSecret: true });
+    try {
+      const minted = await (await fetch(dev.clientSecretsUrl, { method: 'POST', body: '{}' })).json();
+      const c = rx.connectConversation({ url: dev.url, apiKey: minted.value });
+      const seen = [];
+      const done = new Promise((resolve) => c.events$.subscribe({ next: (e) => seen.push(e), complete: resolve }));
+      await until(() => seen.length > 0, 5000, 'session.created from the dev server');
+      c.close();
+      await done;
+      report.devServer = {
+        key: /^ek_/.test(minted.value), first: seen[0], last: seen[seen.length - 1], path: dev.connections()[0].path,
+      };
+    } finally {
+      await dev.close();
+    }
   } else {
+    const devError = await testing.startDevServer().then(() => undefined, (e) => e);
+    report.devServer = {
+      name: devError && devError.name, kind: devError && devError.kind,
+      isRealtimeError: devError instanceof rx.RealtimeError, message: devError && devError.message,
+    };
     const error = await testing.startScriptedServer([]).then(() => undefined, (e) => e);
     report.scripted = {
       name: error && error.name, kind: error && error.kind,
@@ -464,7 +447,7 @@ module.exports = async function scenario({ rx, testing, TestScheduler, node }) {
 
 /** The consumer's TypeScript: the public API as an application would use it. */
 const CONSUMER_TS = `import { connectConversation, type RealtimeClosed, type RealtimeEvent } from 'realtime-rx';
-import { createTestSocket, fixtures, server, startScriptedServer } from 'realtime-rx/testing';
+import { createTestSocket, fixtures, server, startDevServer, startScriptedServer, type DevServerOptions } from 'realtime-rx/testing';
 
 export function describeEvent(event: RealtimeEvent): string {
   switch (event.type) {
@@ -487,6 +470,8 @@ conversation.audio.next({ data: 'AAAA', sampleRate: 24000, numChannels: 1 });
 sockets.sockets[0]?.act(server.open());
 export const recorded: number = fixtures.textTurn.events.length;
 export const url: Promise<string> = startScriptedServer([[[{ type: 'session.created' }]]]).then((s) => s.url);
+const devOptions: DevServerOptions = { requireClientSecret: true, clientSecretTtlMs: 1000, vad: { silenceMs: 300 } };
+export const mintAt: Promise<string> = startDevServer(devOptions).then((s) => s.clientSecretsUrl);
 `;
 
 const MISUSE_TS = `import { connectConversation } from 'realtime-rx';

@@ -177,10 +177,12 @@ describe('dev server, openai dialect: the session', () => {
     });
   });
 
-  it('takes the browser handshake: selects the realtime subprotocol (never the key), ignores auth', async () => {
+  it('takes the browser handshake: selects the realtime subprotocol (never the key); any key but ek_ passes', async () => {
     const server = await start();
+    const minted = await fetch(server.clientSecretsUrl, { method: 'POST' });
+    const { value } = (await minted.json()) as { value: string };
     const browser = await open(`${server.url}/v1/realtime?model=gpt-realtime`, [
-      'openai-insecure-api-key.ek_test',
+      `openai-insecure-api-key.${value}`,
       'realtime',
     ]);
     expect(browser.socket.protocol).toBe('realtime');

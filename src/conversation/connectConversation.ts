@@ -424,8 +424,10 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
         close.code === 1009 ||
         (close.code >= 4000 && close.code <= 4999)
       );
-    const status = /Unexpected server response: (\d+)/.exec(close.error ?? '')?.[1];
-    return !(status === '400' || status === '401' || status === '403' || status === '404');
+    // A handshake refused as a bad request, unauthorized, forbidden or not found: the next one would be too.
+    // (Only `ws` sees the status: in a browser every failed handshake looks alike, and is retried.)
+    const status = close.status;
+    return !(status === 400 || status === 401 || status === 403 || status === 404);
   }
 
   private scheduleReconnect(close: TransportClose): void {

@@ -5,6 +5,8 @@ import { floatToPcm16, pcm16ToFloat } from '../audio/pcm.js';
 import type { DialectName } from '../protocol/dialect.js';
 import { Resampler } from '../audio/resample.js';
 import { AudioIntake, concat, type Heard } from './audioIntake.js';
+import { ClientSecrets } from './clientSecrets.js';
+import { dialectOfRequest } from './codexCli/route.js';
 import { codexServerDialect } from './codexServer.js';
 import { openaiServerDialect } from './openaiServer.js';
 import type {
@@ -18,12 +20,26 @@ import type { VadOptions } from './vad.js';
 
 export type { DevConnectionStats } from './serverDialect.js';
 
+/**
+ * Options of {@link startDevServer}: where it listens, the wire protocol, the fault switches, the
+ * browser keys it mints, and its log. Every one is optional.
+ *
+ * @example
+ * ```ts
+ * const options: DevServerOptions = { latencyMs: 200, dropAfterMs: 5_000, log: console.log };
+ * const server = await startDevServer(options);
+ * ```
+ */
 export interface DevServerOptions {
   /** Port to listen on; 0 (default) picks a free one. */
   port?: number;
   /** Interface to listen on; default 127.0.0.1. */
   host?: string;
-  /** Wire protocol; default 'openai' (the OpenAI Realtime GA protocol, on any path); 'codex' on /ws. */
+  /**
+   * Wire protocol of requests that do not name theirs; default 'openai' (the OpenAI Realtime GA
+   * protocol, on any path, which is also the Codex CLI's v2); 'codex' on /ws. Requests that name
+   * the Codex CLI's v1 or v3 (`openai-alpha` header, `/v1/live`, `?intent=quicksilver`) get those.
+   */
   dialect?: DialectName;
   /** Delay every frame the server sends by this many ms. */
   latencyMs?: number;
@@ -37,17 +53,50 @@ export interface DevServerOptions {
   outputSampleRate?: number;
   /** Voice-activity detection knobs. */
   vad?: VadOptions;
-  /** Receives one line per connection when it ends. */
+  /**
+   * How long each client secret minted by `POST /v1/realtime/client_secrets` lives, in ms, whatever
+   * its request's `expires_after` says (the API's shortest is 10 s): for tests of an expired key.
+   */
+  clientSecretTtlMs?: number;
+  /**
+   * Refuse (401) every WebSocket that does not carry a live client secret minted here. By default only
+   * a key that starts with `ek_` is checked, and a connection without one goes through.
+   */
+  requireClientSecret?: boolean;
+  /** Receives one line per connection when it ends, per client secret minted and per handshake refused. */
   log?: (line: string) => void;
 }
 
+/**
+ * A running dev server: where to connect, what each connection did, and how to stop it.
+ *
+ * @example
+ * ```ts
+ * const server: DevServer = await startDevServer();
+ * const conversation = connectConversation({ url: server.url });
+ * // ...
+ * console.log(server.connections()[0]?.replies);
+ * await server.close();
+ * ```
+ */
 export interface DevServer {
   /** `ws://host:port`; dialects add their own path. */
   readonly url: string;
+  /** `http://host:port/v1/realtime/client_secrets`: POST here for a short-lived browser key. */
+  readonly clientSecretsUrl: string;
   /** One entry per connection so far. */
   connections(): readonly DevConnectionStats[];
+  /** Stops listening and drops every connection (the clients see 1006); resolves once closed. */
   close(): Promise<void>;
 }
+
+/** ws's answer to `verifyClient`: accept, or refuse with a status, a body and headers. */
+type VerifyCallback = (
+  accept: boolean,
+  status?: number,
+  body?: string,
+  headers?: Record<string, string>,
+) => void;
 
 const REPLY_FRAME_MS = 20;
 const serverDialects: Record<DialectName, ServerDialect> = {
@@ -56,32 +105,69 @@ const serverDialects: Record<DialectName, ServerDialect> = {
 };
 
 /**
- * An honest local stand-in for a realtime server, for demos and resilience tests — not an AI. It
- * answers the session message, echoes each utterance it hears (speech followed by ~500 ms of
- * silence, found by an energy VAD) back as output audio paced at real time, quotes texts back as
- * assistant items, and can misbehave on purpose (latency, drops, errors, stalled reads).
+ * Starts the dev server that `realtime-rx serve` runs (on 127.0.0.1 by default): an honest local
+ * stand-in for a realtime server, for demos and resilience tests — not an AI. Node only (in a browser
+ * bundle it rejects with a `RealtimeError` of kind `config`).
  *
- * The per-connection machinery (faults, VAD, echo, pacing) is shared; what goes over the wire is the
- * dialect's: `openai` (the default: the OpenAI Realtime GA event sequence, see
- * `openaiServer.ts`) or `codex`.
+ * It answers the session message, echoes each utterance it hears (speech followed by ~500 ms of
+ * silence, found by an energy VAD) back as output audio paced at real time, quotes texts back as
+ * assistant items, and can misbehave on purpose (latency, drops, errors, stalled reads). What goes
+ * over the wire is the dialect's: `openai` (the default: the OpenAI Realtime GA event sequence, on
+ * any path, which the Codex CLI's realtime v2 speaks) or `codex`; whatever the dialect, a request from
+ * the Codex CLI in its realtime v1 or v3 gets that protocol.
+ *
+ * `POST /v1/realtime/client_secrets` (the GA request: `{ session?, expires_after? }`) mints a
+ * short-lived `ek_` key, `{ value, expires_at, session }`, that a WebSocket may then carry as a
+ * browser does (the subprotocol `openai-insecure-api-key.<key>`) or as `Authorization: Bearer <key>`.
+ * A key that starts with `ek_` is checked: one it did not mint, or one that has expired, is refused
+ * with a 401 whose GA error body says why. A connection without a key goes through, unless
+ * `requireClientSecret` is set.
  *
  * @example
  * ```ts
- * const server = await startDevServer({ log: console.log });
- * const conversation = connectConversation({ url: server.url });
- * // or: startDevServer({ dialect: 'codex' }) and connectConversation({ url: server.url, dialect: 'codex' })
+ * import { connectConversation } from 'realtime-rx';
+ * import { startDevServer } from 'realtime-rx/testing';
+ *
+ * const server = await startDevServer({ latencyMs: 100 });
+ * const conversation = connectConversation({ url: server.url, prompt: 'Be brief.' });
+ * conversation.text.next('hello'); // → an assistant item: You said: "hello"
+ *
+ * // A browser key, as your server would mint it from OpenAI:
+ * const minted = await fetch(server.clientSecretsUrl, { method: 'POST', body: '{}' });
+ * const { value } = (await minted.json()) as { value: string };
+ * const keyed = connectConversation({ url: server.url, apiKey: value });
+ * // ...
+ * await server.close();
  * ```
+ *
+ * @param options Where to listen, the dialect, the fault switches, the client secrets, the log.
+ * @return The running server: its `url`, `clientSecretsUrl`, `connections()` and `close()`.
  */
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const dialect = serverDialects[options.dialect ?? 'openai'] as ServerDialect | undefined;
   if (dialect === undefined) throw new Error(`the dev server does not speak the ${options.dialect} dialect`);
-  const http = createServer((_request, response) =>
-    response.writeHead(426).end('realtime-rx dev server: connect with a WebSocket\n'),
-  );
+  const secrets = new ClientSecrets({
+    ttlMs: options.clientSecretTtlMs,
+    required: options.requireClientSecret,
+    vad: options.vad ?? {},
+    outputRate: options.outputSampleRate ?? 24_000,
+    log: options.log,
+  });
+  const http = createServer((request, response) => {
+    if (!ClientSecrets.isMintRequest(request))
+      return void response.writeHead(426).end('realtime-rx dev server: connect with a WebSocket\n');
+    secrets.answer(request, response).catch(() => response.destroy());
+  });
   const preferred = dialect.subprotocol;
   const wss = new WebSocketServer({
     server: http,
     perMessageDeflate: false,
+    // A refused key gets a 401 whose JSON body says why, as the API answers.
+    verifyClient: ({ req }: { req: IncomingMessage }, accept: VerifyCallback) => {
+      const refusal = secrets.refusal(req);
+      if (refusal === undefined) accept(true);
+      else accept(false, refusal.status, refusal.body, { 'Content-Type': 'application/json' });
+    },
     ...(preferred === undefined
       ? {}
       : {
@@ -89,12 +175,18 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
             offered.has(preferred) ? preferred : (offered.values().next().value ?? false),
         }),
   });
-  // ws re-emits the http server's errors (a failed listen among them): the listen below reports it.
+  // ws re-emits the http server's errors, a failed listen among them: that one rejects below.
   wss.on('error', () => undefined);
   const stats: DevConnectionStats[] = [];
   const live = new Set<DevConnection>();
   wss.on('connection', (socket, request) => {
-    const connection = new DevConnection(socket, request, stats.length + 1, dialect, options);
+    const connection = new DevConnection(
+      socket,
+      request,
+      stats.length + 1,
+      dialectOfRequest(request, dialect),
+      options,
+    );
     stats.push(connection.stats);
     live.add(connection);
     socket.on('close', () => live.delete(connection));
@@ -108,6 +200,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   let closing: Promise<void> | undefined;
   return {
     url: `ws://${host}:${port}`,
+    clientSecretsUrl: `http://${host}:${port}/v1/realtime/client_secrets`,
     connections: () => stats,
     close: () =>
       (closing ??= new Promise<void>((resolve) => {

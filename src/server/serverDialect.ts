@@ -2,16 +2,34 @@ import type { DialectName } from '../protocol/dialect.js';
 import type { AudioIntake, Heard } from './audioIntake.js';
 import type { VadOptions } from './vad.js';
 
-/** What the server saw on one connection. */
+/**
+ * What the dev server saw on one connection: its path, session, the audio and texts it received, the
+ * replies it sent and how it closed.
+ *
+ * @example
+ * ```ts
+ * const [first]: readonly DevConnectionStats[] = server.connections();
+ * console.log(`${first?.path}: ${first?.audioMsIn} ms heard, ${first?.replies} replies, closed ${first?.closeCode}`);
+ * ```
+ */
 export interface DevConnectionStats {
+  /** 1 for the server's first connection, then 2, 3... */
   id: number;
+  /** The path and query the client connected to, e.g. `/v1/realtime?model=gpt-realtime`. */
   path: string;
+  /** `sess_dev_<id>` once the session message was answered. */
   sessionId: string | undefined;
+  /** Audio frames received. */
   audioFramesIn: number;
+  /** Ms of audio received. */
   audioMsIn: number;
+  /** Texts received. */
   textsIn: number;
+  /** Spoken replies started. */
   replies: number;
+  /** Audio frames sent in replies. */
   replyFramesOut: number;
+  /** Ms of audio sent in replies. */
   replyMsOut: number;
   /** The close code, once closed (1006 when dropped). */
   closeCode: number | undefined;
@@ -80,9 +98,15 @@ export interface DialectConnection {
   injectError(message: string): void;
 }
 
+/**
+ * The protocols the dev server speaks: the client dialects, and the Codex CLI's v1 and v3 (its v2 is
+ * the `openai` one).
+ */
+export type ServerDialectName = DialectName | 'codex-cli-v1' | 'codex-cli-v3';
+
 /** The server side of a wire protocol. */
 export interface ServerDialect {
-  readonly name: DialectName;
+  readonly name: ServerDialectName;
   /** The WebSocket subprotocol to select when the client offers it (else the first offered one). */
   readonly subprotocol?: string;
   connect(host: ConnectionHost): DialectConnection;

@@ -1,4 +1,13 @@
-/** Options of {@link EnergyVad}. */
+/**
+ * The dev server's voice-activity detector: how loud a window must be to count as speech, and how much
+ * silence ends an utterance (which the server then echoes).
+ *
+ * @example
+ * ```ts
+ * const vad: VadOptions = { threshold: 0.02, silenceMs: 300 };
+ * const server = await startDevServer({ vad });
+ * ```
+ */
 export interface VadOptions {
   /** RMS level (0..1 of full scale) above which a window counts as speech; default 0.01 (−40 dBFS). */
   threshold?: number;

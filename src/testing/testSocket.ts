@@ -19,7 +19,12 @@ export type ServerAction =
   | { readonly type: 'binary'; readonly bytes: Uint8Array }
   | { readonly type: 'close'; readonly code: number; readonly reason: string }
   | { readonly type: 'drop'; readonly error: string | undefined }
-  | { readonly type: 'refuse'; readonly error: string }
+  | {
+      readonly type: 'refuse';
+      readonly error: string;
+      /** The HTTP answer, for a handshake the server refused with a status. */
+      readonly response?: { readonly status: number; readonly body: string };
+    }
   | { readonly type: 'stall' }
   | { readonly type: 'drain' };
 
@@ -63,8 +68,20 @@ export const server = {
   close: (code = 1000, reason = ''): ServerAction => ({ type: 'close', code, reason }),
   /** The connection is lost: close 1006 without a close frame, after an error event when `error` is given (e.g. 'read ECONNRESET'). */
   drop: (error?: string): ServerAction => ({ type: 'drop', error }),
-  /** The handshake fails (refused, 401, ...): an error, then close 1006, without ever opening. */
-  refuse: (error = 'Unexpected server response: 401'): ServerAction => ({ type: 'refuse', error }),
+  /**
+   * The handshake fails: an error, then close 1006, without ever opening. Given a status (and a body),
+   * the server answered with it, as a `ws` socket reports it (`handshakeResponse`; a 401 by default):
+   * the close carries the status, which decides whether a reconnect is tried. Given a message, it
+   * failed below HTTP, e.g. `'connect ECONNREFUSED 127.0.0.1:9'`.
+   */
+  refuse: (how: string | { status: number; body?: string } = { status: 401 }): ServerAction =>
+    typeof how === 'string'
+      ? { type: 'refuse', error: how }
+      : {
+          type: 'refuse',
+          error: `Unexpected server response: ${how.status}`,
+          response: { status: how.status, body: how.body ?? '' },
+        },
   /** The server stops reading: what the client sends stays in its send buffer. */
   stall: (): ServerAction => ({ type: 'stall' }),
   /** The server reads again: the send buffer empties. */
@@ -213,6 +230,7 @@ class FakeSocket implements TestSocket {
   onerror: WebSocketLike['onerror'] = null;
   readonly sent: SentFrame[] = [];
   clientClose: TestSocket['clientClose'];
+  handshakeResponse: WebSocketLike['handshakeResponse'];
 
   private readonly sentSubject = new Subject<unknown>();
   readonly sent$ = this.sentSubject.asObservable();
@@ -283,7 +301,9 @@ class FakeSocket implements TestSocket {
       case 'drop':
         return this.finish(1006, '', action.error);
       case 'refuse':
-        if (this.readyState === CONNECTING) this.finish(1006, '', action.error);
+        if (this.readyState !== CONNECTING) return;
+        this.handshakeResponse = action.response;
+        this.finish(1006, '', action.error);
         return;
       case 'stall':
         this.stalled = true;

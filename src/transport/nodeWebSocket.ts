@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import WebSocket, { type RawData } from 'ws';
 import { maskedTextFrame } from './textFrame.js';
@@ -29,7 +30,8 @@ export interface NodeWebSocketOptions {
  * so a conversation's keepalive works with them, and can cork, so a WebSocketSubject writes a job's
  * frames together. Two hot paths skip a layer of `ws`: text frames of 126 B to 64 KiB (every audio
  * frame) are framed and masked here and written in one piece (unless `perMessageDeflate` is on), and
- * inbound frames reach `onmessage` without a `MessageEvent` each (one reused event object).
+ * inbound frames reach `onmessage` without a `MessageEvent` each (one reused event object). A
+ * handshake the server refuses keeps its HTTP status and the start of its body, as `handshakeResponse`.
  *
  * @example
  * ```ts
@@ -65,6 +67,7 @@ export function nodeWebSocketFactory(options: NodeWebSocketOptions = {}): WebSoc
  */
 class RxWebSocket extends WebSocket {
   onpong: (() => void) | null = null;
+  handshakeResponse: WebSocketLike['handshakeResponse'] = undefined;
   /**
    * Our framing of texts: off with permessage-deflate (compressed frames are ws's to make), and for
    * good once a Blob is sent (ws queues what follows a Blob until it has read it: a frame written
@@ -81,6 +84,37 @@ class RxWebSocket extends WebSocket {
     // ws reports pongs as an event only; expose them as the `onpong` property the keepalive reads.
     this.on('pong', () => this.onpong?.());
     this.on('message', (data: RawData, isBinary: boolean) => this.deliver(data, isBinary));
+    // With a listener here ws leaves the refused handshake to us: read why, then end it.
+    this.on('unexpected-response', (_request: unknown, response: IncomingMessage) => this.refused(response));
+  }
+
+  /**
+   * The server answered the handshake with a status (401, 503...): keeps it and the start of the
+   * body, which says why ("Incorrect API key provided..."), then ends the handshake as ws would.
+   */
+  private refused(response: IncomingMessage): void {
+    const status = response.statusCode ?? 0;
+    this.handshakeResponse = { status, body: '' };
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      response.off('data', read);
+      this.handshakeResponse = { status, body: bodyText(Buffer.concat(chunks, size)) };
+      // Still connecting: ws aborts the request, then reports an error and the close (1006).
+      this.terminate();
+    };
+    const read = (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size > MAX_REFUSAL_BODY_BYTES) finish();
+    };
+    response.on('data', read);
+    response.on('end', finish);
+    response.on('close', finish);
+    response.on('error', finish); // also the abort that finish causes
   }
 
   /** ws has no cork of its own: its frames go to the net.Socket it holds once open. */
@@ -147,6 +181,22 @@ Object.defineProperty(RxWebSocket.prototype, 'onmessage', {
     this.messageHandler = typeof value === 'function' ? value : null;
   },
 });
+
+/** How much of a refused handshake's body is kept. */
+const MAX_REFUSAL_BODY_BYTES = 200;
+
+/**
+ * The first {@link MAX_REFUSAL_BODY_BYTES} bytes of a body as one line of text (an HTML page's lines
+ * and indentation become single spaces), with `…` when there was more.
+ */
+function bodyText(body: Buffer): string {
+  const cut = body.length > MAX_REFUSAL_BODY_BYTES;
+  let text = body.subarray(0, MAX_REFUSAL_BODY_BYTES).toString('utf8');
+  // A character cut in two decodes as U+FFFD.
+  if (cut) text = text.replace(/\uFFFD+$/, '');
+  text = text.replace(/\s+/g, ' ').trim();
+  return cut ? `${text}…` : text;
+}
 
 /** ws's `send` with options: (data, options, done). */
 type WsSend = Parameters<WebSocket['send']>;

@@ -55,6 +55,12 @@ export interface WebSocketLike {
   frameText?(data: string, head?: string, tail?: string): Uint8Array | undefined;
   /** Writes a frame made by `frameText` (while the socket is open). */
   sendFrame?(frame: Uint8Array, done?: (error?: Error) => void): void;
+  /**
+   * `ws` only (through our factory): the server answered the handshake with an HTTP status instead of
+   * switching protocols. Set when the answer arrives, its `body` (the first 200 bytes, on one line)
+   * once read; `onerror` and `onclose` follow. Browsers never see the status or the body.
+   */
+  readonly handshakeResponse?: { readonly status: number; readonly body: string };
 }
 
 /**

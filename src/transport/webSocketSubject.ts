@@ -63,8 +63,16 @@ export interface TransportClose {
   readonly reason: string;
   /** Whether the handshake had completed. */
   readonly opened: boolean;
-  /** What failed, when something did (a refused connection, a handshake answered with 401, a reset). */
+  /**
+   * What failed, when something did (a refused connection, a reset, a handshake answered with a status:
+   * `Unexpected server response: 401: <the first 200 bytes of the body>` on Node).
+   */
   readonly error?: string;
+  /**
+   * The HTTP status of a handshake the server refused instead of switching protocols (401, 503...).
+   * Known where the socket can see it (`ws` on Node, through our factory); browsers cannot.
+   */
+  readonly status?: number;
   /** The socket was given up by a timeout of ours (connect, keepalive or close), not by the peer. */
   readonly timedOut?: true;
 }
@@ -459,6 +467,12 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
         reason,
         opened,
       };
+      const refused = opened ? undefined : socket.handshakeResponse;
+      if (refused !== undefined) {
+        close.status = refused.status;
+        // The refusal says more than the error the platform made of it; our own timeout stays the cause.
+        if (!timedOut) failure = refusalText(refused);
+      }
       if (failure !== undefined) close.error = failure;
       if (timedOut) close.timedOut = true;
       subscriber.next(close);
@@ -635,6 +649,11 @@ function byteLengthOf(data: unknown): number {
   if (ArrayBuffer.isView(data)) return data.byteLength;
   if (typeof Blob !== 'undefined' && data instanceof Blob) return data.size;
   return 0;
+}
+
+/** A refused handshake in words: its status and, when there is one, the start of its body. */
+function refusalText({ status, body }: { status: number; body: string }): string {
+  return `Unexpected server response: ${status}${body === '' ? '' : `: ${body}`}`;
 }
 
 function errorText(e: unknown): string {

@@ -21,8 +21,15 @@ export type ItemAudioDecoder = (base64: string, path: string) => Float32Array;
 const PARTS_BY_ROLE: Record<string, readonly string[]> = {
   user: ['input_text', 'input_audio', 'input_image'],
   system: ['input_text'],
+  developer: ['input_text'],
   assistant: ['output_text', 'output_audio'],
 };
+
+/**
+ * GA has no `developer` role, but the Codex CLI sends `developer` messages: the server takes them as
+ * the GA `system` message they are, so what it shows stays valid GA.
+ */
+const GA_ROLE: Record<string, string> = { developer: 'system' };
 
 /**
  * A client's item (`conversation.item.create`'s `item`, or one of `response.create`'s `input`, at
@@ -37,7 +44,7 @@ export function readItem(id: string, raw: Json, path: string, decodeAudio: ItemA
       if (typeof role !== 'string' || PARTS_BY_ROLE[role] === undefined)
         throw invalidValue(
           `${path}.role`,
-          `${JSON.stringify(role)}; expected 'user', 'system' or 'assistant'`,
+          `${JSON.stringify(role)}; expected 'user', 'system', 'developer' or 'assistant'`,
         );
       if (!Array.isArray(raw.content)) throw missing(`${path}.content`);
       const audio: Float32Array[] = [];
@@ -46,7 +53,7 @@ export function readItem(id: string, raw: Json, path: string, decodeAudio: ItemA
       );
       return {
         id,
-        wire: { ...base, role, content },
+        wire: { ...base, role: GA_ROLE[role] ?? role, content },
         ...(audio.length > 0 ? { audio: concat(audio) } : {}),
       };
     }
