@@ -54,7 +54,8 @@ describe('realtime-rx talk: exit codes', () => {
       join(dir, 'x.wav'),
     );
     expect(code).toBe(3);
-    expect(stderr).toMatch(/^realtime-rx: could not connect: .*401/m);
+    // The status and the server's reason, in the one line.
+    expect(stderr).toMatch(/^realtime-rx: could not connect: .*401.*Incorrect API key provided/m);
     expect(stdout).toMatch(/texts sent 0, still queued 0/);
     expect(stdout).toMatch(/did not write .*x\.wav: the conversation never opened/);
     expect(stdout + stderr).not.toContain(TEST_KEY);
