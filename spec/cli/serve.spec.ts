@@ -1,6 +1,8 @@
 // `realtime-rx serve`'s refusals: listen failures and bad flags in one line, before anything starts.
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { lastValueFrom } from 'rxjs';
+import { connectConversation } from '../../src/index';
 import { ROOT, runCli, startCli, startNode, startServe, STACK_TRACE, stopAll } from './cliProcess';
 
 jest.setTimeout(60_000);
@@ -100,5 +102,37 @@ describe('realtime-rx serve: flags', () => {
     const run = await runCli('serve', '--help');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/--stall-reads \[N\]/);
+  });
+});
+
+describe('realtime-rx serve: client secrets from the command line', () => {
+  it('--require-client-secret refuses a keyless connection; a minted key connects; --client-secret-ttl-ms expires it', async () => {
+    const serve = await startServe('--require-client-secret', '--client-secret-ttl-ms', '300');
+    const http = serve.url.replace(/^ws/, 'http');
+    const keyless = connectConversation({ url: serve.url });
+    const refused = await lastValueFrom(keyless.events$);
+    expect(refused).toMatchObject({ type: 'closed', reason: 'error' });
+    expect((refused as { detail: string }).detail).toMatch(/401/);
+
+    const minted = (await (
+      await fetch(`${http}/v1/realtime/client_secrets`, { method: 'POST', body: '{}' })
+    ).json()) as {
+      value: string;
+    };
+    expect(minted.value).toMatch(/^ek_/);
+    const keyed = connectConversation({ url: serve.url, apiKey: minted.value });
+    const events: string[] = [];
+    keyed.events$.subscribe((event) => events.push(event.type));
+    await new Promise<void>((resolve) => {
+      const check = setInterval(() => {
+        if (!events.includes('session.created')) return;
+        clearInterval(check);
+        resolve();
+      }, 10);
+    });
+    keyed.close();
+    await new Promise((resolve) => setTimeout(resolve, 400)); // past the key's 300 ms
+    const late = await lastValueFrom(connectConversation({ url: serve.url, apiKey: minted.value }).events$);
+    expect((late as { detail: string }).detail).toMatch(/expired/);
   });
 });

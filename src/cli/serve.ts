@@ -13,11 +13,18 @@ const HELP = `usage: realtime-rx serve [options]
   --port N              port to listen on (default 8011; 0 picks a free one)
   --host ADDR           interface (default 127.0.0.1)
   --dialect NAME        wire protocol: openai (default: OpenAI Realtime GA, any path, e.g.
-                        /v1/realtime?model=gpt-realtime) or codex (path /ws)
+                        /v1/realtime?model=gpt-realtime; also the Codex CLI's realtime v2) or
+                        codex (path /ws); the Codex CLI's realtime v1 and v3 are recognised per
+                        request, whatever the dialect
   --latency-ms N        delay every server frame by N ms
   --drop-after-ms N     drop each connection abruptly (client sees 1006) N ms after it opens
   --error-after-ms N    send a server error N ms after each connection opens
   --stall-reads [N]     stop reading each socket after the session message (for N ms, or for good)
+  --require-client-secret
+                        refuse every connection without a live key minted by
+                        POST /v1/realtime/client_secrets
+  --client-secret-ttl-ms N
+                        every minted key expires after N ms (to test renewals)
 
 exit codes: 0 stopped (Ctrl-C, SIGTERM), 1 could not listen, 2 bad option`;
 
@@ -33,6 +40,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
     'drop-after-ms': { type: 'string' },
     'error-after-ms': { type: 'string' },
     'stall-reads': { type: 'string' },
+    'require-client-secret': { type: 'boolean' },
+    'client-secret-ttl-ms': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -50,6 +59,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
     dropAfterMs: msOption(values['drop-after-ms'], '--drop-after-ms'),
     errorAfterMs: msOption(values['error-after-ms'], '--error-after-ms'),
     stallReads: stallFlag.lone ? true : msOption(values['stall-reads'], '--stall-reads'),
+    requireClientSecret: values['require-client-secret'] === true,
+    clientSecretTtlMs: msOption(values['client-secret-ttl-ms'], '--client-secret-ttl-ms'),
     log: (line: string) => console.log(line),
   };
   const server = await startDevServer(options).catch((error: unknown) => {
