@@ -9,7 +9,7 @@ import { ResponseRun, type ResponseHost } from './openai/responses.js';
 import { defaultSession, mergeSession } from './openai/session.js';
 import { transcribe } from './openai/transcription.js';
 import { inputTokens, RateLimits } from './openai/usage.js';
-import { ClientError, invalidValue, isObject, missing, type Json } from './openai/wire.js';
+import { ClientError, invalidValue, isObject, missing, type Json, unsupportedType } from './openai/wire.js';
 import type { ConnectionHost, DialectConnection, ServerDialect } from './serverDialect.js';
 import type { VadOptions } from './vad.js';
 
@@ -176,11 +176,7 @@ class OpenAIConnection implements DialectConnection {
       case 'response.cancel':
         return this.cancelResponse(message.response_id);
       default:
-        throw new ClientError(
-          'invalid_value',
-          `Invalid value: '${type}'. Supported values are: ${CLIENT_TYPES.map((t) => `'${t}'`).join(', ')}.`,
-          'type',
-        );
+        throw unsupportedType(type, CLIENT_TYPES, 'type');
     }
   }
 

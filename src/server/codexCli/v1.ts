@@ -1,4 +1,4 @@
-import { ClientError, isObject, type Json } from '../openai/wire.js';
+import { ClientError, isObject, type Json, unsupportedType } from '../openai/wire.js';
 import type { ServerDialect } from '../serverDialect.js';
 import { CLI_AUDIO_RATE, modelOf, StandInConnection, textParts } from './standIn.js';
 
@@ -65,10 +65,7 @@ class CodexCliV1Connection extends StandInConnection {
           throw new ClientError('missing_required_parameter', "Missing required parameter: 'output_text'.");
         return this.speak(message.output_text);
       default:
-        throw new ClientError(
-          'invalid_value',
-          `Invalid value: '${type}'. Supported values are: ${CLIENT_TYPES.map((t) => `'${t}'`).join(', ')}.`,
-        );
+        throw unsupportedType(type, CLIENT_TYPES);
     }
   }
 

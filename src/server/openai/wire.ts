@@ -29,6 +29,15 @@ export function invalidValue(path: string, why: string): ClientError {
   return new ClientError('invalid_value', `Invalid '${path}': ${why}.`, path);
 }
 
+/** A message of a `type` the connection does not take, answered with the types it does. */
+export function unsupportedType(type: string, supported: readonly string[], param?: string): ClientError {
+  return new ClientError(
+    'invalid_value',
+    `Invalid value: '${type}'. Supported values are: ${supported.map((t) => `'${t}'`).join(', ')}.`,
+    param,
+  );
+}
+
 export function objectAt(value: unknown, path: string): Json {
   if (!isObject(value)) throw invalidType(path, 'an object');
   return value;
