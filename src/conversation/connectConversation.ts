@@ -20,10 +20,9 @@ import {
   type Dialect,
   type DialectName,
   type DialectPlan,
-  type DialectSession,
 } from '../protocol/dialect.js';
 import { RealtimeError } from '../protocol/errors.js';
-import type { RealtimeClosed, RealtimeEvent, RealtimeUsage } from '../protocol/events.js';
+import type { RealtimeEvent, RealtimeUsage } from '../protocol/events.js';
 import { lastEncodedBase64 } from '../audio/base64.js';
 import { audioFrameProblemKnowing, type RealtimeAudioFrame } from '../protocol/frame.js';
 import { dialects } from '../protocol/index.js';
@@ -35,8 +34,11 @@ import {
   type WebSocketSubjectConfig,
 } from '../transport/webSocketSubject.js';
 import { Broadcast } from './broadcast.js';
+import { closedEvent, describeClose, type ClosingCause } from './closedEvent.js';
 import { InputLane } from './inputLane.js';
+import { stateOf, type Open, type Phase } from './phase.js';
 import { redact, redactDeep, secretsOf } from './redact.js';
+import { backoffDelayMs, nextAttempt } from './retryPolicy.js';
 import type {
   Conversation,
   ConversationOptions,
@@ -80,7 +82,6 @@ type Pending =
   /** a frame the dialect asked for (a held response.create released by response.done) */
   | { readonly kind: 'frame'; readonly data: string };
 type Outbound = Pending | RealtimeAudioFrame;
-type ClosingCause = Omit<RealtimeClosed, 'type' | 'code'>;
 
 /** 'openai' once it is registered, 'codex' until then. */
 const DEFAULT_DIALECT: DialectName = 'openai' in dialects ? 'openai' : 'codex';
@@ -96,21 +97,17 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
 
   private readonly dialect: Dialect;
   private readonly plan: DialectPlan;
-  /** The protocol state of the current socket; created when it opens. */
-  private session: DialectSession | undefined;
+  /** Where the conversation is in its life (see Phase); changed only by `transition`. */
+  private phase!: Phase;
+  /** What `state$` says of the phase (stateOf), kept for its subscribers; the first phase is `connecting`. */
+  private readonly state = new BehaviorSubject<ConversationState>('connecting');
   private readonly dialectFrames = new Subject<Pending>();
   private readonly secrets: string[];
   private readonly socketConfig: WebSocketSubjectConfig;
   private readonly scheduler: SchedulerLike;
   private readonly reconnect: ConversationOptions['reconnect'];
-  /** The current socket; a new one after each reconnect. */
-  private socket!: WebSocketSubject;
   /** The current socket's writability, for the drain loop that outlives sockets. */
   private readonly writable = new BehaviorSubject(false);
-  private writableLink: Subscription | undefined;
-  private reconnectTimer: Subscription | undefined;
-  /** Consecutive reconnect attempts since the last socket that opened. */
-  private attempt = 0;
   private readonly events = new Broadcast<RealtimeEvent>();
   private readonly serverEvents = new Broadcast<E>();
   /** Valid audio frames given; of them, dropped by the lane; emitted by the lane (sent or refused). */
@@ -122,7 +119,6 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
    * lane's order is kept, so what was given after it waits for it.
    */
   private blocked: Pending[] | undefined;
-  private readonly state = new BehaviorSubject<ConversationState>('connecting');
   private readonly counts: ConversationStats = {
     audioSent: 0,
     audioDropped: 0,
@@ -139,9 +135,6 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
   };
   private textAccepted = 0;
   private controlAccepted = 0;
-  /** Why we are closing, once we know (first cause wins). */
-  private cause: ClosingCause | undefined;
-  private closed: RealtimeClosed | undefined;
   private readonly outbound: Subscription;
 
   constructor(options: ConversationOptions) {
@@ -203,18 +196,19 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
       failed: this.laneFailed('control'),
     });
     this.events$ = new Observable((subscriber) => {
-      if (this.closed === undefined) return this.events.add(subscriber);
-      subscriber.next(this.closed);
+      const phase = this.phase;
+      if (phase.name !== 'closed') return this.events.add(subscriber);
+      subscriber.next(phase.event);
       subscriber.complete();
       return undefined;
     });
     this.serverEvents$ = new Observable((subscriber) => {
-      if (this.closed === undefined) return this.serverEvents.add(subscriber);
+      if (this.phase.name !== 'closed') return this.serverEvents.add(subscriber);
       subscriber.complete();
       return undefined;
     });
     this.state$ = new Observable((subscriber) => {
-      if (this.closed === undefined) return this.state.subscribe(subscriber);
+      if (this.phase.name !== 'closed') return this.state.subscribe(subscriber);
       subscriber.next('closed');
       subscriber.complete();
       return undefined;
@@ -222,7 +216,7 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
     const intervalMs = options.statsIntervalMs ?? 1000;
     this.stats$ = new Observable((subscriber) => {
       subscriber.next(this.snapshot());
-      if (this.closed !== undefined) return subscriber.complete();
+      if (this.phase.name === 'closed') return subscriber.complete();
       const emit = () => subscriber.next(this.snapshot());
       // A recursive action (`this` is the action): one timer for the whole subscription.
       const tick = scheduler.schedule(function () {
@@ -252,16 +246,40 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
       // One object per value's hop, not a partial observer's wrappers (see SourceObserver). Nothing
       // upstream errors; should it, the error is reported as RxJS reports one nobody handles.
     }).subscribe(new SourceObserver(this.send, rethrow, noop));
-    this.connectSocket();
+    this.connectSocket(0);
   }
 
-  /** Opens a socket and routes its events here; its writability drives the drain loop. */
-  private connectSocket(): void {
-    const socket = (this.socket = new WebSocketSubject(this.socketConfig));
-    this.writableLink?.unsubscribe();
-    this.writableLink = socket.writable$.subscribe((writable) => this.writable.next(writable));
+  /**
+   * The one place the phase changes. Leaving `waiting` cancels its timer; entering `closing` or
+   * `closed` ends the input lanes (what is given from then on is refused, not queued), and entering
+   * `closed` stops the drain loop; then `state$` hears of it if the caller's view changed.
+   */
+  private transition(next: Phase): void {
+    const previous = this.phase as Phase | undefined; // undefined only before the first socket
+    this.phase = next;
+    if (previous?.name === 'waiting') previous.timer.unsubscribe();
+    if (next.name === 'closing' || next.name === 'closed') {
+      this.audio.end();
+      this.text.end();
+      this.control.end();
+    }
+    if (next.name === 'closed') this.outbound.unsubscribe();
+    const state = stateOf(next);
+    if (state !== this.state.value) this.state.next(state);
+  }
+
+  /**
+   * Opens a socket (reconnect attempt `attempt`, 0 for the first) and routes its events here; its
+   * writability drives the drain loop, until it ends (its `writable$` completes then).
+   */
+  private connectSocket(attempt: number): void {
+    const socket = new WebSocketSubject(this.socketConfig);
+    this.transition({ name: 'connecting', socket, attempt });
+    socket.writable$.subscribe(this.setWritable);
     socket.subscribe(this.onTransport);
   }
+
+  private readonly setWritable = (writable: boolean): void => this.writable.next(writable);
 
   close(): void {
     this.beginClose({ reason: 'requested' });
@@ -316,14 +334,15 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
    * counted as sent: a text or control stays queued in the stats, an audio frame counts as dropped.
    */
   private readonly send = (value: Outbound): void => {
-    const session = this.session!; // writable implies open, and the session is made on open
+    // Writable implies open: a socket is writable only after its open event, and no more once closing.
+    const open = this.phase as Open;
     if (!isPending(value)) {
       // Where the dialect says what surrounds the data, the socket copies the parts: no JSON string.
-      const envelope = session.audioEnvelope?.(value);
+      const envelope = open.session.audioEnvelope?.(value);
       const sent =
         envelope === undefined
-          ? this.socket.send(session.encodeAudio(value))
-          : this.socket.sendJoined(envelope[0], value.data, envelope[1]);
+          ? open.socket.send(open.session.encodeAudio(value))
+          : open.socket.sendJoined(envelope[0], value.data, envelope[1]);
       if (sent) this.counts.audioSent++;
       else this.counts.audioDropped++;
       this.audioEmitted++;
@@ -334,7 +353,7 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
       (this.blocked ??= []).push(value);
       return;
     }
-    this.sendPending(value, session);
+    this.sendPending(value, open);
   };
 
   /** A commit or clear whose audio has not all left the lane. */
@@ -344,19 +363,23 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
     );
   }
 
-  /** Sends what a blocked commit or clear held back, up to the next one that must wait. */
+  /**
+   * Sends what a blocked commit or clear held back, up to the next one that must wait, while the
+   * socket is open (closing, it would refuse them).
+   */
   private unblock(): void {
     const blocked = this.blocked!;
-    while (blocked.length > 0 && !this.mustWait(blocked[0]) && this.session !== undefined) {
-      this.sendPending(blocked.shift()!, this.session);
+    for (let phase = this.phase; phase.name === 'open'; phase = this.phase) {
+      if (blocked.length === 0 || this.mustWait(blocked[0])) break;
+      this.sendPending(blocked.shift()!, phase);
     }
     if (blocked.length === 0) this.blocked = undefined;
   }
 
-  private sendPending(value: Pending, session: DialectSession): void {
+  private sendPending(value: Pending, { socket, session }: Open): void {
     switch (value.kind) {
       case 'text':
-        if (this.sendAll(session.encodeText(value.text))) this.counts.textSent++;
+        if (this.sendAll(socket, session.encodeText(value.text))) this.counts.textSent++;
         return;
       case 'control': {
         const encoded = session.encodeControl(value.control);
@@ -367,22 +390,22 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
             messageType: 'control',
             detail: `${value.control.type} not sent: ${redact(encoded.problem, this.secrets)}`,
           });
-        } else if (this.sendAll(encoded.frames)) {
+        } else if (this.sendAll(socket, encoded.frames)) {
           this.counts.controlSent++;
         }
         return;
       }
       case 'frame':
-        this.socket.send(value.data);
+        socket.send(value.data);
         return;
     }
   }
 
   /** Writes frames that belong together (an item and its response request); true if the first went out. */
-  private sendAll(frames: readonly string[]): boolean {
+  private sendAll(socket: WebSocketSubject, frames: readonly string[]): boolean {
     let sent = false;
     for (let i = 0; i < frames.length; i++) {
-      if (this.socket.send(frames[i])) sent ||= i === 0;
+      if (socket.send(frames[i])) sent ||= i === 0;
     }
     return sent;
   }
@@ -391,15 +414,7 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
     if (typeof event === 'string') return this.onMessage(event);
     switch (event.type) {
       case 'open':
-        this.session = this.plan.newSession();
-        this.state.next('open');
-        this.socket.send(this.session.sessionMessage());
-        if (this.attempt > 0) {
-          this.counts.reconnects++;
-          this.emit({ type: 'reconnected', attempt: this.attempt });
-          this.attempt = 0;
-        }
-        return;
+        return this.onOpen();
       case 'binary':
         this.counts.invalid++;
         this.emit({
@@ -408,45 +423,40 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
         });
         return;
       case 'close':
-        return this.retryable(event) ? this.scheduleReconnect(event) : this.end(event);
+        return this.onClose(event);
     }
   };
 
-  /** Whether to try another socket after this one ended (opt-in, and never when retrying cannot help). */
-  private retryable(close: TransportClose): boolean {
-    const reconnect = this.reconnect;
-    if (reconnect === undefined || this.cause !== undefined || this.attempt >= reconnect.maxAttempts)
-      return false;
-    if (close.opened)
-      return !(
-        close.code === 1000 ||
-        close.code === 1008 ||
-        close.code === 1009 ||
-        (close.code >= 4000 && close.code <= 4999)
-      );
-    // A handshake refused as a bad request, unauthorized, forbidden or not found: the next one would be too.
-    // (Only `ws` sees the status: in a browser every failed handshake looks alike, and is retried.)
-    const status = close.status;
-    return !(status === 400 || status === 401 || status === 403 || status === 404);
+  private onOpen(): void {
+    const phase = this.phase;
+    if (phase.name !== 'connecting') return; // closed while connecting: this socket is on its way out
+    const { socket, attempt } = phase;
+    const session = this.plan.newSession();
+    this.transition({ name: 'open', socket, session });
+    socket.send(session.sessionMessage());
+    if (attempt > 0) {
+      this.counts.reconnects++;
+      this.emit({ type: 'reconnected', attempt });
+    }
   }
 
-  private scheduleReconnect(close: TransportClose): void {
-    const { initialDelayMs, maxDelayMs, jitter = 0.2 } = this.reconnect!;
-    const attempt = ++this.attempt;
-    const full = Math.min(maxDelayMs, initialDelayMs * 2 ** (attempt - 1));
-    const delayMs = Math.round(full - full * jitter * Math.random());
-    this.session = undefined;
-    this.state.next('connecting');
-    this.emit({ type: 'reconnecting', attempt, delayMs, cause: redact(describe(close), this.secrets) });
-    this.reconnectTimer = this.scheduler.schedule(() => {
-      this.reconnectTimer = undefined;
-      this.connectSocket();
-    }, delayMs);
+  /** The current socket ended: try another if the policy says so, else the conversation ends. */
+  private onClose(close: TransportClose): void {
+    const phase = this.phase;
+    if (phase.name === 'closing') return this.end(close);
+    const attempt = nextAttempt(this.reconnect, phase.name === 'connecting' ? phase.attempt : 0, close);
+    if (attempt === undefined) return this.end(close);
+    const delayMs = backoffDelayMs(this.reconnect!, attempt);
+    // The timer before the phase: a close() in reaction to `reconnecting` finds it to cancel.
+    const timer = this.scheduler.schedule(() => this.connectSocket(attempt), delayMs);
+    this.transition({ name: 'waiting', attempt, timer });
+    this.emit({ type: 'reconnecting', attempt, delayMs, cause: redact(describeClose(close), this.secrets) });
   }
 
   private onMessage(data: string): void {
-    if (this.cause !== undefined) return; // closing: the conversation is over for the caller
-    const session = this.session!;
+    const phase = this.phase;
+    if (phase.name !== 'open') return; // closing: the conversation is over for the caller
+    const session = phase.session;
     let decoded: Decoded;
     try {
       // The sink only while someone listens: otherwise serverEvents$ costs nothing per frame.
@@ -502,81 +512,30 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
   }
 
   private beginClose(cause: ClosingCause): void {
-    if (this.cause !== undefined || this.closed !== undefined) return;
-    this.cause = cause;
-    this.audio.end();
-    this.text.end();
-    this.control.end();
-    this.state.next('closing');
-    if (this.reconnectTimer === undefined) return this.socket.close(1000);
+    const phase = this.phase;
+    if (phase.name === 'closing' || phase.name === 'closed') return;
+    const socket = phase.name === 'waiting' ? undefined : phase.socket;
+    this.transition({ name: 'closing', cause, socket });
+    if (socket !== undefined) return socket.close(1000);
     // Between sockets: nothing to close, the end is now.
-    this.reconnectTimer.unsubscribe();
-    this.reconnectTimer = undefined;
     this.end({ type: 'close', code: 1006, reason: '', opened: false });
   }
 
+  /** The last socket ended (or there was none to close): the final `closed`, then every stream completes. */
   private end(close: TransportClose): void {
-    const closed = this.closedEvent(close);
-    this.closed = closed;
-    this.audio.end();
-    this.text.end();
-    this.control.end();
-    this.outbound.unsubscribe();
-    this.writableLink?.unsubscribe();
-    this.state.next('closed');
+    const phase = this.phase;
+    const event = closedEvent(close, {
+      cause: phase.name === 'closing' ? phase.cause : undefined,
+      attempts: phase.name === 'connecting' ? phase.attempt : 0,
+      maxMessageBytes: this.socketConfig.maxMessageChars!,
+      secrets: this.secrets,
+    });
+    this.transition({ name: 'closed', event });
     this.counts.events++; // the `closed` below, counted before the final stats snapshot that state's completion triggers
     this.state.complete();
-    this.events.next(closed);
+    this.events.next(event);
     this.events.complete();
     this.serverEvents.complete();
-  }
-
-  /** Why it ended: what we asked for if we asked, else a failure to connect, else the server's close. */
-  private closedEvent(close: TransportClose): RealtimeClosed {
-    const cause = this.cause;
-    const detail = close.reason || close.error;
-    if (cause !== undefined)
-      return compact({ type: 'closed', ...cause, code: close.opened ? close.code : undefined });
-    if (close.code === 1009) {
-      return {
-        type: 'closed',
-        reason: 'error',
-        code: 1009,
-        detail: `an inbound frame exceeded maxMessageBytes (${this.socketConfig.maxMessageChars} bytes)`,
-      };
-    }
-    if (this.attempt > 0) {
-      const why = redact(describe(close), this.secrets);
-      return compact({
-        type: 'closed',
-        reason: 'transport_closed',
-        code: close.opened ? close.code : undefined,
-        detail: `gave up after ${this.attempt} reconnect attempts: ${why}`,
-      });
-    }
-    if (!close.opened && !close.timedOut) {
-      return {
-        type: 'closed',
-        reason: 'error',
-        detail: redact(
-          close.error ?? `connection closed before the handshake completed (code ${close.code})`,
-          this.secrets,
-        ),
-      };
-    }
-    // A lost transport: closed by the peer, or given up by a timeout of ours (connect, keepalive).
-    if (!close.opened)
-      return compact({
-        type: 'closed',
-        reason: 'transport_closed',
-        detail: detail && redact(detail, this.secrets),
-      });
-    return compact({
-      type: 'closed',
-      reason: 'transport_closed',
-      code: close.code,
-      detail: detail && redact(detail, this.secrets),
-    });
   }
 
   private snapshot(): ConversationStats {
@@ -587,14 +546,6 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
       controlQueued: this.controlAccepted - this.counts.controlSent,
     };
   }
-}
-
-/** A socket's end, in words, for `reconnecting.cause` and details. */
-function describe(close: TransportClose): string {
-  const what = close.error ?? close.reason;
-  return close.opened
-    ? `closed with ${close.code}${what ? `: ${what}` : ''}`
-    : what || `could not connect (code ${close.code})`;
 }
 
 /**
@@ -610,12 +561,6 @@ function endsInput(control: RealtimeControl): boolean {
 
 function isPending(value: Outbound): value is Pending {
   return typeof (value as Partial<Pending>).kind === 'string';
-}
-
-/** Drops keys whose value is undefined, so events compare and print cleanly. */
-function compact<T extends object>(value: T): T {
-  for (const key of Object.keys(value) as (keyof T)[]) if (value[key] === undefined) delete value[key];
-  return value;
 }
 
 /** An error handed on as thrown: SourceObserver reports it as RxJS reports one nobody handles. */
