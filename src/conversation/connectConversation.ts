@@ -447,9 +447,11 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
     const attempt = nextAttempt(this.reconnect, phase.name === 'connecting' ? phase.attempt : 0, close);
     if (attempt === undefined) return this.end(close);
     const delayMs = backoffDelayMs(this.reconnect!, attempt);
-    // The timer before the phase: a close() in reaction to `reconnecting` finds it to cancel.
+    // The timer before the phase: a close() in reaction to the news finds it to cancel.
     const timer = this.scheduler.schedule(() => this.connectSocket(attempt), delayMs);
     this.transition({ name: 'waiting', attempt, timer });
+    // Closed already, by a state$ subscriber: `closed` was the last event.
+    if (this.phase.name !== 'waiting') return;
     this.emit({ type: 'reconnecting', attempt, delayMs, cause: redact(describeClose(close), this.secrets) });
   }
 
