@@ -82,8 +82,9 @@ export interface ConversationOptions {
 }
 
 /**
- * Where a conversation's socket is: what {@link Conversation.state$} emits. After a lost socket with
- * `reconnect` on, the state goes back to `connecting`.
+ * Where a conversation's socket is: what {@link Conversation.state$} emits, each time it changes. After
+ * a lost socket with `reconnect` on, the state goes back to `connecting`, and stays there while the
+ * handshakes are retried.
  *
  * @example
  * ```ts
@@ -195,7 +196,7 @@ export interface Conversation<E extends object = ServerEvent> {
    * emits its own wire union ({@link CodexServerEvent}).
    */
   readonly serverEvents$: Observable<E>;
-  /** Where the socket is; replays the current state to each new subscriber. */
+  /** Where the socket is, when it changes; replays the current state to each new subscriber. */
   readonly state$: Observable<ConversationState>;
   /** a snapshot now, then every `statsIntervalMs`, and the final one at the end */
   readonly stats$: Observable<ConversationStats>;
