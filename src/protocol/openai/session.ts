@@ -10,7 +10,7 @@ import type { RealtimeControl } from '../control.js';
 import { isCount } from '../codecs.js';
 import type { RealtimeAudioFrame } from '../frame.js';
 import { parseFrame } from '../messageDecoder.js';
-import type { FrameFormat } from './audio.js';
+import { OPENAI_SAMPLE_RATE, type FrameFormat } from './audio.js';
 import { decodeServerMessage, errorCode, type DecodeContext } from './decode.js';
 import {
   AUDIO_ENVELOPE,
@@ -144,8 +144,8 @@ export class OpenAIDialectSession implements DialectSession, DecodeContext {
         if (event.type === 'session.update' && event.session.type === 'realtime') {
           const { input, output } = event.session.audio ?? {};
           this.config.setFormats(
-            input?.format && { type: input.format.type ?? 'audio/pcm', rate: 24000 },
-            output?.format && { type: output.format.type ?? 'audio/pcm', rate: 24000 },
+            input?.format && { type: input.format.type ?? 'audio/pcm', rate: OPENAI_SAMPLE_RATE },
+            output?.format && { type: output.format.type ?? 'audio/pcm', rate: OPENAI_SAMPLE_RATE },
           );
         }
         return { frames: [JSON.stringify(event)] };
