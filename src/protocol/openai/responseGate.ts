@@ -66,6 +66,8 @@ function heldOf(state: GateState): ResponseParams {
   return state.name === 'activeWithHeld' ? state.held : undefined;
 }
 
+/** Every gate's first state: states are never changed, only replaced, so one object serves all. */
+const INITIAL: GateState = { name: 'idle', sent: undefined };
 const CREATED: GateInput = { type: 'created' };
 const ENDED: GateInput = { type: 'ended' };
 const REFUSED: GateInput = { type: 'refused' };
@@ -80,7 +82,7 @@ const REFUSED: GateInput = { type: 'refused' };
  * through here, and their `response.created` / `response.done` move nothing.
  */
 export class ResponseGate {
-  private state: GateState = { name: 'idle', sent: undefined };
+  private state: GateState = INITIAL;
   /** Out-of-band responses under way: their end releases nothing. */
   readonly outOfBand = new Set<string>();
   private pending: string[] | undefined;
