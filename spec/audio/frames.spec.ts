@@ -5,13 +5,8 @@ import { AudioError } from '../../src/audio/audioError';
 import { fromAudioFrames, toAudioFrames } from '../../src/audio/frames';
 import { g711ToPcm16, pcm16ToG711 } from '../../src/audio/g711';
 import { floatToPcm16 } from '../../src/audio/pcm';
-import {
-  MAX_CHANNELS,
-  MAX_SAMPLE_RATE,
-  MIN_SAMPLE_RATE,
-  audioFrameProblem,
-  type RealtimeAudioFrame,
-} from '../../src/protocol/frame';
+import { audioFrameProblem, type RealtimeAudioFrame } from '../../src/protocol/frame';
+import { MAX_CHANNELS, MAX_SAMPLE_RATE, MIN_SAMPLE_RATE } from '../../src/protocol/frameLimits';
 import { withoutBuffer } from '../helpers';
 import { run, thrown } from './helpers';
 

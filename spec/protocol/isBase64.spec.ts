@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { isBase64 } from '../../src/protocol/frame';
+import { isBase64 } from '../../src/protocol/base64';
 import { withoutBuffer } from '../helpers';
 
 /** The definition: whole quads of the standard alphabet, then at most one quad ending in `=` or `==`. */

@@ -1,15 +1,11 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import type { RealtimeAudioFrame } from '../protocol/frame.js';
+import { channelCountProblem, sampleRateProblem } from '../protocol/frameLimits.js';
 import { AudioError } from './audioError.js';
 import { bytesPrefixEncoder, pcm16PrefixEncoder } from './base64.js';
 import { frameSamples, lawOfEncoding } from './frameSamples.js';
 import { floatToG711Into, g711Codec, pcm16ToG711Into, type G711Law } from './g711.js';
 import { floatToPcm16Into } from './pcm.js';
-
-// The ranges the frame validator accepts (protocol/frame.ts; audio may import only its types).
-const MIN_SAMPLE_RATE = 1_000;
-const MAX_SAMPLE_RATE = 384_000;
-const MAX_CHANNELS = 8;
 
 /** How far from an integer `sampleRate * frameMs / 1000` may be and still count as one (float noise). */
 const INTEGER_TOLERANCE = 1e-6;
@@ -102,18 +98,8 @@ function g711Writer(frameLength: number, sampleRate: number, numChannels: number
 
 /** The samples per channel in one frame, or throws. */
 function samplesPerFrame({ sampleRate, numChannels, frameMs }: AudioFramesOptions): number {
-  if (!Number.isInteger(sampleRate) || sampleRate < MIN_SAMPLE_RATE || sampleRate > MAX_SAMPLE_RATE) {
-    throw new AudioError(
-      'options',
-      `toAudioFrames: sampleRate must be an integer from ${MIN_SAMPLE_RATE} to ${MAX_SAMPLE_RATE}, got ${sampleRate}`,
-    );
-  }
-  if (!Number.isInteger(numChannels) || numChannels < 1 || numChannels > MAX_CHANNELS) {
-    throw new AudioError(
-      'options',
-      `toAudioFrames: numChannels must be an integer from 1 to ${MAX_CHANNELS}, got ${numChannels}`,
-    );
-  }
+  const rangeProblem = sampleRateProblem(sampleRate) ?? channelCountProblem(numChannels);
+  if (rangeProblem !== undefined) throw new AudioError('options', `toAudioFrames: ${rangeProblem}`);
   const exact = (sampleRate * frameMs) / 1000;
   const spf = Math.round(exact);
   if (!(spf >= 1 && Math.abs(exact - spf) <= INTEGER_TOLERANCE)) {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** The `realtime-rx` command: `serve` (a local dev server) and `talk` (a client). */
+import { errorText } from '../protocol/errors.js';
 import { UsageError } from './options.js';
 import { EXIT } from './outcome.js';
 import { serveCommand } from './serve.js';
@@ -33,7 +34,7 @@ async function main(argv: string[]): Promise<number> {
 
 /** One line on the error stream, never a stack trace: 2 for a usage mistake, else 1. */
 function fail(error: unknown): void {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorText(error);
   console.error(`realtime-rx: ${message.split('\n')[0]}`);
   process.exitCode = error instanceof UsageError ? EXIT.usage : EXIT.failed;
 }

@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { DialectName } from '../protocol/dialect.js';
+import { errorText } from '../protocol/errors.js';
 
 /** A mistake in how a command was called (a bad flag or value): one line naming the flag, exit code 2. */
 export class UsageError extends Error {}
@@ -28,7 +29,7 @@ export function parseCommandLine<O extends OptionSpecs>(
 
 /** parseArgs's message, shortened to one line that names the flag. */
 function parseProblem(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorText(error);
   const code = (error as { code?: unknown }).code;
   const quoted = /'([^']*)'/.exec(message)?.[1] ?? '';
   const flag = /--[\w-]+/.exec(quoted)?.[0] ?? quoted;

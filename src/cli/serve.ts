@@ -1,4 +1,5 @@
 import { startDevServer } from '../server/devServer.js';
+import { errorText } from '../protocol/errors.js';
 import {
   dialectOption,
   msOption,
@@ -87,6 +88,6 @@ const LISTEN_PROBLEMS: Record<string, string> = {
 export function listenFailure(error: unknown, host: string, port: number): string {
   const code = (error as { code?: unknown }).code;
   const problem = typeof code === 'string' ? LISTEN_PROBLEMS[code] : undefined;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorText(error);
   return `cannot listen on ${host}:${port}: ${problem === undefined ? message : `${problem} (${String(code)})`}`;
 }

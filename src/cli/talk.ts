@@ -20,6 +20,7 @@ import { decodeWav, encodeWav } from '../audio/wav.js';
 import { connectConversation } from '../conversation/connectConversation.js';
 import type { ConversationStats } from '../conversation/types.js';
 import type { DialectName } from '../protocol/dialect.js';
+import { errorText } from '../protocol/errors.js';
 import type { RealtimeClosed, RealtimeEvent } from '../protocol/events.js';
 import type { RealtimeAudioFrame } from '../protocol/frame.js';
 import { startDevServer, type DevServer } from '../server/devServer.js';
@@ -131,7 +132,7 @@ export async function talkCommand(argv: string[]): Promise<number> {
   try {
     if (url === undefined) {
       server = await startDevServer({ dialect, log: (line) => display.log(line) }).catch((error: unknown) => {
-        throw new Error(`could not start the embedded dev server: ${messageOf(error)}`);
+        throw new Error(`could not start the embedded dev server: ${errorText(error)}`);
       });
       console.log(`[talk] started an embedded dev server at ${server.url}`);
     }
@@ -146,7 +147,7 @@ export async function talkCommand(argv: string[]): Promise<number> {
         try {
           console.log(writeReply(values.out, result.reply));
         } catch (error) {
-          display.warn(`realtime-rx: --out ${values.out}: ${messageOf(error)}`);
+          display.warn(`realtime-rx: --out ${values.out}: ${errorText(error)}`);
           code = EXIT.failed;
         }
       }
@@ -167,7 +168,7 @@ function urlOption(value: string): string {
   try {
     webSocketBase(value);
   } catch (error) {
-    throw new UsageError(`--url: ${messageOf(error)}`);
+    throw new UsageError(`--url: ${errorText(error)}`);
   }
   return value;
 }
@@ -187,17 +188,13 @@ async function readWav(path: string): Promise<RealtimeAudioFrame[]> {
     bytes = readFileSync(path);
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    throw new Error(`--in ${path}: ${code === 'ENOENT' ? 'no such file' : messageOf(error)}`);
+    throw new Error(`--in ${path}: ${code === 'ENOENT' ? 'no such file' : errorText(error)}`);
   }
   try {
     return await wavToFrames(bytes);
   } catch (error) {
-    throw new Error(`--in ${path}: not a WAV file we can read: ${messageOf(error)}`);
+    throw new Error(`--in ${path}: not a WAV file we can read: ${errorText(error)}`);
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** Decodes a WAV file of any rate and channel count into 20 ms frames of 24 kHz mono PCM16. */

@@ -1,6 +1,7 @@
 import { Observable, OperatorFunction, Subscription } from 'rxjs';
 import type { RealtimeControl } from '../protocol/control.js';
 import type { RealtimeEvent } from '../protocol/events.js';
+import { base64ByteLength } from '../protocol/base64.js';
 import { bytesPerSample, type RealtimeAudioFrame } from '../protocol/frame.js';
 
 /**
@@ -204,15 +205,7 @@ export function bargeIn(
 /** Ms of audio in a frame; NaN or Infinity when its rate or channel count is 0. */
 function frameMs(frame: RealtimeAudioFrame): number {
   const samplesPerChannel =
-    frame.samplesPerChannel ?? base64Bytes(frame.data) / bytesPerSample(frame.encoding) / frame.numChannels;
+    frame.samplesPerChannel ??
+    base64ByteLength(frame.data) / bytesPerSample(frame.encoding) / frame.numChannels;
   return (samplesPerChannel / frame.sampleRate) * 1000;
-}
-
-/** Bytes encoded by base64 `data`, padded or not, from its length alone (no decoding). */
-function base64Bytes(data: string): number {
-  const length = data.length;
-  let padding = 0;
-  if (length > 0 && data.charCodeAt(length - 1) === 61 /* = */)
-    padding = data.charCodeAt(length - 2) === 61 ? 2 : 1;
-  return Math.floor((length * 3) / 4) - padding;
 }

@@ -38,3 +38,12 @@ export class RealtimeError extends Error {
     super(message);
   }
 }
+
+/**
+ * The message of a thrown value, for a line that says what failed: an Error's `message`, else the
+ * value as text.
+ * @internal
+ */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,4 +1,6 @@
 import * as t from 'io-ts';
+import { isBase64, base64ByteLength } from './base64.js';
+import { channelCountProblem, sampleRateProblem } from './frameLimits.js';
 import { printable } from './printable.js';
 
 /** How a frame's data holds its samples: PCM16 little-endian, or G.711 μ-law / A-law (one byte each). */
@@ -72,102 +74,6 @@ export function bytesPerSample(encoding: RealtimeAudioFrame['encoding']): 1 | 2 
 }
 
 /**
- * The lowest `sampleRate` of a valid {@link RealtimeAudioFrame}, in Hz.
- *
- * @example
- * ```ts
- * const ok = Number.isInteger(rate) && rate >= MIN_SAMPLE_RATE && rate <= MAX_SAMPLE_RATE;
- * ```
- */
-export const MIN_SAMPLE_RATE = 1_000;
-/**
- * The highest `sampleRate` of a valid {@link RealtimeAudioFrame}, in Hz.
- *
- * @example
- * ```ts
- * const ok = Number.isInteger(rate) && rate >= MIN_SAMPLE_RATE && rate <= MAX_SAMPLE_RATE;
- * ```
- */
-export const MAX_SAMPLE_RATE = 384_000;
-/**
- * The most channels a valid {@link RealtimeAudioFrame} may have.
- *
- * @example
- * ```ts
- * const numChannels = Math.min(track.getSettings().channelCount ?? 1, MAX_CHANNELS);
- * ```
- */
-export const MAX_CHANNELS = 8;
-
-/** Any character that base64 never holds: one unanchored class, which V8 scans fast on any data. */
-const NOT_BASE64 = /[^A-Za-z0-9+/=]/;
-
-/** The part of Node's Buffer the check uses (found at call time on globalThis: none in browsers). */
-interface NodeBufferLike {
-  write(text: string, offset: number, encoding: 'base64'): number;
-}
-interface NodeBufferStatics {
-  allocUnsafe(size: number): NodeBufferLike;
-  byteLength(text: string, encoding: 'utf8'): number;
-}
-/** Decoded bytes go here and are never read: only how many there were counts. */
-const SCRATCH_BYTES = 48 * 1024;
-let scratch: NodeBufferLike | undefined;
-
-/**
- * Whether `text` is padded base64: whole quads of the alphabet, `=` only as the last one or two.
- * Runs on every audio delta received and every frame sent that this library did not encode (50 a
- * second each way per conversation). The anchored `^[A-Za-z0-9+/]*={0,2}$` took about 5 µs on a 20 ms
- * frame of noisy audio, the unanchored class about 0.85 µs; where Node's Buffer is (see
- * `decodesWhole`), about 0.35 µs.
- * @internal
- */
-export function isBase64(text: string): boolean {
-  const length = text.length;
-  if (length % 4 !== 0) return false;
-  const B = (globalThis as { Buffer?: NodeBufferStatics }).Buffer;
-  const whole =
-    B !== undefined && length <= (SCRATCH_BYTES / 3) * 4 ? decodesWhole(B, text) : !NOT_BASE64.test(text);
-  if (!whole) return false;
-  const pad = text.indexOf('=');
-  return pad === -1 || pad === length - 1 || (pad === length - 2 && text.charCodeAt(length - 1) === 61);
-}
-
-/**
- * The alphabet check by Node's native decoder, into scratch memory: it skips any character outside
- * the alphabet and stops at an `=`, so a text of that alphabet with its padding at the end is the only
- * kind that decodes to all the bytes its length implies. Node also takes the URL-safe `-` and `_`, and
- * reads a character above U+00FF by its low byte: those are ruled out apart (the text must be ASCII).
- */
-function decodesWhole(B: NodeBufferStatics, text: string): boolean {
-  const length = text.length;
-  const padding = text.charCodeAt(length - 1) !== 61 ? 0 : text.charCodeAt(length - 2) !== 61 ? 1 : 2;
-  scratch ??= B.allocUnsafe(SCRATCH_BYTES);
-  return (
-    scratch.write(text, 0, 'base64') === (length / 4) * 3 - padding &&
-    text.indexOf('-') === -1 &&
-    text.indexOf('_') === -1 &&
-    B.byteLength(text, 'utf8') === length
-  );
-}
-
-/**
- * Bytes encoded by a base64 string that has already passed the alphabet check, computed from its
- * length and padding without decoding it.
- *
- * @example
- * ```ts
- * base64ByteLength('AAAA'); // 3
- * base64ByteLength('AAA='); // 2
- * const ms = (base64ByteLength(frame.data) / bytesPerSample(frame.encoding) / frame.numChannels / frame.sampleRate) * 1000;
- * ```
- */
-export function base64ByteLength(data: string): number {
-  const padding = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0;
-  return (data.length / 4) * 3 - padding;
-}
-
-/**
  * Checks an outbound audio frame without allocating: the shape, the `encoding`, the rate and channel
  * ranges, that the data is base64 of whole samples for every channel (2 bytes each for PCM16, 1 for
  * G.711), and that `samplesPerChannel` (if given) matches. Returns why the frame is invalid, or
@@ -203,12 +109,8 @@ export function audioFrameProblemKnowing(
 ): string | undefined {
   if (!RealtimeAudioFrameCodec.is(frame)) return shapeProblem(frame);
   const { data, sampleRate, numChannels, samplesPerChannel, encoding } = frame;
-  if (!Number.isInteger(sampleRate) || sampleRate < MIN_SAMPLE_RATE || sampleRate > MAX_SAMPLE_RATE) {
-    return `sampleRate must be an integer from ${MIN_SAMPLE_RATE} to ${MAX_SAMPLE_RATE}, got ${sampleRate}`;
-  }
-  if (!Number.isInteger(numChannels) || numChannels < 1 || numChannels > MAX_CHANNELS) {
-    return `numChannels must be an integer from 1 to ${MAX_CHANNELS}, got ${numChannels}`;
-  }
+  const rangeProblem = sampleRateProblem(sampleRate) ?? channelCountProblem(numChannels);
+  if (rangeProblem !== undefined) return rangeProblem;
   if (data !== knownBase64 && !isBase64(data)) return 'data is not base64';
   const bytes = base64ByteLength(data);
   const width = bytesPerSample(encoding);

@@ -15,15 +15,9 @@ export type {
   ResponseStatus,
   ResponseStatusDetails,
 } from './events.js';
-export {
-  MAX_CHANNELS,
-  MAX_SAMPLE_RATE,
-  MIN_SAMPLE_RATE,
-  RealtimeAudioFrameCodec,
-  audioFrameProblem,
-  base64ByteLength,
-  bytesPerSample,
-} from './frame.js';
+export { RealtimeAudioFrameCodec, audioFrameProblem, bytesPerSample } from './frame.js';
+export { MAX_CHANNELS, MAX_SAMPLE_RATE, MIN_SAMPLE_RATE } from './frameLimits.js';
+export { base64ByteLength } from './base64.js';
 export type { RealtimeAudioFrame } from './frame.js';
 export { RealtimeError } from './errors.js';
 export type { RealtimeErrorKind } from './errors.js';

@@ -1,6 +1,31 @@
 import type * as t from 'io-ts';
 import type { Decoded, ServerEventSink } from './dialect.js';
 import { formatDecodeErrors } from './decodeErrors.js';
+import { errorText } from './errors.js';
+import { truncate } from './printable.js';
+
+/** Keeps `invalid` details short: a parser message may quote part of a huge payload. */
+const MAX_DETAIL_CHARS = 120;
+
+/** A parsed inbound message: a JSON object with a string `type`. */
+export type ParsedMessage = Record<string, unknown> & { type: string };
+
+/**
+ * Parses one inbound text frame, the first step of every dialect's decoding. Returns the message, or
+ * why it is not one (the detail of an `invalid` event; it never quotes more than a short prefix of the
+ * frame).
+ */
+export function parseFrame(data: string): ParsedMessage | string {
+  let message: unknown;
+  try {
+    message = JSON.parse(data);
+  } catch (error) {
+    return truncate(`malformed JSON: ${errorText(error)}`, MAX_DETAIL_CHARS);
+  }
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) return 'not a JSON object';
+  if (typeof (message as { type?: unknown }).type !== 'string') return 'no string "type" field';
+  return message as ParsedMessage;
+}
 
 /**
  * Decodes one parsed message whose `type` is already known to map to this decoder. `context` is what

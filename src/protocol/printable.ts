@@ -17,5 +17,10 @@ export function printable(value: unknown, maxChars = Infinity): string {
       text = Object.prototype.toString.call(value);
     }
   }
+  return truncate(text, maxChars);
+}
+
+/** `text`, cut to `maxChars` with an ellipsis when longer. */
+export function truncate(text: string, maxChars: number): string {
   return text.length > maxChars ? `${text.slice(0, maxChars)}…` : text;
 }

@@ -9,7 +9,15 @@ import { ResponseRun, type ResponseHost } from './openai/responses.js';
 import { defaultSession, mergeSession } from './openai/session.js';
 import { transcribe } from './openai/transcription.js';
 import { inputTokens, RateLimits } from './openai/usage.js';
-import { ClientError, invalidValue, isObject, missing, type Json, unsupportedType } from './openai/wire.js';
+import {
+  ClientError,
+  clientMessage,
+  invalidValue,
+  isObject,
+  missing,
+  type Json,
+  unsupportedType,
+} from './openai/wire.js';
 import type { ConnectionHost, DialectConnection, ServerDialect } from './serverDialect.js';
 import type { VadOptions } from './vad.js';
 
@@ -110,21 +118,13 @@ class OpenAIConnection implements DialectConnection {
   }
 
   receive(data: string): void {
-    let message: unknown;
+    let message: Json | undefined;
     try {
-      message = JSON.parse(data);
-    } catch {
-      return this.clientError(
-        new ClientError('invalid_json', 'The server failed to parse the message: it is not valid JSON.'),
-      );
-    }
-    if (!isObject(message))
-      return this.clientError(new ClientError('invalid_json', 'The message is not a JSON object.'));
-    try {
+      message = clientMessage(data);
       this.handle(message);
     } catch (error) {
       if (!(error instanceof ClientError)) throw error;
-      this.clientError(error, message.event_id);
+      this.clientError(error, message?.event_id);
     }
   }
 

@@ -1,7 +1,8 @@
 import { Observable } from 'rxjs';
+import { sampleRateProblem } from '../../protocol/frameLimits.js';
 import { AudioError } from '../audioError.js';
 import { Resampler } from '../resample.js';
-import { errorText, loadWorkletModule } from './worklet.js';
+import { deviceErrorText, loadWorkletModule } from './worklet.js';
 
 /**
  * Options of {@link fromMicrophone}.
@@ -142,10 +143,9 @@ export function fromMicrophone(options: MicrophoneOptions = {}): Observable<Floa
       return;
     }
     const rate = options.sampleRate;
-    if (rate !== undefined && !(Number.isInteger(rate) && rate >= 1000 && rate <= 384_000)) {
-      subscriber.error(
-        new AudioError('options', `sampleRate must be an integer from 1000 to 384000 Hz, got ${rate}`),
-      );
+    const rateProblem = rate === undefined ? undefined : sampleRateProblem(rate);
+    if (rateProblem !== undefined) {
+      subscriber.error(new AudioError('options', rateProblem));
       return;
     }
 
@@ -202,7 +202,7 @@ export function fromMicrophone(options: MicrophoneOptions = {}): Observable<Floa
         // No forced sampleRate: Firefox refuses to connect a MediaStream to a context of another rate.
         context = options.audioContext ?? new AudioContext({ latencyHint: 'interactive' });
       } catch (cause) {
-        throw new AudioError('device', `could not create an AudioContext: ${errorText(cause)}`);
+        throw new AudioError('device', `could not create an AudioContext: ${deviceErrorText(cause)}`);
       }
       if (context.state === 'closed')
         throw new AudioError('device', 'the AudioContext passed in options.audioContext is closed');
@@ -222,7 +222,7 @@ export function fromMicrophone(options: MicrophoneOptions = {}): Observable<Floa
       } catch (cause) {
         throw new AudioError(
           'device',
-          `could not connect the microphone to the AudioContext: ${errorText(cause)}`,
+          `could not connect the microphone to the AudioContext: ${deviceErrorText(cause)}`,
         );
       }
       const resampler =
@@ -249,7 +249,9 @@ export function fromMicrophone(options: MicrophoneOptions = {}): Observable<Floa
       release();
       if (!closed)
         subscriber.error(
-          cause instanceof AudioError ? cause : new AudioError('device', `microphone: ${errorText(cause)}`),
+          cause instanceof AudioError
+            ? cause
+            : new AudioError('device', `microphone: ${deviceErrorText(cause)}`),
         );
     });
 
@@ -267,7 +269,7 @@ function microphoneError(cause: unknown, deviceId: string | undefined): AudioErr
     typeof cause === 'object' && cause !== null && typeof (cause as { name?: unknown }).name === 'string'
       ? (cause as { name: string }).name
       : '';
-  const detail = errorText(cause);
+  const detail = deviceErrorText(cause);
   switch (name) {
     case 'NotAllowedError':
     case 'PermissionDeniedError':

@@ -1,10 +1,11 @@
 import { BehaviorSubject, type Observable, type Observer } from 'rxjs';
 import type { RealtimeAudioFrame } from '../../protocol/frame.js';
+import { channelCountProblem, sampleRateProblem } from '../../protocol/frameLimits.js';
 import { AudioError } from '../audioError.js';
 import { frameSamples } from '../frameSamples.js';
 import { pcm16ToFloat } from '../pcm.js';
 import { Resampler } from '../resample.js';
-import { errorText, loadWorkletModule } from './worklet.js';
+import { deviceErrorText, loadWorkletModule } from './worklet.js';
 
 /**
  * Options of {@link createAudioPlayer}.
@@ -221,7 +222,7 @@ export function createAudioPlayer(options: AudioPlayerOptions = {}): AudioPlayer
   try {
     context = options.audioContext ?? new AudioContext({ latencyHint: 'interactive' });
   } catch (cause) {
-    throw new AudioError('device', `could not create an AudioContext: ${errorText(cause)}`);
+    throw new AudioError('device', `could not create an AudioContext: ${deviceErrorText(cause)}`);
   }
   const ownsContext = options.audioContext === undefined;
   const rate = context.sampleRate;
@@ -320,7 +321,7 @@ export function createAudioPlayer(options: AudioPlayerOptions = {}): AudioPlayer
       failure =
         cause instanceof AudioError
           ? cause
-          : new AudioError('device', `could not start the audio player: ${errorText(cause)}`);
+          : new AudioError('device', `could not start the audio player: ${deviceErrorText(cause)}`);
       playedMs.error(failure);
       throw failure;
     });
@@ -416,18 +417,8 @@ export function createAudioPlayer(options: AudioPlayerOptions = {}): AudioPlayer
 /** A frame's samples as mono floats at the frame's rate (a fresh array, safe to transfer). */
 function decodeMono(frame: RealtimeAudioFrame): Float32Array {
   const { sampleRate, numChannels } = frame;
-  if (!(Number.isInteger(sampleRate) && sampleRate >= 1000 && sampleRate <= 384_000)) {
-    throw new AudioError(
-      'options',
-      `audio frame sampleRate must be an integer from 1000 to 384000 Hz, got ${sampleRate}`,
-    );
-  }
-  if (!(Number.isInteger(numChannels) && numChannels >= 1 && numChannels <= 8)) {
-    throw new AudioError(
-      'options',
-      `audio frame numChannels must be an integer from 1 to 8, got ${numChannels}`,
-    );
-  }
+  const rangeProblem = sampleRateProblem(sampleRate) ?? channelCountProblem(numChannels);
+  if (rangeProblem !== undefined) throw new AudioError('options', `audio frame ${rangeProblem}`);
   const pcm = frameSamples(frame); // PCM16 as it is, G.711 decoded
   if (pcm.length % numChannels !== 0) {
     throw new AudioError(

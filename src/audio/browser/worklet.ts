@@ -30,15 +30,21 @@ export function loadWorkletModule(context: BaseAudioContext, name: string, sourc
     (cause: unknown) => {
       URL.revokeObjectURL(url);
       modules.delete(name); // let a later attempt retry
-      throw new AudioError('device', `could not load the ${name} AudioWorklet module: ${errorText(cause)}`);
+      throw new AudioError(
+        'device',
+        `could not load the ${name} AudioWorklet module: ${deviceErrorText(cause)}`,
+      );
     },
   );
   modules.set(name, loading);
   return loading;
 }
 
-/** `Name: message` of a thrown value, for error messages. */
-export function errorText(cause: unknown): string {
+/**
+ * `Name: message` of what a browser audio API threw: a DOMException's name (`NotAllowedError`,
+ * `NotFoundError`, …) says more than its message.
+ */
+export function deviceErrorText(cause: unknown): string {
   // Structural, not `instanceof Error`: some browsers' DOMException-like errors are not Errors.
   if (typeof cause === 'object' && cause !== null) {
     const { name, message } = cause as { name?: unknown; message?: unknown };

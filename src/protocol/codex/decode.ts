@@ -2,7 +2,7 @@ import { printable } from '../printable.js';
 import { UNKNOWN_TYPE, type Decoded, type ServerEventSink } from '../dialect.js';
 import type { RealtimeEvent, RealtimeEventOf } from '../events.js';
 import { audioFrameProblem, type RealtimeAudioFrame } from '../frame.js';
-import { decoder, type MessageDecoder } from '../messageDecoder.js';
+import { decoder, parseFrame, type MessageDecoder } from '../messageDecoder.js';
 import { CodexServerEventCodecs } from './wire.js';
 import {
   AudioInDelta,
@@ -69,31 +69,14 @@ const DECODERS = new Map<string, MessageDecoder>([
 /** A server error given as a bare value is quoted at most this long. */
 const MAX_ERROR_CHARS = 1000;
 
-/** Keeps `invalid` details short: a parser message may quote part of a huge payload. */
-const MAX_DETAIL_CHARS = 120;
-
 /**
  * One inbound text frame of the codex dialect. Never throws: bad JSON, a non-object, or a missing
  * `type` is `invalid`; an unknown type is {@link UNKNOWN_TYPE}; a known type with bad fields is
  * `invalid` naming the bad path.
  */
 export function decodeCodex(data: string, sink?: ServerEventSink): Decoded {
-  let message: unknown;
-  try {
-    message = JSON.parse(data);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return { type: 'invalid', detail: truncate(`malformed JSON: ${reason}`) };
-  }
-  if (typeof message !== 'object' || message === null || Array.isArray(message)) {
-    return { type: 'invalid', detail: 'not a JSON object' };
-  }
-  const messageType = (message as { type?: unknown }).type;
-  if (typeof messageType !== 'string') return { type: 'invalid', detail: 'no string "type" field' };
-  const decode = DECODERS.get(messageType);
-  return decode === undefined ? UNKNOWN_TYPE : decode(message, messageType, undefined, sink);
-}
-
-function truncate(text: string): string {
-  return text.length > MAX_DETAIL_CHARS ? `${text.slice(0, MAX_DETAIL_CHARS)}…` : text;
+  const message = parseFrame(data);
+  if (typeof message === 'string') return { type: 'invalid', detail: message };
+  const decode = DECODERS.get(message.type);
+  return decode === undefined ? UNKNOWN_TYPE : decode(message, message.type, undefined, sink);
 }

@@ -1,11 +1,11 @@
-import { audioFrameProblem, type RealtimeAudioFrame } from '../frame.js';
+import { audioFrameProblem, bytesPerSample, type RealtimeAudioFrame } from '../frame.js';
 import type { OpenAIAudioFormat } from './options.js';
 
 /** The GA API's default audio: PCM16 at 24 kHz, mono. */
 export const OPENAI_SAMPLE_RATE = 24000;
 export const OPENAI_CHANNELS = 1;
 /** G.711 (`audio/pcmu`, `audio/pcma`) is 8 kHz mono. */
-export const G711_SAMPLE_RATE = 8000;
+const G711_SAMPLE_RATE = 8000;
 
 /** What the frames of one direction of a session are: their `encoding` and rate (always mono). */
 export interface FrameFormat {
@@ -18,24 +18,18 @@ export interface FrameFormat {
   readonly name: string;
 }
 
-const PCM16_24K: FrameFormat = {
-  encoding: undefined,
-  sampleRate: 24000,
-  bytesPerSample: 2,
-  name: 'PCM16 at 24000 Hz',
-};
-const ULAW: FrameFormat = {
-  encoding: 'g711_ulaw',
-  sampleRate: 8000,
-  bytesPerSample: 1,
-  name: 'G.711 μ-law (g711_ulaw) at 8000 Hz',
-};
-const ALAW: FrameFormat = {
-  encoding: 'g711_alaw',
-  sampleRate: 8000,
-  bytesPerSample: 1,
-  name: 'G.711 A-law (g711_alaw) at 8000 Hz',
-};
+function frameFormatOf(encoding: FrameFormat['encoding'], sampleRate: number, name: string): FrameFormat {
+  return {
+    encoding,
+    sampleRate,
+    bytesPerSample: bytesPerSample(encoding),
+    name: `${name} at ${sampleRate} Hz`,
+  };
+}
+
+const PCM16_24K = frameFormatOf(undefined, OPENAI_SAMPLE_RATE, 'PCM16');
+const ULAW = frameFormatOf('g711_ulaw', G711_SAMPLE_RATE, 'G.711 μ-law (g711_ulaw)');
+const ALAW = frameFormatOf('g711_alaw', G711_SAMPLE_RATE, 'G.711 A-law (g711_alaw)');
 
 /** The frames of a session format (which passed validation). */
 export function frameFormat(format: OpenAIAudioFormat | undefined): FrameFormat {

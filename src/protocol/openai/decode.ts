@@ -6,9 +6,10 @@ import type {
   ResponseStatus,
   ResponseStatusDetails,
 } from '../events.js';
-import { base64ByteLength, type RealtimeAudioFrame } from '../frame.js';
-import { decoder, type MessageDecoder } from '../messageDecoder.js';
-import { printable } from '../printable.js';
+import { base64ByteLength } from '../base64.js';
+import type { RealtimeAudioFrame } from '../frame.js';
+import { decoder, parseFrame, type MessageDecoder, type ParsedMessage } from '../messageDecoder.js';
+import { printable, truncate } from '../printable.js';
 import { frameFormat, OPENAI_CHANNELS, type FrameFormat } from './audio.js';
 import {
   OpenAIServerEventCodecs,
@@ -420,29 +421,6 @@ export const OPENAI_DECODED_TYPES: readonly string[] = [...DECODERS.keys()].filt
   (type) => !OPENAI_IGNORED_TYPES.includes(type),
 );
 
-/** Keeps `invalid` details short: a parser message may quote part of a huge payload. */
-const MAX_DETAIL_CHARS = 120;
-
-/** A parsed inbound message: a JSON object with a string `type`. */
-export type ParsedMessage = Record<string, unknown> & { type: string };
-
-/**
- * Parses one inbound text frame. Returns the message, or why it is not one (the detail of an
- * `invalid` event; it never quotes more than a short prefix of the frame).
- */
-export function parseFrame(data: string): ParsedMessage | string {
-  let message: unknown;
-  try {
-    message = JSON.parse(data);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return truncate(`malformed JSON: ${reason}`, MAX_DETAIL_CHARS);
-  }
-  if (typeof message !== 'object' || message === null || Array.isArray(message)) return 'not a JSON object';
-  if (typeof (message as { type?: unknown }).type !== 'string') return 'no string "type" field';
-  return message as ParsedMessage;
-}
-
 /** One parsed message: an event, `invalid` naming the bad path, or a skip marker. Never throws. */
 export function decodeServerMessage(
   message: ParsedMessage,
@@ -475,10 +453,6 @@ export function errorCode(message: ParsedMessage): string | undefined {
   const error = message.error;
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   return typeof code === 'string' ? code : undefined;
-}
-
-function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 /** Drops keys whose value is undefined. */

@@ -1,4 +1,5 @@
 import type * as t from 'io-ts';
+import { isCount } from '../codecs.js';
 import { formatDecodeErrors } from '../decodeErrors.js';
 import { printable } from '../printable.js';
 import {
@@ -94,7 +95,7 @@ function sessionRangeProblem(session: OpenAIWireSession): string | undefined {
     for (const key of ['prefix_padding_ms', 'silence_duration_ms'] as const) {
       const ms = td[key];
       if (ms !== undefined && !isCount(ms))
-        return `session.audio.input.turn_detection.${key} must be a non-negative integer, got ${ms}`;
+        return `session.audio.input.turn_detection.${key} must be a non-negative integer, got ${String(ms)}`;
     }
     const idle = td.idle_timeout_ms;
     if (
@@ -150,8 +151,4 @@ function toolsProblem(
     names.add(tool.name);
   }
   return undefined;
-}
-
-function isCount(value: unknown): boolean {
-  return Number.isInteger(value) && (value as number) >= 0;
 }

@@ -7,9 +7,11 @@ import type {
   ServerEventSink,
 } from '../dialect.js';
 import type { RealtimeControl } from '../control.js';
+import { isCount } from '../codecs.js';
 import type { RealtimeAudioFrame } from '../frame.js';
-import type { FrameFormat } from './audio.js';
-import { decodeServerMessage, errorCode, parseFrame, type DecodeContext } from './decode.js';
+import { parseFrame } from '../messageDecoder.js';
+import { OPENAI_SAMPLE_RATE, type FrameFormat } from './audio.js';
+import { decodeServerMessage, errorCode, type DecodeContext } from './decode.js';
 import {
   AUDIO_ENVELOPE,
   INPUT_CLEAR,
@@ -26,55 +28,35 @@ import {
   responseCreateWith,
 } from './encode.js';
 import { clientEventProblem, itemProblem, responseParamsProblem } from './limits.js';
+import { ResponseGate, type ResponseParams } from './responseGate.js';
 import type { SessionConfig } from './sessionConfig.js';
 import { sessionPatch } from './sessionUpdate.js';
 import { validateSessionUpdate } from './validate.js';
 
-/** The parameters of a `response.create` (the GA `response` object), as sent. */
-type ResponseParams = Record<string, unknown> | undefined;
-
 /**
- * One socket of the `openai` dialect, with its response gating.
+ * One socket of the `openai` dialect: its encoders, its decoding, and its response gating
+ * ({@link ResponseGate}).
  *
- * The GA API allows one active response per conversation (a second `response.create` fails with
- * `conversation_already_has_active_response`). So a response request (after a text, a tool output,
- * or a `response.create` control):
- * - when no response is active, is sent at once, and a response counts as active from then on
- *   (optimistically: until the server's `response.done`);
- * - when one is active, is HELD. Held requests COALESCE into one: it carries the parameters of the
- *   latest request that had any (a request without parameters does not erase earlier ones, so an
- *   app's explicit instructions are not lost to a text typed meanwhile).
- *
- * Out-of-band requests (`conversation: 'none'`) join no conversation: they are sent at once and never
- * held, and their responses (`response.created` with `conversation_id: null`) move nothing.
- *
- * Decoding moves the state: `response.created` (the server also starts responses by itself, with
- * server VAD) marks one active; `response.done` (any status) or `response.cancelled` marks none
- * active and releases the held request, which `takePending()` then returns once (and a response is
- * active again). One recoverable error also moves it: `conversation_already_has_active_response` means
- * the request just sent crossed a response the server started, so it is held again (released by that
- * response's `response.done`). (`response_cancel_not_active` moves nothing: by the time it arrives a
- * request sent after the cancel may well be active.) `response.cancel` is sent as is, and leaves a held
- * request held: it is released when the cancelled response is done.
+ * Decoding moves the gate on the message's type alone, before and regardless of the fields' validity
+ * (a `response.done` with a malformed body still ends the response). Of the errors, only
+ * `conversation_already_has_active_response` moves it; `response_cancel_not_active` does not: by the
+ * time it arrives a request sent after the cancel may well be active. `response.cancel` is sent as
+ * is, and leaves a held request held: it is released when the cancelled response is done.
  */
 export class OpenAIDialectSession implements DialectSession, DecodeContext {
-  /** A response is active (or requested and not yet answered). */
-  private active = false;
-  /** A request is held until the active response is done. */
-  private held = false;
-  private heldParams: ResponseParams;
-  /** The parameters of the last `response.create` sent, to hold it again when it was refused. */
-  private sentParams: ResponseParams;
-  /** Out-of-band responses under way: their end releases nothing. */
-  readonly outOfBand = new Set<string>();
+  private readonly gate = new ResponseGate();
   /** Output item id → the response that made it (for `tool.call.responseId`). */
   readonly responseOfItem = new Map<string, string>();
-  private pending: string[] | undefined;
 
   constructor(
     private readonly params: SessionParams,
     private readonly config: SessionConfig,
   ) {}
+
+  /** Out-of-band responses under way. */
+  get outOfBand(): ReadonlySet<string> {
+    return this.gate.outOfBand;
+  }
 
   /** The session's output format, as it stands (what audio deltas are). */
   get output(): FrameFormat {
@@ -95,7 +77,7 @@ export class OpenAIDialectSession implements DialectSession, DecodeContext {
 
   encodeText(text: string): string[] {
     const frames = [encodeTextItem(text)];
-    if (this.params.respondToText !== false) this.requestResponse(undefined, frames);
+    if (this.params.respondToText !== false) this.gate.request(undefined, frames);
     return frames;
   }
 
@@ -110,7 +92,7 @@ export class OpenAIDialectSession implements DialectSession, DecodeContext {
         if (typeof control.output !== 'string')
           return { problem: 'tool.output output must be a string (e.g. JSON text)' };
         const frames = [functionCallOutput(control.callId, control.output)];
-        if (control.respond !== false) this.requestResponse(undefined, frames);
+        if (control.respond !== false) this.gate.request(undefined, frames);
         return { frames };
       }
       case 'item.truncate': {
@@ -162,8 +144,8 @@ export class OpenAIDialectSession implements DialectSession, DecodeContext {
         if (event.type === 'session.update' && event.session.type === 'realtime') {
           const { input, output } = event.session.audio ?? {};
           this.config.setFormats(
-            input?.format && { type: input.format.type ?? 'audio/pcm', rate: 24000 },
-            output?.format && { type: output.format.type ?? 'audio/pcm', rate: 24000 },
+            input?.format && { type: input.format.type ?? 'audio/pcm', rate: OPENAI_SAMPLE_RATE },
+            output?.format && { type: output.format.type ?? 'audio/pcm', rate: OPENAI_SAMPLE_RATE },
           );
         }
         return { frames: [JSON.stringify(event)] };
@@ -178,45 +160,26 @@ export class OpenAIDialectSession implements DialectSession, DecodeContext {
   decode(data: string, sink?: ServerEventSink): Decoded {
     const message = parseFrame(data);
     if (typeof message === 'string') return { type: 'invalid', detail: message };
-    // The state moves on the type alone, before and regardless of the fields' validity: a
-    // `response.done` with a malformed body still ends the response.
     switch (message.type) {
       case 'response.created': {
         const response = message.response as { id?: unknown; conversation_id?: unknown } | undefined;
-        if (response?.conversation_id === null && typeof response.id === 'string')
-          this.outOfBand.add(response.id);
-        else this.active = true;
+        const outOfBand = response?.conversation_id === null && typeof response.id === 'string';
+        this.gate.created(outOfBand ? (response.id as string) : undefined);
         break;
       }
       case 'response.done':
-      case 'response.cancelled': {
-        const id = (message.response as { id?: unknown } | undefined)?.id ?? message.response_id;
-        if (typeof id === 'string' && this.outOfBand.delete(id)) break;
-        this.active = false;
-        this.release();
+      case 'response.cancelled':
+        this.gate.ended((message.response as { id?: unknown } | undefined)?.id ?? message.response_id);
         break;
-      }
-      case 'error': {
-        const code = errorCode(message);
-        if (code === 'conversation_already_has_active_response') {
-          this.active = true;
-          if (!this.held) {
-            this.held = true;
-            this.heldParams = this.sentParams;
-          } else if (this.heldParams === undefined) {
-            this.heldParams = this.sentParams;
-          }
-        }
+      case 'error':
+        if (errorCode(message) === 'conversation_already_has_active_response') this.gate.refused();
         break;
-      }
     }
     return decodeServerMessage(message, this, sink);
   }
 
   takePending(): string[] | undefined {
-    const pending = this.pending;
-    this.pending = undefined;
-    return pending;
+    return this.gate.takePending();
   }
 
   private responseCreate(control: RealtimeControl & { type: 'response.create' }): EncodedControl {
@@ -231,36 +194,11 @@ export class OpenAIDialectSession implements DialectSession, DecodeContext {
     if (control.instructions !== undefined) params = { ...params, instructions: control.instructions };
     if (params?.conversation === 'none') return { frames: [responseCreateWith(params)] };
     const frames: string[] = [];
-    this.requestResponse(params, frames);
+    this.gate.request(params, frames);
     return { frames };
-  }
-
-  private requestResponse(params: ResponseParams, frames: string[]): void {
-    if (!this.active) {
-      this.active = true;
-      this.sentParams = params;
-      frames.push(responseCreateWith(params));
-    } else {
-      this.held = true;
-      if (params !== undefined) this.heldParams = params;
-    }
-  }
-
-  private release(): void {
-    if (!this.held) return;
-    const params = this.heldParams;
-    this.held = false;
-    this.heldParams = undefined;
-    this.active = true;
-    this.sentParams = params;
-    (this.pending ??= []).push(responseCreateWith(params));
   }
 }
 
 function isId(value: unknown): value is string {
   return typeof value === 'string' && value !== '';
-}
-
-function isCount(value: unknown): value is number {
-  return Number.isInteger(value) && (value as number) >= 0;
 }

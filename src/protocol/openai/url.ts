@@ -26,8 +26,8 @@ export interface OpenAIEndpoint {
 }
 
 /**
- * The WebSocket URL of the GA Realtime API for a base URL, with Codex's v2 path rules
- * (`websocket_url_from_api_url`): `""` or `/` → `/v1/realtime` (Azure: `/openai/v1/realtime`); a path
+ * The WebSocket URL of the GA Realtime API for a base URL, with the path rules the Codex CLI's
+ * realtime v2 also follows: `""` or `/` → `/v1/realtime` (Azure: `/openai/v1/realtime`); a path
  * ending in `/realtime` is kept, `/realtime/` loses its slash, `/v1` gains `/realtime`, `/v1/` gains
  * `realtime`; anything else is kept. For Azure, `/openai` and `/openai/` (the base URL the Azure SDKs
  * use) also become `/openai/v1/realtime`.

@@ -1,3 +1,4 @@
+import { isCount } from '../codecs.js';
 import { printable } from '../printable.js';
 import { RealtimeError } from '../errors.js';
 import { OPENAI_VOICES, type OpenAISessionOptions } from './options.js';
@@ -174,7 +175,7 @@ function checkTurnDetection(value: unknown): void {
   }
   for (const key of ['prefixPaddingMs', 'silenceDurationMs']) {
     const ms = value[key];
-    if (ms !== undefined && !(Number.isInteger(ms) && (ms as number) >= 0)) {
+    if (ms !== undefined && !isCount(ms)) {
       fail(`turnDetection.${key} must be a non-negative integer (milliseconds), got ${show(ms)}`);
     }
   }

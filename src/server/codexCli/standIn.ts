@@ -4,7 +4,7 @@
 import type { Heard } from '../audioIntake.js';
 import { ECHO_TRANSCRIPT } from '../openai/replies.js';
 import { split } from '../openai/responses.js';
-import { ClientError, isObject, type Json } from '../openai/wire.js';
+import { ClientError, clientMessage, isObject, type Json } from '../openai/wire.js';
 import type { ConnectionHost, DialectConnection } from '../serverDialect.js';
 
 /** The Codex CLI sends 16-bit mono PCM at 24 kHz (v1 declares it in its session; v3 has no choice). */
@@ -27,15 +27,10 @@ export abstract class StandInConnection implements DialectConnection {
   constructor(protected readonly host: ConnectionHost) {}
 
   receive(data: string): void {
-    let message: unknown;
     try {
-      message = JSON.parse(data);
-    } catch {
-      return this.sendError('invalid_json', 'The server failed to parse the message: it is not valid JSON.');
-    }
-    if (!isObject(message) || typeof message.type !== 'string')
-      return this.sendError('invalid_json', 'The message is not a JSON object with a string type.');
-    try {
+      const message = clientMessage(data);
+      if (typeof message.type !== 'string')
+        throw new ClientError('invalid_json', 'The message is not a JSON object with a string type.');
       this.handle(message.type, message);
     } catch (error) {
       if (!(error instanceof ClientError)) throw error;
@@ -155,6 +150,25 @@ export function textParts(content: unknown, path: string, types: readonly string
       return part.text;
     })
     .join('');
+}
+
+/** A session message's `instructions`, checked: `undefined` when absent. */
+export function instructionsOf(update: Json): string | undefined {
+  const instructions = update.instructions;
+  if (instructions !== undefined && typeof instructions !== 'string')
+    throw new ClientError('invalid_type', "Invalid type for 'session.instructions': expected a string.");
+  return instructions;
+}
+
+/** The `output.voice` of a session message's `audio`, checked: `undefined` when absent. */
+export function voiceOf(audio: unknown): string | undefined {
+  const voice = isObject(audio) && isObject(audio.output) ? audio.output.voice : undefined;
+  if (voice !== undefined && typeof voice !== 'string')
+    throw new ClientError(
+      'invalid_type',
+      "Invalid type for 'session.audio.output.voice': expected a string.",
+    );
+  return voice;
 }
 
 /** `{ model }` from the `?model=` of a request path, or nothing. */

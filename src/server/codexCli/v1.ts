@@ -1,6 +1,6 @@
 import { ClientError, isObject, type Json, unsupportedType } from '../openai/wire.js';
 import type { ServerDialect } from '../serverDialect.js';
-import { CLI_AUDIO_RATE, modelOf, StandInConnection, textParts } from './standIn.js';
+import { CLI_AUDIO_RATE, instructionsOf, modelOf, StandInConnection, textParts, voiceOf } from './standIn.js';
 
 const CLIENT_TYPES = [
   'session.update',
@@ -78,24 +78,14 @@ class CodexCliV1Connection extends StandInConnection {
         'invalid_value',
         `Invalid 'session.type': ${JSON.stringify(update.type)}; a quicksilver connection runs 'quicksilver' sessions.`,
       );
-    if (update.instructions !== undefined) {
-      if (typeof update.instructions !== 'string')
-        throw new ClientError('invalid_type', "Invalid type for 'session.instructions': expected a string.");
-      this.session.instructions = update.instructions;
-    }
+    const instructions = instructionsOf(update);
+    if (instructions !== undefined) this.session.instructions = instructions;
     const audio = update.audio;
     if (!isObject(audio)) return;
     const format = isObject(audio.input) ? audio.input.format : undefined;
     if (format !== undefined) this.inputFormat = formatAt(format);
-    const voice = isObject(audio.output) ? audio.output.voice : undefined;
-    if (voice !== undefined) {
-      if (typeof voice !== 'string')
-        throw new ClientError(
-          'invalid_type',
-          "Invalid type for 'session.audio.output.voice': expected a string.",
-        );
-      this.audio.output.voice = voice;
-    }
+    const voice = voiceOf(audio);
+    if (voice !== undefined) this.audio.output.voice = voice;
   }
 
   private get audio(): { input: Json; output: Json } {

@@ -1,6 +1,6 @@
 import { ClientError, isObject, type Json, unsupportedType } from '../openai/wire.js';
 import type { ServerDialect } from '../serverDialect.js';
-import { CLI_AUDIO_RATE, modelOf, StandInConnection, textParts } from './standIn.js';
+import { CLI_AUDIO_RATE, instructionsOf, modelOf, StandInConnection, textParts, voiceOf } from './standIn.js';
 
 const CLIENT_TYPES = [
   'session.update',
@@ -82,21 +82,10 @@ class CodexCliV3Connection extends StandInConnection {
   private update(update: unknown): void {
     if (!isObject(update))
       throw new ClientError('missing_required_parameter', "Missing required parameter: 'session'.");
-    if (update.instructions !== undefined) {
-      if (typeof update.instructions !== 'string')
-        throw new ClientError('invalid_type', "Invalid type for 'session.instructions': expected a string.");
-      this.session.instructions = update.instructions;
-    }
-    const voice =
-      isObject(update.audio) && isObject(update.audio.output) ? update.audio.output.voice : undefined;
-    if (voice !== undefined) {
-      if (typeof voice !== 'string')
-        throw new ClientError(
-          'invalid_type',
-          "Invalid type for 'session.audio.output.voice': expected a string.",
-        );
-      (this.session.audio as { output: Json }).output.voice = voice;
-    }
+    const instructions = instructionsOf(update);
+    if (instructions !== undefined) this.session.instructions = instructions;
+    const voice = voiceOf(update.audio);
+    if (voice !== undefined) (this.session.audio as { output: Json }).output.voice = voice;
     if (update.delegation !== undefined) {
       if (!isObject(update.delegation) || typeof update.delegation.type !== 'string')
         throw new ClientError('invalid_type', "Invalid type for 'session.delegation': expected { type }.");

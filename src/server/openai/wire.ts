@@ -17,6 +17,18 @@ export function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** One client text frame as a JSON object; throws the `invalid_json` error the API answers with. */
+export function clientMessage(data: string): Json {
+  let message: unknown;
+  try {
+    message = JSON.parse(data);
+  } catch {
+    throw new ClientError('invalid_json', 'The server failed to parse the message: it is not valid JSON.');
+  }
+  if (!isObject(message)) throw new ClientError('invalid_json', 'The message is not a JSON object.');
+  return message;
+}
+
 export function missing(path: string): ClientError {
   return new ClientError('missing_required_parameter', `Missing required parameter: '${path}'.`, path);
 }

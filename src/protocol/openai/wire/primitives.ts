@@ -1,5 +1,7 @@
 import * as t from 'io-ts';
-import { isBase64 } from '../../frame.js';
+import { isBase64 } from '../../base64.js';
+
+export { present } from '../../codecs.js';
 
 /**
  * Building blocks of the wire codecs. Every codec here decodes a valid value to itself (the same object),
@@ -53,23 +55,7 @@ function isAtDepth(context: t.Context, depth: number): boolean {
 }
 
 /** Base64 text, padded (audio payloads). The static type stays `string`. */
-export const base64 = new t.Type<string, string, unknown>(
-  'base64',
-  (u): u is string => typeof u === 'string' && isBase64(u),
-  (u, c) => (typeof u === 'string' && isBase64(u) ? t.success(u) : t.failure(u, c)),
-  t.identity,
-);
-
-/**
- * A required field of type `unknown`: any value, but the field must be there (JSON has no `undefined`,
- * and a plain `t.unknown` would let the field go missing).
- */
-export const present = new t.Type<unknown, unknown, unknown>(
-  'any value',
-  (u): u is unknown => u !== undefined,
-  (u, c) => (u === undefined ? t.failure(u, c) : t.success(u)),
-  t.identity,
-);
+export const base64: t.Type<string, string, unknown> = t.refinement(t.string, isBase64, 'base64');
 
 /** One of a few strings (`'a' | 'b'`), named by them in errors. */
 export function oneOf<L extends string>(...values: readonly [L, ...L[]]): t.KeyofC<Record<L, null>> {

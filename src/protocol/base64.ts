@@ -1,0 +1,72 @@
+/*
+ * What base64 text is, for every layer that reads it: the frame check, the wire codecs, the audio
+ * decoders and the barge-in clock. Imports nothing, so the audio layer may use it too.
+ */
+
+/** Any character that base64 never holds: one unanchored class, which V8 scans fast on any data. */
+const NOT_BASE64 = /[^A-Za-z0-9+/=]/;
+
+/** The part of Node's Buffer the check uses (found at call time on globalThis: none in browsers). */
+interface NodeBufferLike {
+  write(text: string, offset: number, encoding: 'base64'): number;
+}
+interface NodeBufferStatics {
+  allocUnsafe(size: number): NodeBufferLike;
+  byteLength(text: string, encoding: 'utf8'): number;
+}
+/** Decoded bytes go here and are never read: only how many there were counts. */
+const SCRATCH_BYTES = 48 * 1024;
+let scratch: NodeBufferLike | undefined;
+
+/**
+ * Whether `text` is padded base64: whole quads of the alphabet, `=` only as the last one or two.
+ * Runs on every audio delta received and every frame sent that this library did not encode, so it
+ * scans rather than matches an anchored pattern, and lets Node's native decoder do the scan where
+ * there is one (see `decodesWhole`).
+ * @internal
+ */
+export function isBase64(text: string): boolean {
+  const length = text.length;
+  if (length % 4 !== 0) return false;
+  const B = (globalThis as { Buffer?: NodeBufferStatics }).Buffer;
+  const whole =
+    B !== undefined && length <= (SCRATCH_BYTES / 3) * 4 ? decodesWhole(B, text) : !NOT_BASE64.test(text);
+  if (!whole) return false;
+  const pad = text.indexOf('=');
+  return pad === -1 || pad === length - 1 || (pad === length - 2 && text.charCodeAt(length - 1) === 61);
+}
+
+/**
+ * The alphabet check by Node's native decoder, into scratch memory: it skips any character outside
+ * the alphabet and stops at an `=`, so a text of that alphabet with its padding at the end is the only
+ * kind that decodes to all the bytes its length implies. Node also takes the URL-safe `-` and `_`, and
+ * reads a character above U+00FF by its low byte: those are ruled out apart (the text must be ASCII).
+ */
+function decodesWhole(B: NodeBufferStatics, text: string): boolean {
+  const length = text.length;
+  scratch ??= B.allocUnsafe(SCRATCH_BYTES);
+  return (
+    scratch.write(text, 0, 'base64') === base64ByteLength(text) &&
+    text.indexOf('-') === -1 &&
+    text.indexOf('_') === -1 &&
+    B.byteLength(text, 'utf8') === length
+  );
+}
+
+/**
+ * Bytes encoded by base64 text, padded or not, computed from its length and padding without decoding
+ * it (the alphabet is not checked: see {@link audioFrameProblem} for a full check of a frame).
+ *
+ * @example
+ * ```ts
+ * base64ByteLength('AAAA'); // 3
+ * base64ByteLength('AAA='); // 2
+ * const ms = (base64ByteLength(frame.data) / bytesPerSample(frame.encoding) / frame.numChannels / frame.sampleRate) * 1000;
+ * ```
+ */
+export function base64ByteLength(data: string): number {
+  const length = data.length;
+  const padding =
+    length === 0 || data.charCodeAt(length - 1) !== 61 ? 0 : data.charCodeAt(length - 2) === 61 ? 2 : 1;
+  return Math.floor((length * 3) / 4) - padding;
+}
