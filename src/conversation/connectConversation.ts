@@ -21,7 +21,7 @@ import {
   type DialectName,
   type DialectPlan,
 } from '../protocol/dialect.js';
-import { RealtimeError } from '../protocol/errors.js';
+import { errorText, RealtimeError } from '../protocol/errors.js';
 import type { RealtimeEvent, RealtimeUsage } from '../protocol/events.js';
 import { lastEncodedBase64 } from '../audio/base64.js';
 import { audioFrameProblemKnowing, type RealtimeAudioFrame } from '../protocol/frame.js';
@@ -83,8 +83,7 @@ type Pending =
   | { readonly kind: 'frame'; readonly data: string };
 type Outbound = Pending | RealtimeAudioFrame;
 
-/** 'openai' once it is registered, 'codex' until then. */
-const DEFAULT_DIALECT: DialectName = 'openai' in dialects ? 'openai' : 'codex';
+const DEFAULT_DIALECT: DialectName = 'openai';
 
 class RealtimeConversation<E extends object> implements Conversation<E> {
   readonly audio: InputLane<RealtimeAudioFrame>;
@@ -319,7 +318,7 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
   /** An input lane errored: that lane ends, the conversation goes on, and the caller is told. */
   private laneFailed(lane: 'text' | 'control' | 'audio') {
     return (error: unknown): void => {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = errorText(error);
       this.emit({
         type: 'invalid',
         messageType: lane,

@@ -8,7 +8,7 @@ import {
   type Subscriber,
   type Subscription,
 } from 'rxjs';
-import { RealtimeError } from '../protocol/errors.js';
+import { errorText, RealtimeError } from '../protocol/errors.js';
 import { SocketState, type WebSocketFactory, type WebSocketLike } from './webSocketLike.js';
 import { BacklogProbe, DEFAULT_CONGESTION, type CongestionConfig } from './backlogProbe.js';
 import { joinWriteBatch, type BatchedWriter } from './writeBatch.js';
@@ -654,8 +654,4 @@ function byteLengthOf(data: unknown): number {
 /** A refused handshake in words: its status and, when there is one, the start of its body. */
 function refusalText({ status, body }: { status: number; body: string }): string {
   return `Unexpected server response: ${status}${body === '' ? '' : `: ${body}`}`;
-}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
