@@ -1,17 +1,4 @@
-import {
-  asyncScheduler,
-  BehaviorSubject,
-  map,
-  merge,
-  noop,
-  Observable,
-  Subject,
-  type SchedulerLike,
-  type Subscription,
-} from 'rxjs';
-import { dropNewest } from '../operators/dropNewest.js';
-import { priorityMerge } from '../operators/priorityMerge.js';
-import { SourceObserver } from '../operators/sourceObserver.js';
+import { asyncScheduler, BehaviorSubject, Observable, type SchedulerLike } from 'rxjs';
 import type { RealtimeControl } from '../protocol/control.js';
 import {
   IGNORED_TYPE,
@@ -36,6 +23,7 @@ import {
 import { Broadcast } from './broadcast.js';
 import { closedEvent, describeClose, type ClosingCause } from './closedEvent.js';
 import { InputLane } from './inputLane.js';
+import { Outbound, type OutboundTarget } from './outbound.js';
 import { stateOf, type Open, type Phase } from './phase.js';
 import { redact, redactDeep, secretsOf } from './redact.js';
 import { backoffDelayMs, nextAttempt } from './retryPolicy.js';
@@ -81,11 +69,12 @@ type Pending =
   | { readonly kind: 'control'; readonly control: RealtimeControl; readonly audioBefore?: number }
   /** a frame the dialect asked for (a held response.create released by response.done) */
   | { readonly kind: 'frame'; readonly data: string };
-type Outbound = Pending | RealtimeAudioFrame;
 
 const DEFAULT_DIALECT: DialectName = 'openai';
 
-class RealtimeConversation<E extends object> implements Conversation<E> {
+class RealtimeConversation<E extends object>
+  implements Conversation<E>, OutboundTarget<Pending, RealtimeAudioFrame>
+{
   readonly audio: InputLane<RealtimeAudioFrame>;
   readonly text: InputLane<string>;
   readonly control: InputLane<RealtimeControl>;
@@ -100,13 +89,10 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
   private phase!: Phase;
   /** What `state$` says of the phase (stateOf), kept for its subscribers; the first phase is `connecting`. */
   private readonly state = new BehaviorSubject<ConversationState>('connecting');
-  private readonly dialectFrames = new Subject<Pending>();
   private readonly secrets: string[];
   private readonly socketConfig: WebSocketSubjectConfig;
   private readonly scheduler: SchedulerLike;
   private readonly reconnect: ConversationOptions['reconnect'];
-  /** The current socket's writability, for the drain loop that outlives sockets. */
-  private readonly writable = new BehaviorSubject(false);
   private readonly events = new Broadcast<RealtimeEvent>();
   private readonly serverEvents = new Broadcast<E>();
   /** Valid audio frames given; of them, dropped by the lane; emitted by the lane (sent or refused). */
@@ -134,7 +120,8 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
   };
   private textAccepted = 0;
   private controlAccepted = 0;
-  private readonly outbound: Subscription;
+  /** What waits for the socket; it outlives sockets (texts not yet written go out on the next one). */
+  private readonly outbound: Outbound<Pending, RealtimeAudioFrame>;
 
   constructor(options: ConversationOptions) {
     const dialect = (dialects as Partial<Record<DialectName, Dialect>>)[options.dialect ?? DEFAULT_DIALECT];
@@ -177,21 +164,28 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
       scheduler,
     };
 
+    // Before the lanes and the socket: both hand it values (the socket may end everything synchronously).
+    const outbound = (this.outbound = new Outbound<Pending, RealtimeAudioFrame>(this, capacity));
+    // The lanes check their values and report a producer's failure themselves (InputLane); text and
+    // controls share the lossless lane, in the order they were given.
     this.audio = new InputLane<RealtimeAudioFrame>({
       afterEnd: () => this.counts.audioDropped++,
       accept: this.acceptAudio,
+      deliver: (frame) => outbound.pushLow(frame),
       failed: this.laneFailed('audio'),
     });
     this.text = new InputLane<string>({
       afterEnd: () => {
         throw new RealtimeError('not_running', 'conversation is not running: the text was not sent');
       },
+      deliver: (text) => outbound.pushHigh(this.acceptText(text)),
       failed: this.laneFailed('text'),
     });
     this.control = new InputLane<RealtimeControl>({
       afterEnd: (control) => {
         throw new RealtimeError('not_running', `conversation is not running: ${control.type} was not sent`);
       },
+      deliver: (control) => outbound.pushHigh(this.acceptControl(control)),
       failed: this.laneFailed('control'),
     });
     this.events$ = new Observable((subscriber) => {
@@ -228,23 +222,6 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
       return () => (tick.unsubscribe(), end.unsubscribe());
     });
 
-    // Outbound first: the inbound subscription may end everything synchronously (a factory that throws).
-    this.outbound = priorityMerge<Pending, RealtimeAudioFrame>({
-      writable: this.writable,
-      // Text and controls share the lossless lane, in the order they were given. The lanes check
-      // their values and report a producer's failure themselves (InputLane): no operator per check.
-      high: merge(
-        this.text.values$.pipe(map(this.acceptText)),
-        this.control.values$.pipe(map(this.acceptControl)),
-        this.dialectFrames,
-      ),
-      low: (ready) =>
-        this.audio.values$.pipe(
-          dropNewest<RealtimeAudioFrame>({ capacity, writable: ready, onDrop: this.countDrop }),
-        ),
-      // One object per value's hop, not a partial observer's wrappers (see SourceObserver). Nothing
-      // upstream errors; should it, the error is reported as RxJS reports one nobody handles.
-    }).subscribe(new SourceObserver(this.send, rethrow, noop));
     this.connectSocket(0);
   }
 
@@ -262,7 +239,7 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
       this.text.end();
       this.control.end();
     }
-    if (next.name === 'closed') this.outbound.unsubscribe();
+    if (next.name === 'closed') this.outbound.end();
     const state = stateOf(next);
     if (state !== this.state.value) this.state.next(state);
   }
@@ -278,25 +255,25 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
     socket.subscribe(this.onTransport);
   }
 
-  private readonly setWritable = (writable: boolean): void => this.writable.next(writable);
+  private readonly setWritable = (writable: boolean): void => this.outbound.setWritable(writable);
 
   close(): void {
     this.beginClose({ reason: 'requested' });
   }
 
-  private readonly acceptText = (text: string): Pending => {
+  private acceptText(text: string): Pending {
     this.textAccepted++;
     return { kind: 'text', text };
-  };
+  }
 
-  private readonly acceptControl = (control: RealtimeControl): Pending => {
+  private acceptControl(control: RealtimeControl): Pending {
     this.controlAccepted++;
     // A commit or clear waits for the frames in the lane now (the lane only drops frames as they
     // arrive, so these will all be emitted).
     return endsInput(control)
       ? { kind: 'control', control, audioBefore: this.audioAccepted - this.audioLaneDropped }
       : { kind: 'control', control };
-  };
+  }
 
   private readonly acceptAudio = (frame: RealtimeAudioFrame): boolean => {
     // Frames of our own encoder skip the base64 scan (see lastEncodedBase64).
@@ -310,10 +287,11 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
     return false;
   };
 
-  private readonly countDrop = (): void => {
+  /** @internal An audio frame found the lane's buffer full (OutboundTarget). */
+  lowDropped(): void {
     this.counts.audioDropped++;
     this.audioLaneDropped++;
-  };
+  }
 
   /** An input lane errored: that lane ends, the conversation goes on, and the caller is told. */
   private laneFailed(lane: 'text' | 'control' | 'audio') {
@@ -328,11 +306,12 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
   }
 
   /**
-   * The end of the drain loop: encode (audio only if it is really sent; text and controls with the
-   * dialect's latest state) and write. What the socket refuses (the peer started closing) is not
-   * counted as sent: a text or control stays queued in the stats, an audio frame counts as dropped.
+   * @internal The end of the drain loop (OutboundTarget): encode (audio only if it is really sent;
+   * text and controls with the dialect's latest state) and write. What the socket refuses (the peer
+   * started closing) is not counted as sent: a text or control stays queued in the stats, an audio
+   * frame counts as dropped.
    */
-  private readonly send = (value: Outbound): void => {
+  sendOutbound(value: Pending | RealtimeAudioFrame): void {
     // Writable implies open: a socket is writable only after its open event, and no more once closing.
     const open = this.phase as Open;
     if (!isPending(value)) {
@@ -353,7 +332,7 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
       return;
     }
     this.sendPending(value, open);
-  };
+  }
 
   /** A commit or clear whose audio has not all left the lane. */
   private mustWait(value: Pending): boolean {
@@ -471,7 +450,7 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
     }
     const released = session.takePending();
     if (released !== undefined)
-      for (const frame of released) this.dialectFrames.next({ kind: 'frame', data: frame });
+      for (const frame of released) this.outbound.pushHigh({ kind: 'frame', data: frame });
     if (decoded === UNKNOWN_TYPE) {
       this.counts.unknown++;
       return;
@@ -560,11 +539,6 @@ function endsInput(control: RealtimeControl): boolean {
   return type === 'input_audio_buffer.commit' || type === 'input_audio_buffer.clear';
 }
 
-function isPending(value: Outbound): value is Pending {
+function isPending(value: Pending | RealtimeAudioFrame): value is Pending {
   return typeof (value as Partial<Pending>).kind === 'string';
-}
-
-/** An error handed on as thrown: SourceObserver reports it as RxJS reports one nobody handles. */
-function rethrow(error: unknown): never {
-  throw error;
 }

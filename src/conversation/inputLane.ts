@@ -8,6 +8,8 @@ export interface InputLaneHandlers<T> {
   accept?: (value: T) => boolean;
   /** The producer failed (`error()` was called): report it. The lane then completes; the conversation goes on. */
   failed: (error: unknown) => void;
+  /** Where accepted values go (the conversation): called directly, with no subscription in between. */
+  deliver?: (value: T) => void;
 }
 
 /**
@@ -16,26 +18,32 @@ export interface InputLaneHandlers<T> {
  * counts them (audio) or throws (text), so nothing is lost without a trace. It checks each value as
  * it comes (`accept`), and a producer's error ends the lane only (`failed`), not the conversation.
  *
- * The conversation reads the lane through {@link values$}, which this Subject calls directly: RxJS 7's
+ * The conversation takes the lane's values through `deliver`, which this Subject calls directly: RxJS 7's
  * `Subject.next` allocates a closure and an iterator per value (its CommonJS build), which adds up on
  * the audio path of a thousand conversations. Anyone else who subscribes gets every value too.
  */
 export class InputLane<T> extends Subject<T> {
-  /** What the conversation reads: the accepted values, in order; one subscriber at a time. */
-  readonly values$: Observable<T>;
   private ended = false;
   private stopped = false;
   private sink: Subscriber<T> | undefined;
+  private values: Observable<T> | undefined;
 
   constructor(private readonly handlers: InputLaneHandlers<T>) {
     super();
-    this.values$ = new Observable<T>((subscriber) => {
+  }
+
+  /**
+   * The accepted values, in order, as an Observable; one subscriber at a time. Made when first asked
+   * for: the conversation takes them through `deliver` instead.
+   */
+  get values$(): Observable<T> {
+    return (this.values ??= new Observable<T>((subscriber) => {
       if (this.stopped) return subscriber.complete();
       this.sink = subscriber;
       return () => {
         if (this.sink === subscriber) this.sink = undefined;
       };
-    });
+    }));
   }
 
   override next(value: T): void {
@@ -43,6 +51,7 @@ export class InputLane<T> extends Subject<T> {
     if (this.stopped) return; // completed by its producer: as a Subject, ignore
     const accept = this.handlers.accept;
     if (accept !== undefined && !accept(value)) return;
+    this.handlers.deliver?.(value);
     this.sink?.next(value);
     if (this.observed) super.next(value);
   }

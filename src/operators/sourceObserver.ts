@@ -75,8 +75,11 @@ export class SourceObserver<T> extends Subscription implements Observer<T> {
   }
 }
 
-/** As RxJS reports an error thrown by an observer: to `config.onUnhandledError`, or thrown on its own. */
-function reportUnhandled(error: unknown): void {
+/**
+ * As RxJS reports an error thrown by an observer: to `config.onUnhandledError`, or thrown on its own.
+ * @internal
+ */
+export function reportUnhandled(error: unknown): void {
   setTimeout(() => {
     const { onUnhandledError } = config;
     if (onUnhandledError) onUnhandledError(error);
