@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import WebSocket, { type RawData } from 'ws';
 import { maskedTextFrame } from './textFrame.js';
+import type { CorkableSocket } from './corkableSocket.js';
 import type { WebSocketFactory, WebSocketLike } from './webSocketLike.js';
 
 /**
@@ -65,7 +66,10 @@ export function nodeWebSocketFactory(options: NodeWebSocketOptions = {}): WebSoc
  * object: every property read on it, ws's own included, went through V8's slow lookup (bench, 1 000
  * conversations: ~7 % of the client's CPU in `LoadIC`).
  */
-class RxWebSocket extends WebSocket {
+class RxWebSocket
+  extends WebSocket
+  implements Pick<CorkableSocket, 'cork' | 'uncork' | 'frameText' | 'sendFrame'>
+{
   onpong: (() => void) | null = null;
   handshakeResponse: WebSocketLike['handshakeResponse'] = undefined;
   /**
