@@ -78,18 +78,48 @@ class RxWebSocket
    * straight to the TCP socket would overtake them).
    */
   private framing: boolean;
+  /** The `on…` handlers (see the accessors below and `emit`). */
+  private openHandler: WebSocketLike['onopen'] = null;
   private messageHandler: WebSocketLike['onmessage'] = null;
+  private closeHandler: WebSocketLike['onclose'] = null;
+  private errorHandler: WebSocketLike['onerror'] = null;
   /** The one event object handed to `onmessage` (see the accessor below). */
   private readonly messageEvent: { data: unknown } = { data: undefined };
 
   constructor(url: string, protocols: string[], options: WebSocket.ClientOptions) {
     super(url, protocols, options);
     this.framing = options.perMessageDeflate !== true;
-    // ws reports pongs as an event only; expose them as the `onpong` property the keepalive reads.
-    this.on('pong', () => this.onpong?.());
-    this.on('message', (data: RawData, isBinary: boolean) => this.deliver(data, isBinary));
-    // With a listener here ws leaves the refused handshake to us: read why, then end it.
-    this.on('unexpected-response', (_request: unknown, response: IncomingMessage) => this.refused(response));
+    // Listeners (one function for every socket: no closure each), so others' listeners hear these too.
+    this.on('message', deliverMessage);
+    this.on('pong', deliverPong);
+  }
+
+  /**
+   * ws's rarer events, handed to the `on…` handlers here, on the prototype: no listener (ws's wrapper
+   * of each `on…` handler, with properties of its own) is registered per socket; listeners added
+   * with `on()` still hear them. ws emits at most two arguments.
+   */
+  override emit(event: string | symbol, a?: unknown, b?: unknown): boolean {
+    let handled = false;
+    switch (event) {
+      case 'open':
+        handled = call(this.openHandler, OPEN_EVENT);
+        break;
+      case 'close':
+        handled = call(this.closeHandler, { code: a as number, reason: String(b) });
+        break;
+      case 'error':
+        handled = call(this.errorHandler, { error: a, message: (a as Error | undefined)?.message });
+        break;
+      case 'unexpected-response':
+        // Handled here, ws leaves the refused handshake to us: read why, then end it.
+        this.refused(b as IncomingMessage);
+        handled = true;
+        break;
+    }
+    if (handled && this.listenerCount(event) === 0) return true;
+    // Also where nobody heard it: ws throws an 'error' nobody hears, as EventEmitter does.
+    return super.emit(event, a, b) || handled;
   }
 
   /**
@@ -157,8 +187,8 @@ class RxWebSocket
     netSocketOf(this)!.write(frame, done as ((error?: Error | null) => void) | undefined);
   }
 
-  /** Hands an inbound frame to `onmessage`: text as a string, as ws's MessageEvent has it. */
-  private deliver(data: RawData, isBinary: boolean): void {
+  /** @internal Hands an inbound frame to `onmessage`: text as a string, as ws's MessageEvent has it. */
+  deliver(data: RawData, isBinary: boolean): void {
     const handler = this.messageHandler;
     if (handler === null) return;
     const event = this.messageEvent;
@@ -169,22 +199,49 @@ class RxWebSocket
 }
 
 /**
- * `onmessage` without ws's EventTarget layer, which makes a `MessageEvent` per frame: the handler gets
- * one event object per socket, its `data` replaced for each frame (read it during the call; a
- * WebSocketSubject does). Shadows ws's own accessor, so ws never registers its listener. Defined on
- * the prototype (TypeScript has ws's `onmessage` as a property, which a class cannot override with an
- * accessor).
+ * `onopen`, `onmessage`, `onclose` and `onerror` without ws's EventTarget layer, which registers a
+ * wrapper per handler and makes an event object per call: `emit` calls them. `onmessage`'s handler
+ * gets one event object per socket, its `data` replaced for each frame (read it during the call; a
+ * WebSocketSubject does). They shadow ws's own accessors. Defined on the prototype (TypeScript has
+ * ws's `on…` as properties, which a class cannot override with accessors).
  */
-Object.defineProperty(RxWebSocket.prototype, 'onmessage', {
-  configurable: true,
-  enumerable: true,
-  get(this: { messageHandler: WebSocketLike['onmessage'] }) {
-    return this.messageHandler;
-  },
-  set(this: { messageHandler: WebSocketLike['onmessage'] }, value: WebSocketLike['onmessage']) {
-    this.messageHandler = typeof value === 'function' ? value : null;
-  },
-});
+for (const [name, field] of [
+  ['onopen', 'openHandler'],
+  ['onmessage', 'messageHandler'],
+  ['onclose', 'closeHandler'],
+  ['onerror', 'errorHandler'],
+] as const) {
+  Object.defineProperty(RxWebSocket.prototype, name, {
+    configurable: true,
+    enumerable: true,
+    get(this: Record<typeof field, unknown>) {
+      return this[field];
+    },
+    set(this: Record<typeof field, unknown>, value: unknown) {
+      this[field] = typeof value === 'function' ? value : null;
+    },
+  });
+}
+
+/** ws's `message` event (`this` is the socket). */
+function deliverMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  (this as RxWebSocket).deliver(data, isBinary);
+}
+
+/** ws reports pongs as an event only; the keepalive and the probe read the `onpong` property. */
+function deliverPong(this: WebSocket): void {
+  (this as RxWebSocket).onpong?.();
+}
+
+/** What `onopen` is called with. */
+const OPEN_EVENT = Object.freeze({ type: 'open' });
+
+/** Calls an `on…` handler, if there is one: whether there was. */
+function call<E>(handler: ((event: E) => void) | null, event: E): boolean {
+  if (handler === null) return false;
+  handler(event);
+  return true;
+}
 
 /** How much of a refused handshake's body is kept. */
 const MAX_REFUSAL_BODY_BYTES = 200;
