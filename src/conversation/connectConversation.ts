@@ -22,7 +22,7 @@ import {
 } from '../transport/webSocketSubject.js';
 import { Broadcast } from './broadcast.js';
 import { closedEvent, describeClose, type ClosingCause } from './closedEvent.js';
-import { InputLane } from './inputLane.js';
+import { InputLane, type InputLaneHandlers } from './inputLane.js';
 import { Outbound, type OutboundTarget } from './outbound.js';
 import { stateOf, type Open, type Phase } from './phase.js';
 import { redact, redactDeep, secretsOf } from './redact.js';
@@ -78,17 +78,21 @@ class RealtimeConversation<E extends object>
   readonly audio: InputLane<RealtimeAudioFrame>;
   readonly text: InputLane<string>;
   readonly control: InputLane<RealtimeControl>;
-  readonly events$: Observable<RealtimeEvent>;
-  readonly serverEvents$: Observable<E>;
-  readonly state$: Observable<ConversationState>;
-  readonly stats$: Observable<ConversationStats>;
+  // events$, serverEvents$, state$ and stats$ are made when first asked for (getters below).
+  private eventsObservable: Observable<RealtimeEvent> | undefined;
+  private serverEventsObservable: Observable<E> | undefined;
+  private stateObservable: Observable<ConversationState> | undefined;
+  private statsObservable: Observable<ConversationStats> | undefined;
 
   private readonly dialect: Dialect;
   private readonly plan: DialectPlan;
   /** Where the conversation is in its life (see Phase); changed only by `transition`. */
   private phase!: Phase;
-  /** What `state$` says of the phase (stateOf), kept for its subscribers; the first phase is `connecting`. */
-  private readonly state = new BehaviorSubject<ConversationState>('connecting');
+  /** What `state$` says of the phase (stateOf); the first phase is `connecting`. */
+  private stateNow: ConversationState = 'connecting';
+  /** The state for `state$` and `stats$` subscribers: made with the first of them. */
+  private state: BehaviorSubject<ConversationState> | undefined;
+  private readonly statsIntervalMs: number;
   private readonly secrets: string[];
   private readonly socketConfig: WebSocketSubjectConfig;
   private readonly scheduler: SchedulerLike;
@@ -120,8 +124,8 @@ class RealtimeConversation<E extends object>
   };
   private textAccepted = 0;
   private controlAccepted = 0;
-  /** What waits for the socket; it outlives sockets (texts not yet written go out on the next one). */
-  private readonly outbound: Outbound<Pending, RealtimeAudioFrame>;
+  /** @internal What waits for the socket; it outlives sockets (texts not yet written go out on the next one). */
+  readonly outbound: Outbound<Pending, RealtimeAudioFrame>;
 
   constructor(options: ConversationOptions) {
     const dialect = (dialects as Partial<Record<DialectName, Dialect>>)[options.dialect ?? DEFAULT_DIALECT];
@@ -164,65 +168,64 @@ class RealtimeConversation<E extends object>
       scheduler,
     };
 
+    this.statsIntervalMs = options.statsIntervalMs ?? 1000;
+
     // Before the lanes and the socket: both hand it values (the socket may end everything synchronously).
-    const outbound = (this.outbound = new Outbound<Pending, RealtimeAudioFrame>(this, capacity));
+    this.outbound = new Outbound<Pending, RealtimeAudioFrame>(this, capacity);
     // The lanes check their values and report a producer's failure themselves (InputLane); text and
     // controls share the lossless lane, in the order they were given.
-    this.audio = new InputLane<RealtimeAudioFrame>({
-      afterEnd: () => this.counts.audioDropped++,
-      accept: this.acceptAudio,
-      deliver: (frame) => outbound.pushLow(frame),
-      failed: this.laneFailed('audio'),
-    });
-    this.text = new InputLane<string>({
-      afterEnd: () => {
-        throw new RealtimeError('not_running', 'conversation is not running: the text was not sent');
-      },
-      deliver: (text) => outbound.pushHigh(this.acceptText(text)),
-      failed: this.laneFailed('text'),
-    });
-    this.control = new InputLane<RealtimeControl>({
-      afterEnd: (control) => {
-        throw new RealtimeError('not_running', `conversation is not running: ${control.type} was not sent`);
-      },
-      deliver: (control) => outbound.pushHigh(this.acceptControl(control)),
-      failed: this.laneFailed('control'),
-    });
-    this.events$ = new Observable((subscriber) => {
+    this.audio = new InputLane<RealtimeAudioFrame>(new AudioLane(this));
+    this.text = new InputLane<string>(new TextLane(this));
+    this.control = new InputLane<RealtimeControl>(new ControlLane(this));
+    this.connectSocket(0);
+  }
+
+  get events$(): Observable<RealtimeEvent> {
+    return (this.eventsObservable ??= new Observable((subscriber) => {
       const phase = this.phase;
       if (phase.name !== 'closed') return this.events.add(subscriber);
       subscriber.next(phase.event);
       subscriber.complete();
-      return undefined;
-    });
-    this.serverEvents$ = new Observable((subscriber) => {
+    }));
+  }
+
+  get serverEvents$(): Observable<E> {
+    return (this.serverEventsObservable ??= new Observable((subscriber) => {
       if (this.phase.name !== 'closed') return this.serverEvents.add(subscriber);
       subscriber.complete();
-      return undefined;
-    });
-    this.state$ = new Observable((subscriber) => {
-      if (this.phase.name !== 'closed') return this.state.subscribe(subscriber);
+    }));
+  }
+
+  get state$(): Observable<ConversationState> {
+    return (this.stateObservable ??= new Observable((subscriber) => {
+      if (this.phase.name !== 'closed') return this.stateSubject().subscribe(subscriber);
       subscriber.next('closed');
       subscriber.complete();
       return undefined;
-    });
-    const intervalMs = options.statsIntervalMs ?? 1000;
-    this.stats$ = new Observable((subscriber) => {
+    }));
+  }
+
+  get stats$(): Observable<ConversationStats> {
+    return (this.statsObservable ??= new Observable((subscriber) => {
       subscriber.next(this.snapshot());
       if (this.phase.name === 'closed') return subscriber.complete();
       const emit = () => subscriber.next(this.snapshot());
+      const intervalMs = this.statsIntervalMs;
       // A recursive action (`this` is the action): one timer for the whole subscription.
-      const tick = scheduler.schedule(function () {
+      const tick = this.scheduler.schedule(function () {
         emit();
         this.schedule(undefined, intervalMs);
       }, intervalMs);
-      const end = this.state.subscribe({
+      const end = this.stateSubject().subscribe({
         complete: () => (subscriber.next(this.snapshot()), subscriber.complete()),
       });
       return () => (tick.unsubscribe(), end.unsubscribe());
-    });
+    }));
+  }
 
-    this.connectSocket(0);
+  /** The state as a subject, for `state$` and `stats$` (not closed yet). */
+  private stateSubject(): BehaviorSubject<ConversationState> {
+    return (this.state ??= new BehaviorSubject(this.stateNow));
   }
 
   /**
@@ -241,7 +244,9 @@ class RealtimeConversation<E extends object>
     }
     if (next.name === 'closed') this.outbound.end();
     const state = stateOf(next);
-    if (state !== this.state.value) this.state.next(state);
+    if (state === this.stateNow) return;
+    this.stateNow = state;
+    this.state?.next(state);
   }
 
   /**
@@ -261,12 +266,14 @@ class RealtimeConversation<E extends object>
     this.beginClose({ reason: 'requested' });
   }
 
-  private acceptText(text: string): Pending {
+  /** @internal A text given (TextLane). */
+  acceptText(text: string): Pending {
     this.textAccepted++;
     return { kind: 'text', text };
   }
 
-  private acceptControl(control: RealtimeControl): Pending {
+  /** @internal A control given (ControlLane). */
+  acceptControl(control: RealtimeControl): Pending {
     this.controlAccepted++;
     // A commit or clear waits for the frames in the lane now (the lane only drops frames as they
     // arrive, so these will all be emitted).
@@ -275,7 +282,8 @@ class RealtimeConversation<E extends object>
       : { kind: 'control', control };
   }
 
-  private readonly acceptAudio = (frame: RealtimeAudioFrame): boolean => {
+  /** @internal Whether a frame given may be sent (AudioLane); if not, an `invalid` event says why. */
+  acceptAudio(frame: RealtimeAudioFrame): boolean {
     // Frames of our own encoder skip the base64 scan (see lastEncodedBase64).
     const problem = audioFrameProblemKnowing(frame, lastEncodedBase64()) ?? this.plan.audioProblem?.(frame);
     if (problem === undefined) {
@@ -285,7 +293,12 @@ class RealtimeConversation<E extends object>
     this.counts.audioInvalid++;
     this.emit({ type: 'invalid', messageType: 'audio', detail: `audio frame not sent: ${problem}` });
     return false;
-  };
+  }
+
+  /** @internal A frame given after the end (AudioLane): counted as dropped. */
+  audioAfterEnd(): void {
+    this.counts.audioDropped++;
+  }
 
   /** @internal An audio frame found the lane's buffer full (OutboundTarget). */
   lowDropped(): void {
@@ -293,16 +306,14 @@ class RealtimeConversation<E extends object>
     this.audioLaneDropped++;
   }
 
-  /** An input lane errored: that lane ends, the conversation goes on, and the caller is told. */
-  private laneFailed(lane: 'text' | 'control' | 'audio') {
-    return (error: unknown): void => {
-      const reason = errorText(error);
-      this.emit({
-        type: 'invalid',
-        messageType: lane,
-        detail: `${lane} input failed: ${redact(reason, this.secrets)}`,
-      });
-    };
+  /** @internal An input lane errored: that lane ends, the conversation goes on, and the caller is told. */
+  laneFailed(lane: 'text' | 'control' | 'audio', error: unknown): void {
+    const reason = errorText(error);
+    this.emit({
+      type: 'invalid',
+      messageType: lane,
+      detail: `${lane} input failed: ${redact(reason, this.secrets)}`,
+    });
   }
 
   /**
@@ -512,7 +523,7 @@ class RealtimeConversation<E extends object>
     });
     this.transition({ name: 'closed', event });
     this.counts.events++; // the `closed` below, counted before the final stats snapshot that state's completion triggers
-    this.state.complete();
+    this.state?.complete();
     this.events.next(event);
     this.events.complete();
     this.serverEvents.complete();
@@ -525,6 +536,50 @@ class RealtimeConversation<E extends object>
       textQueued: this.textAccepted - this.counts.textSent,
       controlQueued: this.controlAccepted - this.counts.controlSent,
     };
+  }
+}
+
+// The lanes' handlers: methods of one small object per lane, where closures would be four each.
+
+class AudioLane implements InputLaneHandlers<RealtimeAudioFrame> {
+  constructor(private readonly conversation: RealtimeConversation<object>) {}
+  afterEnd(): void {
+    this.conversation.audioAfterEnd();
+  }
+  accept(frame: RealtimeAudioFrame): boolean {
+    return this.conversation.acceptAudio(frame);
+  }
+  deliver(frame: RealtimeAudioFrame): void {
+    this.conversation.outbound.pushLow(frame);
+  }
+  failed(error: unknown): void {
+    this.conversation.laneFailed('audio', error);
+  }
+}
+
+class TextLane implements InputLaneHandlers<string> {
+  constructor(private readonly conversation: RealtimeConversation<object>) {}
+  afterEnd(): never {
+    throw new RealtimeError('not_running', 'conversation is not running: the text was not sent');
+  }
+  deliver(text: string): void {
+    this.conversation.outbound.pushHigh(this.conversation.acceptText(text));
+  }
+  failed(error: unknown): void {
+    this.conversation.laneFailed('text', error);
+  }
+}
+
+class ControlLane implements InputLaneHandlers<RealtimeControl> {
+  constructor(private readonly conversation: RealtimeConversation<object>) {}
+  afterEnd(control: RealtimeControl): never {
+    throw new RealtimeError('not_running', `conversation is not running: ${control.type} was not sent`);
+  }
+  deliver(control: RealtimeControl): void {
+    this.conversation.outbound.pushHigh(this.conversation.acceptControl(control));
+  }
+  failed(error: unknown): void {
+    this.conversation.laneFailed('control', error);
   }
 }
 

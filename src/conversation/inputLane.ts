@@ -49,9 +49,9 @@ export class InputLane<T> extends Subject<T> {
   override next(value: T): void {
     if (this.ended) return this.handlers.afterEnd(value);
     if (this.stopped) return; // completed by its producer: as a Subject, ignore
-    const accept = this.handlers.accept;
-    if (accept !== undefined && !accept(value)) return;
-    this.handlers.deliver?.(value);
+    const handlers = this.handlers;
+    if (handlers.accept !== undefined && !handlers.accept(value)) return;
+    handlers.deliver?.(value);
     this.sink?.next(value);
     if (this.observed) super.next(value);
   }
