@@ -256,11 +256,9 @@ class RealtimeConversation<E extends object>
   private connectSocket(attempt: number): void {
     const socket = new WebSocketSubject(this.socketConfig);
     this.transition({ name: 'connecting', socket, attempt });
-    socket.writable$.subscribe(this.setWritable);
+    socket.watchWritable(this.outbound);
     socket.subscribe(this.onTransport);
   }
-
-  private readonly setWritable = (writable: boolean): void => this.outbound.setWritable(writable);
 
   close(): void {
     this.beginClose({ reason: 'requested' });

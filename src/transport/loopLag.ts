@@ -71,26 +71,34 @@ function during(ms: number): number {
  * probe that has marked has not released. @internal
  */
 export function watchLoopLag(): LoopLag {
-  let watching = false;
-  return {
-    mark: () => {
-      if (watching) return;
-      watching = true;
-      if (users++ === 0) {
-        lastTick = performance.now();
-        stored = 0;
-        timer = setInterval(tick, PERIOD_MS);
-        timer.unref();
-      }
-    },
-    during: (ms) => (watching ? during(ms) : 0),
-    release: () => {
-      if (!watching) return;
-      watching = false;
-      if (--users === 0) {
-        clearInterval(timer);
-        timer = undefined;
-      }
-    },
-  };
+  return new LoopLagWatch();
+}
+
+/** One probe's watch: methods on the prototype, so a socket holds one small object, not three closures. */
+class LoopLagWatch implements LoopLag {
+  private watching = false;
+
+  mark(): void {
+    if (this.watching) return;
+    this.watching = true;
+    if (users++ === 0) {
+      lastTick = performance.now();
+      stored = 0;
+      timer = setInterval(tick, PERIOD_MS);
+      timer.unref();
+    }
+  }
+
+  during(ms: number): number {
+    return this.watching ? during(ms) : 0;
+  }
+
+  release(): void {
+    if (!this.watching) return;
+    this.watching = false;
+    if (--users === 0) {
+      clearInterval(timer);
+      timer = undefined;
+    }
+  }
 }

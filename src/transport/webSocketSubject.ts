@@ -1,6 +1,5 @@
 import {
   asyncScheduler,
-  BehaviorSubject,
   noop,
   Observable,
   type Observer,
@@ -13,6 +12,7 @@ import type { CongestionConfig } from './backlogProbe.js';
 import { FrameWriter } from './frameWriter.js';
 import { startKeepalive, type Liveness } from './keepalive.js';
 import { Writability, type WritabilityLimits } from './writability.js';
+import { WritableFlag, type WritabilityListener } from './writableFlag.js';
 import { SocketState, type WebSocketFactory, type WebSocketLike } from './webSocketLike.js';
 
 /**
@@ -191,9 +191,12 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
    * True while frames can be sent without growing the send buffer past the high-water mark and,
    * where the socket can ping, without queueing behind more than `congestion.maxDelayMs` of backlog.
    */
-  readonly writable$: Observable<boolean>;
+  get writable$(): Observable<boolean> {
+    return (this.writableObservable ??= this.writable.asObservable());
+  }
 
-  private readonly writable = new BehaviorSubject(false);
+  private readonly writable = new WritableFlag();
+  private writableObservable: Observable<boolean> | undefined;
   private socket: WebSocketLike | undefined;
   /** Writes the socket's frames (see FrameWriter); made with the socket. */
   private writer: FrameWriter | undefined;
@@ -214,7 +217,14 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
       congestion: config.congestion,
       scheduler: config.scheduler ?? asyncScheduler,
     };
-    this.writable$ = this.writable.asObservable();
+  }
+
+  /**
+   * @internal Tells `listener` directly of every change of `writable$` after this call (one listener;
+   * a later one replaces it): what a conversation's outbound listens with.
+   */
+  watchWritable(listener: WritabilityListener): void {
+    this.writable.listen(listener);
   }
 
   /**
@@ -320,7 +330,7 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
     const end = (code: number, reason: string): void => {
       if (ended) return;
       ended = true;
-      connectTimer.unsubscribe();
+      connectTimer?.unsubscribe();
       keepalive?.unsubscribe();
       writer.discard(); // dropped or closed by the peer: nothing more can be written
       flow.finish();
@@ -353,7 +363,7 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
     };
     this.forceClose = () => drop('the closing handshake timed out');
     const connectMs = this.config.connectTimeoutMs ?? 10_000;
-    const connectTimer = scheduler.schedule(
+    let connectTimer: Subscription | undefined = scheduler.schedule(
       () => drop(`the handshake did not complete within ${connectMs} ms`),
       connectMs,
     );
@@ -364,7 +374,8 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
     socket.onopen = () => {
       if (ended) return;
       opened = true;
-      connectTimer.unsubscribe();
+      connectTimer!.unsubscribe();
+      connectTimer = undefined;
       flow.open();
       const options = this.config.keepalive ?? DEFAULT_KEEPALIVE;
       if (options !== false)

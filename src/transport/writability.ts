@@ -1,7 +1,8 @@
-import { asyncScheduler, type BehaviorSubject, noop, type SchedulerLike, type Subscription } from 'rxjs';
+import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
 import { BacklogProbe, DEFAULT_CONGESTION, type CongestionConfig } from './backlogProbe.js';
 import type { FrameWriter, WriterEvents } from './frameWriter.js';
-import { watchLoopLag } from './loopLag.js';
+import { watchLoopLag, type LoopLag } from './loopLag.js';
+import type { WritableFlag } from './writableFlag.js';
 import { SocketState, type WebSocketLike } from './webSocketLike.js';
 
 /** The limits a {@link Writability} keeps (from the subject's config, defaults applied). */
@@ -31,13 +32,13 @@ export class Writability implements WriterEvents {
   private drainPoll: Subscription | undefined;
   /** A close was asked for: never writable again. */
   private closing = false;
-  /** Stops watching the event loop's lag for the probe (see `open`). */
-  private releaseLoopLag: () => void = noop;
+  /** The probe's watch of the event loop's lag (see `startProbe`), released at the end. */
+  private loopLag: LoopLag | undefined;
 
   constructor(
     private readonly socket: WebSocketLike,
     private readonly writer: FrameWriter,
-    private readonly writable: BehaviorSubject<boolean>,
+    private readonly writable: WritableFlag,
     private readonly limits: WritabilityLimits,
   ) {
     writer.events = this;
@@ -90,8 +91,8 @@ export class Writability implements WriterEvents {
   /** The socket ended. */
   finish(): void {
     this.probe = undefined;
-    this.releaseLoopLag();
-    this.releaseLoopLag = noop;
+    this.loopLag?.release();
+    this.loopLag = undefined;
     this.setUnwritable();
   }
 
@@ -159,8 +160,7 @@ export class Writability implements WriterEvents {
         }
       : () => (socket.ping!(), true);
     // Our own event-loop lag is real time: only subtracted when the probe's clock is real time too.
-    const lag = watchLoopLag();
-    this.releaseLoopLag = lag.release;
+    const lag = (this.loopLag = watchLoopLag());
     return new BacklogProbe(
       ping,
       () => scheduler.now(),
