@@ -18,10 +18,12 @@ import {
   WebSocketSubject,
   type TransportClose,
   type TransportEvent,
+  type TransportListener,
   type WebSocketSubjectConfig,
 } from '../transport/webSocketSubject.js';
 import { Broadcast } from './broadcast.js';
 import { closedEvent, describeClose, type ClosingCause } from './closedEvent.js';
+import { reportUnhandled } from '../operators/sourceObserver.js';
 import { InputLane, type InputLaneHandlers } from './inputLane.js';
 import { Outbound, type OutboundTarget } from './outbound.js';
 import { stateOf, type Open, type Phase } from './phase.js';
@@ -257,7 +259,7 @@ class RealtimeConversation<E extends object>
     const socket = new WebSocketSubject(this.socketConfig);
     this.transition({ name: 'connecting', socket, attempt });
     socket.watchWritable(this.outbound);
-    socket.subscribe(this.onTransport);
+    socket.open(new SocketListener(this));
   }
 
   close(): void {
@@ -397,7 +399,8 @@ class RealtimeConversation<E extends object>
     return sent;
   }
 
-  private readonly onTransport = (event: TransportEvent): void => {
+  /** @internal What the current socket reports (SocketListener). */
+  onTransport(event: TransportEvent): void {
     if (typeof event === 'string') return this.onMessage(event);
     switch (event.type) {
       case 'open':
@@ -412,7 +415,7 @@ class RealtimeConversation<E extends object>
       case 'close':
         return this.onClose(event);
     }
-  };
+  }
 
   private onOpen(): void {
     const phase = this.phase;
@@ -449,7 +452,10 @@ class RealtimeConversation<E extends object>
     let decoded: Decoded;
     try {
       // The sink only while someone listens: otherwise serverEvents$ costs nothing per frame.
-      decoded = session.decode(data, this.serverEvents.observed ? this.serverEventSink : undefined);
+      decoded = session.decode(
+        data,
+        this.serverEvents.observed ? (this.serverEventSink ??= this.newServerEventSink()) : undefined,
+      );
     } catch (error) {
       // Dialects never throw; if one does, a hostile frame must not crash the process.
       decoded = {
@@ -482,11 +488,14 @@ class RealtimeConversation<E extends object>
   }
 
   /** Hands a valid server event on; an error may quote what the client sent, so it is redacted. */
-  private readonly serverEventSink = (event: object): void => {
-    this.serverEvents.next(
-      (event as { type?: unknown }).type === 'error' ? redactDeep(event as E, this.secrets) : (event as E),
-    );
-  };
+  private serverEventSink: ((event: object) => void) | undefined;
+
+  private newServerEventSink(): (event: object) => void {
+    return (event) =>
+      this.serverEvents.next(
+        (event as { type?: unknown }).type === 'error' ? redactDeep(event as E, this.secrets) : (event as E),
+      );
+  }
 
   private addUsage(usage: RealtimeUsage): void {
     const total = this.counts.usage;
@@ -535,6 +544,23 @@ class RealtimeConversation<E extends object>
       controlQueued: this.controlAccepted - this.counts.controlSent,
     };
   }
+}
+
+/**
+ * Hears the current socket (`WebSocketSubject.open`): no subscription, so none of the subscriber
+ * objects RxJS makes for one. A failure in the conversation is reported as RxJS reports one nobody
+ * handles, never thrown into the socket.
+ */
+class SocketListener implements TransportListener {
+  constructor(private readonly conversation: RealtimeConversation<object>) {}
+  next(event: TransportEvent): void {
+    try {
+      this.conversation.onTransport(event);
+    } catch (error) {
+      reportUnhandled(error);
+    }
+  }
+  complete(): void {}
 }
 
 // The lanes' handlers: methods of one small object per lane, where closures would be four each.

@@ -50,18 +50,19 @@ export class FrameWriter implements BatchedWriter {
   private bufferedAfterFlush = 0;
   /** The probe asked for a ping, written after this job's frames, in the same system call. */
   private pingPending = false;
-  /** Called by `ws` when a frame has been written out: the moment to look at the buffer again. */
-  private readonly onSent = (): void => {
-    this.bufferedAfterFlush = this.socket.bufferedAmount;
-    this.events.frameSent();
-  };
+  /**
+   * Called by `ws` when a frame has been written out: the moment to look at the buffer again. Made
+   * the first time a frame may be left waiting.
+   */
+  private onSent: (() => void) | undefined;
 
   constructor(
     private readonly socket: WebSocketLike,
     /** A frame this big may cross the mark alone: its write callback says when it has drained. */
     private readonly highWaterMark: number,
   ) {
-    if (canCork(socket)) this.pending = [];
+    // Room for a few frames: a store past the end of an empty array makes room for 17.
+    if (canCork(socket)) this.pending = [undefined, undefined, undefined, undefined];
   }
 
   /** Whether frames wait for the end of the job (the socket can cork). */
@@ -200,9 +201,15 @@ export class FrameWriter implements BatchedWriter {
     // moment the buffer has drained). The common case, an empty buffer, saves Node's per-write
     // callback bookkeeping.
     const size = typeof data === 'string' ? data.length : data.byteLength;
-    const done = behindOthers || size >= this.highWaterMark ? this.onSent : undefined;
+    const done = behindOthers || size >= this.highWaterMark ? (this.onSent ??= this.newOnSent()) : undefined;
     if (typeof data === 'string') socket.send(data, done);
     else (socket as CorkableSocket).sendFrame!(data, done);
+  }
+  private newOnSent(): () => void {
+    return () => {
+      this.bufferedAfterFlush = this.socket.bufferedAmount;
+      this.events.frameSent();
+    };
   }
 }
 

@@ -9,8 +9,15 @@ const isNode = typeof process !== 'undefined' && process.versions?.node !== unde
 
 /** The default factory for this platform: `ws` on Node (headers, `maxPayload`), the global `WebSocket` elsewhere. */
 export function platformWebSocketFactory(maxPayload: number): WebSocketFactory {
-  return isNode ? nodeWebSocketFactory({ maxPayload }) : browserWebSocketFactory;
+  if (!isNode) return browserWebSocketFactory;
+  // The last one made, shared by the conversations that follow with the same limit (almost always
+  // the default one): no factory per conversation, and no list of them to grow.
+  if (lastNode === undefined || lastNode.maxPayload !== maxPayload)
+    lastNode = { maxPayload, factory: nodeWebSocketFactory({ maxPayload }) };
+  return lastNode.factory;
 }
+
+let lastNode: { readonly maxPayload: number; readonly factory: WebSocketFactory } | undefined;
 
 /**
  * `ws` on Node (it can send headers), the global `WebSocket` everywhere else.

@@ -1,12 +1,4 @@
-import {
-  asyncScheduler,
-  noop,
-  Observable,
-  type Observer,
-  type SchedulerLike,
-  type Subscriber,
-  type Subscription,
-} from 'rxjs';
+import { asyncScheduler, noop, Observable, type Observer, type SchedulerLike, type Subscription } from 'rxjs';
 import { errorText, RealtimeError } from '../protocol/errors.js';
 import type { CongestionConfig } from './backlogProbe.js';
 import { FrameWriter } from './frameWriter.js';
@@ -157,6 +149,12 @@ export interface WebSocketSubjectConfig {
 
 const OPEN: TransportOpen = Object.freeze({ type: 'open' });
 
+/** Who hears a socket's events: a subscriber, or (see `WebSocketSubject.open`) a conversation. @internal */
+export interface TransportListener {
+  next(event: TransportEvent): void;
+  complete(): void;
+}
+
 /**
  * Our WebSocket Subject: an Observable of socket events and an Observer of outbound text frames.
  *
@@ -294,7 +292,16 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
     socket.close(code, reason);
   }
 
-  private connect(subscriber: Subscriber<TransportEvent>): () => void {
+  /**
+   * @internal Opens the socket for `listener` without a subscription (and so without the subscriber
+   * objects RxJS makes for one): what a conversation does. The same events as a subscriber gets;
+   * `close()` ends it.
+   */
+  open(listener: TransportListener): void {
+    this.connect(listener);
+  }
+
+  private connect(subscriber: TransportListener): () => void {
     if (this.socket !== undefined) {
       subscriber.next({
         type: 'close',
