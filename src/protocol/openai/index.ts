@@ -1,4 +1,5 @@
-import type { Dialect } from '../dialect.js';
+import type { Dialect, DialectPlan, SessionParams } from '../dialect.js';
+import type { RealtimeAudioFrame } from '../frame.js';
 import { openaiHeaders, openaiProtocols } from './handshake.js';
 import { openaiFormatProblem } from './audio.js';
 import { OpenAIDialectSession } from './session.js';
@@ -32,16 +33,28 @@ export const openaiDialect: Dialect = {
     if (params.apiKey) assertKeyTransportSafe(endpoint.url);
     const headers = openaiHeaders(params.apiKey, params.sessionId, endpoint.provider);
     const protocols = openaiProtocols(params.apiKey, endpoint.provider);
-    const config = new SessionConfig(params);
-    return {
-      url: endpoint.url,
-      headers,
-      protocols,
-      audioProblem: (frame) => openaiFormatProblem(frame, config.input),
-      newSession: () => new OpenAIDialectSession(params, config),
-    };
+    return new OpenAIPlan(endpoint.url, headers, protocols, params, new SessionConfig(params));
   },
 };
+
+/** A prepared OpenAI connection: methods on the prototype, so a conversation holds no closures for it. */
+class OpenAIPlan implements DialectPlan {
+  constructor(
+    readonly url: string,
+    readonly headers: Record<string, string>,
+    readonly protocols: string[] | undefined,
+    private readonly params: SessionParams,
+    private readonly config: SessionConfig,
+  ) {}
+
+  audioProblem(frame: RealtimeAudioFrame): string | undefined {
+    return openaiFormatProblem(frame, this.config.input);
+  }
+
+  newSession(): OpenAIDialectSession {
+    return new OpenAIDialectSession(this.params, this.config);
+  }
+}
 
 export { OpenAIDialectSession } from './session.js';
 export { openaiAudioProblem, OPENAI_SAMPLE_RATE, OPENAI_CHANNELS } from './audio.js';
