@@ -1,4 +1,4 @@
-import type { SchedulerLike, Subscription } from 'rxjs';
+import { asyncScheduler, type SchedulerLike, type Unsubscribable } from 'rxjs';
 import type { BacklogProbe } from './backlogProbe.js';
 import type { WebSocketLike } from './webSocketLike.js';
 
@@ -14,6 +14,11 @@ export interface Liveness {
  * Pings after `intervalMs` of silence; calls `dead` after `deadMs` of it. Off (undefined) where the
  * socket cannot ping. The ping goes through the backlog probe when there is one: one ping in flight
  * at a time, so each pong is matched to its ping.
+ *
+ * Silence is counted in whole intervals, looked at once an interval: on the real clock
+ * (`asyncScheduler`), every socket with the same interval is looked at by one shared timer (a timer
+ * each would hold a Node timer, an action and a closure per socket for its whole life); on any other
+ * scheduler, each socket has its own recursive action.
  * @internal
  */
 export function startKeepalive(
@@ -23,25 +28,71 @@ export function startKeepalive(
   liveness: Liveness,
   probe: BacklogProbe | undefined,
   dead: (why: string) => void,
-): Subscription | undefined {
+): Unsubscribable | undefined {
   if (socket.ping === undefined) return undefined;
-  const { intervalMs, deadMs } = options;
+  const keepalive = new Keepalive(socket, options.intervalMs, options.deadMs, liveness, probe, dead);
+  if (scheduler === asyncScheduler) return keepalive.join();
   // A recursive action (`this` is the action): one timer for the socket's life.
   return scheduler.schedule(function () {
+    if (keepalive.look()) this.schedule(undefined, keepalive.intervalMs);
+  }, keepalive.intervalMs);
+}
+
+class Keepalive implements Unsubscribable {
+  constructor(
+    private readonly socket: WebSocketLike,
+    readonly intervalMs: number,
+    private readonly deadMs: number,
+    private readonly liveness: Liveness,
+    private readonly probe: BacklogProbe | undefined,
+    private readonly dead: (why: string) => void,
+  ) {}
+
+  /** One interval has passed: false once the peer is given up. */
+  look(): boolean {
+    const liveness = this.liveness;
     if (liveness.heard) {
       liveness.heard = false;
       liveness.silentMs = 0;
-    } else {
-      liveness.silentMs += intervalMs;
-      if (liveness.silentMs >= deadMs)
-        return dead(`no answer from the server for ${liveness.silentMs} ms (keepalive)`);
-      try {
-        if (probe !== undefined) probe.pingNow();
-        else socket.ping!(); // answered after everything sent before it has been read
-      } catch {
-        // not open any more: the close event follows
-      }
+      return true;
     }
-    this.schedule(undefined, intervalMs);
-  }, intervalMs);
+    liveness.silentMs += this.intervalMs;
+    if (liveness.silentMs >= this.deadMs) {
+      this.unsubscribe();
+      this.dead(`no answer from the server for ${liveness.silentMs} ms (keepalive)`);
+      return false;
+    }
+    try {
+      if (this.probe !== undefined) this.probe.pingNow();
+      else this.socket.ping!(); // answered after everything sent before it has been read
+    } catch {
+      // not open any more: the close event follows
+    }
+    return true;
+  }
+
+  /** Looked at by the shared timer of its interval. */
+  join(): this {
+    let ticker = tickers.get(this.intervalMs);
+    if (ticker === undefined) {
+      const members = new Set<Keepalive>();
+      const timer = setInterval(() => {
+        for (const member of members) member.look();
+      }, this.intervalMs);
+      tickers.set(this.intervalMs, (ticker = { members, timer }));
+    }
+    ticker.members.add(this);
+    return this;
+  }
+
+  unsubscribe(): void {
+    const ticker = tickers.get(this.intervalMs);
+    if (ticker === undefined || !ticker.members.delete(this)) return;
+    if (ticker.members.size > 0) return;
+    clearInterval(ticker.timer);
+    tickers.delete(this.intervalMs);
+  }
 }
+
+/** The shared timers of the real clock, one per interval, while a socket uses it. */
+const tickers = new Map<number, { members: Set<Keepalive>; timer: ReturnType<typeof setInterval> }>();

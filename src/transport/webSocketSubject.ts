@@ -1,4 +1,12 @@
-import { asyncScheduler, noop, Observable, type Observer, type SchedulerLike, type Subscription } from 'rxjs';
+import {
+  asyncScheduler,
+  noop,
+  Observable,
+  type Observer,
+  type SchedulerLike,
+  type Subscription,
+  type Unsubscribable,
+} from 'rxjs';
 import { errorText, RealtimeError } from '../protocol/errors.js';
 import type { CongestionConfig } from './backlogProbe.js';
 import { FrameWriter } from './frameWriter.js';
@@ -375,7 +383,7 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
       connectMs,
     );
     const liveness: Liveness = { heard: true, silentMs: 0 };
-    let keepalive: Subscription | undefined;
+    let keepalive: Unsubscribable | undefined;
     const maxChars = this.config.maxMessageChars ?? Infinity;
 
     socket.onopen = () => {
