@@ -1,4 +1,15 @@
-import { asyncScheduler, BehaviorSubject, Observable, type SchedulerLike } from 'rxjs';
+import {
+  asyncScheduler,
+  BehaviorSubject,
+  noop,
+  Observable,
+  type SchedulerLike,
+  type Subscriber,
+  type Subscription,
+} from 'rxjs';
+import { dropNewest } from '../operators/dropNewest.js';
+import { priorityMerge } from '../operators/priorityMerge.js';
+import { SourceObserver } from '../operators/sourceObserver.js';
 import type { RealtimeControl } from '../protocol/control.js';
 import {
   IGNORED_TYPE,
@@ -21,11 +32,11 @@ import {
   type TransportListener,
   type WebSocketSubjectConfig,
 } from '../transport/webSocketSubject.js';
+import type { WritabilityListener } from '../transport/writableFlag.js';
 import { Broadcast } from './broadcast.js';
 import { closedEvent, describeClose, type ClosingCause } from './closedEvent.js';
 import { reportUnhandled } from '../operators/sourceObserver.js';
 import { InputLane, type InputLaneHandlers } from './inputLane.js';
-import { Outbound, type OutboundTarget } from './outbound.js';
 import { stateOf, type Open, type Phase } from './phase.js';
 import { redact, redactDeep, secretsOf } from './redact.js';
 import { backoffDelayMs, nextAttempt } from './retryPolicy.js';
@@ -74,9 +85,7 @@ type Pending =
 
 const DEFAULT_DIALECT: DialectName = 'openai';
 
-class RealtimeConversation<E extends object>
-  implements Conversation<E>, OutboundTarget<Pending, RealtimeAudioFrame>
-{
+class RealtimeConversation<E extends object> implements Conversation<E>, WritabilityListener {
   readonly audio: InputLane<RealtimeAudioFrame>;
   readonly text: InputLane<string>;
   readonly control: InputLane<RealtimeControl>;
@@ -126,8 +135,16 @@ class RealtimeConversation<E extends object>
   };
   private textAccepted = 0;
   private controlAccepted = 0;
-  /** @internal What waits for the socket; it outlives sockets (texts not yet written go out on the next one). */
-  readonly outbound: Outbound<Pending, RealtimeAudioFrame>;
+  /**
+   * The drain loop (priorityMerge of the lossless lane and the audio lane's dropNewest, into `send`);
+   * it outlives sockets (texts not yet written go out on the next one).
+   */
+  private readonly outbound: Subscription;
+  /** The lossless lane's one subscriber (priorityMerge's high lane): texts, controls, dialect frames. */
+  private highSink: Subscriber<Pending> | undefined;
+  /** The current socket's writability, and the drain loop's subscriber to it. */
+  private writableNow = false;
+  private writableSink: Subscriber<boolean> | undefined;
 
   constructor(options: ConversationOptions) {
     const dialect = (dialects as Partial<Record<DialectName, Dialect>>)[options.dialect ?? DEFAULT_DIALECT];
@@ -172,13 +189,30 @@ class RealtimeConversation<E extends object>
 
     this.statsIntervalMs = options.statsIntervalMs ?? 1000;
 
-    // Before the lanes and the socket: both hand it values (the socket may end everything synchronously).
-    this.outbound = new Outbound<Pending, RealtimeAudioFrame>(this, capacity);
     // The lanes check their values and report a producer's failure themselves (InputLane); text and
     // controls share the lossless lane, in the order they were given.
     this.audio = new InputLane<RealtimeAudioFrame>(new AudioLane(this));
     this.text = new InputLane<string>(new TextLane(this));
     this.control = new InputLane<RealtimeControl>(new ControlLane(this));
+
+    // Outbound first: the inbound subscription may end everything synchronously (a factory that throws).
+    // The lanes hand values to the one operator subscribed (no Subject between): the lossless lane to
+    // priorityMerge's high lane, the audio lane (values$) to dropNewest.
+    this.outbound = priorityMerge<Pending, RealtimeAudioFrame>({
+      writable: new Observable<boolean>((subscriber) => {
+        this.writableSink = subscriber;
+        subscriber.next(this.writableNow);
+      }),
+      high: new Observable<Pending>((subscriber) => {
+        this.highSink = subscriber;
+      }),
+      low: (ready) =>
+        this.audio.values$.pipe(
+          dropNewest<RealtimeAudioFrame>({ capacity, writable: ready, onDrop: () => this.lowDropped() }),
+        ),
+      // One object per value's hop, not a partial observer's wrappers (see SourceObserver). Nothing
+      // upstream errors; should it, the error is reported as RxJS reports one nobody handles.
+    }).subscribe(new SourceObserver((value) => this.sendOutbound(value), rethrow, noop));
     this.connectSocket(0);
   }
 
@@ -244,7 +278,10 @@ class RealtimeConversation<E extends object>
       this.text.end();
       this.control.end();
     }
-    if (next.name === 'closed') this.outbound.end();
+    if (next.name === 'closed') {
+      this.outbound.unsubscribe();
+      this.highSink = this.writableSink = undefined;
+    }
     const state = stateOf(next);
     if (state === this.stateNow) return;
     this.stateNow = state;
@@ -258,7 +295,7 @@ class RealtimeConversation<E extends object>
   private connectSocket(attempt: number): void {
     const socket = new WebSocketSubject(this.socketConfig);
     this.transition({ name: 'connecting', socket, attempt });
-    socket.watchWritable(this.outbound);
+    socket.watchWritable(this);
     socket.open(new SocketListener(this));
   }
 
@@ -300,8 +337,19 @@ class RealtimeConversation<E extends object>
     this.counts.audioDropped++;
   }
 
-  /** @internal An audio frame found the lane's buffer full (OutboundTarget). */
-  lowDropped(): void {
+  /** @internal The current socket's writability changed (WritabilityListener). */
+  setWritable(writable: boolean): void {
+    this.writableNow = writable;
+    this.writableSink?.next(writable);
+  }
+
+  /** @internal A text, control or dialect frame into the lossless lane (TextLane, ControlLane). */
+  pushHigh(value: Pending): void {
+    this.highSink?.next(value);
+  }
+
+  /** An audio frame found the lane's buffer full (dropNewest). */
+  private lowDropped(): void {
     this.counts.audioDropped++;
     this.audioLaneDropped++;
   }
@@ -317,12 +365,12 @@ class RealtimeConversation<E extends object>
   }
 
   /**
-   * @internal The end of the drain loop (OutboundTarget): encode (audio only if it is really sent;
+   * The end of the drain loop: encode (audio only if it is really sent;
    * text and controls with the dialect's latest state) and write. What the socket refuses (the peer
    * started closing) is not counted as sent: a text or control stays queued in the stats, an audio
    * frame counts as dropped.
    */
-  sendOutbound(value: Pending | RealtimeAudioFrame): void {
+  private sendOutbound(value: Pending | RealtimeAudioFrame): void {
     // Writable implies open: a socket is writable only after its open event, and no more once closing.
     const open = this.phase as Open;
     if (!isPending(value)) {
@@ -464,8 +512,7 @@ class RealtimeConversation<E extends object>
       };
     }
     const released = session.takePending();
-    if (released !== undefined)
-      for (const frame of released) this.outbound.pushHigh({ kind: 'frame', data: frame });
+    if (released !== undefined) for (const frame of released) this.pushHigh({ kind: 'frame', data: frame });
     if (decoded === UNKNOWN_TYPE) {
       this.counts.unknown++;
       return;
@@ -573,9 +620,6 @@ class AudioLane implements InputLaneHandlers<RealtimeAudioFrame> {
   accept(frame: RealtimeAudioFrame): boolean {
     return this.conversation.acceptAudio(frame);
   }
-  deliver(frame: RealtimeAudioFrame): void {
-    this.conversation.outbound.pushLow(frame);
-  }
   failed(error: unknown): void {
     this.conversation.laneFailed('audio', error);
   }
@@ -587,7 +631,7 @@ class TextLane implements InputLaneHandlers<string> {
     throw new RealtimeError('not_running', 'conversation is not running: the text was not sent');
   }
   deliver(text: string): void {
-    this.conversation.outbound.pushHigh(this.conversation.acceptText(text));
+    this.conversation.pushHigh(this.conversation.acceptText(text));
   }
   failed(error: unknown): void {
     this.conversation.laneFailed('text', error);
@@ -600,7 +644,7 @@ class ControlLane implements InputLaneHandlers<RealtimeControl> {
     throw new RealtimeError('not_running', `conversation is not running: ${control.type} was not sent`);
   }
   deliver(control: RealtimeControl): void {
-    this.conversation.outbound.pushHigh(this.conversation.acceptControl(control));
+    this.conversation.pushHigh(this.conversation.acceptControl(control));
   }
   failed(error: unknown): void {
     this.conversation.laneFailed('control', error);
@@ -620,4 +664,9 @@ function endsInput(control: RealtimeControl): boolean {
 
 function isPending(value: Pending | RealtimeAudioFrame): value is Pending {
   return typeof (value as Partial<Pending>).kind === 'string';
+}
+
+/** An error handed on as thrown: SourceObserver reports it as RxJS reports one nobody handles. */
+function rethrow(error: unknown): never {
+  throw error;
 }
