@@ -127,25 +127,28 @@ export function dropNewest<T>(config: DropNewestConfig<T>): MonoTypeOperatorFunc
         if (sourceDone && count === 0) subscriber.complete();
       };
 
-      const writableSubscription: Subscription = writable$.subscribe({
-        next: (isWritable) => {
-          writable = isWritable;
-          if (isWritable && count > 0) flush();
-        },
-        error: (err: unknown) => subscriber.error(err),
-        complete: () => {
-          // The sink is gone: everything still held is dropped, oldest first.
-          writable = false;
-          while (count > 0 && !subscriber.closed) {
-            const value = ring![head] as T;
-            ring![head] = undefined;
-            if (++head === capacity) head = 0;
-            count--;
-            if (!drop(value)) return;
-          }
-          subscriber.complete();
-        },
-      });
+      // Both inputs come through one object each, not a partial observer's wrappers (see SourceObserver).
+      const writableSubscription: Subscription = writable$.subscribe(
+        new SourceObserver<boolean>(
+          (isWritable) => {
+            writable = isWritable;
+            if (isWritable && count > 0) flush();
+          },
+          (err: unknown) => subscriber.error(err),
+          () => {
+            // The sink is gone: everything still held is dropped, oldest first.
+            writable = false;
+            while (count > 0 && !subscriber.closed) {
+              const value = ring![head] as T;
+              ring![head] = undefined;
+              if (++head === capacity) head = 0;
+              count--;
+              if (!drop(value)) return;
+            }
+            subscriber.complete();
+          },
+        ),
+      );
 
       // `writable` may have completed or errored synchronously: then there is nothing to subscribe to.
       // The source's values come through one object, not a partial observer's wrappers (see SourceObserver).

@@ -96,7 +96,8 @@ export function priorityMerge<H, L>(config: PriorityMergeConfig<H, L>): Observab
     // `ready`: current value, subscribers, and re-entrancy bookkeeping.
     let readyValue = false;
     let readyClosed = false;
-    const readySubscribers: (Subscriber<boolean> | null)[] = [];
+    /** Made with the first one (a push onto an empty array makes room for 17). */
+    let readySubscribers: (Subscriber<boolean> | null)[] = [];
     /** Bumped on every change of `readyValue`: a delivery loop stops when it no longer matches. */
     let readyGeneration = 0;
     /** Delivery loops in progress: while > 0, unsubscribing leaves a hole instead of splicing. */
@@ -154,7 +155,8 @@ export function priorityMerge<H, L>(config: PriorityMergeConfig<H, L>): Observab
         return;
       }
       // Registered before the first value, so a change made while it is delivered reaches it too.
-      readySubscribers.push(readySubscriber);
+      if (readySubscribers.length === 0) readySubscribers = [readySubscriber];
+      else readySubscribers.push(readySubscriber);
       readySubscriber.next(readyValue);
       return () => {
         const i = readySubscribers.indexOf(readySubscriber);
@@ -202,25 +204,28 @@ export function priorityMerge<H, L>(config: PriorityMergeConfig<H, L>): Observab
       setReady(writable && qHead === queue.length);
     };
 
-    const writableSubscription: Subscription = writable$.subscribe({
-      next: (isWritable) => {
-        writable = isWritable;
-        if (isWritable) {
-          drain();
-        } else {
-          setReady(false);
-        }
-      },
-      error: (err: unknown) => subscriber.error(err),
-      complete: () => {
-        // The sink is gone: queued high values are discarded, the low lane learns it through `ready`.
-        writable = false;
-        queue.length = 0;
-        qHead = 0;
-        closeReady();
-        subscriber.complete();
-      },
-    });
+    // Every input comes through one object, not a partial observer's wrappers (see SourceObserver).
+    const writableSubscription: Subscription = writable$.subscribe(
+      new SourceObserver<boolean>(
+        (isWritable) => {
+          writable = isWritable;
+          if (isWritable) {
+            drain();
+          } else {
+            setReady(false);
+          }
+        },
+        (err: unknown) => subscriber.error(err),
+        () => {
+          // The sink is gone: queued high values are discarded, the low lane learns it through `ready`.
+          writable = false;
+          queue.length = 0;
+          qHead = 0;
+          closeReady();
+          subscriber.complete();
+        },
+      ),
+    );
 
     // Both lanes come through one object each, not a partial observer's wrappers (see SourceObserver).
     const highSubscription: Subscription | null = subscriber.closed

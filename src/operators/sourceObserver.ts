@@ -1,4 +1,4 @@
-import { config, Subscription, type Observer } from 'rxjs';
+import { config, Subscription, type Observer, type TeardownLogic } from 'rxjs';
 
 /**
  * What an operator subscribes to its source with, on a hot path: its `next`, `error` and `complete`
@@ -29,6 +29,11 @@ import { config, Subscription, type Observer } from 'rxjs';
  */
 export class SourceObserver<T> extends Subscription implements Observer<T> {
   private stopped = false;
+  /**
+   * The source's teardown (a function), kept here: Subscription keeps its teardowns in an array,
+   * which the first one makes with room for 17. More, or other kinds, go to that array.
+   */
+  private finalizer: (() => void) | undefined;
 
   constructor(
     private readonly onNext: (value: T) => void,
@@ -69,9 +74,30 @@ export class SourceObserver<T> extends Subscription implements Observer<T> {
     this.unsubscribe();
   }
 
+  override add(teardown: TeardownLogic): void {
+    if (typeof teardown === 'function' && this.finalizer === undefined && !this.closed) {
+      this.finalizer = teardown;
+      return;
+    }
+    super.add(teardown);
+  }
+
+  override remove(teardown: Exclude<TeardownLogic, void>): void {
+    if (teardown === this.finalizer) this.finalizer = undefined;
+    else super.remove(teardown);
+  }
+
   override unsubscribe(): void {
     this.stopped = true;
-    super.unsubscribe();
+    if (this.closed) return;
+    const finalizer = this.finalizer;
+    this.finalizer = undefined;
+    // The source's teardown first, as Subscription runs its teardowns in the order they came.
+    try {
+      finalizer?.();
+    } finally {
+      super.unsubscribe();
+    }
   }
 }
 
