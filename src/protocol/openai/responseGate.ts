@@ -83,9 +83,14 @@ const REFUSED: GateInput = { type: 'refused' };
  */
 export class ResponseGate {
   private state: GateState = INITIAL;
-  /** Out-of-band responses under way: their end releases nothing. */
-  readonly outOfBand = new Set<string>();
+  /** Out-of-band responses under way: their end releases nothing. Made with the first one. */
+  private outOfBandIds: Set<string> | undefined;
   private pending: string[] | undefined;
+
+  /** Out-of-band responses under way. */
+  get outOfBand(): ReadonlySet<string> {
+    return this.outOfBandIds ?? NONE;
+  }
 
   /** Where the gate stands. */
   get stateName(): GateState['name'] {
@@ -99,13 +104,13 @@ export class ResponseGate {
 
   /** `response.created`; `outOfBandId` is the response's id when it joins no conversation. */
   created(outOfBandId: string | undefined): void {
-    if (outOfBandId !== undefined) this.outOfBand.add(outOfBandId);
+    if (outOfBandId !== undefined) (this.outOfBandIds ??= new Set()).add(outOfBandId);
     else this.step(CREATED);
   }
 
   /** `response.done` or `response.cancelled` of response `responseId` (if the message names one). */
   ended(responseId: unknown): void {
-    if (typeof responseId === 'string' && this.outOfBand.delete(responseId)) return;
+    if (typeof responseId === 'string' && this.outOfBandIds?.delete(responseId) === true) return;
     if (this.step(ENDED)) (this.pending ??= []).push(responseCreateWith(this.state.sent));
   }
 
@@ -128,3 +133,6 @@ export class ResponseGate {
     return next.sends;
   }
 }
+
+/** No out-of-band response under way (every gate's until its first one). */
+const NONE: ReadonlySet<string> = new Set<string>();
