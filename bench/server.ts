@@ -14,7 +14,6 @@
  * the client's `bufferedAmount` cannot see it, and drains at the set rate, in order.
  */
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
-import WebSocket, { WebSocketServer, type RawData } from 'ws';
 import {
   AUDIO_PREFIX,
   BENCH_TEXT,
@@ -24,12 +23,10 @@ import {
   type Reply,
   type TextArrival,
 } from './protocol.js';
-
-const AUDIO_PREFIX_BYTES = Buffer.from(AUDIO_PREFIX);
-const PREFIX_LENGTH = AUDIO_PREFIX_BYTES.length;
+import { listen, type Peer } from './serverSocket.js';
 
 interface Connection {
-  readonly ws: WebSocket;
+  readonly peer: Peer;
   readonly id: number;
   started: boolean;
 }
@@ -63,7 +60,27 @@ function reply(message: Reply): void {
   process.send?.(message);
 }
 
-const server = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
+// Audio frames are recognised by their prefix and counted, never unmasked or parsed (serverSocket.ts).
+const server = listen(AUDIO_PREFIX, (peer) => {
+  const conn: Connection = { peer, id: ++nextConnection, started: false };
+  connections.add(conn);
+  peer.socket.on('error', () => undefined); // a client reset: 'close' follows
+  peer.socket.on('close', () => {
+    connections.delete(conn);
+    if (connections.size === 0 && closeWaiters.length > 0) {
+      for (const id of closeWaiters) reply({ id, ok: true });
+      closeWaiters = [];
+    }
+  });
+  return {
+    onPrefixed: (length) => {
+      audio++;
+      audioBytes += length;
+      if (audioWaiters.length > 0) settle(audioWaiters, audio, (rest) => (audioWaiters = rest));
+    },
+    onText: (text) => onText(conn, text),
+  };
+});
 const proxy = createServer({ noDelay: true }, (inbound) => link(inbound));
 
 server.on('listening', () => {
@@ -73,19 +90,6 @@ server.on('listening', () => {
       port: (server.address() as AddressInfo).port,
       congestedPort: (proxy.address() as AddressInfo).port,
     });
-  });
-});
-server.on('connection', (ws: WebSocket) => {
-  const conn: Connection = { ws, id: ++nextConnection, started: false };
-  connections.add(conn);
-  ws.on('message', (data: RawData, isBinary: boolean) => onMessage(conn, data as Buffer, isBinary));
-  ws.on('error', () => undefined); // a client reset: 'close' follows
-  ws.on('close', () => {
-    connections.delete(conn);
-    if (connections.size === 0 && closeWaiters.length > 0) {
-      for (const id of closeWaiters) reply({ id, ok: true });
-      closeWaiters = [];
-    }
   });
 });
 
@@ -117,21 +121,11 @@ function link(inbound: Socket): void {
   startThrottle();
 }
 
-function onMessage(conn: Connection, data: Buffer, isBinary: boolean): void {
-  // The hot path: audio frames are recognised by their prefix, never parsed.
-  if (
-    !isBinary &&
-    data.length > PREFIX_LENGTH &&
-    data.compare(AUDIO_PREFIX_BYTES, 0, PREFIX_LENGTH, 0, PREFIX_LENGTH) === 0
-  ) {
-    audio++;
-    audioBytes += data.length;
-    if (audioWaiters.length > 0) settle(audioWaiters, audio, (rest) => (audioWaiters = rest));
-    return;
-  }
+/** Any text but an audio frame (those are only counted). */
+function onText(conn: Connection, text: string): void {
   let message: { type?: unknown; item?: { content?: { text?: unknown }[] }; session?: object };
   try {
-    message = JSON.parse(data.toString()) as typeof message;
+    message = JSON.parse(text) as typeof message;
   } catch {
     other++;
     return;
@@ -142,9 +136,9 @@ function onMessage(conn: Connection, data: Buffer, isBinary: boolean): void {
       const session = { ...message.session, id: `sess_bench_${conn.id}`, object: 'realtime.session' };
       if (!conn.started) {
         conn.started = true;
-        conn.ws.send(JSON.stringify({ type: 'session.created', event_id: `evt_c${conn.id}`, session }));
+        conn.peer.sendText(JSON.stringify({ type: 'session.created', event_id: `evt_c${conn.id}`, session }));
       }
-      conn.ws.send(JSON.stringify({ type: 'session.updated', event_id: `evt_u${conn.id}`, session }));
+      conn.peer.sendText(JSON.stringify({ type: 'session.updated', event_id: `evt_u${conn.id}`, session }));
       return;
     }
     case 'conversation.item.create': {
@@ -245,17 +239,24 @@ function audioDelta(n: number): string {
   );
 }
 
-/** Sends `count` deltas to every open connection, in batches that wait while a socket's buffer is full. */
+/**
+ * Sends `count` deltas to every open connection, in batches that wait while a socket's buffer is full.
+ * Each batch is corked: one system call per socket per batch, not one per delta, so the server's cost
+ * stays far below any client's.
+ */
 function flood(count: number, done: () => void): void {
   const targets = [...connections];
   let sent = 0;
   const step = (): void => {
-    if (targets.some((conn) => conn.ws.bufferedAmount > 1024 * 1024)) return void setTimeout(step, 1);
+    if (targets.some((conn) => conn.peer.bufferedAmount > 1024 * 1024)) return void setTimeout(step, 1);
     const end = Math.min(count, sent + 256);
+    const open = targets.filter((conn) => conn.peer.open);
+    for (const conn of open) conn.peer.socket.cork();
     for (; sent < end; sent++) {
       const delta = audioDelta(sent);
-      for (const conn of targets) if (conn.ws.readyState === WebSocket.OPEN) conn.ws.send(delta);
+      for (const conn of open) conn.peer.sendText(delta);
     }
+    for (const conn of open) conn.peer.socket.uncork();
     if (sent < count) setImmediate(step);
     else done();
   };
@@ -292,7 +293,7 @@ process.on('message', (command: Command) => {
     case 'closeAll':
       if (connections.size === 0) return reply({ id: command.id, ok: true });
       closeWaiters.push(command.id);
-      for (const conn of connections) conn.ws.terminate();
+      for (const conn of connections) conn.peer.socket.destroy();
       for (const l of links) l.inbound.destroy();
       return;
     case 'clock':
