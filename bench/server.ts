@@ -14,6 +14,7 @@
  * the client's `bufferedAmount` cannot see it, and drains at the set rate, in order.
  */
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import WebSocket, { WebSocketServer, type RawData } from 'ws';
 import {
   AUDIO_PREFIX,
   BENCH_TEXT,
@@ -23,10 +24,12 @@ import {
   type Reply,
   type TextArrival,
 } from './protocol.js';
-import { listen, type Peer } from './serverSocket.js';
+
+const AUDIO_PREFIX_BYTES = Buffer.from(AUDIO_PREFIX);
+const PREFIX_LENGTH = AUDIO_PREFIX_BYTES.length;
 
 interface Connection {
-  readonly peer: Peer;
+  readonly ws: WebSocket;
   readonly id: number;
   started: boolean;
 }
@@ -60,26 +63,13 @@ function reply(message: Reply): void {
   process.send?.(message);
 }
 
-// Audio frames are recognised by their prefix and counted, never unmasked or parsed (serverSocket.ts).
-const server = listen(AUDIO_PREFIX, (peer) => {
-  const conn: Connection = { peer, id: ++nextConnection, started: false };
-  connections.add(conn);
-  peer.socket.on('error', () => undefined); // a client reset: 'close' follows
-  peer.socket.on('close', () => {
-    connections.delete(conn);
-    if (connections.size === 0 && closeWaiters.length > 0) {
-      for (const id of closeWaiters) reply({ id, ok: true });
-      closeWaiters = [];
-    }
-  });
-  return {
-    onPrefixed: (length) => {
-      audio++;
-      audioBytes += length;
-      if (audioWaiters.length > 0) settle(audioWaiters, audio, (rest) => (audioWaiters = rest));
-    },
-    onText: (text) => onText(conn, text),
-  };
+// The server must never be the limit of what it measures: no UTF-8 check of every frame it reads
+// (the clients send JSON they built themselves).
+const server = new WebSocketServer({
+  host: '127.0.0.1',
+  port: 0,
+  perMessageDeflate: false,
+  skipUTF8Validation: true,
 });
 const proxy = createServer({ noDelay: true }, (inbound) => link(inbound));
 
@@ -90,6 +80,19 @@ server.on('listening', () => {
       port: (server.address() as AddressInfo).port,
       congestedPort: (proxy.address() as AddressInfo).port,
     });
+  });
+});
+server.on('connection', (ws: WebSocket) => {
+  const conn: Connection = { ws, id: ++nextConnection, started: false };
+  connections.add(conn);
+  ws.on('message', (data: RawData, isBinary: boolean) => onMessage(conn, data as Buffer, isBinary));
+  ws.on('error', () => undefined); // a client reset: 'close' follows
+  ws.on('close', () => {
+    connections.delete(conn);
+    if (connections.size === 0 && closeWaiters.length > 0) {
+      for (const id of closeWaiters) reply({ id, ok: true });
+      closeWaiters = [];
+    }
   });
 });
 
@@ -121,11 +124,21 @@ function link(inbound: Socket): void {
   startThrottle();
 }
 
-/** Any text but an audio frame (those are only counted). */
-function onText(conn: Connection, text: string): void {
+function onMessage(conn: Connection, data: Buffer, isBinary: boolean): void {
+  // The hot path: audio frames are recognised by their prefix, never parsed.
+  if (
+    !isBinary &&
+    data.length > PREFIX_LENGTH &&
+    data.compare(AUDIO_PREFIX_BYTES, 0, PREFIX_LENGTH, 0, PREFIX_LENGTH) === 0
+  ) {
+    audio++;
+    audioBytes += data.length;
+    if (audioWaiters.length > 0) settle(audioWaiters, audio, (rest) => (audioWaiters = rest));
+    return;
+  }
   let message: { type?: unknown; item?: { content?: { text?: unknown }[] }; session?: object };
   try {
-    message = JSON.parse(text) as typeof message;
+    message = JSON.parse(data.toString()) as typeof message;
   } catch {
     other++;
     return;
@@ -136,9 +149,9 @@ function onText(conn: Connection, text: string): void {
       const session = { ...message.session, id: `sess_bench_${conn.id}`, object: 'realtime.session' };
       if (!conn.started) {
         conn.started = true;
-        conn.peer.sendText(JSON.stringify({ type: 'session.created', event_id: `evt_c${conn.id}`, session }));
+        conn.ws.send(JSON.stringify({ type: 'session.created', event_id: `evt_c${conn.id}`, session }));
       }
-      conn.peer.sendText(JSON.stringify({ type: 'session.updated', event_id: `evt_u${conn.id}`, session }));
+      conn.ws.send(JSON.stringify({ type: 'session.updated', event_id: `evt_u${conn.id}`, session }));
       return;
     }
     case 'conversation.item.create': {
@@ -239,6 +252,11 @@ function audioDelta(n: number): string {
   );
 }
 
+/** The TCP socket under a `ws` connection: `ws` has no public way to cork it. */
+function socketOf(ws: WebSocket): Socket {
+  return (ws as unknown as { _socket: Socket })._socket;
+}
+
 /**
  * Sends `count` deltas to every open connection, in batches that wait while a socket's buffer is full.
  * Each batch is corked: one system call per socket per batch, not one per delta, so the server's cost
@@ -248,15 +266,15 @@ function flood(count: number, done: () => void): void {
   const targets = [...connections];
   let sent = 0;
   const step = (): void => {
-    if (targets.some((conn) => conn.peer.bufferedAmount > 1024 * 1024)) return void setTimeout(step, 1);
+    if (targets.some((conn) => conn.ws.bufferedAmount > 1024 * 1024)) return void setTimeout(step, 1);
     const end = Math.min(count, sent + 256);
-    const open = targets.filter((conn) => conn.peer.open);
-    for (const conn of open) conn.peer.socket.cork();
+    const open = targets.filter((conn) => conn.ws.readyState === WebSocket.OPEN);
+    for (const conn of open) socketOf(conn.ws).cork();
     for (; sent < end; sent++) {
       const delta = audioDelta(sent);
-      for (const conn of open) conn.peer.sendText(delta);
+      for (const conn of open) conn.ws.send(delta);
     }
-    for (const conn of open) conn.peer.socket.uncork();
+    for (const conn of open) socketOf(conn.ws).uncork();
     if (sent < count) setImmediate(step);
     else done();
   };
@@ -293,7 +311,7 @@ process.on('message', (command: Command) => {
     case 'closeAll':
       if (connections.size === 0) return reply({ id: command.id, ok: true });
       closeWaiters.push(command.id);
-      for (const conn of connections) conn.peer.socket.destroy();
+      for (const conn of connections) conn.ws.terminate();
       for (const l of links) l.inbound.destroy();
       return;
     case 'clock':
