@@ -418,6 +418,11 @@ async function main(): Promise<number> {
 
     await run('downlink', async () => {
       libraryDir(); // compiled once, here, for every client process
+      // The server's flooding must not be cold for the first client only: one throwaway flood first.
+      const warmup = await rawWs.connect(server.direct, config.connectTimeoutMs);
+      await server.flood(config.downlinkCold, 10_000 + config.downlinkCold);
+      await warmup.close();
+      await server.closeAll();
       const runs: PerClient<DownlinkRun[]> = {};
       for (let r = 0; r < config.downlinkRuns; r++) {
         for (const client of ordered(r)) {
