@@ -1,8 +1,9 @@
 /*
- * The concurrency workload: every client's ramp of real-time conversations, interleaved level by
- * level (the order alternating), so that both clients meet the machine's other load at about the same
+ * The concurrency workload: every client's ramp of real-time conversations, interleaved try by try
+ * (the order alternating), so that both clients meet the machine's other load at about the same
  * moments and their ratio means something on a shared machine; one ramp after the other would give
- * each a different stretch of it.
+ * each a different stretch of it. A level that fails is tried again at the client's next turn, not at
+ * once, for the same reason.
  */
 import type { BenchClient } from './clients.js';
 import type { BenchServer } from './serverHandle.js';
@@ -26,6 +27,8 @@ interface Climb {
   /** the next configured level to try while ramping */
   index: number;
   halvings: number;
+  /** tries of the current level so far, all failed */
+  tries: number;
 }
 
 /** The level this client tries next: the next configured one, then two halvings of the gap; none when done. */
@@ -50,26 +53,29 @@ function record(climb: Climb, n: number, sustained: boolean): void {
 }
 
 /**
- * Runs a level, once more if it fails (one bad second on a shared machine is not the limit), and a
- * third time if the failure looks like other processes' doing: the loop fell behind while this
- * process used less than MAX_STARVED_CPU of a core, so it was waiting for the CPU, not busy.
+ * One try of the client's current level. A level that fails is tried once more (one bad second on a
+ * shared machine is not the limit), and a third time if the failure looks like other processes'
+ * doing: the loop fell behind while this process used less than MAX_STARVED_CPU of a core, so it was
+ * waiting for the CPU, not busy.
  */
-async function attempt(
+async function tryLevel(
   climb: Climb,
   n: number,
   server: BenchServer,
   config: BenchConfig,
   log: (line: string) => void,
-): Promise<boolean> {
-  for (let i = 0; ; i++) {
-    const result = await concurrencyLevel(climb.client, server, n, config);
-    climb.levels.push(result);
-    const starved = !result.sustained && result.error === undefined && result.clientCpu < MAX_STARVED_CPU;
-    log(
-      `    ${climb.client.name} N=${n}${i > 0 ? ' (again)' : ''}: ${describeLevel(result)}` +
-        `${starved ? ' (this process was not busy: other load?)' : ''}`,
-    );
-    if (result.sustained || i >= (starved ? 2 : 1)) return result.sustained;
+): Promise<void> {
+  const result = await concurrencyLevel(climb.client, server, n, config);
+  climb.levels.push(result);
+  const starved = !result.sustained && result.error === undefined && result.clientCpu < MAX_STARVED_CPU;
+  log(
+    `    ${climb.client.name} N=${n}${climb.tries > 0 ? ' (again)' : ''}: ${describeLevel(result)}` +
+      `${starved ? ' (this process was not busy: other load?)' : ''}`,
+  );
+  climb.tries++;
+  if (result.sustained || climb.tries >= (starved ? 3 : 2)) {
+    climb.tries = 0;
+    record(climb, n, result.sustained);
   }
 }
 
@@ -87,6 +93,7 @@ export async function interleavedRamp(
     firstFailed: undefined,
     index: 0,
     halvings: 0,
+    tries: 0,
   }));
   for (let turn = 0; ; turn++) {
     let ran = false;
@@ -94,7 +101,7 @@ export async function interleavedRamp(
       const n = nextLevel(climb, config.concurrencyLevels);
       if (n === undefined) continue;
       ran = true;
-      record(climb, n, await attempt(climb, n, server, config, log));
+      await tryLevel(climb, n, server, config, log);
     }
     if (!ran) break;
   }

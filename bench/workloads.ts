@@ -313,7 +313,8 @@ export const SUSTAINED_DEFINITION =
   `(perf_hooks.monitorEventLoopDelay) is <= ${MAX_DELAY_P99_MS} ms. A failing level is tried once more ` +
   `(twice more when the client used < ${MAX_STARVED_CPU * 100}% of a core: starved by other load); ` +
   `a client's ramp stops at its first level not sustained, then halves the gap to its last level sustained, ` +
-  `twice. The clients' ramps are interleaved level by level (the order alternating), so both meet the same load.`;
+  `twice. The clients' ramps are interleaved try by try (the order alternating; a failed level is tried again at ` +
+  `the client's next turn), so both meet the same load.`;
 
 export function describeLevel(r: LevelResult): string {
   if (r.error !== undefined) return `error: ${r.error}`;
