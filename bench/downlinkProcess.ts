@@ -82,7 +82,9 @@ export class DownlinkProcess {
       join(__dirname, 'downlinkChild.ts'),
       [flag, JSON.stringify(endpoint), JSON.stringify(rxOptions), String(timeoutMs)],
       {
-        execArgv: ['--import', 'tsx'],
+        // The parent's flags (tsx; --cpu-prof with `npm run bench:profile`), but not --expose-gc: a
+        // user's process runs without it.
+        execArgv: process.execArgv.filter((flag) => flag !== '--expose-gc'),
         env: { ...process.env, [LIBRARY_DIR_ENV]: libraryDir() },
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       },
