@@ -275,7 +275,9 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
     const socket = new WebSocketSubject(this.socketConfig);
     this.transition({ name: 'connecting', socket, attempt });
     socket.writable$.subscribe(this.setWritable);
-    socket.subscribe(this.onTransport);
+    // A SourceObserver, not a function: RxJS would wrap a function in two objects of its own, three
+    // calls per inbound frame.
+    socket.subscribe(new SourceObserver(this.onTransport, rethrow, noop));
   }
 
   private readonly setWritable = (writable: boolean): void => this.writable.next(writable);
