@@ -1,7 +1,7 @@
 import type { Decoded, ServerEventSink } from '../dialect.js';
-import { base64ByteLength, isBase64 } from '../base64.js';
+import { isBase64 } from '../base64.js';
 import type { RealtimeAudioFrame } from '../frame.js';
-import { decoder, type MessageDecoder } from '../messageDecoder.js';
+import { decoder, type MessageDecoder, type ParsedMessage } from '../messageDecoder.js';
 import { OPENAI_CHANNELS, type FrameFormat } from './audio.js';
 import { OpenAIServerEventCodecs, type OpenAIServerEventOf } from './wire/index.js';
 
@@ -15,65 +15,70 @@ interface AudioContext {
 }
 
 /**
- * The decoder of one audio delta type. Deltas are most of what a server sends, so the checks of their
- * codec are written out here (a few `typeof`s and the base64 check, where the codec walks its fields
- * through a dozen calls). They accept exactly what the codec's `is` accepts; anything they refuse goes
- * to the codec's own decoder, so a bad delta is `invalid` with the codec's detail, as any event is.
+ * The decoder of one audio delta type, for the dispatch table: {@link decodeAudioDelta}, and the
+ * codec's own decoder for what it refuses, so a bad delta is `invalid` with the codec's detail, as any
+ * event is.
  */
 export function audioDeltaDecoder(type: AudioDeltaType): MessageDecoder<AudioContext> {
   const general = decoder(OpenAIServerEventCodecs[type], audioOut);
-  return (message, messageType, context, sink) => {
-    const m = message as Record<string, unknown>;
-    return isAudioDelta(m, type) ? audioOutTo(m, context, sink) : general(m, messageType, context, sink);
-  };
+  return (message, messageType, context, sink) =>
+    decodeAudioDelta(message as ParsedMessage, type, context.output, sink) ??
+    general(message, messageType, context, sink);
 }
 
 /**
- * The fields of the codec (`ResponseAudioDeltaEvent`: content position, base64 `delta`, `type`), checked
- * as its `is` does: strings are strings, numbers are numbers (any number: the GA types ask no more).
- * `message` is a parsed JSON object (see `parseFrame`), which is all the codec asks of the whole.
+ * A valid audio delta of `type` decoded, or `undefined` for the codec's decoder to tell what is wrong.
+ * Deltas are most of what a server sends, so their codec's checks are written out here, in one
+ * function: a few `typeof`s and the base64 check, where the codec walks its fields through a dozen
+ * calls. They accept exactly what the codec's `is` accepts (`ResponseAudioDeltaEvent`: the content
+ * position, strings and any numbers as the GA types have them, base64 `delta`, the `type`) of a parsed
+ * JSON object (see `parseFrame`), which is all the codec asks of the whole. The sink gets the message
+ * unless its event is `invalid` (as `decoder` does).
  */
-function isAudioDelta(message: Record<string, unknown>, type: AudioDeltaType): message is AudioDelta {
+export function decodeAudioDelta(
+  message: ParsedMessage,
+  type: AudioDeltaType,
+  format: FrameFormat,
+  sink: ServerEventSink | undefined,
+): Decoded | undefined {
   const delta = message.delta;
-  return (
-    message.type === type &&
-    typeof delta === 'string' &&
-    typeof message.item_id === 'string' &&
-    typeof message.response_id === 'string' &&
-    typeof message.event_id === 'string' &&
-    typeof message.output_index === 'number' &&
-    typeof message.content_index === 'number' &&
-    isBase64(delta)
-  );
-}
-
-/** A valid delta's event; the sink gets the delta unless the event is `invalid` (as `decoder` does). */
-function audioOutTo(message: AudioDelta, context: AudioContext, sink: ServerEventSink | undefined): Decoded {
-  const event = audioOut(message, context);
-  if (sink !== undefined && event.type !== 'invalid') sink(message);
-  return event;
-}
-
-/** No sample is decoded: the count comes from the base64 length (the alphabet is checked already). */
-function audioOut(m: AudioDelta, context: AudioContext): RealtimeEventOfAudio {
-  const format = context.output;
-  const bytes = base64ByteLength(m.delta);
+  const itemId = message.item_id;
+  if (
+    message.type !== type ||
+    typeof delta !== 'string' ||
+    typeof itemId !== 'string' ||
+    typeof message.response_id !== 'string' ||
+    typeof message.event_id !== 'string' ||
+    typeof message.output_index !== 'number' ||
+    typeof message.content_index !== 'number' ||
+    !isBase64(delta)
+  )
+    return undefined;
+  const length = delta.length;
+  // As base64ByteLength counts them, of a text known to be padded base64.
+  const bytes =
+    (length / 4) * 3 -
+    (length === 0 || delta.charCodeAt(length - 1) !== 61 ? 0 : delta.charCodeAt(length - 2) === 61 ? 2 : 1);
   if (bytes % format.bytesPerSample !== 0) {
     return {
       type: 'invalid',
-      messageType: m.type,
+      messageType: type,
       detail: `delta holds ${bytes} bytes, not whole samples of ${format.name}`,
     };
   }
   const frame: RealtimeAudioFrame = {
-    data: m.delta,
+    data: delta,
     sampleRate: format.sampleRate,
     numChannels: OPENAI_CHANNELS,
     samplesPerChannel: bytes / format.bytesPerSample,
-    itemId: m.item_id,
+    itemId,
   };
   if (format.encoding !== undefined) frame.encoding = format.encoding;
+  if (sink !== undefined) sink(message);
   return { type: 'audio.out', frame };
 }
 
-type RealtimeEventOfAudio = Extract<Decoded, { type: 'audio.out' | 'invalid' }>;
+/** The event of a delta its codec accepted, which the checks above accept too. */
+function audioOut(m: AudioDelta, context: AudioContext): Decoded {
+  return decodeAudioDelta(m, m.type, context.output, undefined)!;
+}

@@ -337,14 +337,12 @@ const IGNORED = [
  */
 export const OPENAI_IGNORED_TYPES: readonly string[] = IGNORED;
 
-const AUDIO_DELTA = audioDeltaDecoder('response.output_audio.delta');
-
 /** Wire `type` → decoder, for every GA server event and beta alias. */
 const DECODERS = new Map<string, Decoder>([
   ['error', decoder(C.error, serverError)],
   ['session.created', decoder(C['session.created'], sessionCreated)],
   ['session.updated', decoder(C['session.updated'], sessionUpdated)],
-  ['response.output_audio.delta', AUDIO_DELTA],
+  ['response.output_audio.delta', audioDeltaDecoder('response.output_audio.delta')],
   ['response.audio.delta', audioDeltaDecoder('response.audio.delta')],
   [
     'response.output_audio_transcript.delta',
@@ -403,10 +401,8 @@ export function decodeServerMessage(
   context: DecodeContext,
   sink?: ServerEventSink,
 ): Decoded {
-  const type = message.type;
-  // Most of what a server sends is audio: its decoder without the lookup.
-  const decode = type === 'response.output_audio.delta' ? AUDIO_DELTA : DECODERS.get(type);
-  return decode === undefined ? UNKNOWN_TYPE : decode(message, type, context, sink);
+  const decode = DECODERS.get(message.type);
+  return decode === undefined ? UNKNOWN_TYPE : decode(message, message.type, context, sink);
 }
 
 /**
