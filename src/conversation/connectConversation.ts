@@ -431,11 +431,14 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
         detail: `the ${this.dialect.name} decoder failed: ${error instanceof Error ? error.message : 'unknown error'}`,
       };
     }
+    // Audio, most of what arrives, goes straight on (it releases no frames: see takePending).
+    if (typeof decoded !== 'symbol' && decoded.type === 'audio.out') {
+      this.counts.events++;
+      return this.events.next(decoded);
+    }
     const released = session.takePending();
     if (released !== undefined)
       for (const frame of released) this.dialectFrames.next({ kind: 'frame', data: frame });
-    // Audio, most of what arrives, goes straight on.
-    if (typeof decoded !== 'symbol' && decoded.type === 'audio.out') return this.emit(decoded);
     this.onDecoded(decoded);
   };
 
