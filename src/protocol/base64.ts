@@ -42,11 +42,16 @@ const MAX_SCRATCH_CHARS = (SCRATCH_BYTES / 3) * 4;
 export function isBase64(text: string): boolean {
   const length = text.length;
   if (length % 4 !== 0) return false;
-  const pad = text.indexOf('=');
-  const padding = pad === -1 ? 0 : length - pad;
-  if (padding > 2 || (padding === 2 && text.charCodeAt(length - 1) !== 61)) return false;
   const B = (globalThis as { Buffer?: NodeBufferStatics }).Buffer;
-  if (B === undefined || length > MAX_SCRATCH_CHARS) return !NOT_BASE64.test(text);
+  if (B === undefined || length > MAX_SCRATCH_CHARS) {
+    if (NOT_BASE64.test(text)) return false;
+    const pad = text.indexOf('=');
+    return pad === -1 || pad === length - 1 || (pad === length - 2 && text.charCodeAt(length - 1) === 61);
+  }
+  // An `=` anywhere but in the padding at the end, as any other character the decoder skips or stops
+  // at, leaves it short of the bytes this padding implies.
+  const padding =
+    length === 0 || text.charCodeAt(length - 1) !== 61 ? 0 : text.charCodeAt(length - 2) === 61 ? 2 : 1;
   const bytes = scratch ?? (scratch = B.allocUnsafe(SCRATCH_BYTES));
   const decoded =
     bytes.base64Write === undefined
