@@ -90,6 +90,7 @@ export abstract class DroppingConnection extends AudioCounter {
 }
 
 class RxConnection extends AudioCounter implements BenchConnection {
+  private readonly pcm16ToBase64 = library().pcm16ToBase64;
   private readonly ended: Promise<void>;
   private endedNow!: () => void;
 
@@ -103,7 +104,7 @@ class RxConnection extends AudioCounter implements BenchConnection {
     timeoutMs: number,
     options: Partial<ConversationOptions>,
   ): Promise<BenchConnection> {
-    const conversation = library.connectConversation({ ...options, url, apiKey: DUMMY_KEY });
+    const conversation = library().connectConversation({ ...options, url, apiKey: DUMMY_KEY });
     const conn = new RxConnection(conversation);
     const started = new Promise<BenchConnection>((resolve, reject) => {
       conversation.events$.subscribe({
@@ -124,7 +125,7 @@ class RxConnection extends AudioCounter implements BenchConnection {
 
   sendAudio(samples: Int16Array): void {
     this.conversation.audio.next({
-      data: library.pcm16ToBase64(samples),
+      data: this.pcm16ToBase64(samples),
       sampleRate: 24_000,
       numChannels: 1,
       samplesPerChannel: samples.length,

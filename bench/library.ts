@@ -72,6 +72,26 @@ function alive(pid: number): boolean {
   }
 }
 
-/** The compiled library (the same module instance for the whole run). */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-export const library = require(join(compileLibrary(), 'index.js')) as typeof RealtimeRx;
+/**
+ * Where a process started by the bench finds the library its parent compiled (bench/downlinkChild.ts):
+ * the child loads the same JavaScript without compiling it again, and the parent removes it at exit.
+ */
+export const LIBRARY_DIR_ENV = 'REALTIME_RX_BENCH_LIB';
+
+let compiled: string | undefined;
+
+/** The directory of the compiled library: the parent's (see LIBRARY_DIR_ENV), or compiled now, once. */
+export function libraryDir(): string {
+  return (compiled ??= process.env[LIBRARY_DIR_ENV] ?? compileLibrary());
+}
+
+let loaded: typeof RealtimeRx | undefined;
+
+/**
+ * The compiled library (the same module instance for the whole run), loaded on first use: a process
+ * that measures another client never loads it.
+ */
+export function library(): typeof RealtimeRx {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (loaded ??= require(join(libraryDir(), 'index.js')) as typeof RealtimeRx);
+}

@@ -125,8 +125,9 @@ export class BenchServer {
     return (await this.request({ cmd: 'waitTexts', target }, timeoutMs)).counts!;
   }
 
-  async flood(count: number, timeoutMs: number): Promise<void> {
-    await this.request({ cmd: 'flood', count }, timeoutMs);
+  /** Floods `count` deltas to every open connection; the counts once all were handed to the sockets. */
+  async flood(count: number, timeoutMs: number): Promise<ServerCounts> {
+    return (await this.request({ cmd: 'flood', count }, timeoutMs)).counts!;
   }
 
   async throttle(bytesPerSecond: number | null): Promise<void> {

@@ -3,7 +3,9 @@
  * bench/run.ts runs every workload for both clients, alternating which goes first.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { closeAll, connectMany, within, type BenchClient, type BenchConnection } from './clients.js';
+import type { ConversationOptions } from '../src/index.js';
+import { closeAll, connectMany, type BenchClient, type BenchConnection } from './clients.js';
+import { DownlinkProcess, type Batch, type ClientFlag } from './downlinkProcess.js';
 import {
   FRAMES,
   FRAME_MS,
@@ -19,12 +21,17 @@ import type { BenchServer } from './serverHandle.js';
 
 export interface BenchConfig {
   smoke: boolean;
-  /** uplink frames / downlink events per measured round */
+  /** uplink frames per measured round */
   frames: number;
-  /** frames / events sent once per client before any measured round */
+  /** uplink frames sent once per client before any measured round */
   warmup: number;
-  /** measured rounds of uplink and downlink (the order of the clients alternates) */
+  /** measured rounds of uplink (the order of the clients alternates) */
   rounds: number;
+  /** downlink: events received cold (a fresh process), then warm (the same process, after those) */
+  downlinkCold: number;
+  downlinkWarm: number;
+  /** downlink: runs of every client, each in a fresh process (the order alternates) */
+  downlinkRuns: number;
   /** uplink frames pushed before waiting for the server to have read them all */
   batch: number;
   congestedSeconds: number;
@@ -101,49 +108,41 @@ export async function uplink(
 // ---------------------------------------------------------------------------------------------
 // downlink
 
-export interface DownlinkResult {
-  events: number;
-  received: number;
-  cpuMicrosPerEvent: number;
-  wallMicrosPerEvent: number;
+export interface DownlinkRun {
+  /** the first `downlinkCold` events in a fresh process, right after its session started */
+  cold?: Batch;
+  /** the next `downlinkWarm` events in the same process (the cold ones were its warm-up) */
+  warm?: Batch;
   error?: string;
 }
 
-/** The server floods `events` audio deltas; the client decodes every one (realtime-rx: typed, validated). */
+/**
+ * One client in a fresh process of its own (bench/downlinkChild.ts): the server floods `downlinkCold`
+ * audio deltas, then `downlinkWarm` more; the client decodes every one (realtime-rx: typed, validated).
+ */
 export async function downlink(
-  client: BenchClient,
+  flag: ClientFlag,
   server: BenchServer,
-  events: number,
   config: BenchConfig,
-): Promise<DownlinkResult> {
-  const conn = await client.connect(server.direct, config.connectTimeoutMs);
+  rxOptions: Partial<ConversationOptions>,
+): Promise<DownlinkRun> {
+  const run: DownlinkRun = {};
+  let child: DownlinkProcess | undefined;
   try {
-    const timeoutMs = 10_000 + events; // ~1 ms per event is a thousand times too slow
-    let error: string | undefined;
-    const cpu0 = cpuMicros();
-    const t0 = performance.now();
-    try {
-      await Promise.all([
-        within(conn.whenAudioOut(events), timeoutMs, `${events} audio deltas`),
-        server.flood(events, timeoutMs),
-      ]);
-    } catch (e) {
-      error = (e as Error).message;
-    }
-    const cpu = cpuMicros() - cpu0;
-    const wall = (performance.now() - t0) * 1000;
-    if (error === undefined && conn.audioOut !== events)
-      error = `received ${conn.audioOut} audio deltas, not ${events}`;
-    return {
-      events,
-      received: conn.audioOut,
-      cpuMicrosPerEvent: cpu / events,
-      wallMicrosPerEvent: wall / events,
-      ...(error === undefined ? {} : { error }),
-    };
+    child = await DownlinkProcess.start(flag, server.direct, rxOptions, config.connectTimeoutMs);
+    const timeoutMs = (events: number) => 10_000 + events; // ~1 ms per event is a thousand times too slow
+    run.cold = await child.receive(server, config.downlinkCold, timeoutMs(config.downlinkCold));
+    run.warm = await child.receive(server, config.downlinkWarm, timeoutMs(config.downlinkWarm));
+    for (const batch of [run.cold, run.warm])
+      if (batch.received !== batch.events)
+        run.error ??= `received ${batch.received} audio deltas, not ${batch.events}`;
+  } catch (e) {
+    run.error = (e as Error).message;
   } finally {
-    await conn.close();
+    await child?.stop();
+    await server.closeAll().catch(() => undefined);
   }
+  return run;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -305,7 +304,7 @@ const MIN_DELIVERED = 0.98;
 const MAX_DELAY_P99_MS = 50;
 const GRACE_MS = 1000;
 /** A level that failed while the client used less than this share of a core gets a third try. */
-const MAX_STARVED_CPU = 0.8;
+export const MAX_STARVED_CPU = 0.8;
 
 export const SUSTAINED_DEFINITION =
   `N conversations each stream 20 ms frames at real time (one shared timer); a level is sustained when ` +
@@ -313,53 +312,11 @@ export const SUSTAINED_DEFINITION =
   `by ${GRACE_MS} ms after they end, and the client's event-loop delay p99 ` +
   `(perf_hooks.monitorEventLoopDelay) is <= ${MAX_DELAY_P99_MS} ms. A failing level is tried once more ` +
   `(twice more when the client used < ${MAX_STARVED_CPU * 100}% of a core: starved by other load); ` +
-  `the ramp stops at the first level not sustained, then halves the gap to the last level sustained, twice.`;
+  `a client's ramp stops at its first level not sustained, then halves the gap to its last level sustained, ` +
+  `twice. The clients' ramps are interleaved try by try (the order alternating; a failed level is tried again at ` +
+  `the client's next turn), so both meet the same load.`;
 
-/** Ramps the number of real-time conversations until one level is not sustained (twice). */
-export async function concurrency(
-  client: BenchClient,
-  server: BenchServer,
-  config: BenchConfig,
-  log: (line: string) => void,
-): Promise<ConcurrencyResult> {
-  const levels: LevelResult[] = [];
-  /**
-   * Runs a level, once more if it fails (one bad second on a shared machine is not the limit), and a
-   * third time if the failure looks like other processes' doing: the loop fell behind while this
-   * process used less than MAX_STARVED_CPU of a core, so it was waiting for the CPU, not busy.
-   */
-  const attempt = async (n: number): Promise<boolean> => {
-    for (let i = 0; ; i++) {
-      const result = await concurrencyLevel(client, server, n, config);
-      levels.push(result);
-      const starved = !result.sustained && result.error === undefined && result.clientCpu < MAX_STARVED_CPU;
-      log(
-        `    ${client.name} N=${n}${i > 0 ? ' (again)' : ''}: ${describeLevel(result)}` +
-          `${starved ? ' (this process was not busy: other load?)' : ''}`,
-      );
-      if (result.sustained || i >= (starved ? 2 : 1)) return result.sustained;
-    }
-  };
-  let maxSustained = 0;
-  let firstFailed: number | undefined;
-  for (const n of config.concurrencyLevels) {
-    if (!(await attempt(n))) {
-      firstFailed = n;
-      break;
-    }
-    maxSustained = n;
-  }
-  // Narrow the gap between the last level sustained and the first one not: two halvings.
-  for (let i = 0; i < 2 && firstFailed !== undefined && maxSustained > 0; i++) {
-    const mid = Math.round((maxSustained + firstFailed) / 2 / 10) * 10;
-    if (mid <= maxSustained || mid >= firstFailed) break;
-    if (await attempt(mid)) maxSustained = mid;
-    else firstFailed = mid;
-  }
-  return { maxSustained, levels, definition: SUSTAINED_DEFINITION };
-}
-
-function describeLevel(r: LevelResult): string {
+export function describeLevel(r: LevelResult): string {
   if (r.error !== undefined) return `error: ${r.error}`;
   return (
     `${(r.deliveredRatio * 100).toFixed(1)}% delivered, ${r.dropped} dropped, loop delay p99 ` +
@@ -369,7 +326,8 @@ function describeLevel(r: LevelResult): string {
   );
 }
 
-async function concurrencyLevel(
+/** One level: `n` conversations streaming at real time; whether the client kept up. */
+export async function concurrencyLevel(
   client: BenchClient,
   server: BenchServer,
   n: number,

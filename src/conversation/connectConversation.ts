@@ -447,9 +447,40 @@ class RealtimeConversation<E extends object> implements Conversation<E>, Writabi
     return sent;
   }
 
-  /** @internal What the current socket reports (SocketListener). */
+  /**
+   * @internal What the socket says (SocketListener): mostly a text frame, decoded here rather than in a
+   * method of its own (each call on the way from the socket to `events$` costs, most in a fresh process).
+   */
   onTransport(event: TransportEvent): void {
-    if (typeof event === 'string') return this.onMessage(event);
+    if (typeof event !== 'string') return this.onSocketEvent(event);
+    const phase = this.phase;
+    if (phase.name !== 'open') return; // closing: the conversation is over for the caller
+    const session = phase.session;
+    let decoded: Decoded;
+    try {
+      // The sink only while someone listens: otherwise serverEvents$ costs nothing per frame.
+      decoded = session.decode(
+        event,
+        this.serverEvents.observed ? (this.serverEventSink ??= this.newServerEventSink()) : undefined,
+      );
+    } catch (error) {
+      // Dialects never throw; if one does, a hostile frame must not crash the process.
+      decoded = {
+        type: 'invalid',
+        detail: `the ${this.dialect.name} decoder failed: ${error instanceof Error ? error.message : 'unknown error'}`,
+      };
+    }
+    // Audio, most of what arrives, goes straight on (it releases no frames: see takePending).
+    if (typeof decoded !== 'symbol' && decoded.type === 'audio.out') {
+      this.counts.events++;
+      return this.events.next(decoded);
+    }
+    const released = session.takePending();
+    if (released !== undefined) for (const frame of released) this.pushHigh({ kind: 'frame', data: frame });
+    this.onDecoded(decoded);
+  }
+
+  private onSocketEvent(event: Exclude<TransportEvent, string>): void {
     switch (event.type) {
       case 'open':
         return this.onOpen();
@@ -493,26 +524,8 @@ class RealtimeConversation<E extends object> implements Conversation<E>, Writabi
     this.emit({ type: 'reconnecting', attempt, delayMs, cause: redact(describeClose(close), this.secrets) });
   }
 
-  private onMessage(data: string): void {
-    const phase = this.phase;
-    if (phase.name !== 'open') return; // closing: the conversation is over for the caller
-    const session = phase.session;
-    let decoded: Decoded;
-    try {
-      // The sink only while someone listens: otherwise serverEvents$ costs nothing per frame.
-      decoded = session.decode(
-        data,
-        this.serverEvents.observed ? (this.serverEventSink ??= this.newServerEventSink()) : undefined,
-      );
-    } catch (error) {
-      // Dialects never throw; if one does, a hostile frame must not crash the process.
-      decoded = {
-        type: 'invalid',
-        detail: `the ${this.dialect.name} decoder failed: ${error instanceof Error ? error.message : 'unknown error'}`,
-      };
-    }
-    const released = session.takePending();
-    if (released !== undefined) for (const frame of released) this.pushHigh({ kind: 'frame', data: frame });
+  /** A decoded frame: on `events$`, counted, or the end (a server `error`). */
+  private onDecoded(decoded: Decoded): void {
     if (decoded === UNKNOWN_TYPE) {
       this.counts.unknown++;
       return;

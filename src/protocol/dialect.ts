@@ -194,6 +194,9 @@ export interface DialectSession {
    * parsed (before the event is returned); nothing else is.
    */
   decode(data: string, sink?: ServerEventSink): Decoded;
-  /** Frames this session wants sent because of what it just decoded (a held `response.create` released by `response.done`). */
+  /**
+   * Frames this session wants sent because of what it just decoded (a held `response.create` released
+   * by `response.done`). Never asked after an `audio.out`: audio ends nothing, so it releases nothing.
+   */
   takePending(): string[] | undefined;
 }

@@ -89,8 +89,9 @@ class RxWebSocket
   constructor(url: string, protocols: string[], options: WebSocket.ClientOptions) {
     super(url, protocols, options);
     this.framing = options.perMessageDeflate !== true;
-    // Listeners (one function for every socket: no closure each), so others' listeners hear these too.
-    this.on('message', deliverMessage);
+    // Listeners, so others' listeners hear these too: ws's message listener is `deliver` itself (one
+    // call less per frame); pongs go through one function for every socket.
+    this.on('message', this.deliver);
     this.on('pong', deliverPong);
   }
 
@@ -187,15 +188,18 @@ class RxWebSocket
     netSocketOf(this)!.write(frame, done as ((error?: Error | null) => void) | undefined);
   }
 
-  /** @internal Hands an inbound frame to `onmessage`: text as a string, as ws's MessageEvent has it. */
-  deliver(data: RawData, isBinary: boolean): void {
+  /**
+   * Hands an inbound frame to `onmessage`: text as a string, as ws's MessageEvent has it. ws's listener
+   * itself (a function made per socket, as a listener that calls a method would be: one call less).
+   */
+  private readonly deliver = (data: RawData, isBinary: boolean): void => {
     const handler = this.messageHandler;
     if (handler === null) return;
     const event = this.messageEvent;
     event.data = isBinary ? data : (data as Buffer).toString();
     handler(event);
     event.data = undefined;
-  }
+  };
 }
 
 /**
@@ -221,11 +225,6 @@ for (const [name, field] of [
       this[field] = typeof value === 'function' ? value : null;
     },
   });
-}
-
-/** ws's `message` event (`this` is the socket). */
-function deliverMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
-  (this as RxWebSocket).deliver(data, isBinary);
 }
 
 /** ws reports pongs as an event only; the keepalive and the probe read the `onpong` property. */

@@ -6,11 +6,10 @@ import type {
   ResponseStatus,
   ResponseStatusDetails,
 } from '../events.js';
-import { base64ByteLength } from '../base64.js';
-import type { RealtimeAudioFrame } from '../frame.js';
 import { decoder, parseFrame, type MessageDecoder, type ParsedMessage } from '../messageDecoder.js';
 import { printable, truncate } from '../printable.js';
-import { frameFormat, OPENAI_CHANNELS, type FrameFormat } from './audio.js';
+import { frameFormat, type FrameFormat } from './audio.js';
+import { audioDeltaDecoder } from './audioDelta.js';
 import {
   OpenAIServerEventCodecs,
   type OpenAIResponse,
@@ -73,31 +72,6 @@ function sessionUpdated(m: Ev<'session.updated'>): Decoded {
   if (m.session.type === 'realtime' && m.session.instructions !== undefined)
     event.instructions = m.session.instructions;
   return event;
-}
-
-/** No sample is decoded: the count comes from the base64 length (the codec checked the alphabet). */
-function audioOut(
-  m: Ev<'response.output_audio.delta'> | Ev<'response.audio.delta'>,
-  context: DecodeContext,
-): Decoded {
-  const format = context.output;
-  const bytes = base64ByteLength(m.delta);
-  if (bytes % format.bytesPerSample !== 0) {
-    return {
-      type: 'invalid',
-      messageType: m.type,
-      detail: `delta holds ${bytes} bytes, not whole samples of ${format.name}`,
-    };
-  }
-  const frame: RealtimeAudioFrame = {
-    data: m.delta,
-    sampleRate: format.sampleRate,
-    numChannels: OPENAI_CHANNELS,
-    samplesPerChannel: bytes / format.bytesPerSample,
-    itemId: m.item_id,
-  };
-  if (format.encoding !== undefined) frame.encoding = format.encoding;
-  return { type: 'audio.out', frame };
 }
 
 type TextDelta =
@@ -368,8 +342,8 @@ const DECODERS = new Map<string, Decoder>([
   ['error', decoder(C.error, serverError)],
   ['session.created', decoder(C['session.created'], sessionCreated)],
   ['session.updated', decoder(C['session.updated'], sessionUpdated)],
-  ['response.output_audio.delta', decoder(C['response.output_audio.delta'], audioOut)],
-  ['response.audio.delta', decoder(C['response.audio.delta'], audioOut)],
+  ['response.output_audio.delta', audioDeltaDecoder('response.output_audio.delta')],
+  ['response.audio.delta', audioDeltaDecoder('response.audio.delta')],
   [
     'response.output_audio_transcript.delta',
     decoder(C['response.output_audio_transcript.delta'], assistantDelta),

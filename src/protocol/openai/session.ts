@@ -11,6 +11,7 @@ import { isCount } from '../codecs.js';
 import type { RealtimeAudioFrame } from '../frame.js';
 import { parseFrame } from '../messageDecoder.js';
 import { OPENAI_SAMPLE_RATE, type FrameFormat } from './audio.js';
+import { decodeAudioDelta } from './audioDelta.js';
 import { decodeServerMessage, errorCode, type DecodeContext } from './decode.js';
 import {
   AUDIO_ENVELOPE,
@@ -160,6 +161,11 @@ export class OpenAIDialectSession implements DialectSession, DecodeContext {
   decode(data: string, sink?: ServerEventSink): Decoded {
     const message = parseFrame(data);
     if (typeof message === 'string') return { type: 'invalid', detail: message };
+    // Most of what a server sends, decoded without the lookup (a bad one is left to its codec's decoder).
+    if (message.type === 'response.output_audio.delta') {
+      const event = decodeAudioDelta(message, 'response.output_audio.delta', this.config.output, sink);
+      if (event !== undefined) return event;
+    }
     switch (message.type) {
       case 'response.created': {
         const response = message.response as { id?: unknown; conversation_id?: unknown } | undefined;

@@ -1,0 +1,135 @@
+/*
+ * The parent's side of bench/downlinkChild.ts: forks one client into a fresh process, asks it to
+ * receive a number of audio deltas while the server floods them, and reads back the CPU time it spent.
+ * The child loads the library the parent compiled (bench/library.ts), never compiles it again.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import type { ConversationOptions } from '../src/index.js';
+import { within } from './clients.js';
+import { LIBRARY_DIR_ENV, libraryDir } from './library.js';
+import type { BenchServer, Endpoint } from './serverHandle.js';
+
+export const CLIENT_FLAGS = ['rx', 'raw', 'openai', 'agents'] as const;
+export type ClientFlag = (typeof CLIENT_FLAGS)[number];
+
+/** Parent → child: receive `count` more audio deltas (the parent then has the server flood them). */
+export interface ChildCommand {
+  id: number;
+  count: number;
+}
+
+export type ChildReply =
+  | { kind: 'ready' }
+  | { kind: 'failed'; error: string }
+  /** the child's clock is running: the server may flood */
+  | { kind: 'armed'; id: number }
+  | { kind: 'received'; id: number; received: number; cpuMicros: number; wallMicros: number };
+
+export interface Batch {
+  events: number;
+  received: number;
+  cpuMicrosPerEvent: number;
+  wallMicrosPerEvent: number;
+  /** the server's CPU time per event while it flooded this batch */
+  serverCpuMicrosPerEvent: number;
+}
+
+export class DownlinkProcess {
+  private nextId = 0;
+  private readonly waiters = new Map<string, (reply: ChildReply) => void>();
+  private exited: string | undefined;
+
+  private constructor(private readonly child: ChildProcess) {
+    child.on('message', (reply: ChildReply) => {
+      const key = 'id' in reply ? `${reply.kind}:${reply.id}` : reply.kind;
+      const waiter = this.waiters.get(key) ?? (reply.kind === 'failed' ? this.anyWaiter() : undefined);
+      if (waiter === undefined) return;
+      this.waiters.delete(key);
+      waiter(reply);
+    });
+    child.on('exit', (code, signal) => {
+      this.exited = `the client process exited (${signal ?? code})`;
+      for (const waiter of this.waiters.values()) waiter({ kind: 'failed', error: this.exited });
+      this.waiters.clear();
+    });
+  }
+
+  private anyWaiter(): ((reply: ChildReply) => void) | undefined {
+    const first = this.waiters.entries().next();
+    if (first.done === true) return undefined;
+    this.waiters.delete(first.value[0]);
+    return first.value[1];
+  }
+
+  private reply(key: string, timeoutMs: number, what: string): Promise<ChildReply> {
+    if (this.exited !== undefined) return Promise.reject(new Error(this.exited));
+    const reply = new Promise<ChildReply>((resolve) => this.waiters.set(key, resolve));
+    return within(reply, timeoutMs, what).then((r) => {
+      if (r.kind === 'failed') throw new Error(r.error);
+      return r;
+    });
+  }
+
+  /** Forks the client `flag` and resolves once its session has started. */
+  static async start(
+    flag: ClientFlag,
+    endpoint: Endpoint,
+    rxOptions: Partial<ConversationOptions>,
+    timeoutMs: number,
+  ): Promise<DownlinkProcess> {
+    const child = fork(
+      join(__dirname, 'downlinkChild.ts'),
+      [flag, JSON.stringify(endpoint), JSON.stringify(rxOptions), String(timeoutMs)],
+      {
+        // The parent's flags (tsx; --cpu-prof with `npm run bench:profile`), but not --expose-gc: a
+        // user's process runs without it.
+        execArgv: process.execArgv.filter((flag) => flag !== '--expose-gc'),
+        env: { ...process.env, [LIBRARY_DIR_ENV]: libraryDir() },
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      },
+    );
+    const kill = () => child.kill('SIGKILL');
+    process.once('exit', kill);
+    child.once('exit', () => process.removeListener('exit', kill));
+    const handle = new DownlinkProcess(child);
+    try {
+      // Starting Node, tsx and the client's modules takes a few seconds on a busy machine.
+      await handle.reply('ready', timeoutMs + 30_000, `the ${flag} client process to start`);
+    } catch (error) {
+      kill();
+      throw error;
+    }
+    return handle;
+  }
+
+  /** Has the server flood `count` deltas to this (its only) connection and times the child's receiving them. */
+  async receive(server: BenchServer, count: number, timeoutMs: number): Promise<Batch> {
+    const id = ++this.nextId;
+    const received = this.reply(`received:${id}`, timeoutMs, `${count} audio deltas`);
+    received.catch(() => undefined); // awaited below; a failure before then must not go unhandled
+    const armed = this.reply(`armed:${id}`, 10_000, 'the client process');
+    this.child.send({ id, count } satisfies ChildCommand);
+    await armed;
+    const before = await server.counts();
+    const [result, after] = await Promise.all([received, server.flood(count, timeoutMs)]);
+    if (result.kind !== 'received') throw new Error(`unexpected reply ${result.kind}`);
+    return {
+      events: count,
+      received: result.received,
+      cpuMicrosPerEvent: result.cpuMicros / count,
+      wallMicrosPerEvent: result.wallMicros / count,
+      serverCpuMicrosPerEvent: (after.cpuMicros - before.cpuMicros) / count,
+    };
+  }
+
+  /** Ends the child (it closes its session first) and resolves once it has exited. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    if (this.child.connected) this.child.disconnect();
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
