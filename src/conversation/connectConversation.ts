@@ -23,8 +23,7 @@ import {
 } from '../protocol/dialect.js';
 import { errorText, RealtimeError } from '../protocol/errors.js';
 import type { RealtimeEvent, RealtimeUsage } from '../protocol/events.js';
-import { lastEncodedBase64 } from '../audio/base64.js';
-import { audioFrameProblemKnowing, type RealtimeAudioFrame } from '../protocol/frame.js';
+import { audioFrameProblem, type RealtimeAudioFrame } from '../protocol/frame.js';
 import { dialects } from '../protocol/index.js';
 import { platformWebSocketFactory } from '../transport/platformWebSocket.js';
 import {
@@ -299,8 +298,7 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
   };
 
   private readonly acceptAudio = (frame: RealtimeAudioFrame): boolean => {
-    // Frames of our own encoder skip the base64 scan (see lastEncodedBase64).
-    const problem = audioFrameProblemKnowing(frame, lastEncodedBase64()) ?? this.plan.audioProblem?.(frame);
+    const problem = audioFrameProblem(frame) ?? this.plan.audioProblem?.(frame);
     if (problem === undefined) {
       this.audioAccepted++;
       return true;
@@ -336,12 +334,9 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
     // Writable implies open: a socket is writable only after its open event, and no more once closing.
     const open = this.phase as Open;
     if (!isPending(value)) {
-      // Where the dialect says what surrounds the data, the socket copies the parts: no JSON string.
-      const envelope = open.session.audioEnvelope?.(value);
-      const sent =
-        envelope === undefined
-          ? open.socket.send(open.session.encodeAudio(value))
-          : open.socket.sendJoined(envelope[0], value.data, envelope[1]);
+      // The dialect says what surrounds the data; a socket that can copies the parts: no JSON string.
+      const envelope = open.session.audioEnvelope(value);
+      const sent = open.socket.sendJoined(envelope[0], value.data, envelope[1]);
       if (sent) this.counts.audioSent++;
       else this.counts.audioDropped++;
       this.audioEmitted++;
