@@ -10,7 +10,9 @@ import {
   type Subscription,
 } from 'rxjs';
 import { dropNewest } from '../operators/dropNewest.js';
+import { Multicast } from '../operators/multicast.js';
 import { priorityMerge } from '../operators/priorityMerge.js';
+import { Signal } from '../operators/signal.js';
 import { SourceObserver } from '../operators/sourceObserver.js';
 import type { RealtimeControl } from '../protocol/control.js';
 import {
@@ -32,7 +34,6 @@ import {
   type TransportEvent,
   type WebSocketSubjectConfig,
 } from '../transport/webSocketSubject.js';
-import { Broadcast } from './broadcast.js';
 import { closedEvent, describeClose, type ClosingCause } from './closedEvent.js';
 import { InputLane } from './inputLane.js';
 import { stateOf, type Open, type Phase } from './phase.js';
@@ -105,9 +106,9 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
   private readonly scheduler: SchedulerLike;
   private readonly reconnect: ConversationOptions['reconnect'];
   /** The current socket's writability, for the drain loop that outlives sockets. */
-  private readonly writable = new BehaviorSubject(false);
-  private readonly events = new Broadcast<RealtimeEvent>();
-  private readonly serverEvents = new Broadcast<E>();
+  private readonly writable = new Signal(false);
+  private readonly events = new Multicast<RealtimeEvent>();
+  private readonly serverEvents = new Multicast<E>();
   /** Valid audio frames given; of them, dropped by the lane; emitted by the lane (sent or refused). */
   private audioAccepted = 0;
   private audioLaneDropped = 0;
@@ -277,7 +278,7 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
     socket.subscribe(this.onTransport);
   }
 
-  private readonly setWritable = (writable: boolean): void => this.writable.next(writable);
+  private readonly setWritable = (writable: boolean): void => this.writable.set(writable);
 
   close(): void {
     this.beginClose({ reason: 'requested' });

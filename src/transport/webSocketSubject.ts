@@ -1,6 +1,5 @@
 import {
   asyncScheduler,
-  BehaviorSubject,
   noop,
   Observable,
   type Observer,
@@ -9,6 +8,7 @@ import {
   type Subscription,
 } from 'rxjs';
 import { errorText, RealtimeError } from '../protocol/errors.js';
+import { Signal } from '../operators/signal.js';
 import type { CongestionConfig } from './backlogProbe.js';
 import { FrameWriter } from './frameWriter.js';
 import { startKeepalive, type Liveness } from './keepalive.js';
@@ -193,7 +193,7 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
    */
   readonly writable$: Observable<boolean>;
 
-  private readonly writable = new BehaviorSubject(false);
+  private readonly writable = new Signal(false);
   private socket: WebSocketLike | undefined;
   /** Writes the socket's frames (see FrameWriter); made with the socket. */
   private writer: FrameWriter | undefined;
@@ -214,7 +214,7 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
       congestion: config.congestion,
       scheduler: config.scheduler ?? asyncScheduler,
     };
-    this.writable$ = this.writable.asObservable();
+    this.writable$ = this.writable;
   }
 
   /**
