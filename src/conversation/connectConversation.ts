@@ -1,6 +1,5 @@
 import {
   asyncScheduler,
-  BehaviorSubject,
   map,
   merge,
   noop,
@@ -98,8 +97,11 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
   private readonly plan: DialectPlan;
   /** Where the conversation is in its life (see Phase); changed only by `transition`. */
   private phase!: Phase;
-  /** What `state$` says of the phase (stateOf), kept for its subscribers; the first phase is `connecting`. */
-  private readonly state = new BehaviorSubject<ConversationState>('connecting');
+  /**
+   * What `state$` says of the phase (stateOf), kept for its subscribers; the first phase is
+   * `connecting`. A Signal: told only of changes, and never of a state already left.
+   */
+  private readonly state = new Signal<ConversationState>('connecting');
   private readonly dialectFrames = new Subject<Pending>();
   private readonly secrets: string[];
   private readonly socketConfig: WebSocketSubjectConfig;
@@ -264,7 +266,7 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
     }
     if (next.name === 'closed') this.outbound.unsubscribe();
     const state = stateOf(next);
-    if (state !== this.state.value) this.state.next(state);
+    this.state.set(state);
   }
 
   /**

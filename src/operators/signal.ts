@@ -4,7 +4,7 @@ import { Multicast } from './multicast.js';
 /**
  * A value that changes, as an Observable: each subscriber gets the current value, then every change.
  * The one "you may go on now" signal: a socket's `writable$`, the conversation's writability that
- * outlives sockets, and `priorityMerge`'s `ready`.
+ * outlives sockets, and `priorityMerge`'s `ready`; also the conversation's `state$`.
  *
  * Unlike a BehaviorSubject it emits only on change, and never a stale value: when a subscriber
  * changes it while a change is being handed over, the newer value reaches everyone and the older
