@@ -13,9 +13,6 @@ import { Multicast } from './multicast.js';
  */
 export class Signal<T> extends Observable<T> {
   private readonly subscribers = new Multicast<T>();
-  /** Bumped on every change: a loop handing a value over stops when it no longer matches. */
-  private version = 0;
-  private ended = false;
 
   constructor(private current: T) {
     super((subscriber) => this.join(subscriber));
@@ -27,29 +24,23 @@ export class Signal<T> extends Observable<T> {
 
   /** Changes the value and tells every subscriber; nothing when it is the same, or after the end. */
   set(value: T): void {
-    if (value === this.current || this.ended) return;
+    if (value === this.current || this.subscribers.isEnded) return;
     this.current = value;
-    const version = ++this.version;
-    const subscribers = this.subscribers.current;
-    for (let i = 0; i < subscribers.length && this.version === version; i++) subscribers[i].next(value);
+    this.subscribers.nextLatest(value);
   }
 
   /** The end: every subscriber completes, and later ones at once. */
   complete(): void {
-    if (this.ended) return;
-    this.ended = true;
-    this.version++;
     this.subscribers.complete();
   }
 
   /** Forgets the subscribers and stops a change being handed over, without completing them. */
   release(): void {
-    this.version++;
     this.subscribers.clear();
   }
 
   private join(subscriber: Subscriber<T>): TeardownLogic {
-    if (this.ended) return subscriber.complete();
+    if (this.subscribers.isEnded) return subscriber.complete();
     // Added before the value is given, so a change made while it is handed over reaches it too.
     const teardown = this.subscribers.add(subscriber);
     subscriber.next(this.current);
