@@ -1,6 +1,5 @@
 import {
   asyncScheduler,
-  BehaviorSubject,
   noop,
   Observable,
   type SchedulerLike,
@@ -8,7 +7,9 @@ import {
   type Subscription,
 } from 'rxjs';
 import { dropNewest } from '../operators/dropNewest.js';
+import { Multicast } from '../operators/multicast.js';
 import { priorityMerge } from '../operators/priorityMerge.js';
+import { Signal } from '../operators/signal.js';
 import { SourceObserver } from '../operators/sourceObserver.js';
 import type { RealtimeControl } from '../protocol/control.js';
 import {
@@ -21,8 +22,7 @@ import {
 } from '../protocol/dialect.js';
 import { errorText, RealtimeError } from '../protocol/errors.js';
 import type { RealtimeEvent, RealtimeUsage } from '../protocol/events.js';
-import { lastEncodedBase64 } from '../audio/base64.js';
-import { audioFrameProblemKnowing, type RealtimeAudioFrame } from '../protocol/frame.js';
+import { audioFrameProblem, type RealtimeAudioFrame } from '../protocol/frame.js';
 import { dialects } from '../protocol/index.js';
 import { platformWebSocketFactory } from '../transport/platformWebSocket.js';
 import {
@@ -32,8 +32,6 @@ import {
   type TransportListener,
   type WebSocketSubjectConfig,
 } from '../transport/webSocketSubject.js';
-import type { WritabilityListener } from '../transport/writableFlag.js';
-import { Broadcast } from './broadcast.js';
 import { closedEvent, describeClose, type ClosingCause } from './closedEvent.js';
 import { reportUnhandled } from '../operators/sourceObserver.js';
 import { InputLane, type InputLaneHandlers } from './inputLane.js';
@@ -85,7 +83,7 @@ type Pending =
 
 const DEFAULT_DIALECT: DialectName = 'openai';
 
-class RealtimeConversation<E extends object> implements Conversation<E>, WritabilityListener {
+class RealtimeConversation<E extends object> implements Conversation<E> {
   readonly audio: InputLane<RealtimeAudioFrame>;
   readonly text: InputLane<string>;
   readonly control: InputLane<RealtimeControl>;
@@ -99,17 +97,20 @@ class RealtimeConversation<E extends object> implements Conversation<E>, Writabi
   private readonly plan: DialectPlan;
   /** Where the conversation is in its life (see Phase); changed only by `transition`. */
   private phase!: Phase;
-  /** What `state$` says of the phase (stateOf); the first phase is `connecting`. */
-  private stateNow: ConversationState = 'connecting';
-  /** The state for `state$` and `stats$` subscribers: made with the first of them. */
-  private state: BehaviorSubject<ConversationState> | undefined;
+  /**
+   * What `state$` says of the phase (stateOf), kept for its subscribers; the first phase is
+   * `connecting`. A Signal: told only of changes, and never of a state already left.
+   */
+  private readonly state = new Signal<ConversationState>('connecting');
   private readonly statsIntervalMs: number;
   private readonly secrets: string[];
   private readonly socketConfig: WebSocketSubjectConfig;
   private readonly scheduler: SchedulerLike;
   private readonly reconnect: ConversationOptions['reconnect'];
-  private readonly events = new Broadcast<RealtimeEvent>();
-  private readonly serverEvents = new Broadcast<E>();
+  /** The current socket's writability, for the drain loop that outlives sockets. */
+  private readonly writable = new Signal(false);
+  private readonly events = new Multicast<RealtimeEvent>();
+  private readonly serverEvents = new Multicast<E>();
   /** Valid audio frames given; of them, dropped by the lane; emitted by the lane (sent or refused). */
   private audioAccepted = 0;
   private audioLaneDropped = 0;
@@ -142,9 +143,6 @@ class RealtimeConversation<E extends object> implements Conversation<E>, Writabi
   private readonly outbound: Subscription;
   /** The lossless lane's one subscriber (priorityMerge's high lane): texts, controls, dialect frames. */
   private highSink: Subscriber<Pending> | undefined;
-  /** The current socket's writability, and the drain loop's subscriber to it. */
-  private writableNow = false;
-  private writableSink: Subscriber<boolean> | undefined;
 
   constructor(options: ConversationOptions) {
     const dialect = (dialects as Partial<Record<DialectName, Dialect>>)[options.dialect ?? DEFAULT_DIALECT];
@@ -199,10 +197,7 @@ class RealtimeConversation<E extends object> implements Conversation<E>, Writabi
     // The lanes hand values to the one operator subscribed (no Subject between): the lossless lane to
     // priorityMerge's high lane, the audio lane (values$) to dropNewest.
     this.outbound = priorityMerge<Pending, RealtimeAudioFrame>({
-      writable: new Observable<boolean>((subscriber) => {
-        this.writableSink = subscriber;
-        subscriber.next(this.writableNow);
-      }),
+      writable: this.writable,
       high: new Observable<Pending>((subscriber) => {
         this.highSink = subscriber;
       }),
@@ -234,7 +229,7 @@ class RealtimeConversation<E extends object> implements Conversation<E>, Writabi
 
   get state$(): Observable<ConversationState> {
     return (this.stateObservable ??= new Observable((subscriber) => {
-      if (this.phase.name !== 'closed') return this.stateSubject().subscribe(subscriber);
+      if (this.phase.name !== 'closed') return this.state.subscribe(subscriber);
       subscriber.next('closed');
       subscriber.complete();
       return undefined;
@@ -252,16 +247,11 @@ class RealtimeConversation<E extends object> implements Conversation<E>, Writabi
         emit();
         this.schedule(undefined, intervalMs);
       }, intervalMs);
-      const end = this.stateSubject().subscribe({
+      const end = this.state.subscribe({
         complete: () => (subscriber.next(this.snapshot()), subscriber.complete()),
       });
       return () => (tick.unsubscribe(), end.unsubscribe());
     }));
-  }
-
-  /** The state as a subject, for `state$` and `stats$` (not closed yet). */
-  private stateSubject(): BehaviorSubject<ConversationState> {
-    return (this.state ??= new BehaviorSubject(this.stateNow));
   }
 
   /**
@@ -280,12 +270,10 @@ class RealtimeConversation<E extends object> implements Conversation<E>, Writabi
     }
     if (next.name === 'closed') {
       this.outbound.unsubscribe();
-      this.highSink = this.writableSink = undefined;
+      this.highSink = undefined;
     }
     const state = stateOf(next);
-    if (state === this.stateNow) return;
-    this.stateNow = state;
-    this.state?.next(state);
+    this.state.set(state);
   }
 
   /**
@@ -295,7 +283,7 @@ class RealtimeConversation<E extends object> implements Conversation<E>, Writabi
   private connectSocket(attempt: number): void {
     const socket = new WebSocketSubject(this.socketConfig);
     this.transition({ name: 'connecting', socket, attempt });
-    socket.watchWritable(this);
+    socket.watchWritable(this.writable);
     socket.open(new SocketListener(this));
   }
 
@@ -321,8 +309,7 @@ class RealtimeConversation<E extends object> implements Conversation<E>, Writabi
 
   /** @internal Whether a frame given may be sent (AudioLane); if not, an `invalid` event says why. */
   acceptAudio(frame: RealtimeAudioFrame): boolean {
-    // Frames of our own encoder skip the base64 scan (see lastEncodedBase64).
-    const problem = audioFrameProblemKnowing(frame, lastEncodedBase64()) ?? this.plan.audioProblem?.(frame);
+    const problem = audioFrameProblem(frame) ?? this.plan.audioProblem?.(frame);
     if (problem === undefined) {
       this.audioAccepted++;
       return true;
@@ -335,12 +322,6 @@ class RealtimeConversation<E extends object> implements Conversation<E>, Writabi
   /** @internal A frame given after the end (AudioLane): counted as dropped. */
   audioAfterEnd(): void {
     this.counts.audioDropped++;
-  }
-
-  /** @internal The current socket's writability changed (WritabilityListener). */
-  setWritable(writable: boolean): void {
-    this.writableNow = writable;
-    this.writableSink?.next(writable);
   }
 
   /** @internal A text, control or dialect frame into the lossless lane (TextLane, ControlLane). */
@@ -374,12 +355,9 @@ class RealtimeConversation<E extends object> implements Conversation<E>, Writabi
     // Writable implies open: a socket is writable only after its open event, and no more once closing.
     const open = this.phase as Open;
     if (!isPending(value)) {
-      // Where the dialect says what surrounds the data, the socket copies the parts: no JSON string.
-      const envelope = open.session.audioEnvelope?.(value);
-      const sent =
-        envelope === undefined
-          ? open.socket.send(open.session.encodeAudio(value))
-          : open.socket.sendJoined(envelope[0], value.data, envelope[1]);
+      // The dialect says what surrounds the data; a socket that can copies the parts: no JSON string.
+      const envelope = open.session.audioEnvelope(value);
+      const sent = open.socket.sendJoined(envelope[0], value.data, envelope[1]);
       if (sent) this.counts.audioSent++;
       else this.counts.audioDropped++;
       this.audioEmitted++;
@@ -590,7 +568,7 @@ class RealtimeConversation<E extends object> implements Conversation<E>, Writabi
     });
     this.transition({ name: 'closed', event });
     this.counts.events++; // the `closed` below, counted before the final stats snapshot that state's completion triggers
-    this.state?.complete();
+    this.state.complete();
     this.events.next(event);
     this.events.complete();
     this.serverEvents.complete();

@@ -1,4 +1,5 @@
-import { Observable, Subject, type Subscriber } from 'rxjs';
+import { Observable, Subject } from 'rxjs';
+import { Multicast } from '../operators/multicast.js';
 
 /** What an {@link InputLane} does with values it cannot pass on, and with a producer's failure. */
 export interface InputLaneHandlers<T> {
@@ -25,7 +26,8 @@ export interface InputLaneHandlers<T> {
 export class InputLane<T> extends Subject<T> {
   private ended = false;
   private stopped = false;
-  private sink: Subscriber<T> | undefined;
+  /** The readers of `values$`: made with the first (the conversation takes values through `deliver`). */
+  private readers: Multicast<T> | undefined;
   private values: Observable<T> | undefined;
 
   constructor(private readonly handlers: InputLaneHandlers<T>) {
@@ -33,16 +35,14 @@ export class InputLane<T> extends Subject<T> {
   }
 
   /**
-   * The accepted values, in order, as an Observable; one subscriber at a time. Made when first asked
-   * for: the conversation takes them through `deliver` instead.
+   * The accepted values, in order. A multicast: a second subscriber gets every value from then on,
+   * beside the first (neither replaces the other, nor is refused); each completes when the lane ends
+   * (its producer completes or fails), or at once if it already has. Made when first asked for.
    */
   get values$(): Observable<T> {
     return (this.values ??= new Observable<T>((subscriber) => {
       if (this.stopped) return subscriber.complete();
-      this.sink = subscriber;
-      return () => {
-        if (this.sink === subscriber) this.sink = undefined;
-      };
+      return (this.readers ??= new Multicast<T>()).add(subscriber);
     }));
   }
 
@@ -52,7 +52,7 @@ export class InputLane<T> extends Subject<T> {
     const handlers = this.handlers;
     if (handlers.accept !== undefined && !handlers.accept(value)) return;
     handlers.deliver?.(value);
-    this.sink?.next(value);
+    this.readers?.next(value);
     if (this.observed) super.next(value);
   }
 
@@ -60,14 +60,14 @@ export class InputLane<T> extends Subject<T> {
     if (this.stopped) return;
     this.stopped = true;
     if (!this.ended) this.handlers.failed(error);
-    this.sink?.complete();
+    this.readers?.complete();
     super.error(error); // other subscribers see the producer's error, as from any Subject
   }
 
   override complete(): void {
     if (this.stopped) return;
     this.stopped = true;
-    this.sink?.complete();
+    this.readers?.complete();
     super.complete();
   }
 

@@ -63,8 +63,7 @@ export function nodeWebSocketFactory(options: NodeWebSocketOptions = {}): WebSoc
  * A `ws` socket with what a {@link WebSocketLike} adds (pongs as `onpong`, cork, our framing) on its
  * prototype, so every socket has the same hidden class. Added to each instance instead (closures, and
  * an `onmessage` accessor per socket), they turned every socket after the first into a dictionary-mode
- * object: every property read on it, ws's own included, went through V8's slow lookup (bench, 1 000
- * conversations: ~7 % of the client's CPU in `LoadIC`).
+ * object: every property read on it, ws's own included, went through V8's slow lookup.
  */
 class RxWebSocket
   extends WebSocket

@@ -8,11 +8,11 @@ import {
   type Unsubscribable,
 } from 'rxjs';
 import { errorText, RealtimeError } from '../protocol/errors.js';
+import { Signal, type SignalFollower } from '../operators/signal.js';
 import type { CongestionConfig } from './backlogProbe.js';
 import { FrameWriter } from './frameWriter.js';
 import { startKeepalive, type Liveness } from './keepalive.js';
 import { Writability, type WritabilityLimits } from './writability.js';
-import { WritableFlag, type WritabilityListener } from './writableFlag.js';
 import { SocketState, type WebSocketFactory, type WebSocketLike } from './webSocketLike.js';
 
 /**
@@ -197,12 +197,9 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
    * True while frames can be sent without growing the send buffer past the high-water mark and,
    * where the socket can ping, without queueing behind more than `congestion.maxDelayMs` of backlog.
    */
-  get writable$(): Observable<boolean> {
-    return (this.writableObservable ??= this.writable.asObservable());
-  }
+  readonly writable$: Observable<boolean>;
 
-  private readonly writable = new WritableFlag();
-  private writableObservable: Observable<boolean> | undefined;
+  private readonly writable = new Signal(false);
   private socket: WebSocketLike | undefined;
   /** Writes the socket's frames (see FrameWriter); made with the socket. */
   private writer: FrameWriter | undefined;
@@ -223,14 +220,16 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
       congestion: config.congestion,
       scheduler: config.scheduler ?? asyncScheduler,
     };
+    this.writable$ = this.writable;
   }
 
   /**
-   * @internal Tells `listener` directly of every change of `writable$` after this call (one listener;
-   * a later one replaces it): what a conversation's outbound listens with.
+   * @internal Has `follower` set to every change of `writable$` from now on, directly, without a
+   * subscription (one follower; a later one replaces it): the conversation's writability, which
+   * outlives sockets, follows each socket's this way.
    */
-  watchWritable(listener: WritabilityListener): void {
-    this.writable.listen(listener);
+  watchWritable(follower: SignalFollower<boolean>): void {
+    this.writable.follow(follower);
   }
 
   /**

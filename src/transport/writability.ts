@@ -1,8 +1,8 @@
 import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
+import type { Signal } from '../operators/signal.js';
 import { BacklogProbe, DEFAULT_CONGESTION, type CongestionConfig } from './backlogProbe.js';
 import type { FrameWriter, WriterEvents } from './frameWriter.js';
 import { watchLoopLag, type LoopLag } from './loopLag.js';
-import type { WritableFlag } from './writableFlag.js';
 import { SocketState, type WebSocketLike } from './webSocketLike.js';
 
 /** The limits a {@link Writability} keeps (from the subject's config, defaults applied). */
@@ -38,7 +38,7 @@ export class Writability implements WriterEvents {
   constructor(
     private readonly socket: WebSocketLike,
     private readonly writer: FrameWriter,
-    private readonly writable: WritableFlag,
+    private readonly writable: Signal<boolean>,
     private readonly limits: WritabilityLimits,
   ) {
     writer.events = this;
@@ -56,7 +56,7 @@ export class Writability implements WriterEvents {
   afterOpen(): void {
     const socket = this.socket;
     if (socket.readyState !== SocketState.OPEN || this.closing) return;
-    if (socket.bufferedAmount < this.limits.highWaterMark) this.writable.next(true);
+    if (socket.bufferedAmount < this.limits.highWaterMark) this.writable.set(true);
     else this.pollUntilDrained();
   }
 
@@ -65,10 +65,10 @@ export class Writability implements WriterEvents {
     const buffered = this.writer.buffered();
     if (this.writable.value) {
       if (buffered >= this.limits.highWaterMark) {
-        this.writable.next(false);
+        this.writable.set(false);
         // Written at once: poll until drained. Batched: the flush looks again once it is written.
         if (!this.writer.batching) this.pollUntilDrained();
-      } else if (this.probe?.afterSend(chars) === true) this.writable.next(false); // its pong turns it back
+      } else if (this.probe?.afterSend(chars) === true) this.writable.set(false); // its pong turns it back
     } else this.probe?.afterSend(chars);
   }
 
@@ -79,7 +79,7 @@ export class Writability implements WriterEvents {
     if (probe.onPong()) {
       this.checkDrained();
       if (!this.writable.value) this.pollUntilDrained();
-    } else if (probe.congested && this.writable.value) this.writable.next(false);
+    } else if (probe.congested && this.writable.value) this.writable.set(false);
   }
 
   /** A close was asked for: not writable, for good. */
@@ -100,7 +100,7 @@ export class Writability implements WriterEvents {
   setUnwritable(): void {
     this.drainPoll?.unsubscribe();
     this.drainPoll = undefined;
-    if (this.writable.value) this.writable.next(false);
+    if (this.writable.value) this.writable.set(false);
   }
 
   frameSent(): void {
@@ -125,7 +125,7 @@ export class Writability implements WriterEvents {
     if (this.socket.readyState === SocketState.OPEN && buffered <= this.limits.lowWaterMark) {
       this.drainPoll?.unsubscribe();
       this.drainPoll = undefined;
-      this.writable.next(true);
+      this.writable.set(true);
     }
   }
 
