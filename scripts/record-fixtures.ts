@@ -15,6 +15,7 @@ import {
   type WebSocketFactory,
 } from '../src/index.js';
 import type { RecordedConversation } from '../src/testing/fixtures.js';
+import type { CorkableSocket } from '../src/transport/corkableSocket.js';
 import { startDevServer, type DevServerOptions } from '../src/server/devServer.js';
 
 type Drive = (conversation: ReturnType<typeof connectConversation>, events: RealtimeEvent[]) => Promise<void>;
@@ -43,7 +44,7 @@ async function record(
         end = { atMs: Date.now() - openedAt, code, reason: reason.toString(), dropped: code === 1006 };
     });
     // Pre-framed writes (frameText + sendFrame) would bypass the send recorded below: send every text.
-    socket.frameText = () => undefined;
+    (socket as CorkableSocket).frameText = () => undefined;
     const send = socket.send.bind(socket);
     socket.send = (data, done) => (client.push(JSON.parse(data)), send(data, done));
     const close = socket.close.bind(socket);

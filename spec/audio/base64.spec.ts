@@ -5,10 +5,10 @@ import {
   base64ToPcm16,
   bytesPrefixEncoder,
   bytesToBase64,
-  lastEncodedBase64,
   pcm16PrefixEncoder,
   pcm16ToBase64,
 } from '../../src/audio/base64';
+import { lastEncodedBase64 } from '../../src/protocol/base64';
 import { thrown } from './helpers';
 import { withoutBuffer } from '../helpers';
 

@@ -69,4 +69,27 @@ describe('InputLane', () => {
     expect(conversation).toEqual({ values: [5], error: undefined, completed: true });
     expect(seen.afterEnd).toEqual([]);
   });
+
+  it('values$ is a multicast: a second subscriber gets the values beside the first, which it does not replace', () => {
+    const { input } = lane();
+    const first = record<number>(input.values$);
+    input.next(1);
+    const second = record<number>(input.values$);
+    input.next(2);
+    input.complete();
+    expect(first).toEqual({ values: [1, 2], error: undefined, completed: true });
+    expect(second).toEqual({ values: [2], error: undefined, completed: true });
+  });
+
+  it('a subscriber of values$ that leaves gets no more; the others go on', () => {
+    const { input } = lane();
+    const first = record<number>(input.values$);
+    const seen: number[] = [];
+    const second = input.values$.subscribe((n) => seen.push(n));
+    input.next(1);
+    second.unsubscribe();
+    input.next(2);
+    expect(seen).toEqual([1]);
+    expect(first.values).toEqual([1, 2]);
+  });
 });

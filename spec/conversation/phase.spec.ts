@@ -171,6 +171,36 @@ describe('state$ follows the phase', () => {
   });
 });
 
+describe('state$ with several subscribers', () => {
+  it('never tells a later subscriber of a state already left: the first one closes as it hears of open', () => {
+    const opened: FakeSocket[] = [];
+    const conversation = connectConversation({
+      url: 'ws://t',
+      dialect: 'codex',
+      webSocket: () => {
+        const socket = new FakeSocket();
+        opened.push(socket);
+        return socket;
+      },
+      keepalive: false,
+      congestion: false,
+    });
+    const first: ConversationState[] = [];
+    const second: ConversationState[] = [];
+    conversation.state$.subscribe((state) => {
+      first.push(state);
+      if (state === 'open') conversation.close();
+    });
+    conversation.state$.subscribe((state) => second.push(state));
+    opened[0].open();
+    expect(first).toEqual(['connecting', 'open', 'closing']);
+    expect(second).toEqual(['connecting', 'closing']);
+    opened[0].finish(1000);
+    expect(first.at(-1)).toBe('closed');
+    expect(second.at(-1)).toBe('closed');
+  });
+});
+
 /** A socket whose handshake and close the test drives by hand, even out of the usual order. */
 class FakeSocket implements WebSocketLike {
   readyState = 0;

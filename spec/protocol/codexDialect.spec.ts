@@ -1,4 +1,5 @@
 import { IGNORED_TYPE, UNKNOWN_TYPE, codexDialect, dialects } from '../../src/protocol';
+import { audioText } from './audioText';
 
 const plan = (params: Partial<Parameters<typeof codexDialect.prepare>[0]> = {}) =>
   codexDialect.prepare({ url: 'http://h', ...params });
@@ -31,7 +32,7 @@ describe('codexDialect', () => {
   it('wires the codecs into each session', () => {
     const session = plan({ prompt: 'p' }).newSession();
     expect(session.sessionMessage()).toBe('{"type":"session.create","session":{"backend_prompt":"p"}}');
-    expect(session.encodeAudio({ data: 'AAAA', sampleRate: 24000, numChannels: 1 })).toBe(
+    expect(audioText(session, { data: 'AAAA', sampleRate: 24000, numChannels: 1 })).toBe(
       '{"type":"response.input_audio.delta","delta":"AAAA","sample_rate":24000,"num_channels":1}',
     );
     expect(session.encodeText('x')).toEqual([

@@ -1,4 +1,8 @@
-import { encodeAudio, encodeText, sessionMessage } from '../../src/protocol/codex/encode';
+import { audioEnvelope, encodeText, sessionMessage } from '../../src/protocol/codex/encode';
+import type { RealtimeAudioFrame } from '../../src/protocol/frame';
+import { audioText } from './audioText';
+
+const encodeAudio = (frame: RealtimeAudioFrame) => audioText({ audioEnvelope }, frame);
 
 describe('codex sessionMessage', () => {
   it('sends the prompt and the conversation id, in the seed key order', () => {
@@ -68,5 +72,20 @@ describe('codex encodeText', () => {
       type: 'conversation.item.create',
       item: { type: 'message', role: 'user', content: [{ type: 'text', text }] },
     });
+  });
+
+  it('keeps the envelope of the last format, and makes another when the format changes', () => {
+    const mono = { data: 'AAAA', sampleRate: 24000, numChannels: 1 };
+    const first = audioEnvelope(mono);
+    expect(audioEnvelope({ ...mono, data: 'AQID' })).toBe(first);
+    expect(encodeAudio({ ...mono, samplesPerChannel: 2 })).toBe(
+      '{"type":"response.input_audio.delta","delta":"AAAA","sample_rate":24000,"num_channels":1,"samples_per_channel":2}',
+    );
+    expect(encodeAudio({ ...mono, numChannels: 2 })).toBe(
+      '{"type":"response.input_audio.delta","delta":"AAAA","sample_rate":24000,"num_channels":2}',
+    );
+    expect(encodeAudio(mono)).toBe(
+      '{"type":"response.input_audio.delta","delta":"AAAA","sample_rate":24000,"num_channels":1}',
+    );
   });
 });

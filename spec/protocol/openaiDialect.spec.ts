@@ -1,5 +1,6 @@
 import * as protocol from '../../src/protocol';
 import { IGNORED_TYPE, UNKNOWN_TYPE, dialects, openaiDialect } from '../../src/protocol';
+import { audioText } from './audioText';
 
 describe('openaiDialect', () => {
   it('is registered under its name next to codex', () => {
@@ -42,7 +43,7 @@ describe('openaiDialect', () => {
       type: 'session.update',
       session: { type: 'realtime', instructions: 'p' },
     });
-    expect(s.encodeAudio({ data: 'AAAAAA==', sampleRate: 24000, numChannels: 1 })).toBe(
+    expect(audioText(s, { data: 'AAAAAA==', sampleRate: 24000, numChannels: 1 })).toBe(
       '{"type":"input_audio_buffer.append","audio":"AAAAAA=="}',
     );
     expect(

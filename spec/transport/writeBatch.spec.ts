@@ -1,9 +1,10 @@
 import { TestScheduler } from 'rxjs/testing';
 import { WebSocketSubject, type WebSocketLike } from '../../src/index';
+import type { CorkableSocket } from '../../src/transport/corkableSocket';
 import { joinWriteBatch } from '../../src/transport/writeBatch';
 
 /** A `ws`-like socket that can cork and ping; every write goes to a log shared by several sockets. */
-class CorkingSocket implements WebSocketLike {
+class CorkingSocket implements CorkableSocket {
   readyState = 0;
   bufferedAmount = 0;
   binaryType = 'nodebuffer';

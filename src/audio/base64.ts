@@ -1,4 +1,4 @@
-import { base64ByteLength, isBase64 } from '../protocol/base64.js';
+import { base64ByteLength, encodedBase64, isBase64 } from '../protocol/base64.js';
 import { AudioError } from './audioError.js';
 
 /*
@@ -27,9 +27,6 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Bytes per btoa call in browsers: a multiple of 3 (no padding mid-string), small enough for `apply`. */
 const CHUNK = 3 * 2730;
-
-/** See {@link lastEncodedBase64}. */
-let lastEncoded = '';
 
 /** Browser encoder: btoa over binary strings built `CHUNK` bytes at a time. */
 function browserBytesToBase64(bytes: Uint8Array): string {
@@ -122,21 +119,11 @@ function bytesOf(samples: Int16Array): Uint8Array {
  */
 export function bytesToBase64(bytes: Uint8Array): string {
   const B = nodeBuffer();
-  return (lastEncoded =
+  return encodedBase64(
     B !== undefined
       ? B.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
-      : browserBytesToBase64(bytes));
-}
-
-/**
- * The last text this module encoded (by {@link bytesToBase64}, {@link pcm16ToBase64} or a prefix
- * encoder): base64 by construction, so a frame whose data is this text needs no character scan. An app
- * encodes a frame and hands it over at once, so the frame check mostly meets this very string (one
- * pointer comparison instead of a scan of the whole frame). One string is kept, nothing more.
- * @internal
- */
-export function lastEncodedBase64(): string {
-  return lastEncoded;
+      : browserBytesToBase64(bytes),
+  );
 }
 
 /**
@@ -222,10 +209,10 @@ export function bytesPrefixEncoder(bytes: Uint8Array): (count: number) => string
   const B = nodeBuffer();
   if (B !== undefined) {
     const buffer = B.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    return (count) => (lastEncoded = buffer.toString('base64', 0, count));
+    return (count) => encodedBase64(buffer.toString('base64', 0, count));
   }
   return (count) =>
-    (lastEncoded = browserBytesToBase64(count === bytes.length ? bytes : bytes.subarray(0, count)));
+    encodedBase64(browserBytesToBase64(count === bytes.length ? bytes : bytes.subarray(0, count)));
 }
 
 /**

@@ -1,6 +1,5 @@
 import {
   asyncScheduler,
-  BehaviorSubject,
   map,
   merge,
   noop,
@@ -10,7 +9,9 @@ import {
   type Subscription,
 } from 'rxjs';
 import { dropNewest } from '../operators/dropNewest.js';
+import { Multicast } from '../operators/multicast.js';
 import { priorityMerge } from '../operators/priorityMerge.js';
+import { Signal } from '../operators/signal.js';
 import { SourceObserver } from '../operators/sourceObserver.js';
 import type { RealtimeControl } from '../protocol/control.js';
 import {
@@ -23,8 +24,7 @@ import {
 } from '../protocol/dialect.js';
 import { errorText, RealtimeError } from '../protocol/errors.js';
 import type { RealtimeEvent, RealtimeUsage } from '../protocol/events.js';
-import { lastEncodedBase64 } from '../audio/base64.js';
-import { audioFrameProblemKnowing, type RealtimeAudioFrame } from '../protocol/frame.js';
+import { audioFrameProblem, type RealtimeAudioFrame } from '../protocol/frame.js';
 import { dialects } from '../protocol/index.js';
 import { platformWebSocketFactory } from '../transport/platformWebSocket.js';
 import {
@@ -33,7 +33,6 @@ import {
   type TransportEvent,
   type WebSocketSubjectConfig,
 } from '../transport/webSocketSubject.js';
-import { Broadcast } from './broadcast.js';
 import { closedEvent, describeClose, type ClosingCause } from './closedEvent.js';
 import { InputLane } from './inputLane.js';
 import { stateOf, type Open, type Phase } from './phase.js';
@@ -98,17 +97,20 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
   private readonly plan: DialectPlan;
   /** Where the conversation is in its life (see Phase); changed only by `transition`. */
   private phase!: Phase;
-  /** What `state$` says of the phase (stateOf), kept for its subscribers; the first phase is `connecting`. */
-  private readonly state = new BehaviorSubject<ConversationState>('connecting');
+  /**
+   * What `state$` says of the phase (stateOf), kept for its subscribers; the first phase is
+   * `connecting`. A Signal: told only of changes, and never of a state already left.
+   */
+  private readonly state = new Signal<ConversationState>('connecting');
   private readonly dialectFrames = new Subject<Pending>();
   private readonly secrets: string[];
   private readonly socketConfig: WebSocketSubjectConfig;
   private readonly scheduler: SchedulerLike;
   private readonly reconnect: ConversationOptions['reconnect'];
   /** The current socket's writability, for the drain loop that outlives sockets. */
-  private readonly writable = new BehaviorSubject(false);
-  private readonly events = new Broadcast<RealtimeEvent>();
-  private readonly serverEvents = new Broadcast<E>();
+  private readonly writable = new Signal(false);
+  private readonly events = new Multicast<RealtimeEvent>();
+  private readonly serverEvents = new Multicast<E>();
   /** Valid audio frames given; of them, dropped by the lane; emitted by the lane (sent or refused). */
   private audioAccepted = 0;
   private audioLaneDropped = 0;
@@ -264,7 +266,7 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
     }
     if (next.name === 'closed') this.outbound.unsubscribe();
     const state = stateOf(next);
-    if (state !== this.state.value) this.state.next(state);
+    this.state.set(state);
   }
 
   /**
@@ -280,7 +282,7 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
     socket.subscribe(new SourceObserver(this.onTransport, rethrow, noop));
   }
 
-  private readonly setWritable = (writable: boolean): void => this.writable.next(writable);
+  private readonly setWritable = (writable: boolean): void => this.writable.set(writable);
 
   close(): void {
     this.beginClose({ reason: 'requested' });
@@ -301,8 +303,7 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
   };
 
   private readonly acceptAudio = (frame: RealtimeAudioFrame): boolean => {
-    // Frames of our own encoder skip the base64 scan (see lastEncodedBase64).
-    const problem = audioFrameProblemKnowing(frame, lastEncodedBase64()) ?? this.plan.audioProblem?.(frame);
+    const problem = audioFrameProblem(frame) ?? this.plan.audioProblem?.(frame);
     if (problem === undefined) {
       this.audioAccepted++;
       return true;
@@ -338,12 +339,9 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
     // Writable implies open: a socket is writable only after its open event, and no more once closing.
     const open = this.phase as Open;
     if (!isPending(value)) {
-      // Where the dialect says what surrounds the data, the socket copies the parts: no JSON string.
-      const envelope = open.session.audioEnvelope?.(value);
-      const sent =
-        envelope === undefined
-          ? open.socket.send(open.session.encodeAudio(value))
-          : open.socket.sendJoined(envelope[0], value.data, envelope[1]);
+      // The dialect says what surrounds the data; a socket that can copies the parts: no JSON string.
+      const envelope = open.session.audioEnvelope(value);
+      const sent = open.socket.sendJoined(envelope[0], value.data, envelope[1]);
       if (sent) this.counts.audioSent++;
       else this.counts.audioDropped++;
       this.audioEmitted++;

@@ -1,4 +1,5 @@
-import { Observable, Subject, type Subscriber } from 'rxjs';
+import { Observable, Subject } from 'rxjs';
+import { Multicast } from '../operators/multicast.js';
 
 /** What an {@link InputLane} does with values it cannot pass on, and with a producer's failure. */
 export interface InputLaneHandlers<T> {
@@ -21,21 +22,19 @@ export interface InputLaneHandlers<T> {
  * the audio path of a thousand conversations. Anyone else who subscribes gets every value too.
  */
 export class InputLane<T> extends Subject<T> {
-  /** What the conversation reads: the accepted values, in order; one subscriber at a time. */
+  /**
+   * What the conversation reads: the accepted values, in order. A multicast: a second subscriber gets
+   * every value from then on, beside the first (neither replaces the other, nor is refused); each
+   * completes when the lane ends (its producer completes or fails), or at once if it already has.
+   */
   readonly values$: Observable<T>;
   private ended = false;
   private stopped = false;
-  private sink: Subscriber<T> | undefined;
+  private readonly readers = new Multicast<T>();
 
   constructor(private readonly handlers: InputLaneHandlers<T>) {
     super();
-    this.values$ = new Observable<T>((subscriber) => {
-      if (this.stopped) return subscriber.complete();
-      this.sink = subscriber;
-      return () => {
-        if (this.sink === subscriber) this.sink = undefined;
-      };
-    });
+    this.values$ = new Observable<T>((subscriber) => this.readers.add(subscriber));
   }
 
   override next(value: T): void {
@@ -43,7 +42,7 @@ export class InputLane<T> extends Subject<T> {
     if (this.stopped) return; // completed by its producer: as a Subject, ignore
     const accept = this.handlers.accept;
     if (accept !== undefined && !accept(value)) return;
-    this.sink?.next(value);
+    this.readers.next(value);
     if (this.observed) super.next(value);
   }
 
@@ -51,14 +50,14 @@ export class InputLane<T> extends Subject<T> {
     if (this.stopped) return;
     this.stopped = true;
     if (!this.ended) this.handlers.failed(error);
-    this.sink?.complete();
+    this.readers.complete();
     super.error(error); // other subscribers see the producer's error, as from any Subject
   }
 
   override complete(): void {
     if (this.stopped) return;
     this.stopped = true;
-    this.sink?.complete();
+    this.readers.complete();
     super.complete();
   }
 

@@ -1,4 +1,5 @@
-import { Observable, Subscriber, Subscription } from 'rxjs';
+import { Observable, Subscription } from 'rxjs';
+import { Signal } from './signal.js';
 import { SourceObserver } from './sourceObserver.js';
 
 /**
@@ -93,80 +94,8 @@ export function priorityMerge<H, L>(config: PriorityMergeConfig<H, L>): Observab
     let highDone = false;
     let lowDone = false;
 
-    // `ready`: current value, subscribers, and re-entrancy bookkeeping.
-    let readyValue = false;
-    let readyClosed = false;
-    const readySubscribers: (Subscriber<boolean> | null)[] = [];
-    /** Bumped on every change of `readyValue`: a delivery loop stops when it no longer matches. */
-    let readyGeneration = 0;
-    /** Delivery loops in progress: while > 0, unsubscribing leaves a hole instead of splicing. */
-    let readyDelivering = 0;
-    let readyHoles = 0;
-
-    const compactReadySubscribers = (): void => {
-      let j = 0;
-      for (let i = 0; i < readySubscribers.length; i++) {
-        const s = readySubscribers[i];
-        if (s !== null) readySubscribers[j++] = s;
-      }
-      readySubscribers.length = j;
-      readyHoles = 0;
-    };
-
-    const setReady = (value: boolean): void => {
-      if (readyValue === value || readyClosed) return;
-      readyValue = value;
-      const generation = ++readyGeneration;
-      // Subscribers added during the loop got the current value when they subscribed.
-      const n = readySubscribers.length;
-      readyDelivering++;
-      try {
-        for (let i = 0; i < n && readyGeneration === generation && !subscriber.closed; i++) {
-          // undefined when the teardown emptied the list under this loop
-          const s = readySubscribers[i];
-          if (s) s.next(value);
-        }
-      } finally {
-        readyDelivering--;
-      }
-      if (readyDelivering === 0 && readyHoles > 0) compactReadySubscribers();
-    };
-
-    const closeReady = (): void => {
-      if (readyClosed) return;
-      readyClosed = true;
-      readyValue = false;
-      readyGeneration++;
-      readyDelivering++;
-      try {
-        for (let i = 0; i < readySubscribers.length; i++) {
-          const s = readySubscribers[i];
-          if (s) s.complete();
-        }
-      } finally {
-        readyDelivering--;
-      }
-    };
-
-    const ready = new Observable<boolean>((readySubscriber) => {
-      if (readyClosed) {
-        readySubscriber.complete();
-        return;
-      }
-      // Registered before the first value, so a change made while it is delivered reaches it too.
-      readySubscribers.push(readySubscriber);
-      readySubscriber.next(readyValue);
-      return () => {
-        const i = readySubscribers.indexOf(readySubscriber);
-        if (i < 0) return;
-        if (readyDelivering > 0) {
-          readySubscribers[i] = null;
-          readyHoles++;
-        } else {
-          readySubscribers.splice(i, 1);
-        }
-      };
-    });
+    /** True exactly when the sink is writable and no high value waits (see Signal: never stale). */
+    const ready = new Signal(false);
 
     const maybeComplete = (): void => {
       if (highDone && lowDone && qHead === queue.length) subscriber.complete();
@@ -199,7 +128,7 @@ export function priorityMerge<H, L>(config: PriorityMergeConfig<H, L>): Observab
       if (subscriber.closed) return;
       maybeComplete();
       if (subscriber.closed) return;
-      setReady(writable && qHead === queue.length);
+      ready.set(writable && qHead === queue.length);
     };
 
     const writableSubscription: Subscription = writable$.subscribe({
@@ -208,7 +137,7 @@ export function priorityMerge<H, L>(config: PriorityMergeConfig<H, L>): Observab
         if (isWritable) {
           drain();
         } else {
-          setReady(false);
+          ready.set(false);
         }
       },
       error: (err: unknown) => subscriber.error(err),
@@ -217,7 +146,7 @@ export function priorityMerge<H, L>(config: PriorityMergeConfig<H, L>): Observab
         writable = false;
         queue.length = 0;
         qHead = 0;
-        closeReady();
+        ready.complete();
         subscriber.complete();
       },
     });
@@ -232,7 +161,7 @@ export function priorityMerge<H, L>(config: PriorityMergeConfig<H, L>): Observab
                 subscriber.next(value);
               } else {
                 queue.push(value);
-                setReady(false);
+                ready.set(false);
               }
             },
             (err) => subscriber.error(err),
@@ -271,8 +200,7 @@ export function priorityMerge<H, L>(config: PriorityMergeConfig<H, L>): Observab
       lowSubscription?.unsubscribe();
       queue = [];
       qHead = 0;
-      readySubscribers.length = 0;
-      readyHoles = 0;
+      ready.release();
     };
   });
 }

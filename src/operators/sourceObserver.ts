@@ -12,8 +12,8 @@ import { config, Subscription, type Observer } from 'rxjs';
  * Subscription, as this one is, is taken for a Subscriber and used as it is (`Observable.subscribe`).
  * On the audio path of a conversation (input lane → dropNewest → priorityMerge → the socket) that
  * was three such hops per frame, and with a thousand conversations (their objects no longer in the
- * processor's cache) the wrappers cost most of a microsecond per frame (bench/compare.ts,
- * performance.md). Should a later RxJS wrap it anyway, it still works: only slower.
+ * processor's cache) the wrappers were a large share of the cost of a frame (docs/performance.md).
+ * Should a later RxJS wrap it anyway, it still works: only slower.
  *
  * @example
  * ```ts

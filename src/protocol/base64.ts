@@ -3,6 +3,29 @@
  * decoders and the barge-in clock. Imports nothing, so the audio layer may use it too.
  */
 
+/** See {@link lastEncodedBase64}. */
+let lastEncoded = '';
+
+/**
+ * Notes `text` as made by this library's base64 encoder (the audio kit calls it with every text it
+ * encodes) and returns it.
+ * @internal
+ */
+export function encodedBase64(text: string): string {
+  return (lastEncoded = text);
+}
+
+/**
+ * The last text this library's encoder made: base64 by construction, so a frame whose data is this
+ * text needs no character scan. An app encodes a frame and hands it over at once, so the frame check
+ * mostly meets this very string (one pointer comparison instead of a scan of the whole frame). One
+ * string is kept, nothing more.
+ * @internal
+ */
+export function lastEncodedBase64(): string {
+  return lastEncoded;
+}
+
 /** Any character that base64 never holds: one unanchored class, which V8 scans fast on any data. */
 const NOT_BASE64 = /[^A-Za-z0-9+/=]/;
 

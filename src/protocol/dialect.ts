@@ -142,7 +142,8 @@ export interface DialectPlan {
 }
 
 /**
- * The text before and after an audio frame's data in its JSON (see {@link DialectSession.audioEnvelope}).
+ * How a dialect encodes one audio frame: the text before and after the frame's data, so that the JSON
+ * text frame is `head + frame.data + tail` (see {@link DialectSession.audioEnvelope}).
  *
  * @example
  * ```ts
@@ -170,20 +171,19 @@ export type ServerEventSink = (event: object) => void;
  * ```ts
  * const session: DialectSession = openaiDialect.prepare({ url: 'https://api.openai.com' }).newSession();
  * const frames = [session.sessionMessage(), ...session.encodeText('hello')];
+ * const [head, tail] = session.audioEnvelope(frame); // the audio frame's text: head + frame.data + tail
  * // ['{"type":"session.update",...}', '{"type":"conversation.item.create",...}', '{"type":"response.create"}']
  * ```
  */
 export interface DialectSession {
   /** The first frame on the socket. */
   sessionMessage(): string;
-  /** One outbound audio frame (already validated) as a JSON text frame. */
-  encodeAudio(frame: RealtimeAudioFrame): string;
   /**
-   * Optional: the text around the frame's data in `encodeAudio(frame)`, which must equal
-   * `head + frame.data + tail`. A socket that frames texts itself then copies the three parts
-   * without joining them (no string built and copied per audio frame).
+   * One outbound audio frame (already validated), in parts: its JSON text frame is
+   * `head + frame.data + tail`. A socket that frames texts itself copies the three parts without
+   * joining them (no string built and copied per audio frame); others send the joined text.
    */
-  audioEnvelope?(frame: RealtimeAudioFrame): AudioEnvelope;
+  audioEnvelope(frame: RealtimeAudioFrame): AudioEnvelope;
   /** The frames for one user text (e.g. the item, then a response request when one may be made). */
   encodeText(text: string): string[];
   /** The frames for one control, or why this dialect cannot express it. */

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import WebSocket, { type RawData } from 'ws';
 import { maskedTextFrame } from './textFrame.js';
+import type { CorkableSocket } from './corkableSocket.js';
 import type { WebSocketFactory, WebSocketLike } from './webSocketLike.js';
 
 /**
@@ -62,10 +63,12 @@ export function nodeWebSocketFactory(options: NodeWebSocketOptions = {}): WebSoc
  * A `ws` socket with what a {@link WebSocketLike} adds (pongs as `onpong`, cork, our framing) on its
  * prototype, so every socket has the same hidden class. Added to each instance instead (closures, and
  * an `onmessage` accessor per socket), they turned every socket after the first into a dictionary-mode
- * object: every property read on it, ws's own included, went through V8's slow lookup (bench, 1 000
- * conversations: ~7 % of the client's CPU in `LoadIC`).
+ * object: every property read on it, ws's own included, went through V8's slow lookup.
  */
-class RxWebSocket extends WebSocket {
+class RxWebSocket
+  extends WebSocket
+  implements Pick<CorkableSocket, 'cork' | 'uncork' | 'frameText' | 'sendFrame'>
+{
   onpong: (() => void) | null = null;
   handshakeResponse: WebSocketLike['handshakeResponse'] = undefined;
   /**

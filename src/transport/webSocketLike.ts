@@ -39,23 +39,6 @@ export interface WebSocketLike {
   /** A pong arrived (the answer to `ping`). */
   onpong?: (() => void) | null;
   /**
-   * `ws` only (through our factory): hold this socket's writes until `uncork`, which writes them in
-   * one system call. A socket that has both gets the frames given in one job written at the job's
-   * end, back to back, with the probe's ping in the same system call.
-   */
-  cork?(): void;
-  /** Writes what `cork` held. */
-  uncork?(): void;
-  /**
-   * `ws` only (through our factory): the bytes `send(head + data + tail)` would write, framed now
-   * without joining the parts, for `sendFrame` later; `undefined` when this text is not framed here
-   * (its size, compression), so `send` it. A WebSocketSubject frames a text when it is given and
-   * writes it at the end of the job.
-   */
-  frameText?(data: string, head?: string, tail?: string): Uint8Array | undefined;
-  /** Writes a frame made by `frameText` (while the socket is open). */
-  sendFrame?(frame: Uint8Array, done?: (error?: Error) => void): void;
-  /**
    * `ws` only (through our factory): the server answered the handshake with an HTTP status instead of
    * switching protocols. Set when the answer arrives, its `body` (the first 200 bytes, on one line)
    * once read; `onerror` and `onclose` follow. Browsers never see the status or the body.

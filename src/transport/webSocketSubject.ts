@@ -1,6 +1,5 @@
 import {
   asyncScheduler,
-  BehaviorSubject,
   noop,
   Observable,
   type Observer,
@@ -9,10 +8,12 @@ import {
   type Subscription,
 } from 'rxjs';
 import { errorText, RealtimeError } from '../protocol/errors.js';
+import { Signal } from '../operators/signal.js';
+import type { CongestionConfig } from './backlogProbe.js';
+import { FrameWriter } from './frameWriter.js';
+import { startKeepalive, type Liveness } from './keepalive.js';
+import { Writability, type WritabilityLimits } from './writability.js';
 import { SocketState, type WebSocketFactory, type WebSocketLike } from './webSocketLike.js';
-import { BacklogProbe, DEFAULT_CONGESTION, type CongestionConfig } from './backlogProbe.js';
-import { joinWriteBatch, type BatchedWriter } from './writeBatch.js';
-import { watchLoopLag } from './loopLag.js';
 
 /**
  * The socket finished its handshake: the first event of a {@link WebSocketSubject} that connects.
@@ -192,55 +193,28 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
    */
   readonly writable$: Observable<boolean>;
 
-  private readonly writable = new BehaviorSubject(false);
+  private readonly writable = new Signal(false);
   private socket: WebSocketLike | undefined;
-  private readonly highWaterMark: number;
-  private readonly lowWaterMark: number;
-  private readonly scheduler: SchedulerLike;
-  private drainPoll: Subscription | undefined;
-  /** The in-band backlog measure, while a socket that can ping is open. */
-  private probe: BacklogProbe | undefined;
+  /** Writes the socket's frames (see FrameWriter); made with the socket. */
+  private writer: FrameWriter | undefined;
+  /** Whether the socket can take more (see Writability); made with the socket. */
+  private flow: Writability | undefined;
+  private readonly limits: WritabilityLimits;
   private closeTimer: Subscription | undefined;
   /** Drops the socket and ends the subject now (the close timeout). */
   private forceClose: () => void = noop;
-  /** Called by `ws` when a frame has been written out: the moment to look at the buffer again. */
-  private readonly onSent = (): void => {
-    if (this.socket !== undefined) this.bufferedAfterFlush = this.socket.bufferedAmount;
-    this.checkDrained();
-  };
-  /**
-   * Frames given in this job, written at its end; undefined for sockets that cannot cork (browsers,
-   * test sockets), whose frames are written at once. Framed already where the socket can (`frameText`):
-   * then what waits is a small view of bytes outside the heap, not the text (see `send`).
-   */
-  private pending: (string | Uint8Array | undefined)[] | undefined;
-  /**
-   * Frames in `pending`: its slots are emptied, never the array shortened (an array's `length = 0`
-   * is a call into V8's runtime, and the next push grows a fresh backing store: both per frame).
-   */
-  private pendingCount = 0;
-  /** Characters in `pending` (a lower bound of its bytes), counted as buffered for the high-water mark. */
-  private pendingChars = 0;
-  /** In this job's write batch. */
-  private batched = false;
-  /** What the write batch calls (not public API, so not methods of the subject). */
-  private readonly batchMember: BatchedWriter = {
-    flushWrites: () => this.flushWrites(),
-    batchWritten: () => this.batchWritten(),
-  };
-  /** `bufferedAmount` after the last batch (or look at it): it can only have shrunk since. */
-  private bufferedAfterFlush = 0;
-  /** The probe asked for a ping, written after this job's frames, in the same system call. */
-  private pingPending = false;
-  /** Stops watching the event loop's lag for the probe (see `startProbe`). */
-  private releaseLoopLag: () => void = noop;
 
   constructor(private readonly config: WebSocketSubjectConfig) {
     super((subscriber) => this.connect(subscriber));
-    this.highWaterMark = config.highWaterMark ?? 64 * 1024;
-    this.lowWaterMark = config.lowWaterMark ?? this.highWaterMark / 2;
-    this.scheduler = config.scheduler ?? asyncScheduler;
-    this.writable$ = this.writable.asObservable();
+    const highWaterMark = config.highWaterMark ?? 64 * 1024;
+    this.limits = {
+      highWaterMark,
+      lowWaterMark: config.lowWaterMark ?? highWaterMark / 2,
+      drainPollMs: config.drainPollMs ?? 10,
+      congestion: config.congestion,
+      scheduler: config.scheduler ?? asyncScheduler,
+    };
+    this.writable$ = this.writable;
   }
 
   /**
@@ -252,14 +226,9 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
    * together with every other frame given to any socket in it, in order, and before a `close`.
    */
   send(data: string): boolean {
-    const socket = this.openSocket();
-    if (socket === undefined) return false;
-    if (this.pending === undefined) this.write(socket, data, socket.bufferedAmount > 0);
-    // Framed now, written at the end of the job: the text (and the audio it holds) is garbage at
-    // once instead of living through the rest of the job, where a thousand of them would outlive
-    // the young generation whenever the garbage collector runs mid-job and be copied.
-    else this.queue(socket.frameText?.(data) ?? data, data.length);
-    this.sent(socket, data.length);
+    if (!this.isOpen()) return false;
+    this.writer!.send(data);
+    this.flow!.sent(data.length);
     return true;
   }
 
@@ -269,128 +238,16 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
    * copied per frame); elsewhere the same as `send` of the joined text.
    */
   sendJoined(head: string, body: string, tail: string): boolean {
-    const socket = this.socket;
-    const frame =
-      this.pending !== undefined && socket?.readyState === SocketState.OPEN
-        ? socket.frameText?.(body, head, tail)
-        : undefined;
-    if (frame === undefined) return this.send(head + body + tail);
-    const chars = head.length + body.length + tail.length;
-    this.queue(frame, chars);
-    this.sent(socket!, chars);
+    if (this.writer?.sendParts(head, body, tail) !== true) return this.send(head + body + tail);
+    this.flow!.sent(head.length + body.length + tail.length);
     return true;
   }
 
-  /** The socket, if it is open; otherwise marks the subject unwritable (what a refused send does). */
-  private openSocket(): WebSocketLike | undefined {
-    const socket = this.socket;
-    if (socket !== undefined && socket.readyState === SocketState.OPEN) return socket;
-    this.setUnwritable();
-    return undefined;
-  }
-
-  /** Holds a frame for the end of the job. */
-  private queue(frame: string | Uint8Array, chars: number): void {
-    this.pending![this.pendingCount++] = frame;
-    this.pendingChars += chars;
-    this.joinBatch();
-  }
-
-  /** After a frame of `chars` characters was written or queued: the high-water mark and the probe. */
-  private sent(socket: WebSocketLike, chars: number): void {
-    // Queued: only the batch writes to this socket, so it holds at most what it held after the last one.
-    const buffered =
-      this.pending === undefined ? socket.bufferedAmount : this.bufferedAfterFlush + this.pendingChars;
-    if (this.writable.value) {
-      if (buffered >= this.highWaterMark) {
-        this.writable.next(false);
-        // Written at once: poll until drained. Pending: the flush looks again once it is written.
-        if (this.pending === undefined) this.pollUntilDrained();
-      } else if (this.probe?.afterSend(chars) === true) this.writable.next(false); // its pong turns it back
-    } else this.probe?.afterSend(chars);
-  }
-
-  /** Has this job's write batch write to this socket at its end (once per job). */
-  private joinBatch(): void {
-    if (this.batched) return;
-    this.batched = true;
-    joinWriteBatch(this.batchMember);
-  }
-
-  /** Writes the frames of this job and the ping it asked for (the end of the job's write batch). */
-  private flushWrites(): boolean {
-    this.batched = false;
-    const wrote = this.writePending();
-    if (wrote !== 'nothing' && !this.writable.value) {
-      // Held back for what was pending: look again now that it is in the socket's buffer.
-      this.checkDrained();
-      if (!this.writable.value) this.pollUntilDrained();
-    }
-    return wrote === 'pinged';
-  }
-
-  /** The batch with this socket's ping is written: its round trip starts now. */
-  private batchWritten(): void {
-    this.probe?.pingWritten();
-  }
-
-  /**
-   * Writes what is pending, and the probe's ping after it, in one system call when there is more
-   * than one (corked: the ping then costs the peer no wake-up and the path no packet of its own).
-   */
-  private writePending(): 'nothing' | 'frames' | 'pinged' {
-    const pending = this.pending;
-    const socket = this.socket;
-    if (pending === undefined || socket === undefined) return 'nothing';
-    const count = this.pendingCount;
-    let ping = this.pingPending;
-    if (count === 0 && !ping) return 'nothing';
-    this.pingPending = false;
-    if (socket.readyState === SocketState.OPEN) {
-      const corked = count + (ping ? 1 : 0) > 1;
-      if (corked) socket.cork!();
-      // Corked, every frame after the first waits behind it (until the uncork).
-      const waiting = this.bufferedAfterFlush > 0;
-      for (let i = 0; i < count; i++) {
-        const frame = pending[i]!;
-        pending[i] = undefined;
-        this.write(socket, frame, waiting || i > 0);
-      }
-      if (ping) ping = this.writePing(socket);
-      if (corked) socket.uncork!();
-      this.bufferedAfterFlush = socket.bufferedAmount;
-    } else {
-      ping = false;
-      pending.fill(undefined, 0, count);
-    }
-    this.pendingCount = 0;
-    this.pendingChars = 0;
-    return ping ? 'pinged' : 'frames';
-  }
-
-  /** False when the socket refused it (not open any more: the close event follows). */
-  private writePing(socket: WebSocketLike): boolean {
-    try {
-      socket.ping!();
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
-  /**
-   * Writes one frame (a text, or one framed by `frameText`); `behindOthers`: something is already in
-   * the socket's buffer ahead of it.
-   */
-  private write(socket: WebSocketLike, data: string | Uint8Array, behindOthers: boolean): void {
-    // The write callback only matters for a frame that may be left waiting in the buffer: one sent
-    // behind others, or one big enough to cross the high-water mark alone (its callback is then the
-    // moment the buffer has drained). The common case, an empty buffer, saves Node's per-write
-    // callback bookkeeping.
-    const size = typeof data === 'string' ? data.length : data.byteLength;
-    const done = behindOthers || size >= this.highWaterMark ? this.onSent : undefined;
-    if (typeof data === 'string') socket.send(data, done);
-    else socket.sendFrame!(data, done);
+  /** Whether the socket is open; if not, marks the subject unwritable (what a refused send does). */
+  private isOpen(): boolean {
+    if (this.socket?.readyState === SocketState.OPEN) return true;
+    this.flow?.setUnwritable();
+    return false;
   }
 
   /** Sends one text frame. Throws a `RealtimeError` (`not_running`) when the socket is not open. */
@@ -416,10 +273,14 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
     const socket = this.socket;
     if (socket === undefined || this.closeTimer !== undefined) return;
     if (socket.readyState === SocketState.CLOSED) return;
-    if (this.writePending() === 'pinged') this.probe?.pingWritten(); // what this job gave goes out before the close frame
-    this.setUnwritable();
+    // What this job gave goes out before the close frame.
+    if (this.writer!.writeNow()) this.flow!.pingWritten();
+    this.flow!.close();
     // The timer first: a socket may report its close synchronously, and the end must then cancel it.
-    this.closeTimer = this.scheduler.schedule(() => this.forceClose(), this.config.closeTimeoutMs ?? 3000);
+    this.closeTimer = this.limits.scheduler.schedule(
+      () => this.forceClose(),
+      this.config.closeTimeoutMs ?? 3000,
+    );
     socket.close(code, reason);
   }
 
@@ -446,7 +307,9 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
     }
     this.socket = socket;
     socket.binaryType = 'arraybuffer';
-    if (socket.cork !== undefined && socket.uncork !== undefined) this.pending = [];
+    const scheduler = this.limits.scheduler;
+    const writer = (this.writer = new FrameWriter(socket, this.limits.highWaterMark));
+    const flow = (this.flow = new Writability(socket, writer, this.writable, this.limits));
     let opened = false;
     let ended = false;
     let failure: string | undefined;
@@ -459,7 +322,10 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
       ended = true;
       connectTimer.unsubscribe();
       keepalive?.unsubscribe();
-      this.finish();
+      writer.discard(); // dropped or closed by the peer: nothing more can be written
+      flow.finish();
+      this.closeTimer?.unsubscribe();
+      this.writable.complete();
       if (oversize) code = 1009;
       const close: { -readonly [K in keyof TransportClose]: TransportClose[K] } = {
         type: 'close',
@@ -487,12 +353,11 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
     };
     this.forceClose = () => drop('the closing handshake timed out');
     const connectMs = this.config.connectTimeoutMs ?? 10_000;
-    const connectTimer = this.scheduler.schedule(
+    const connectTimer = scheduler.schedule(
       () => drop(`the handshake did not complete within ${connectMs} ms`),
       connectMs,
     );
-    /** `heard`: something arrived since the keepalive last looked (a store per message, no clock read). */
-    const liveness = { heard: true, silentMs: 0 };
+    const liveness: Liveness = { heard: true, silentMs: 0 };
     let keepalive: Subscription | undefined;
     const maxChars = this.config.maxMessageChars ?? Infinity;
 
@@ -500,13 +365,12 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
       if (ended) return;
       opened = true;
       connectTimer.unsubscribe();
-      this.probe = this.startProbe(socket);
-      keepalive = this.startKeepalive(socket, liveness, drop);
+      flow.open();
+      const options = this.config.keepalive ?? DEFAULT_KEEPALIVE;
+      if (options !== false)
+        keepalive = startKeepalive(socket, options, scheduler, liveness, flow.probe, drop);
       subscriber.next(OPEN);
-      // Only after the subscriber's open handler (which sends the session message) has run.
-      if (socket.readyState !== SocketState.OPEN || this.closeTimer !== undefined) return;
-      if (socket.bufferedAmount < this.highWaterMark) this.writable.next(true);
-      else this.pollUntilDrained();
+      flow.afterOpen();
     };
     socket.onmessage = (event) => {
       if (ended) return;
@@ -520,12 +384,7 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
     };
     socket.onpong = () => {
       liveness.heard = true;
-      const probe = this.probe;
-      if (probe === undefined) return;
-      if (probe.onPong()) {
-        this.checkDrained();
-        if (!this.writable.value) this.pollUntilDrained();
-      } else if (probe.congested && this.writable.value) this.writable.next(false); // a late pong
+      flow.pong();
     };
     // Kept (never nulled) even after the end: `ws` throws an 'error' that has no listener.
     socket.onerror = (event) => {
@@ -539,110 +398,9 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
       if (!ended) this.close(1000);
     };
   }
-
-  /** Pings after `intervalMs` of silence; drops the socket after `deadMs` of it. Off where the socket cannot ping. */
-  private startKeepalive(
-    socket: WebSocketLike,
-    liveness: { heard: boolean; silentMs: number },
-    drop: (why: string) => void,
-  ): Subscription | undefined {
-    const options = this.config.keepalive ?? { intervalMs: 15_000, deadMs: 30_000 };
-    if (options === false || socket.ping === undefined) return undefined;
-    const { intervalMs, deadMs } = options;
-    const probe = this.probe; // one ping in flight at a time, so each pong is matched to its ping
-    return this.scheduler.schedule(function () {
-      if (liveness.heard) {
-        liveness.heard = false;
-        liveness.silentMs = 0;
-      } else {
-        liveness.silentMs += intervalMs;
-        if (liveness.silentMs >= deadMs)
-          return drop(`no answer from the server for ${liveness.silentMs} ms (keepalive)`);
-        try {
-          if (probe !== undefined) probe.pingNow();
-          else socket.ping!(); // answered after everything sent before it has been read
-        } catch {
-          // not open any more: the close event follows
-        }
-      }
-      this.schedule(undefined, intervalMs);
-    }, intervalMs);
-  }
-
-  private startProbe(socket: WebSocketLike): BacklogProbe | undefined {
-    const config = this.config.congestion ?? DEFAULT_CONGESTION;
-    if (config === false || socket.ping === undefined) return undefined;
-    const scheduler = this.scheduler;
-    const ping =
-      this.pending === undefined
-        ? () => (socket.ping!(), true)
-        : () => {
-            // After this job's frames, in the same write: see writePending.
-            this.pingPending = true;
-            this.joinBatch();
-            return false;
-          };
-    // Our own event-loop lag is real time: only subtracted when the probe's clock is real time too.
-    const lag = watchLoopLag();
-    this.releaseLoopLag = lag.release;
-    return new BacklogProbe(
-      ping,
-      () => scheduler.now(),
-      config,
-      scheduler === asyncScheduler ? lag : undefined,
-    );
-  }
-
-  private finish(): void {
-    this.probe = undefined;
-    this.releaseLoopLag();
-    this.releaseLoopLag = noop;
-    // Dropped or closed by the peer: nothing more can be written.
-    this.pending?.fill(undefined, 0, this.pendingCount);
-    this.pendingCount = 0;
-    this.pendingChars = 0;
-    this.pingPending = false;
-    this.setUnwritable();
-    this.closeTimer?.unsubscribe();
-    this.writable.complete();
-  }
-
-  private setUnwritable(): void {
-    this.drainPoll?.unsubscribe();
-    this.drainPoll = undefined;
-    if (this.writable.value) this.writable.next(false);
-  }
-
-  private checkDrained(): void {
-    const socket = this.socket;
-    if (this.writable.value || socket === undefined || this.closeTimer !== undefined) return;
-    if (this.probe?.congested === true) return; // the probe's pong decides
-    const buffered = (this.bufferedAfterFlush = socket.bufferedAmount);
-    if (socket.readyState === SocketState.OPEN && buffered <= this.lowWaterMark) {
-      this.drainPoll?.unsubscribe();
-      this.drainPoll = undefined;
-      this.writable.next(true);
-    }
-  }
-
-  /** Browsers have no "drained" event: look again every few ms, only while blocked. */
-  private pollUntilDrained(): void {
-    if (this.drainPoll !== undefined) return;
-    const every = this.config.drainPollMs ?? 10;
-    const stillBlocked = () => {
-      if (this.probe?.congested === true) {
-        this.drainPoll = undefined; // the probe's pong takes over
-        return false;
-      }
-      this.checkDrained();
-      return !this.writable.value && this.drainPoll !== undefined;
-    };
-    // A recursive action (`this` is the action): one timer, rescheduled while blocked.
-    this.drainPoll = this.scheduler.schedule(function () {
-      if (stillBlocked()) this.schedule(undefined, every);
-    }, every);
-  }
 }
+
+const DEFAULT_KEEPALIVE = Object.freeze({ intervalMs: 15_000, deadMs: 30_000 });
 
 function byteLengthOf(data: unknown): number {
   if (data instanceof ArrayBuffer) return data.byteLength;

@@ -23,8 +23,8 @@ let queued = false;
  *
  * Why wait: on a loopback or a busy host, each write can wake the reader's process; writes spread
  * between other work (the pipeline of each conversation) wake it once per frame, while the same
- * writes done back to back wake it once per batch. A thousand conversations fed by one timer then
- * cost a fraction of the system time (bench: server wake-ups per frame 0.7 → 0.03). It also lets a
+ * writes done back to back wake it once per batch: a thousand conversations fed by one timer then
+ * wake it once per job instead of once per frame. It also lets a
  * socket that got several frames in one job (or a frame and a probe ping) write them in one system
  * call (`cork`).
  * @internal

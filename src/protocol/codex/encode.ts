@@ -1,4 +1,4 @@
-import type { SessionParams } from '../dialect.js';
+import type { AudioEnvelope, SessionParams } from '../dialect.js';
 import type { RealtimeAudioFrame } from '../frame.js';
 
 /** First frame: `session.create`, keys in Codex's order; `conversation_id` only when resuming. */
@@ -10,22 +10,36 @@ export function sessionMessage(params: SessionParams): string {
   return JSON.stringify({ type: 'session.create', session });
 }
 
+/** The text before every audio frame's data. */
+const AUDIO_HEAD = '{"type":"response.input_audio.delta","delta":"';
+/** The last envelope made, kept for the next frame (a stream's frames all have the same format). */
+let lastEnvelope: AudioEnvelope = [AUDIO_HEAD, '}'];
+let lastFormat: { sampleRate: number; numChannels: number; samplesPerChannel: number | undefined } = {
+  sampleRate: NaN,
+  numChannels: NaN,
+  samplesPerChannel: undefined,
+};
+
 /**
- * One outbound audio frame. Concatenated rather than stringified (50 frames/s per conversation): safe
- * because the frame was validated first, so `data` is pure base64 (nothing to escape) and the numbers
- * are integers (their `String` form is their JSON form).
+ * One outbound audio frame, as the text around its data. Concatenated rather than stringified:
+ * safe because the frame was validated first, so `data` is pure base64 (nothing to escape) and the
+ * numbers are integers (their `String` form is their JSON form).
  */
-export function encodeAudio(frame: RealtimeAudioFrame): string {
-  const head =
-    '{"type":"response.input_audio.delta","delta":"' +
-    frame.data +
-    '","sample_rate":' +
-    frame.sampleRate +
-    ',"num_channels":' +
-    frame.numChannels;
-  return frame.samplesPerChannel === undefined
-    ? head + '}'
-    : head + ',"samples_per_channel":' + frame.samplesPerChannel + '}';
+export function audioEnvelope(frame: RealtimeAudioFrame): AudioEnvelope {
+  const { sampleRate, numChannels, samplesPerChannel } = frame;
+  const last = lastFormat;
+  if (
+    sampleRate === last.sampleRate &&
+    numChannels === last.numChannels &&
+    samplesPerChannel === last.samplesPerChannel
+  )
+    return lastEnvelope;
+  const tail = '","sample_rate":' + sampleRate + ',"num_channels":' + numChannels;
+  lastFormat = { sampleRate, numChannels, samplesPerChannel };
+  return (lastEnvelope = Object.freeze([
+    AUDIO_HEAD,
+    samplesPerChannel === undefined ? tail + '}' : tail + ',"samples_per_channel":' + samplesPerChannel + '}',
+  ] as const));
 }
 
 /** One user text message; the text is the only variable part and `JSON.stringify` escapes it. */

@@ -1,6 +1,6 @@
 import type { Dialect, DialectSession } from '../dialect.js';
 import { decodeCodex } from './decode.js';
-import { encodeAudio, encodeText, sessionMessage } from './encode.js';
+import { audioEnvelope, encodeText, sessionMessage } from './encode.js';
 import { codexUrl } from './url.js';
 
 /**
@@ -24,7 +24,7 @@ export const codexDialect: Dialect = {
     const headers: Record<string, string> = params.apiKey ? { Authorization: 'Bearer ' + params.apiKey } : {};
     const session: DialectSession = {
       sessionMessage: () => sessionMessage(params),
-      encodeAudio,
+      audioEnvelope,
       encodeText: (text) => [encodeText(text)],
       encodeControl: (control) => ({ problem: `the codex dialect has no wire form for ${control.type}` }),
       decode: decodeCodex,

@@ -1,20 +1,14 @@
 import type { AudioEnvelope } from '../dialect.js';
-import type { RealtimeAudioFrame } from '../frame.js';
 
 /** `{"type":"response.create"}`: the one response request without a body, built once. */
 export const RESPONSE_CREATE = '{"type":"response.create"}';
 export const RESPONSE_CANCEL = '{"type":"response.cancel"}';
 
 /**
- * One outbound audio frame: `input_audio_buffer.append` with the samples only (the session declared
- * 24 kHz mono PCM16; see `openaiAudioProblem`). Concatenated rather than stringified (50 frames/s):
- * the frame was validated, so `data` is pure base64 with nothing to escape.
+ * One outbound audio frame, `input_audio_buffer.append` with the samples only (the session declared
+ * their format; see `openaiAudioProblem`), as the text around its data: the same for every frame.
+ * The frame was validated, so `data` is pure base64 with nothing to escape.
  */
-export function encodeAudio(frame: RealtimeAudioFrame): string {
-  return AUDIO_ENVELOPE[0] + frame.data + AUDIO_ENVELOPE[1];
-}
-
-/** The text around the data in {@link encodeAudio}: the same for every frame. */
 export const AUDIO_ENVELOPE: AudioEnvelope = Object.freeze([
   '{"type":"input_audio_buffer.append","audio":"',
   '"}',

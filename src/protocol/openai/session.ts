@@ -8,7 +8,6 @@ import type {
 } from '../dialect.js';
 import type { RealtimeControl } from '../control.js';
 import { isCount } from '../codecs.js';
-import type { RealtimeAudioFrame } from '../frame.js';
 import { parseFrame } from '../messageDecoder.js';
 import { OPENAI_SAMPLE_RATE, type FrameFormat } from './audio.js';
 import { decodeAudioDelta } from './audioDelta.js';
@@ -19,7 +18,6 @@ import {
   INPUT_COMMIT,
   OUTPUT_CLEAR,
   RESPONSE_CANCEL,
-  encodeAudio,
   encodeTextItem,
   functionCallOutput,
   itemCreate,
@@ -66,10 +64,6 @@ export class OpenAIDialectSession implements DialectSession, DecodeContext {
 
   sessionMessage(): string {
     return this.config.sessionMessage();
-  }
-
-  encodeAudio(frame: RealtimeAudioFrame): string {
-    return encodeAudio(frame);
   }
 
   audioEnvelope(): AudioEnvelope {
