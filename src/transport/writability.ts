@@ -34,6 +34,8 @@ export class Writability implements WriterEvents {
   private closing = false;
   /** The probe's watch of the event loop's lag (see `startProbe`), released at the end. */
   private loopLag: LoopLag | undefined;
+  /** `limits.highWaterMark`, read by every send: kept here, one step nearer. */
+  private readonly highWaterMark: number;
 
   constructor(
     private readonly socket: WebSocketLike,
@@ -42,6 +44,7 @@ export class Writability implements WriterEvents {
     private readonly limits: WritabilityLimits,
   ) {
     writer.events = this;
+    this.highWaterMark = limits.highWaterMark;
   }
 
   /** The handshake is done: the probe starts, where the socket can ping. */
@@ -56,7 +59,7 @@ export class Writability implements WriterEvents {
   afterOpen(): void {
     const socket = this.socket;
     if (socket.readyState !== SocketState.OPEN || this.closing) return;
-    if (socket.bufferedAmount < this.limits.highWaterMark) this.writable.set(true);
+    if (socket.bufferedAmount < this.highWaterMark) this.writable.set(true);
     else this.pollUntilDrained();
   }
 
@@ -64,7 +67,7 @@ export class Writability implements WriterEvents {
   sent(chars: number): void {
     const buffered = this.writer.buffered();
     if (this.writable.value) {
-      if (buffered >= this.limits.highWaterMark) {
+      if (buffered >= this.highWaterMark) {
         this.writable.set(false);
         // Written at once: poll until drained. Batched: the flush looks again once it is written.
         if (!this.writer.batching) this.pollUntilDrained();
