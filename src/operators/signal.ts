@@ -12,12 +12,15 @@ import { Multicast } from './multicast.js';
  * @internal
  */
 export class Signal<T> extends Observable<T> {
-  private readonly subscribers = new Multicast<T>();
+  /** Made with the first subscriber: a signal only followed (see `follow`), or never watched, has none. */
+  private subscribers: Multicast<T> | undefined;
+  private ended = false;
   /** Set to every change before the subscribers are told, directly (see `follow`). */
   private follower: SignalFollower<T> | undefined;
 
   constructor(private current: T) {
-    super((subscriber) => this.join(subscriber));
+    // One function for every signal (RxJS calls it with the Observable as `this`): no closure each.
+    super(joinSignal);
   }
 
   get value(): T {
@@ -26,14 +29,14 @@ export class Signal<T> extends Observable<T> {
 
   /** Changes the value and tells every subscriber; nothing when it is the same, or after the end. */
   set(value: T): void {
-    if (value === this.current || this.subscribers.isEnded) return;
+    if (value === this.current || this.ended) return;
     this.current = value;
     if (this.follower !== undefined) {
       this.follower.set(value);
       // The follower changed it again meanwhile (a send that filled the buffer): that newer value went out.
       if (this.current !== value) return;
     }
-    this.subscribers.nextLatest(value);
+    this.subscribers?.nextLatest(value);
   }
 
   /**
@@ -42,27 +45,33 @@ export class Signal<T> extends Observable<T> {
    * as the conversation's writability follows each socket's. One follower; a later one replaces it.
    */
   follow(follower: SignalFollower<T>): void {
-    if (!this.subscribers.isEnded) this.follower = follower;
+    if (!this.ended) this.follower = follower;
   }
 
   /** The end: every subscriber completes, and later ones at once. */
   complete(): void {
+    this.ended = true;
     this.follower = undefined;
-    this.subscribers.complete();
+    this.subscribers?.complete();
   }
 
   /** Forgets the subscribers and stops a change being handed over, without completing them. */
   release(): void {
-    this.subscribers.clear();
+    this.subscribers?.clear();
   }
 
-  private join(subscriber: Subscriber<T>): TeardownLogic {
-    if (this.subscribers.isEnded) return subscriber.complete();
+  /** @internal A new subscriber (see `joinSignal`). */
+  join(subscriber: Subscriber<T>): TeardownLogic {
+    if (this.ended) return subscriber.complete();
     // Added before the value is given, so a change made while it is handed over reaches it too.
-    const teardown = this.subscribers.add(subscriber);
+    const teardown = (this.subscribers ??= new Multicast<T>()).add(subscriber);
     subscriber.next(this.current);
     return teardown;
   }
+}
+
+function joinSignal<T>(this: Observable<T>, subscriber: Subscriber<T>): TeardownLogic {
+  return (this as Signal<T>).join(subscriber);
 }
 
 /** What follows a {@link Signal} (another Signal, typically). @internal */
