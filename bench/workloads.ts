@@ -245,6 +245,10 @@ export interface IdleResult {
   rssBytesPerConnection: number;
 }
 
+/** Sessions opened and closed before the baseline: the client's modules load on first use, and
+ * their code, shapes and caches are not what an open session costs. */
+const IDLE_WARMUP = 20;
+
 /** Opens `idleCount` sessions, waits until all have started, and weighs them after a forced GC. */
 export async function idle(
   client: BenchClient,
@@ -252,6 +256,15 @@ export async function idle(
   config: BenchConfig,
 ): Promise<IdleResult> {
   const count = config.idleCount;
+  const warm = await connectMany(
+    client,
+    server.direct,
+    Math.min(IDLE_WARMUP, count),
+    config.connectTimeoutMs,
+  );
+  await closeAll(warm);
+  await server.closeAll();
+  await sleep(50);
   const before = await settledMemory();
   const connections = await connectMany(client, server.direct, count, config.connectTimeoutMs);
   try {

@@ -89,6 +89,45 @@ describe('SourceObserver', () => {
     expect(seen).toHaveLength(end === 'unsubscribe' ? 1 : 2);
   });
 
+  it.each(['complete', 'unsubscribe'] as const)(
+    'unsubscribes a teardown object the source returns, once, on %s',
+    (end) => {
+      const teardown = { unsubscribe: jest.fn() };
+      let source: Subscriber<number> | undefined;
+      const { inner } = recorder<number>();
+      new Observable<number>((subscriber) => {
+        source = subscriber;
+        return teardown;
+      }).subscribe(inner);
+      expect(teardown.unsubscribe).not.toHaveBeenCalled();
+      if (end === 'complete') source!.complete();
+      inner.unsubscribe();
+      inner.unsubscribe();
+      expect(teardown.unsubscribe).toHaveBeenCalledTimes(1);
+    },
+  );
+
+  it('calls handlers given a target on that target', () => {
+    const target = { seen: [] as string[] };
+    const inner = new SourceObserver<number, typeof target>(
+      function (value) {
+        this.seen.push(`next ${value}`);
+      },
+      function (error) {
+        this.seen.push(`error ${String(error)}`);
+      },
+      function () {
+        this.seen.push('complete');
+      },
+      target,
+    );
+    const subject = new Subject<number>();
+    subject.subscribe(inner);
+    subject.next(1);
+    subject.complete();
+    expect(target.seen).toEqual(['next 1', 'complete']);
+  });
+
   it('runs a teardown added after the end at once, as a Subscription does', () => {
     const { inner } = recorder<number>();
     inner.complete();

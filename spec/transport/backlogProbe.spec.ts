@@ -4,8 +4,7 @@ import { BacklogProbe } from '../../src/transport/backlogProbe';
 function probe(maxDelayMs = 100, probeIntervalMs = 50) {
   const clock = { now: 0, pings: 0 };
   const p = new BacklogProbe(
-    () => (clock.pings++, true),
-    () => clock.now,
+    { ping: () => (clock.pings++, true), now: () => clock.now },
     { maxDelayMs, probeIntervalMs },
   );
   return { p, clock };
@@ -218,8 +217,7 @@ describe('BacklogProbe', () => {
   it('a ping queued behind the frames of a job is timed from when it is written, and the window still caps the job', () => {
     const clock = { now: 0, requested: 0 };
     const p = new BacklogProbe(
-      () => (clock.requested++, false), // queued: written at the end of the job
-      () => clock.now,
+      { ping: () => (clock.requested++, false), now: () => clock.now }, // queued: written at the end of the job
       { maxDelayMs: 100, probeIntervalMs: 50 },
     );
     expect(p.afterSend(1000)).toBe(false); // asks for a ping
@@ -253,8 +251,7 @@ describe('BacklogProbe', () => {
   it("does not count this process's own event-loop lag as queueing (late pongs, pings in flight, drain timing)", () => {
     const clock = { now: 0, pings: 0, lag: 0, marks: [] as number[], asked: [] as number[] };
     const p = new BacklogProbe(
-      () => (clock.pings++, true),
-      () => clock.now,
+      { ping: () => (clock.pings++, true), now: () => clock.now },
       { maxDelayMs: 100, probeIntervalMs: 50 },
       {
         mark: () => clock.marks.push(clock.now), // each ping is marked as it goes out
@@ -298,10 +295,12 @@ describe('BacklogProbe', () => {
   it('ignores unsolicited pongs and survives a ping that throws', () => {
     const clock = { now: 0 };
     const p = new BacklogProbe(
-      () => {
-        throw new Error('not open');
+      {
+        ping: () => {
+          throw new Error('not open');
+        },
+        now: () => clock.now,
       },
-      () => clock.now,
       { maxDelayMs: 100, probeIntervalMs: 50 },
     );
     expect(p.onPong()).toBe(false);

@@ -166,7 +166,9 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
       respondToText: options.respondToText,
       session: options.session,
     });
-    const headers = { ...this.plan.headers, ...options.headers };
+    // Nothing writes to either: the plan's own when no headers are added.
+    const headers =
+      options.headers === undefined ? this.plan.headers : { ...this.plan.headers, ...options.headers };
     this.secrets = secretsOf(options.apiKey, headers);
     const scheduler = (this.scheduler = options.scheduler ?? asyncScheduler);
     this.reconnect = options.reconnect;
@@ -207,7 +209,14 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
         ),
       // One object per value's hop, not a partial observer's wrappers (see SourceObserver). Nothing
       // upstream errors; should it, the error is reported as RxJS reports one nobody handles.
-    }).subscribe(new SourceObserver((value) => this.sendOutbound(value), rethrow, noop));
+    }).subscribe(
+      new SourceObserver<Pending | RealtimeAudioFrame, RealtimeConversation<object>>(
+        sendOutbound,
+        rethrow,
+        noop,
+        this,
+      ),
+    );
     this.connectSocket(0);
   }
 
@@ -349,9 +358,9 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
    * The end of the drain loop: encode (audio only if it is really sent;
    * text and controls with the dialect's latest state) and write. What the socket refuses (the peer
    * started closing) is not counted as sent: a text or control stays queued in the stats, an audio
-   * frame counts as dropped.
+   * frame counts as dropped. @internal (the drain loop's handler)
    */
-  private sendOutbound(value: Pending | RealtimeAudioFrame): void {
+  sendOutbound(value: Pending | RealtimeAudioFrame): void {
     // Writable implies open: a socket is writable only after its open event, and no more once closing.
     const open = this.phase as Open;
     if (!isPending(value)) {
@@ -655,6 +664,11 @@ function endsInput(control: RealtimeControl): boolean {
 
 function isPending(value: Pending | RealtimeAudioFrame): value is Pending {
   return typeof (value as Partial<Pending>).kind === 'string';
+}
+
+/** The drain loop's handler, called on its conversation: one function for every conversation (see SourceObserver). */
+function sendOutbound(this: RealtimeConversation<object>, value: Pending | RealtimeAudioFrame): void {
+  this.sendOutbound(value);
 }
 
 /** An error handed on as thrown: SourceObserver reports it as RxJS reports one nobody handles. */

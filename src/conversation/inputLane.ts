@@ -28,7 +28,6 @@ export class InputLane<T> extends Subject<T> {
   private stopped = false;
   /** The readers of `values$`: made with the first (the conversation takes values through `deliver`). */
   private readers: Multicast<T> | undefined;
-  private values: Observable<T> | undefined;
 
   constructor(private readonly handlers: InputLaneHandlers<T>) {
     super();
@@ -37,13 +36,14 @@ export class InputLane<T> extends Subject<T> {
   /**
    * The accepted values, in order. A multicast: a second subscriber gets every value from then on,
    * beside the first (neither replaces the other, nor is refused); each completes when the lane ends
-   * (its producer completes or fails), or at once if it already has. Made when first asked for.
+   * (its producer completes or fails), or at once if it already has. A new Observable each time, not
+   * kept: its one user (the conversation) subscribes once, and the lane holds only its readers.
    */
   get values$(): Observable<T> {
-    return (this.values ??= new Observable<T>((subscriber) => {
+    return new Observable<T>((subscriber) => {
       if (this.stopped) return subscriber.complete();
       return (this.readers ??= new Multicast<T>()).add(subscriber);
-    }));
+    });
   }
 
   override next(value: T): void {

@@ -1,4 +1,4 @@
-import { MonoTypeOperatorFunction, Observable, Subscription } from 'rxjs';
+import { MonoTypeOperatorFunction, Observable, Subscriber, Subscription } from 'rxjs';
 import { SourceObserver } from './sourceObserver.js';
 
 /**
@@ -82,108 +82,150 @@ export function dropNewest<T>(config: DropNewestConfig<T>): MonoTypeOperatorFunc
   }
 
   return (source) =>
-    new Observable<T>((subscriber) => {
-      // Ring buffer of held values, allocated on first use: `count` values starting at `head`.
-      let ring: (T | undefined)[] | null = null;
-      let head = 0;
-      let count = 0;
-      /** Latest known writability of the sink. */
-      let writable = false;
-      /** A flush loop is running further up the stack (re-entrancy guard). */
-      let flushing = false;
-      let sourceDone = false;
+    new Observable<T>(
+      (subscriber) => new DropNewestSubscription(source, subscriber, capacity, writable$, onDrop),
+    );
+}
 
-      /** Hands a dropped value to `onDrop`; false when `onDrop` threw (the result has then errored). */
-      const drop = (value: T): boolean => {
-        if (onDrop !== undefined) {
-          try {
-            onDrop(value);
-          } catch (err) {
-            subscriber.error(err);
-            return false;
-          }
-        }
-        return true;
-      };
+/**
+ * One subscription's state, in one object: its inputs' observers call shared handlers on it, and
+ * it is its own teardown (a conversation keeps one of these open for its whole life).
+ */
+class DropNewestSubscription<T> {
+  /** Ring buffer of held values, allocated on first use: `count` values starting at `head`. */
+  private ring: (T | undefined)[] | null = null;
+  private head = 0;
+  private count = 0;
+  /** Latest known writability of the sink. */
+  private writable = false;
+  /** A flush loop is running further up the stack (re-entrancy guard). */
+  private flushing = false;
+  private sourceDone = false;
+  private readonly writableSubscription: Subscription;
+  private readonly sourceSubscription: Subscription | null;
 
-      /** Emits held values while the sink stays writable; completes when the source is done and nothing is held. */
-      const flush = (): void => {
-        if (flushing) {
-          // An outer flush loop re-checks `writable` after each emission and carries on.
-          return;
-        }
-        flushing = true;
-        try {
-          while (writable && count > 0 && !subscriber.closed) {
-            const value = ring![head] as T;
-            ring![head] = undefined;
-            if (++head === capacity) head = 0;
-            count--;
-            subscriber.next(value);
-          }
-        } finally {
-          flushing = false;
-        }
-        if (sourceDone && count === 0) subscriber.complete();
-      };
+  constructor(
+    source: Observable<T>,
+    private readonly subscriber: Subscriber<T>,
+    private readonly capacity: number,
+    writable$: Observable<boolean>,
+    private readonly onDrop: ((value: T) => void) | undefined,
+  ) {
+    // Both inputs come through one object each, not a partial observer's wrappers, whose handlers
+    // are functions shared by every subscription, called on this state (see SourceObserver).
+    this.writableSubscription = writable$.subscribe(
+      new SourceObserver<boolean, DropNewestSubscription<T>>(writableNext, forwardError, writableEnd, this),
+    );
+    // `writable` may have completed or errored synchronously: then there is nothing to subscribe to.
+    this.sourceSubscription = subscriber.closed
+      ? null
+      : source.subscribe(
+          new SourceObserver<T, DropNewestSubscription<T>>(sourceNext, forwardError, sourceEnd, this),
+        );
+  }
 
-      // Both inputs come through one object each, not a partial observer's wrappers (see SourceObserver).
-      const writableSubscription: Subscription = writable$.subscribe(
-        new SourceObserver<boolean>(
-          (isWritable) => {
-            writable = isWritable;
-            if (isWritable && count > 0) flush();
-          },
-          (err: unknown) => subscriber.error(err),
-          () => {
-            // The sink is gone: everything still held is dropped, oldest first.
-            writable = false;
-            while (count > 0 && !subscriber.closed) {
-              const value = ring![head] as T;
-              ring![head] = undefined;
-              if (++head === capacity) head = 0;
-              count--;
-              if (!drop(value)) return;
-            }
-            subscriber.complete();
-          },
-        ),
-      );
+  onWritable(isWritable: boolean): void {
+    this.writable = isWritable;
+    if (isWritable && this.count > 0) this.flush();
+  }
 
-      // `writable` may have completed or errored synchronously: then there is nothing to subscribe to.
-      // The source's values come through one object, not a partial observer's wrappers (see SourceObserver).
-      const sourceSubscription: Subscription | null = subscriber.closed
-        ? null
-        : source.subscribe(
-            new SourceObserver<T>(
-              (value) => {
-                if (writable && count === 0) {
-                  subscriber.next(value);
-                } else if (count < capacity) {
-                  if (ring === null) ring = new Array<T | undefined>(capacity);
-                  let tail = head + count;
-                  if (tail >= capacity) tail -= capacity;
-                  ring[tail] = value;
-                  count++;
-                } else {
-                  drop(value);
-                }
-              },
-              (err) => subscriber.error(err),
-              () => {
-                sourceDone = true;
-                if (count === 0) subscriber.complete();
-                // else: the flush that empties the buffer completes the result.
-              },
-            ),
-          );
+  /** The sink is gone: everything still held is dropped, oldest first. */
+  onWritableEnd(): void {
+    this.writable = false;
+    const subscriber = this.subscriber;
+    while (this.count > 0 && !subscriber.closed) {
+      if (!this.drop(this.take())) return;
+    }
+    subscriber.complete();
+  }
 
-      return () => {
-        writableSubscription.unsubscribe();
-        sourceSubscription?.unsubscribe();
-        ring = null;
-        head = 0;
-        count = 0;
-      };
-    });
+  onValue(value: T): void {
+    const count = this.count;
+    if (this.writable && count === 0) {
+      this.subscriber.next(value);
+    } else if (count < this.capacity) {
+      const capacity = this.capacity;
+      const ring = (this.ring ??= new Array<T | undefined>(capacity));
+      let tail = this.head + count;
+      if (tail >= capacity) tail -= capacity;
+      ring[tail] = value;
+      this.count = count + 1;
+    } else {
+      this.drop(value);
+    }
+  }
+
+  error(err: unknown): void {
+    this.subscriber.error(err);
+  }
+
+  onSourceEnd(): void {
+    this.sourceDone = true;
+    if (this.count === 0) this.subscriber.complete();
+    // else: the flush that empties the buffer completes the result.
+  }
+
+  unsubscribe(): void {
+    this.writableSubscription.unsubscribe();
+    this.sourceSubscription?.unsubscribe();
+    this.ring = null;
+    this.head = 0;
+    this.count = 0;
+  }
+
+  /** The oldest held value, out of the buffer. */
+  private take(): T {
+    const ring = this.ring!;
+    const value = ring[this.head] as T;
+    ring[this.head] = undefined;
+    if (++this.head === this.capacity) this.head = 0;
+    this.count--;
+    return value;
+  }
+
+  /** Hands a dropped value to `onDrop`; false when `onDrop` threw (the result has then errored). */
+  private drop(value: T): boolean {
+    const onDrop = this.onDrop;
+    if (onDrop !== undefined) {
+      try {
+        onDrop(value);
+      } catch (err) {
+        this.subscriber.error(err);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Emits held values while the sink stays writable; completes when the source is done and nothing is held. */
+  private flush(): void {
+    if (this.flushing) {
+      // An outer flush loop re-checks `writable` after each emission and carries on.
+      return;
+    }
+    this.flushing = true;
+    const subscriber = this.subscriber;
+    try {
+      while (this.writable && this.count > 0 && !subscriber.closed) subscriber.next(this.take());
+    } finally {
+      this.flushing = false;
+    }
+    if (this.sourceDone && this.count === 0) subscriber.complete();
+  }
+}
+
+function writableNext<T>(this: DropNewestSubscription<T>, isWritable: boolean): void {
+  this.onWritable(isWritable);
+}
+function writableEnd<T>(this: DropNewestSubscription<T>): void {
+  this.onWritableEnd();
+}
+function sourceNext<T>(this: DropNewestSubscription<T>, value: T): void {
+  this.onValue(value);
+}
+function sourceEnd<T>(this: DropNewestSubscription<T>): void {
+  this.onSourceEnd();
+}
+function forwardError<T>(this: DropNewestSubscription<T>, error: unknown): void {
+  this.error(error);
 }

@@ -28,7 +28,12 @@ export class Multicast<T> {
   add(subscriber: Subscriber<T>): TeardownLogic {
     if (this.ended) return subscriber.complete();
     this.replace([...this.list(), subscriber]);
-    return () => this.replace(this.list().filter((s) => s !== subscriber));
+    return new Membership(this, subscriber);
+  }
+
+  /** Forgets `subscriber` (its membership's teardown). */
+  remove(subscriber: Subscriber<T>): void {
+    this.replace(this.list().filter((s) => s !== subscriber));
   }
 
   /** Whether anyone listens. */
@@ -87,5 +92,17 @@ export class Multicast<T> {
     const count = subscribers.length;
     this.only = count === 1 ? subscribers[0] : undefined;
     this.many = count > 1 ? subscribers : undefined;
+  }
+}
+
+/** A subscriber's teardown: an object of two fields, not a closure and its context (one per subscriber). */
+class Membership<T> {
+  constructor(
+    private readonly multicast: Multicast<T>,
+    private readonly subscriber: Subscriber<T>,
+  ) {}
+
+  unsubscribe(): void {
+    this.multicast.remove(this.subscriber);
   }
 }

@@ -1,4 +1,4 @@
-import { Observable, Subscription } from 'rxjs';
+import { Observable, Subscriber, Subscription } from 'rxjs';
 import { Signal } from './signal.js';
 import { SourceObserver } from './sourceObserver.js';
 
@@ -81,129 +81,176 @@ export interface PriorityMergeConfig<H, L> {
  */
 export function priorityMerge<H, L>(config: PriorityMergeConfig<H, L>): Observable<H | L> {
   const { writable: writable$, high: high$, low: lowFactory } = config;
+  return new Observable<H | L>(
+    (subscriber) => new PriorityMergeSubscription(subscriber, writable$, high$, lowFactory),
+  );
+}
 
-  return new Observable<H | L>((subscriber) => {
-    /** Latest known writability of the sink. */
-    let writable = false;
+/**
+ * One subscription's state, in one object: its inputs' observers call shared handlers on it, and
+ * it is its own teardown (a conversation keeps one of these open for its whole life).
+ */
+class PriorityMergeSubscription<H, L> {
+  /** Latest known writability of the sink. */
+  private writable = false;
+  /** High FIFO: the live values are queue[qHead .. queue.length). */
+  private queue: (H | undefined)[] = [];
+  private qHead = 0;
+  /** A drain loop is running further up the stack (re-entrancy guard). */
+  private draining = false;
+  private highDone = false;
+  private lowDone = false;
+  /** True exactly when the sink is writable and no high value waits (see Signal: never stale). */
+  private readonly ready = new Signal(false);
+  private readonly writableSubscription: Subscription;
+  private readonly highSubscription: Subscription | null = null;
+  private readonly lowSubscription: Subscription | null = null;
 
-    // High FIFO: the live values are queue[qHead .. queue.length).
-    let queue: (H | undefined)[] = [];
-    let qHead = 0;
-    /** A drain loop is running further up the stack (re-entrancy guard). */
-    let draining = false;
-    let highDone = false;
-    let lowDone = false;
-
-    /** True exactly when the sink is writable and no high value waits (see Signal: never stale). */
-    const ready = new Signal(false);
-
-    const maybeComplete = (): void => {
-      if (highDone && lowDone && qHead === queue.length) subscriber.complete();
-    };
-
-    /** Drains the high queue while writable, then releases the low lane if still writable and empty. */
-    const drain = (): void => {
-      if (draining) {
-        // An outer drain loop re-checks `writable` after each emission and carries on.
-        return;
-      }
-      draining = true;
-      try {
-        while (writable && qHead < queue.length && !subscriber.closed) {
-          const value = queue[qHead] as H;
-          queue[qHead++] = undefined;
-          if (qHead === queue.length) {
-            queue.length = 0;
-            qHead = 0;
-          } else if (qHead >= 1024 && qHead * 2 >= queue.length) {
-            queue.copyWithin(0, qHead);
-            queue.length -= qHead;
-            qHead = 0;
-          }
-          subscriber.next(value);
-        }
-      } finally {
-        draining = false;
-      }
-      if (subscriber.closed) return;
-      maybeComplete();
-      if (subscriber.closed) return;
-      ready.set(writable && qHead === queue.length);
-    };
-
-    // Every input comes through one object, not a partial observer's wrappers (see SourceObserver).
-    const writableSubscription: Subscription = writable$.subscribe(
-      new SourceObserver<boolean>(
-        (isWritable) => {
-          writable = isWritable;
-          if (isWritable) {
-            drain();
-          } else {
-            ready.set(false);
-          }
-        },
-        (err: unknown) => subscriber.error(err),
-        () => {
-          // The sink is gone: queued high values are discarded, the low lane learns it through `ready`.
-          writable = false;
-          queue.length = 0;
-          qHead = 0;
-          ready.complete();
-          subscriber.complete();
-        },
+  constructor(
+    private readonly subscriber: Subscriber<H | L>,
+    writable$: Observable<boolean>,
+    high$: Observable<H>,
+    lowFactory: (ready: Observable<boolean>) => Observable<L>,
+  ) {
+    // Every input comes through one object, not a partial observer's wrappers, whose handlers are
+    // functions shared by every subscription, called on this state (see SourceObserver).
+    this.writableSubscription = writable$.subscribe(
+      new SourceObserver<boolean, PriorityMergeSubscription<H, L>>(
+        writableNext,
+        forwardError,
+        writableEnd,
+        this,
       ),
     );
-
-    // Both lanes come through one object each, not a partial observer's wrappers (see SourceObserver).
-    const highSubscription: Subscription | null = subscriber.closed
-      ? null
-      : high$.subscribe(
-          new SourceObserver<H>(
-            (value) => {
-              if (writable && qHead === queue.length && !draining) {
-                subscriber.next(value);
-              } else {
-                queue.push(value);
-                ready.set(false);
-              }
-            },
-            (err) => subscriber.error(err),
-            () => {
-              highDone = true;
-              maybeComplete();
-            },
-          ),
-        );
-
-    let lowSubscription: Subscription | null = null;
-    if (!subscriber.closed) {
-      let low$: Observable<L> | null = null;
-      try {
-        low$ = lowFactory(ready);
-      } catch (err) {
-        subscriber.error(err);
-      }
-      if (low$ !== null && !subscriber.closed) {
-        lowSubscription = low$.subscribe(
-          new SourceObserver<L>(
-            (value) => subscriber.next(value),
-            (err) => subscriber.error(err),
-            () => {
-              lowDone = true;
-              maybeComplete();
-            },
-          ),
-        );
-      }
+    if (subscriber.closed) return;
+    this.highSubscription = high$.subscribe(
+      new SourceObserver<H, PriorityMergeSubscription<H, L>>(highNext, forwardError, highEnd, this),
+    );
+    if (subscriber.closed) return;
+    let low$: Observable<L> | null = null;
+    try {
+      low$ = lowFactory(this.ready);
+    } catch (err) {
+      subscriber.error(err);
     }
+    if (low$ !== null && !subscriber.closed) {
+      this.lowSubscription = low$.subscribe(
+        new SourceObserver<L, PriorityMergeSubscription<H, L>>(lowNext, forwardError, lowEnd, this),
+      );
+    }
+  }
 
-    return () => {
-      writableSubscription.unsubscribe();
-      highSubscription?.unsubscribe();
-      lowSubscription?.unsubscribe();
-      queue = [];
-      qHead = 0;
-      ready.release();
-    };
-  });
+  onWritable(isWritable: boolean): void {
+    this.writable = isWritable;
+    if (isWritable) {
+      this.drain();
+    } else {
+      this.ready.set(false);
+    }
+  }
+
+  /** The sink is gone: queued high values are discarded, the low lane learns it through `ready`. */
+  onWritableEnd(): void {
+    this.writable = false;
+    this.queue.length = 0;
+    this.qHead = 0;
+    this.ready.complete();
+    this.subscriber.complete();
+  }
+
+  onHigh(value: H): void {
+    if (this.writable && this.qHead === this.queue.length && !this.draining) {
+      this.subscriber.next(value);
+    } else {
+      this.queue.push(value);
+      this.ready.set(false);
+    }
+  }
+
+  onHighEnd(): void {
+    this.highDone = true;
+    this.maybeComplete();
+  }
+
+  onLow(value: L): void {
+    this.subscriber.next(value);
+  }
+
+  onLowEnd(): void {
+    this.lowDone = true;
+    this.maybeComplete();
+  }
+
+  error(err: unknown): void {
+    this.subscriber.error(err);
+  }
+
+  unsubscribe(): void {
+    this.writableSubscription.unsubscribe();
+    this.highSubscription?.unsubscribe();
+    this.lowSubscription?.unsubscribe();
+    this.queue = [];
+    this.qHead = 0;
+    this.ready.release();
+  }
+
+  private maybeComplete(): void {
+    if (this.highDone && this.lowDone && this.qHead === this.queue.length) this.subscriber.complete();
+  }
+
+  /** Drains the high queue while writable, then releases the low lane if still writable and empty. */
+  private drain(): void {
+    if (this.draining) {
+      // An outer drain loop re-checks `writable` after each emission and carries on.
+      return;
+    }
+    this.draining = true;
+    const subscriber = this.subscriber;
+    try {
+      while (this.writable && this.qHead < this.queue.length && !subscriber.closed) {
+        const queue = this.queue;
+        const value = queue[this.qHead] as H;
+        queue[this.qHead++] = undefined;
+        if (this.qHead === queue.length) {
+          queue.length = 0;
+          this.qHead = 0;
+        } else if (this.qHead >= 1024 && this.qHead * 2 >= queue.length) {
+          queue.copyWithin(0, this.qHead);
+          queue.length -= this.qHead;
+          this.qHead = 0;
+        }
+        subscriber.next(value);
+      }
+    } finally {
+      this.draining = false;
+    }
+    if (subscriber.closed) return;
+    this.maybeComplete();
+    if (subscriber.closed) return;
+    this.ready.set(this.writable && this.qHead === this.queue.length);
+  }
+}
+
+type State<H, L> = PriorityMergeSubscription<H, L>;
+
+function writableNext<H, L>(this: State<H, L>, isWritable: boolean): void {
+  this.onWritable(isWritable);
+}
+function writableEnd<H, L>(this: State<H, L>): void {
+  this.onWritableEnd();
+}
+function highNext<H, L>(this: State<H, L>, value: H): void {
+  this.onHigh(value);
+}
+function highEnd<H, L>(this: State<H, L>): void {
+  this.onHighEnd();
+}
+function lowNext<H, L>(this: State<H, L>, value: L): void {
+  this.onLow(value);
+}
+function lowEnd<H, L>(this: State<H, L>): void {
+  this.onLowEnd();
+}
+function forwardError<H, L>(this: State<H, L>, error: unknown): void {
+  this.error(error);
 }

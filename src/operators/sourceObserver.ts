@@ -1,4 +1,4 @@
-import { config, Subscription, type Observer, type TeardownLogic } from 'rxjs';
+import { config, Subscription, type Observer, type TeardownLogic, type Unsubscribable } from 'rxjs';
 
 /**
  * What an operator subscribes to its source with, on a hot path: its `next`, `error` and `complete`
@@ -27,18 +27,25 @@ import { config, Subscription, type Observer, type TeardownLogic } from 'rxjs';
  * ```
  * @internal
  */
-export class SourceObserver<T> extends Subscription implements Observer<T> {
+export class SourceObserver<T, S = undefined> extends Subscription implements Observer<T> {
   private stopped = false;
   /**
-   * The source's teardown (a function), kept here: Subscription keeps its teardowns in an array,
-   * which the first one makes with room for 17. More, or other kinds, go to that array.
+   * The source's teardown (a function, or an object to unsubscribe that is not a Subscription), kept
+   * here: Subscription keeps its teardowns in an array, which the first one makes with room for 17.
+   * More, or Subscriptions (which link back to their parent), go to that array.
    */
-  private finalizer: (() => void) | undefined;
+  private finalizer: (() => void) | Unsubscribable | undefined;
 
+  /**
+   * @param target What the handlers are called on (`this`): an operator's per-subscription state can
+   *   share its handlers, functions made once, among all its subscriptions instead of making three
+   *   closures for each.
+   */
   constructor(
-    private readonly onNext: (value: T) => void,
-    private readonly onError: (error: unknown) => void,
-    private readonly onComplete: () => void,
+    private readonly onNext: (this: S, value: T) => void,
+    private readonly onError: (this: S, error: unknown) => void,
+    private readonly onComplete: (this: S) => void,
+    private readonly target?: S,
   ) {
     super();
   }
@@ -46,7 +53,7 @@ export class SourceObserver<T> extends Subscription implements Observer<T> {
   next(value: T): void {
     if (this.stopped) return;
     try {
-      this.onNext(value);
+      this.onNext.call(this.target as S, value);
     } catch (error) {
       reportUnhandled(error);
     }
@@ -56,7 +63,7 @@ export class SourceObserver<T> extends Subscription implements Observer<T> {
     if (this.stopped) return;
     this.stopped = true;
     try {
-      this.onError(error);
+      this.onError.call(this.target as S, error);
     } catch (thrown) {
       reportUnhandled(thrown);
     }
@@ -67,7 +74,7 @@ export class SourceObserver<T> extends Subscription implements Observer<T> {
     if (this.stopped) return;
     this.stopped = true;
     try {
-      this.onComplete();
+      this.onComplete.call(this.target as S);
     } catch (thrown) {
       reportUnhandled(thrown);
     }
@@ -75,7 +82,7 @@ export class SourceObserver<T> extends Subscription implements Observer<T> {
   }
 
   override add(teardown: TeardownLogic): void {
-    if (typeof teardown === 'function' && this.finalizer === undefined && !this.closed) {
+    if (this.finalizer === undefined && !this.closed && isPlainTeardown(teardown)) {
       this.finalizer = teardown;
       return;
     }
@@ -94,7 +101,8 @@ export class SourceObserver<T> extends Subscription implements Observer<T> {
     this.finalizer = undefined;
     // The source's teardown first, as Subscription runs its teardowns in the order they came.
     try {
-      finalizer?.();
+      if (typeof finalizer === 'function') finalizer();
+      else finalizer?.unsubscribe();
     } finally {
       super.unsubscribe();
     }
@@ -111,4 +119,15 @@ export function reportUnhandled(error: unknown): void {
     if (onUnhandledError) onUnhandledError(error);
     else throw error;
   });
+}
+
+/** A teardown that needs no Subscription bookkeeping: a function, or an Unsubscribable that is not a Subscription. */
+function isPlainTeardown(teardown: TeardownLogic): teardown is (() => void) | Unsubscribable {
+  if (typeof teardown === 'function') return true;
+  return (
+    typeof teardown === 'object' &&
+    teardown !== null &&
+    !(teardown instanceof Subscription) &&
+    typeof teardown.unsubscribe === 'function'
+  );
 }

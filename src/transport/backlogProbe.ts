@@ -35,6 +35,20 @@ export interface OwnLag {
   during(ms: number): number;
 }
 
+/**
+ * What a probe pings and times with: its owner (one object, no closures of its own).
+ * @internal
+ */
+export interface ProbeLink {
+  /**
+   * Sends a ping: true when it was written now, false when it was queued behind this job's frames,
+   * in which case the owner calls {@link BacklogProbe.pingWritten} once it is written.
+   */
+  ping(): boolean;
+  /** The probe's clock (ms). */
+  now(): number;
+}
+
 const noLag: OwnLag = { mark: () => undefined, during: () => 0 };
 
 /**
@@ -92,14 +106,12 @@ export class BacklogProbe {
   private windowStart = -Infinity;
 
   /**
-   * @param ping Sends a ping: returns true when it was written now, false when it was queued behind
-   *   this job's frames, in which case the owner calls {@link pingWritten} once it is written.
+   * @param link The owner, which pings and tells the time (see {@link ProbeLink}).
    * @param ownLag How late this process's event loop ran while a ping was out: that much of its
    *   round trip may be this process reading the pong late, not queueing in the path.
    */
   constructor(
-    private readonly ping: () => boolean,
-    private readonly now: () => number,
+    private readonly link: ProbeLink,
     private readonly config: CongestionConfig,
     private readonly ownLag: OwnLag = noLag,
   ) {
@@ -122,7 +134,7 @@ export class BacklogProbe {
       this.congested = true;
       return true;
     }
-    const now = this.now();
+    const now = this.link.now();
     if (this.pingAt < 0) {
       this.bytesSincePing += bytes;
       // Sent before the ping, so the ping's pong accounts for these bytes too.
@@ -150,7 +162,7 @@ export class BacklogProbe {
    */
   onPong(): boolean {
     if (this.pingAt < 0) return false; // an unsolicited pong
-    const now = this.now();
+    const now = this.link.now();
     const rtt = now - this.pingAt;
     this.learnBase(now, rtt);
     const lag = this.ownLag.during(rtt);
@@ -203,7 +215,7 @@ export class BacklogProbe {
 
   /** Sends a ping now if none is in flight (the keepalive's ping, measured like any other). */
   pingNow(): void {
-    if (!this.pinging) this.sendPing(this.now());
+    if (!this.pinging) this.sendPing(this.link.now());
   }
 
   /**
@@ -213,7 +225,7 @@ export class BacklogProbe {
   pingWritten(): void {
     if (!this.pingQueued) return;
     this.pingQueued = false;
-    this.pingAt = this.now();
+    this.pingAt = this.link.now();
     this.ownLag.mark();
     this.sentSincePing = false;
     this.bytesSincePing = 0;
@@ -223,7 +235,7 @@ export class BacklogProbe {
     this.sentSincePing = false;
     this.bytesSincePing = 0;
     try {
-      if (this.ping()) {
+      if (this.link.ping()) {
         this.pingAt = now;
         this.ownLag.mark();
       } else this.pingQueued = true;

@@ -1,6 +1,6 @@
 import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
 import type { Signal } from '../operators/signal.js';
-import { BacklogProbe, DEFAULT_CONGESTION, type CongestionConfig } from './backlogProbe.js';
+import { BacklogProbe, DEFAULT_CONGESTION, type CongestionConfig, type ProbeLink } from './backlogProbe.js';
 import type { FrameWriter, WriterEvents } from './frameWriter.js';
 import { watchLoopLag, type LoopLag } from './loopLag.js';
 import { SocketState, type WebSocketLike } from './webSocketLike.js';
@@ -26,7 +26,7 @@ export interface WritabilityLimits {
  * writer's callbacks, or a poll for platforms without them) or by the probe's pong.
  * @internal
  */
-export class Writability implements WriterEvents {
+export class Writability implements WriterEvents, ProbeLink {
   /** The in-band backlog measure, while a socket that can ping is open. */
   probe: BacklogProbe | undefined;
   private drainPoll: Subscription | undefined;
@@ -152,23 +152,26 @@ export class Writability implements WriterEvents {
 
   private startProbe(): BacklogProbe | undefined {
     const { congestion = DEFAULT_CONGESTION, scheduler } = this.limits;
-    const socket = this.socket;
-    if (congestion === false || socket.ping === undefined) return undefined;
-    const writer = this.writer;
-    const ping = writer.batching
-      ? () => {
-          // After this job's frames, in the same write: see FrameWriter.
-          writer.pingAfterFrames();
-          return false;
-        }
-      : () => (socket.ping!(), true);
+    if (congestion === false || this.socket.ping === undefined) return undefined;
     // Our own event-loop lag is real time: only subtracted when the probe's clock is real time too.
     const lag = (this.loopLag = watchLoopLag());
-    return new BacklogProbe(
-      ping,
-      () => scheduler.now(),
-      congestion,
-      scheduler === asyncScheduler ? lag : undefined,
-    );
+    return new BacklogProbe(this, congestion, scheduler === asyncScheduler ? lag : undefined);
+  }
+
+  /** The probe's ping (see ProbeLink). */
+  ping(): boolean {
+    const writer = this.writer;
+    if (writer.batching) {
+      // After this job's frames, in the same write: see FrameWriter.
+      writer.pingAfterFrames();
+      return false;
+    }
+    this.socket.ping!();
+    return true;
+  }
+
+  /** The probe's clock (see ProbeLink). */
+  now(): number {
+    return this.limits.scheduler.now();
   }
 }

@@ -44,8 +44,11 @@ export const OPENAI_RECOVERABLE_ERROR_CODES: ReadonlySet<string> = new Set([
  */
 export interface DecodeContext {
   readonly output: FrameFormat;
-  /** Output item id → the response that produced it (filled by `response.output_item.added`). */
-  readonly responseOfItem: Map<string, string>;
+  /**
+   * Output item id → the response that produced it (filled by `response.output_item.added`); made by
+   * the first, as most sessions hold no response at a time and an idle one holds none.
+   */
+  responseOfItem: Map<string, string> | undefined;
   /** Out-of-band responses under way (their items never reach the conversation). */
   readonly outOfBand: ReadonlySet<string>;
 }
@@ -154,7 +157,8 @@ function itemAdded(m: Ev<'conversation.item.added'> | Ev<'conversation.item.crea
 
 function itemDone(m: Ev<'conversation.item.done'>, context: DecodeContext): Decoded {
   const item = m.item;
-  if (item.type === 'function_call') return toolCall(item, context.responseOfItem.get(item.id ?? ''), m.type);
+  if (item.type === 'function_call')
+    return toolCall(item, context.responseOfItem?.get(item.id ?? ''), m.type);
   if (typeof item.id !== 'string')
     return { type: 'invalid', messageType: m.type, detail: 'item.id: expected string, got undefined' };
   return { type: 'conversation.item.done', itemId: item.id };
@@ -168,7 +172,7 @@ function outputItemDone(m: Ev<'response.output_item.done'>, context: DecodeConte
 }
 
 function outputItemAdded(m: Ev<'response.output_item.added'>, context: DecodeContext): Decoded {
-  if (m.item.id !== undefined) context.responseOfItem.set(m.item.id, m.response_id);
+  if (m.item.id !== undefined) (context.responseOfItem ??= new Map()).set(m.item.id, m.response_id);
   return IGNORED_TYPE;
 }
 
@@ -244,8 +248,10 @@ function responseDone(m: Ev<'response.done'>, context: DecodeContext): Decoded {
 }
 
 function forgetItems(context: DecodeContext, responseId: string): void {
-  for (const [item, response] of context.responseOfItem) {
-    if (response === responseId) context.responseOfItem.delete(item);
+  const responseOfItem = context.responseOfItem;
+  if (responseOfItem === undefined) return;
+  for (const [item, response] of responseOfItem) {
+    if (response === responseId) responseOfItem.delete(item);
   }
 }
 
@@ -417,7 +423,7 @@ export function decodeOpenAI(data: string): Decoded {
     ? { type: 'invalid', detail: message }
     : decodeServerMessage(message, {
         output: frameFormat(undefined),
-        responseOfItem: new Map(),
+        responseOfItem: undefined,
         outOfBand: new Set(),
       });
 }
