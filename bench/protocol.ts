@@ -43,7 +43,12 @@ export type Command =
   /** drops every open connection; answers once none is left */
   | { id: number; cmd: 'closeAll' }
   /** the server's clock now, to estimate the offset to the parent's */
-  | { id: number; cmd: 'clock' };
+  | { id: number; cmd: 'clock' }
+  /**
+   * the server reads its sockets in turns `ms` apart, sleeping in between, instead of whenever a
+   * client writes (null: whenever a client writes again); see bench/server.ts
+   */
+  | { id: number; cmd: 'readInTurns'; ms: number | null };
 
 export type Reply =
   | { id: number; ok: true; counts?: ServerCounts; texts?: TextArrival[]; clock?: number }

@@ -11,6 +11,7 @@
  *   --events N          downlink events received cold (default 20 000; then 5 × N warm)
  *   --runs N            downlink runs, each client in a fresh process each time (default 3)
  *   --levels a,b,…      concurrency levels to ramp through
+ *   --server-turn MS    concurrency: the server reads in turns MS apart (default 100; 0: as bytes arrive)
  *   --client NAME       run one client only (rx, raw, openai or agents; for profiling)
  *   --no-sdks           leave the official SDKs out (they run in every workload but concurrency)
  *   --rx-options JSON   experiment: realtime-rx with these ConversationOptions (results are marked so)
@@ -60,6 +61,7 @@ interface Args {
   events: number | undefined;
   runs: number | undefined;
   levels: number[] | undefined;
+  serverTurnMs: number | undefined;
   client: ClientFlag | undefined;
   sdks: boolean;
   strict: boolean;
@@ -75,6 +77,7 @@ function parseArgs(argv: string[]): Args {
     events: undefined,
     runs: undefined,
     levels: undefined,
+    serverTurnMs: undefined,
     client: undefined,
     sdks: true,
     strict: false,
@@ -124,6 +127,13 @@ function parseArgs(argv: string[]): Args {
           .split(',')
           .map((n) => count(n, flag));
         break;
+      case '--server-turn': {
+        const ms = Number(value(i++, flag));
+        if (!Number.isInteger(ms) || ms < 0)
+          throw new Error(`${flag} takes whole milliseconds (0: no turns)`);
+        args.serverTurnMs = ms;
+        break;
+      }
       case '--client': {
         const client = value(i++, flag);
         if (!(CLIENT_FLAGS as readonly string[]).includes(client))
@@ -144,6 +154,9 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
+/** How far apart the server's turns of reading are during the concurrency ramp (see bench/server.ts). */
+const SERVER_TURN_MS = 100;
+
 function configFor(args: Args): BenchConfig {
   const base: BenchConfig = args.smoke
     ? {
@@ -162,6 +175,7 @@ function configFor(args: Args): BenchConfig {
         concurrencyLevels: [5, 10],
         concurrencyWarmupSeconds: 0.25,
         concurrencySeconds: 1,
+        serverTurnMs: SERVER_TURN_MS,
         connectTimeoutMs: 5_000,
       }
     : {
@@ -180,6 +194,7 @@ function configFor(args: Args): BenchConfig {
         concurrencyLevels: [250, 500, 750, 1000, 1250, 1500, 2000, 2500, 3000],
         concurrencyWarmupSeconds: 1,
         concurrencySeconds: 5,
+        serverTurnMs: SERVER_TURN_MS,
         connectTimeoutMs: 20_000,
       };
   if (args.frames !== undefined) base.frames = args.frames;
@@ -190,6 +205,7 @@ function configFor(args: Args): BenchConfig {
   }
   if (args.runs !== undefined) base.downlinkRuns = args.runs;
   if (args.levels !== undefined) base.concurrencyLevels = args.levels;
+  if (args.serverTurnMs !== undefined) base.serverTurnMs = args.serverTurnMs;
   return base;
 }
 

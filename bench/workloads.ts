@@ -42,6 +42,8 @@ export interface BenchConfig {
   concurrencyLevels: number[];
   concurrencyWarmupSeconds: number;
   concurrencySeconds: number;
+  /** the server reads its sockets in turns this far apart while the conversations stream (0: as bytes arrive) */
+  serverTurnMs: number;
   connectTimeoutMs: number;
 }
 
@@ -302,6 +304,8 @@ export interface LevelResult {
   cpuMicrosPerFrame: number;
   /** the same for the server process: near 1 means the server, not the client, was the limit */
   serverCpu: number;
+  /** the server's CPU time per frame it read (µs) */
+  serverCpuMicrosPerFrame: number;
   sustained: boolean;
   why?: string;
   error?: string;
@@ -335,7 +339,7 @@ export function describeLevel(r: LevelResult): string {
     `${(r.deliveredRatio * 100).toFixed(1)}% delivered, ${r.dropped} dropped, loop delay p99 ` +
     `${r.eventLoopDelayP99Ms.toFixed(1)} ms, client CPU ${(r.clientCpu * 100).toFixed(0)}% ` +
     `(${r.cpuMicrosPerFrame.toFixed(1)} µs/frame), server CPU ` +
-    `${(r.serverCpu * 100).toFixed(0)}% → ${r.sustained ? 'sustained' : `NOT sustained (${r.why})`}`
+    `${(r.serverCpu * 100).toFixed(0)}% (${r.serverCpuMicrosPerFrame.toFixed(1)} µs/frame) → ${r.sustained ? 'sustained' : `NOT sustained (${r.why})`}`
   );
 }
 
@@ -357,6 +361,7 @@ export async function concurrencyLevel(
     clientCpu: NaN,
     cpuMicrosPerFrame: NaN,
     serverCpu: NaN,
+    serverCpuMicrosPerFrame: NaN,
     sustained: false,
     why: error,
     error,
@@ -368,6 +373,8 @@ export async function concurrencyLevel(
     return failed(`could not open ${n} sessions: ${(e as Error).message}`);
   }
   try {
+    // Only once every session has started: a turn's wait on each handshake would make connecting slow.
+    if (config.serverTurnMs > 0) await server.readInTurns(config.serverTurnMs);
     const send = (tick: number) => {
       const frame = FRAMES[tick % FRAMES.length];
       for (let i = 0; i < connections.length; i++) connections[i].sendAudio(frame);
@@ -410,10 +417,12 @@ export async function concurrencyLevel(
       cpuMicrosPerFrame: cpu / (loop.ticks * n),
       // Over the measured seconds and the wait for their last frames.
       serverCpu: (end.cpuMicros - baseline.cpuMicros) / 1000 / serverWallMs,
+      serverCpuMicrosPerFrame: (end.cpuMicros - baseline.cpuMicros) / Math.max(1, end.audio - baseline.audio),
       sustained: whyNot.length === 0,
       ...(whyNot.length === 0 ? {} : { why: whyNot.join(', ') }),
     };
   } finally {
+    await server.readInTurns(null).catch(() => undefined);
     await closeAll(connections);
     await server.closeAll(30_000);
     await settledMemory();
