@@ -322,6 +322,11 @@ const MAX_DELAY_P99_MS = 50;
 const GRACE_MS = 1000;
 /** A level that failed while the client used less than this share of a core gets a third try. */
 export const MAX_STARVED_CPU = 0.8;
+/**
+ * A level that failed while the server used this share of a core or more may have failed for the
+ * server, not the client: the log and the table say so (the server should stay far below it).
+ */
+export const SERVER_BOUND_CPU = 0.9;
 
 export const SUSTAINED_DEFINITION =
   `N conversations each stream 20 ms frames at real time (one shared timer); a level is sustained when ` +
@@ -331,7 +336,9 @@ export const SUSTAINED_DEFINITION =
   `(twice more when the client used < ${MAX_STARVED_CPU * 100}% of a core: starved by other load); ` +
   `a client's ramp stops at its first level not sustained, then halves the gap to its last level sustained, ` +
   `twice. The clients' ramps are interleaved try by try (the order alternating; a failed level is tried again at ` +
-  `the client's next turn), so both meet the same load.`;
+  `the client's next turn), so both meet the same load. The server reads in turns and passes over audio ` +
+  `frames unparsed, so it stays far below a core; a failed level where it used >= ${SERVER_BOUND_CPU * 100}% ` +
+  `of one is marked server-bound.`;
 
 export function describeLevel(r: LevelResult): string {
   if (r.error !== undefined) return `error: ${r.error}`;
