@@ -674,23 +674,32 @@ async function main(): Promise<number> {
       });
       // The CPU a real-time frame costs at the largest level both clients sustained: less sensitive to
       // other load than the level itself, and 1 s / (50 frames × that) is what one core could carry.
-      const sustainedBoth = (rx?.levels ?? [])
-        .filter((l) => l.sustained && raw?.levels.some((m) => m.sustained && m.connections === l.connections))
-        .map((l) => l.connections);
-      const common = sustainedBoth.length > 0 ? Math.max(...sustainedBoth) : undefined;
-      const perFrame = (r: ConcurrencyResult | undefined) =>
-        common === undefined
-          ? undefined
-          : r?.levels.find((l) => l.sustained && l.connections === common)?.cpuMicrosPerFrame;
+      // When no level was sustained by both (a starved run), the largest level both ran, so marked.
+      const levelsBoth = (sustained: boolean) =>
+        (rx?.levels ?? [])
+          .filter(
+            (l) =>
+              l.error === undefined &&
+              (!sustained || l.sustained) &&
+              raw?.levels.some(
+                (m) =>
+                  m.error === undefined && (!sustained || m.sustained) && m.connections === l.connections,
+              ),
+          )
+          .map((l) => l.connections);
+      const sustainedBoth = levelsBoth(true);
+      const ranBoth = sustainedBoth.length > 0 ? sustainedBoth : levelsBoth(false);
+      const common = ranBoth.length > 0 ? Math.max(...ranBoth) : undefined;
+      const commonLabel = `N=${common ?? '–'}${sustainedBoth.length === 0 && common !== undefined ? ', not sustained' : ''}`;
+      const atCommon = (r: ConcurrencyResult | undefined) =>
+        r?.levels.find(
+          (l) =>
+            l.error === undefined && l.connections === common && (sustainedBoth.length === 0 || l.sustained),
+        );
+      const perFrame = (r: ConcurrencyResult | undefined) => atCommon(r)?.cpuMicrosPerFrame;
       const perCore = (us: number | undefined) => (us === undefined ? undefined : 1e6 / (50 * us));
-      const serverCpu = (r: ConcurrencyResult | undefined) =>
-        common === undefined
-          ? undefined
-          : r?.levels.find((l) => l.sustained && l.connections === common)?.serverCpu;
-      const serverPerFrame = (r: ConcurrencyResult | undefined) =>
-        common === undefined
-          ? undefined
-          : r?.levels.find((l) => l.sustained && l.connections === common)?.serverCpuMicrosPerFrame;
+      const serverCpu = (r: ConcurrencyResult | undefined) => atCommon(r)?.serverCpu;
+      const serverPerFrame = (r: ConcurrencyResult | undefined) => atCommon(r)?.serverCpuMicrosPerFrame;
       const busiestServer = (r: ConcurrencyResult | undefined) => {
         const measured = (r?.levels ?? []).filter((l) => l.error === undefined).map((l) => l.serverCpu);
         return measured.length === 0 ? undefined : Math.max(...measured);
@@ -698,7 +707,7 @@ async function main(): Promise<number> {
       rows.push(
         {
           workload: 'concurrency',
-          metric: `CPU µs/frame at N=${common ?? '–'} (real time)`,
+          metric: `CPU µs/frame at ${commonLabel} (real time)`,
           rx: fmt(perFrame(rx)),
           raw: fmt(perFrame(raw)),
           ratio: fmtRatio(ratioOf(perFrame(rx), perFrame(raw))),
@@ -716,7 +725,7 @@ async function main(): Promise<number> {
         },
         {
           workload: 'concurrency',
-          metric: `server CPU at N=${common ?? '–'} (1 = a core)`,
+          metric: `server CPU at ${commonLabel} (1 = a core)`,
           rx: fmt(serverCpu(rx)),
           raw: fmt(serverCpu(raw)),
           ratio: '',
@@ -725,7 +734,7 @@ async function main(): Promise<number> {
         },
         {
           workload: 'concurrency',
-          metric: `server CPU µs per frame read at N=${common ?? '–'}`,
+          metric: `server CPU µs per frame read at ${commonLabel}`,
           rx: fmt(serverPerFrame(rx)),
           raw: fmt(serverPerFrame(raw)),
           ratio: '',
