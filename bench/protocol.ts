@@ -22,6 +22,8 @@ export interface ServerCounts {
   texts: number;
   /** any other message (session.update, response.create, ...) since the last reset */
   other: number;
+  /** pings read since the last reset (each answered by a pong) */
+  pings: number;
   /** open connections now */
   connections: number;
   /** the server process's CPU time since it started, in µs (user + system) */

@@ -11,7 +11,7 @@
  *   --events N          downlink events received cold (default 20 000; then 5 × N warm)
  *   --runs N            downlink runs, each client in a fresh process each time (default 3)
  *   --levels a,b,…      concurrency levels to ramp through
- *   --server-turn MS    concurrency: the server reads in turns MS apart (default 100; 0: as bytes arrive)
+ *   --server-turn MS    concurrency: the server reads in turns MS apart (default 30; 0: as bytes arrive)
  *   --client NAME       run one client only (rx, raw, openai or agents; for profiling)
  *   --no-sdks           leave the official SDKs out (they run in every workload but concurrency)
  *   --rx-options JSON   experiment: realtime-rx with these ConversationOptions (results are marked so)
@@ -155,8 +155,12 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
-/** How far apart the server's turns of reading are during the concurrency ramp (see bench/server.ts). */
-const SERVER_TURN_MS = 100;
+/**
+ * How far apart the server's turns of reading are during the concurrency ramp (see bench/server.ts).
+ * A pong waits for the next turn, and realtime-rx's congestion probe takes a pong later than half its
+ * default bound (50 ms) for queueing and probes more often: the turn must stay well below that.
+ */
+const SERVER_TURN_MS = 30;
 
 function configFor(args: Args): BenchConfig {
   const base: BenchConfig = args.smoke

@@ -49,6 +49,7 @@ let audio = 0;
 let audioBytes = 0;
 let texts: TextArrival[] = [];
 let other = 0;
+let pings = 0;
 let audioWaiters: { target: number; id: number }[] = [];
 let textWaiters: { target: number; id: number }[] = [];
 let closeWaiters: number[] = [];
@@ -85,6 +86,7 @@ server.on('upgrade', (request, socket: Socket, head: Buffer) => {
     ws: new BenchSocket(socket, AUDIO_PREFIX_BYTES, {
       audio: (payloadBytes) => onAudio(payloadBytes),
       message: (data, isBinary) => onMessage(conn, data, isBinary),
+      ping: () => void pings++,
       close: () => {
         connections.delete(conn);
         if (connections.size === 0 && closeWaiters.length > 0) {
@@ -198,6 +200,7 @@ function counts() {
     audioBytes,
     texts: texts.length,
     other,
+    pings,
     connections: connections.size,
     cpuMicros: cpu.user + cpu.system,
   };
@@ -289,9 +292,11 @@ function flood(count: number, done: () => void): void {
  * per 20 ms frame per conversation, and is woken by every write: at a thousand conversations that
  * took it most of a core, on the two cores it shares with the client, so it was the limit of what
  * it measured. In turns, the process sleeps between them and each turn reads whatever every socket
- * holds, several frames per read: the kernel keeps the bytes meanwhile (a few KB per socket), and a
- * client's write no longer wakes anyone, as with a remote server. A turn that overruns its slot is
- * followed by the next at once, so a server that cannot keep up still shows as a whole core.
+ * holds, often more than one frame per read: the kernel keeps the bytes meanwhile, and a client's
+ * write no longer wakes anyone, as with a remote server. Turns are short (see SERVER_TURN_MS in
+ * bench/run.ts): a ping waits for the next one, and a late pong reads as a queue to a congestion
+ * probe. A turn that overruns its slot is followed by the next at once, so a server that cannot keep
+ * up still shows as a whole core.
  */
 const SLEEPER = new Int32Array(new SharedArrayBuffer(4));
 let turnMs: number | null = null;
@@ -322,7 +327,7 @@ function turn(): void {
 process.on('message', (command: Command) => {
   switch (command.cmd) {
     case 'reset':
-      audio = audioBytes = other = 0;
+      audio = audioBytes = other = pings = 0;
       texts = [];
       audioWaiters = [];
       textWaiters = [];

@@ -28,6 +28,8 @@ export interface BenchSocketHandlers {
   audio(payloadBytes: number): void;
   /** Any other data message, whole and unmasked. */
   message(data: Buffer, isBinary: boolean): void;
+  /** A ping (answered here with its pong). */
+  ping(): void;
   close(): void;
 }
 
@@ -213,6 +215,7 @@ export class BenchSocket {
   private handle(frame: Frame): void {
     switch (frame.opcode) {
       case OP_PING:
+        this.on.ping();
         return this.sendFrame(serverFrame(frame.payload, OP_PONG));
       case OP_PONG:
         return;
