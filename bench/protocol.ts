@@ -22,6 +22,8 @@ export interface ServerCounts {
   texts: number;
   /** any other message (session.update, response.create, ...) since the last reset */
   other: number;
+  /** pings read since the last reset (each answered by a pong) */
+  pings: number;
   /** open connections now */
   connections: number;
   /** the server process's CPU time since it started, in µs (user + system) */
@@ -43,7 +45,12 @@ export type Command =
   /** drops every open connection; answers once none is left */
   | { id: number; cmd: 'closeAll' }
   /** the server's clock now, to estimate the offset to the parent's */
-  | { id: number; cmd: 'clock' };
+  | { id: number; cmd: 'clock' }
+  /**
+   * the server reads its sockets in turns `ms` apart, sleeping in between, instead of whenever a
+   * client writes (null: whenever a client writes again); see bench/server.ts
+   */
+  | { id: number; cmd: 'readInTurns'; ms: number | null };
 
 export type Reply =
   | { id: number; ok: true; counts?: ServerCounts; texts?: TextArrival[]; clock?: number }

@@ -9,6 +9,7 @@ import type { BenchClient } from './clients.js';
 import type { BenchServer } from './serverHandle.js';
 import {
   MAX_STARVED_CPU,
+  SERVER_BOUND_CPU,
   SUSTAINED_DEFINITION,
   concurrencyLevel,
   describeLevel,
@@ -68,9 +69,11 @@ async function tryLevel(
   const result = await concurrencyLevel(climb.client, server, n, config);
   climb.levels.push(result);
   const starved = !result.sustained && result.error === undefined && result.clientCpu < MAX_STARVED_CPU;
+  const serverBound = !result.sustained && result.serverCpu >= SERVER_BOUND_CPU;
   log(
     `    ${climb.client.name} N=${n}${climb.tries > 0 ? ' (again)' : ''}: ${describeLevel(result)}` +
-      `${starved ? ' (this process was not busy: other load?)' : ''}`,
+      `${starved ? ' (this process was not busy: other load?)' : ''}` +
+      `${serverBound ? ' (SERVER-BOUND: the server used a core; the limit may be its, not the client’s)' : ''}`,
   );
   climb.tries++;
   if (result.sustained || climb.tries >= (starved ? 3 : 2)) {

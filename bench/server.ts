@@ -13,8 +13,8 @@
  * stays in the kernel's buffers) and forwards exactly the budget of each tick: the backlog sits where
  * the client's `bufferedAmount` cannot see it, and drains at the set rate, in order.
  */
+import { createServer as createHttpServer } from 'node:http';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
-import WebSocket, { WebSocketServer, type RawData } from 'ws';
 import {
   AUDIO_PREFIX,
   BENCH_TEXT,
@@ -24,12 +24,13 @@ import {
   type Reply,
   type TextArrival,
 } from './protocol.js';
+import { acceptUpgrade, BenchSocket, serverFrame } from './serverSocket.js';
 
 const AUDIO_PREFIX_BYTES = Buffer.from(AUDIO_PREFIX);
 const PREFIX_LENGTH = AUDIO_PREFIX_BYTES.length;
 
 interface Connection {
-  readonly ws: WebSocket;
+  readonly ws: BenchSocket;
   readonly id: number;
   started: boolean;
 }
@@ -48,6 +49,7 @@ let audio = 0;
 let audioBytes = 0;
 let texts: TextArrival[] = [];
 let other = 0;
+let pings = 0;
 let audioWaiters: { target: number; id: number }[] = [];
 let textWaiters: { target: number; id: number }[] = [];
 let closeWaiters: number[] = [];
@@ -63,17 +65,13 @@ function reply(message: Reply): void {
   process.send?.(message);
 }
 
-// The server must never be the limit of what it measures: no UTF-8 check of every frame it reads
-// (the clients send JSON they built themselves).
-const server = new WebSocketServer({
-  host: '127.0.0.1',
-  port: 0,
-  perMessageDeflate: false,
-  skipUTF8Validation: true,
-});
+// The server must never be the limit of what it measures: its WebSocket side is bench/serverSocket.ts,
+// which passes over audio frames without unmasking or copying them, and checks no UTF-8 (the clients
+// send JSON they built themselves).
+const server = createHttpServer((_request, response) => response.writeHead(426).end());
 const proxy = createServer({ noDelay: true }, (inbound) => link(inbound));
 
-server.on('listening', () => {
+server.listen(0, '127.0.0.1', () => {
   proxy.listen(0, '127.0.0.1', () => {
     process.send?.({
       ready: true,
@@ -82,18 +80,26 @@ server.on('listening', () => {
     });
   });
 });
-server.on('connection', (ws: WebSocket) => {
-  const conn: Connection = { ws, id: ++nextConnection, started: false };
+server.on('upgrade', (request, socket: Socket, head: Buffer) => {
+  if (!acceptUpgrade(request, socket)) return;
+  const conn: Connection = {
+    ws: new BenchSocket(socket, AUDIO_PREFIX_BYTES, {
+      audio: (payloadBytes) => onAudio(payloadBytes),
+      message: (data, isBinary) => onMessage(conn, data, isBinary),
+      ping: () => void pings++,
+      close: () => {
+        connections.delete(conn);
+        if (connections.size === 0 && closeWaiters.length > 0) {
+          for (const id of closeWaiters) reply({ id, ok: true });
+          closeWaiters = [];
+        }
+      },
+    }),
+    id: ++nextConnection,
+    started: false,
+  };
   connections.add(conn);
-  ws.on('message', (data: RawData, isBinary: boolean) => onMessage(conn, data as Buffer, isBinary));
-  ws.on('error', () => undefined); // a client reset: 'close' follows
-  ws.on('close', () => {
-    connections.delete(conn);
-    if (connections.size === 0 && closeWaiters.length > 0) {
-      for (const id of closeWaiters) reply({ id, ok: true });
-      closeWaiters = [];
-    }
-  });
+  if (head.length > 0) conn.ws.read(head);
 });
 
 /** Proxies one client connection to the WebSocket server: downstream at once, upstream at the set rate. */
@@ -124,18 +130,21 @@ function link(inbound: Socket): void {
   startThrottle();
 }
 
+/** The hot path: an audio frame, recognised by its prefix, never parsed. */
+function onAudio(payloadBytes: number): void {
+  audio++;
+  audioBytes += payloadBytes;
+  if (audioWaiters.length > 0) settle(audioWaiters, audio, (rest) => (audioWaiters = rest));
+}
+
 function onMessage(conn: Connection, data: Buffer, isBinary: boolean): void {
-  // The hot path: audio frames are recognised by their prefix, never parsed.
+  // An audio message that came in fragments (no bench client sends one so): counted all the same.
   if (
     !isBinary &&
     data.length > PREFIX_LENGTH &&
     data.compare(AUDIO_PREFIX_BYTES, 0, PREFIX_LENGTH, 0, PREFIX_LENGTH) === 0
-  ) {
-    audio++;
-    audioBytes += data.length;
-    if (audioWaiters.length > 0) settle(audioWaiters, audio, (rest) => (audioWaiters = rest));
-    return;
-  }
+  )
+    return onAudio(data.length);
   let message: { type?: unknown; item?: { content?: { text?: unknown }[] }; session?: object };
   try {
     message = JSON.parse(data.toString()) as typeof message;
@@ -191,6 +200,7 @@ function counts() {
     audioBytes,
     texts: texts.length,
     other,
+    pings,
     connections: connections.size,
     cpuMicros: cpu.user + cpu.system,
   };
@@ -252,11 +262,6 @@ function audioDelta(n: number): string {
   );
 }
 
-/** The TCP socket under a `ws` connection: `ws` has no public way to cork it. */
-function socketOf(ws: WebSocket): Socket {
-  return (ws as unknown as { _socket: Socket })._socket;
-}
-
 /**
  * Sends `count` deltas to every open connection, in batches that wait while a socket's buffer is full.
  * Each batch is corked: one system call per socket per batch, not one per delta, so the server's cost
@@ -268,23 +273,61 @@ function flood(count: number, done: () => void): void {
   const step = (): void => {
     if (targets.some((conn) => conn.ws.bufferedAmount > 1024 * 1024)) return void setTimeout(step, 1);
     const end = Math.min(count, sent + 256);
-    const open = targets.filter((conn) => conn.ws.readyState === WebSocket.OPEN);
-    for (const conn of open) socketOf(conn.ws).cork();
+    const open = targets.filter((conn) => conn.ws.open);
+    for (const conn of open) conn.ws.socket.cork();
     for (; sent < end; sent++) {
-      const delta = audioDelta(sent);
-      for (const conn of open) conn.ws.send(delta);
+      const frame = serverFrame(audioDelta(sent));
+      for (const conn of open) conn.ws.sendFrame(frame);
     }
-    for (const conn of open) socketOf(conn.ws).uncork();
+    for (const conn of open) conn.ws.socket.uncork();
     if (sent < count) setImmediate(step);
     else done();
   };
   step();
 }
 
+/*
+ * Reading in turns, for the concurrency ramp. A server that reads each socket as soon as a client
+ * writes to it does one read (a system call, a buffer, a trip through Node's stream layer and `ws`)
+ * per 20 ms frame per conversation, and is woken by every write: at a thousand conversations that
+ * took it most of a core, on the two cores it shares with the client, so it was the limit of what
+ * it measured. In turns, the process sleeps between them and each turn reads whatever every socket
+ * holds, often more than one frame per read: the kernel keeps the bytes meanwhile, and a client's
+ * write no longer wakes anyone, as with a remote server. Turns are short (see SERVER_TURN_MS in
+ * bench/run.ts): a ping waits for the next one, and a late pong reads as a queue to a congestion
+ * probe. A turn that overruns its slot is followed by the next at once, so a server that cannot keep
+ * up still shows as a whole core.
+ */
+const SLEEPER = new Int32Array(new SharedArrayBuffer(4));
+let turnMs: number | null = null;
+let turning = false;
+let nextTurnAt = 0;
+
+function readInTurns(ms: number | null): void {
+  turnMs = ms;
+  if (ms === null || turning) return;
+  turning = true;
+  nextTurnAt = performance.now();
+  setImmediate(turn);
+}
+
+/** Runs after each poll phase: sleeps until the next turn is due, so the poll that follows finds every socket's bytes. */
+function turn(): void {
+  if (turnMs === null) {
+    turning = false;
+    return;
+  }
+  nextTurnAt += turnMs;
+  const wait = nextTurnAt - performance.now();
+  if (wait > 0) Atomics.wait(SLEEPER, 0, 0, wait);
+  else nextTurnAt = performance.now(); // behind: no debt of turns to catch up
+  setImmediate(turn);
+}
+
 process.on('message', (command: Command) => {
   switch (command.cmd) {
     case 'reset':
-      audio = audioBytes = other = 0;
+      audio = audioBytes = other = pings = 0;
       texts = [];
       audioWaiters = [];
       textWaiters = [];
@@ -316,6 +359,9 @@ process.on('message', (command: Command) => {
       return;
     case 'clock':
       return reply({ id: command.id, ok: true, clock: clock() });
+    case 'readInTurns':
+      readInTurns(command.ms);
+      return reply({ id: command.id, ok: true });
   }
 });
 

@@ -134,6 +134,11 @@ export class BenchServer {
     await this.request({ cmd: 'throttle', bytesPerSecond });
   }
 
+  /** Reads the sockets in turns `ms` apart, sleeping in between (null: as bytes arrive). */
+  async readInTurns(ms: number | null): Promise<void> {
+    await this.request({ cmd: 'readInTurns', ms });
+  }
+
   async closeAll(timeoutMs = 10_000): Promise<void> {
     await this.request({ cmd: 'closeAll' }, timeoutMs);
   }

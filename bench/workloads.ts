@@ -42,6 +42,8 @@ export interface BenchConfig {
   concurrencyLevels: number[];
   concurrencyWarmupSeconds: number;
   concurrencySeconds: number;
+  /** the server reads its sockets in turns this far apart while the conversations stream (0: as bytes arrive) */
+  serverTurnMs: number;
   connectTimeoutMs: number;
 }
 
@@ -302,6 +304,8 @@ export interface LevelResult {
   cpuMicrosPerFrame: number;
   /** the same for the server process: near 1 means the server, not the client, was the limit */
   serverCpu: number;
+  /** the server's CPU time per frame it read (µs) */
+  serverCpuMicrosPerFrame: number;
   sustained: boolean;
   why?: string;
   error?: string;
@@ -318,6 +322,11 @@ const MAX_DELAY_P99_MS = 50;
 const GRACE_MS = 1000;
 /** A level that failed while the client used less than this share of a core gets a third try. */
 export const MAX_STARVED_CPU = 0.8;
+/**
+ * A level that failed while the server used this share of a core or more may have failed for the
+ * server, not the client: the log and the table say so (the server should stay far below it).
+ */
+export const SERVER_BOUND_CPU = 0.9;
 
 export const SUSTAINED_DEFINITION =
   `N conversations each stream 20 ms frames at real time (one shared timer); a level is sustained when ` +
@@ -327,7 +336,9 @@ export const SUSTAINED_DEFINITION =
   `(twice more when the client used < ${MAX_STARVED_CPU * 100}% of a core: starved by other load); ` +
   `a client's ramp stops at its first level not sustained, then halves the gap to its last level sustained, ` +
   `twice. The clients' ramps are interleaved try by try (the order alternating; a failed level is tried again at ` +
-  `the client's next turn), so both meet the same load.`;
+  `the client's next turn), so both meet the same load. The server reads in turns and passes over audio ` +
+  `frames unparsed, so it stays far below a core; a failed level where it used >= ${SERVER_BOUND_CPU * 100}% ` +
+  `of one is marked server-bound.`;
 
 export function describeLevel(r: LevelResult): string {
   if (r.error !== undefined) return `error: ${r.error}`;
@@ -335,7 +346,7 @@ export function describeLevel(r: LevelResult): string {
     `${(r.deliveredRatio * 100).toFixed(1)}% delivered, ${r.dropped} dropped, loop delay p99 ` +
     `${r.eventLoopDelayP99Ms.toFixed(1)} ms, client CPU ${(r.clientCpu * 100).toFixed(0)}% ` +
     `(${r.cpuMicrosPerFrame.toFixed(1)} µs/frame), server CPU ` +
-    `${(r.serverCpu * 100).toFixed(0)}% → ${r.sustained ? 'sustained' : `NOT sustained (${r.why})`}`
+    `${(r.serverCpu * 100).toFixed(0)}% (${r.serverCpuMicrosPerFrame.toFixed(1)} µs/frame) → ${r.sustained ? 'sustained' : `NOT sustained (${r.why})`}`
   );
 }
 
@@ -357,6 +368,7 @@ export async function concurrencyLevel(
     clientCpu: NaN,
     cpuMicrosPerFrame: NaN,
     serverCpu: NaN,
+    serverCpuMicrosPerFrame: NaN,
     sustained: false,
     why: error,
     error,
@@ -368,6 +380,8 @@ export async function concurrencyLevel(
     return failed(`could not open ${n} sessions: ${(e as Error).message}`);
   }
   try {
+    // Only once every session has started: a turn's wait on each handshake would make connecting slow.
+    if (config.serverTurnMs > 0) await server.readInTurns(config.serverTurnMs);
     const send = (tick: number) => {
       const frame = FRAMES[tick % FRAMES.length];
       for (let i = 0; i < connections.length; i++) connections[i].sendAudio(frame);
@@ -410,10 +424,12 @@ export async function concurrencyLevel(
       cpuMicrosPerFrame: cpu / (loop.ticks * n),
       // Over the measured seconds and the wait for their last frames.
       serverCpu: (end.cpuMicros - baseline.cpuMicros) / 1000 / serverWallMs,
+      serverCpuMicrosPerFrame: (end.cpuMicros - baseline.cpuMicros) / Math.max(1, end.audio - baseline.audio),
       sustained: whyNot.length === 0,
       ...(whyNot.length === 0 ? {} : { why: whyNot.join(', ') }),
     };
   } finally {
+    await server.readInTurns(null).catch(() => undefined);
     await closeAll(connections);
     await server.closeAll(30_000);
     await settledMemory();
