@@ -145,7 +145,7 @@ function onMessage(conn: Connection, data: Buffer, isBinary: boolean): void {
     data.compare(AUDIO_PREFIX_BYTES, 0, PREFIX_LENGTH, 0, PREFIX_LENGTH) === 0
   )
     return onAudio(data.length);
-  let message: { type?: unknown; item?: { content?: { text?: unknown }[] }; session?: object };
+  let message: { type?: unknown; item?: { id?: unknown; content?: { text?: unknown }[] }; session?: object };
   try {
     message = JSON.parse(data.toString()) as typeof message;
   } catch {
@@ -172,6 +172,14 @@ function onMessage(conn: Connection, data: Buffer, isBinary: boolean): void {
         return;
       }
       texts.push({ seq: Number(match[1]), sentAt: Number(match[2]), arrivedAt });
+      // As a GA server does: the item back, with the client's id, acknowledges the text.
+      conn.ws.send(
+        JSON.stringify({
+          type: 'conversation.item.added',
+          event_id: `evt_i${texts.length}`,
+          item: message.item,
+        }),
+      );
       if (textWaiters.length > 0) settle(textWaiters, texts.length, (rest) => (textWaiters = rest));
       return;
     }
