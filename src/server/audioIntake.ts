@@ -1,4 +1,5 @@
 import { Resampler } from '../audio/resample.js';
+import { MAX_INPUT_RATES_PER_CONNECTION } from './limits.js';
 import { EnergyVad, type VadOptions } from './vad.js';
 
 /** What one chunk of input audio did. Times are ms of input audio since the connection opened. */
@@ -18,6 +19,8 @@ export class AudioIntake {
   private vadOrigin = 0;
   private chunks: Float32Array[] = [];
   private resampler: { from: number; resampler: Resampler } | undefined;
+  /** Input rates used so far other than the output rate (each one designed a filter). */
+  private readonly rates = new Set<number>();
   private position = 0;
 
   constructor(
@@ -51,8 +54,18 @@ export class AudioIntake {
     return (samples / this.outputRate) * 1000;
   }
 
-  /** Feeds one chunk of mono samples in [-1, 1] at `sampleRate`. */
+  /**
+   * Feeds one chunk of mono samples in [-1, 1] at `sampleRate`; throws when it would be one input
+   * rate too many for this connection.
+   */
   push(mono: Float32Array, sampleRate: number): Heard {
+    if (sampleRate !== this.outputRate && !this.rates.has(sampleRate)) {
+      if (this.rates.size >= MAX_INPUT_RATES_PER_CONNECTION)
+        throw new Error(
+          `sample_rate ${sampleRate} would be this connection's ${MAX_INPUT_RATES_PER_CONNECTION + 1}th input rate; at most ${MAX_INPUT_RATES_PER_CONNECTION} are accepted`,
+        );
+      this.rates.add(sampleRate);
+    }
     const ms = (mono.length / sampleRate) * 1000;
     this.position += ms;
     const vad = this.vad;
