@@ -47,7 +47,14 @@ export class SendBuffer {
   }
 
   private check(): void {
-    if (this.overSince === undefined || this.socket.bufferedAmount > this.bound / 2) return;
+    const socket = this.socket;
+    // A dropped socket calls back every frame it still held: that is not a drain.
+    if (
+      this.overSince === undefined ||
+      socket.readyState !== socket.OPEN ||
+      socket.bufferedAmount > this.bound / 2
+    )
+      return;
     this.overSince = undefined;
     this.host.congested(false);
   }
