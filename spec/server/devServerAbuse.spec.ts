@@ -4,7 +4,9 @@
 import { connect, type Socket } from 'node:net';
 import { WebSocketServer, type WebSocket as ServerSocket } from 'ws';
 import WebSocket from 'ws';
+import { AudioIntake } from '../../src/server/audioIntake';
 import { startDevServer, type DevServer } from '../../src/server/devServer';
+import { MAX_BUFFERED_INPUT_MS } from '../../src/server/limits';
 import { SendBuffer } from '../../src/server/sendBuffer';
 import {
   bigFrame,
@@ -128,6 +130,31 @@ describe('the dev server: input audio limits', () => {
       "sample_rate 88200 would be this connection's 9th input rate; at most 8 are accepted",
     ]);
     expect(client.socket.readyState).toBe(WebSocket.OPEN);
+  });
+});
+
+describe('the dev server: buffered input audio', () => {
+  const loud = (ms: number, rate = 24_000) => new Float32Array((rate * ms) / 1000).fill(0.3);
+
+  it('a manual turn never committed keeps its latest MAX_BUFFERED_INPUT_MS', () => {
+    const intake = new AudioIntake(24_000, null);
+    for (let s = 0; s < 70; s++) intake.push(loud(1000), 24_000);
+    expect(intake.bufferedMs).toBe(MAX_BUFFERED_INPUT_MS);
+    intake.push(loud(500), 24_000);
+    expect(intake.bufferedMs).toBe(MAX_BUFFERED_INPUT_MS);
+    expect(intake.take().length).toBe((24_000 * MAX_BUFFERED_INPUT_MS) / 1000);
+  });
+
+  it('an utterance that never ends keeps its end: the echo is its latest MAX_BUFFERED_INPUT_MS', () => {
+    const intake = new AudioIntake(24_000, { silenceMs: 100 });
+    for (let s = 0; s < 62; s++) intake.push(loud(1000, 48_000), 48_000); // resampled to 24 kHz
+    expect(intake.bufferedMs).toBeLessThanOrEqual(MAX_BUFFERED_INPUT_MS);
+    expect(intake.bufferedMs).toBeGreaterThan(MAX_BUFFERED_INPUT_MS - 100);
+    const heard = intake.push(new Float32Array(4800 * 2), 48_000); // 100 ms of silence at 48 kHz
+    expect(heard.event).toBe('speech-end');
+    expect(heard.event === 'speech-end' && heard.speech.length).toBeLessThanOrEqual(
+      (24_000 * MAX_BUFFERED_INPUT_MS) / 1000,
+    );
   });
 });
 

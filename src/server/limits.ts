@@ -29,6 +29,12 @@ export const MAX_INPUT_CHANNELS = 8;
  */
 export const MAX_INPUT_RATES_PER_CONNECTION = 8;
 
+/**
+ * Most input audio a connection buffers (one utterance, or a manual turn not yet committed), in ms: its
+ * latest part is kept. At 24 kHz that is 5.8 MB of samples.
+ */
+export const MAX_BUFFERED_INPUT_MS = 60_000;
+
 /** Client secrets remembered: the latest this many minted. */
 export const MAX_CLIENT_SECRETS = 10_000;
 

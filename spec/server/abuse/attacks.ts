@@ -278,6 +278,43 @@ export async function bigFrame(url: string, bytes: number): Promise<Attack> {
   return { sentBytes: sent, dropped, end: () => socket.destroy() };
 }
 
+/**
+ * Speech that never ends: `frames` codex audio frames of 10 s of a loud tone each, as fast as the
+ * socket takes them (an utterance the server must buffer until it ends).
+ */
+export async function endlessSpeech(url: string, frames: number): Promise<Attack> {
+  const socket = new WebSocket(`${url}/ws`, { perMessageDeflate: false });
+  socket.on('error', () => undefined);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  let dropped = false;
+  socket.on('close', () => (dropped = true));
+  const pcm = new Int16Array(240_000);
+  for (let i = 0; i < pcm.length; i++)
+    pcm[i] = Math.round(10_000 * Math.sin((2 * Math.PI * 200 * i) / 24_000));
+  const text = JSON.stringify({
+    type: 'response.input_audio.delta',
+    delta: Buffer.from(pcm.buffer).toString('base64'),
+    sample_rate: 24_000,
+    num_channels: 1,
+    samples_per_channel: pcm.length,
+  });
+  for (let i = 0; i < frames && !dropped; i++) {
+    socket.send(text);
+    while (socket.bufferedAmount > 4 * text.length && !dropped) await sleep(5);
+  }
+  while (socket.bufferedAmount > 0 && !dropped) await sleep(5);
+  return {
+    sentBytes: frames * text.length,
+    get dropped() {
+      return dropped;
+    },
+    end: () => socket.terminate(),
+  };
+}
+
 /** Audio frames (the codex dialect's `response.input_audio.delta`) of 1 KB of PCM at `sampleRate`. */
 export async function oddRate(
   url: string,

@@ -1,6 +1,14 @@
 // Prints the dev server's memory growth and a well-behaved client's worst wait under each attack:
 // `node --import tsx spec/server/abuse/measure.ts`. The figures in docs/reliability.md come from it.
-import { bigFrame, neverReads, oddRate, startServerProcess, wellBehaved, type Attack } from './attacks';
+import {
+  bigFrame,
+  endlessSpeech,
+  neverReads,
+  oddRate,
+  startServerProcess,
+  wellBehaved,
+  type Attack,
+} from './attacks';
 
 const MB = 1024 * 1024;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -33,6 +41,8 @@ async function main(): Promise<void> {
   if (!only || only === 'never-reads')
     await scenario('never reads', 'openai', (url) => neverReads(url, 100 * MB, 5000));
   if (!only || only === 'big-frame') await scenario('64 MB frame', 'openai', (url) => bigFrame(url, 64 * MB));
+  if (!only || only === 'endless-speech')
+    await scenario('endless speech', 'codex', (url) => endlessSpeech(url, 150));
   if (!only || only === 'huge-rate')
     await scenario('huge rate', 'codex', (url) => oddRate(url, 2_400_000_007));
 }
