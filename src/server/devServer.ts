@@ -267,7 +267,10 @@ class DevConnection implements ConnectionHost {
   private readonly playing = new Set<() => void>();
   private readonly out: SendBuffer;
   private stopped = false;
-  /** Reads are paused while the stall switch holds them or the client's unread replies are over the bound. */
+  /**
+   * Reads are paused while the stall switch holds them, the client's unread replies are over the
+   * bound, or the connection is yielding its turn.
+   */
   private readsStalled = false;
   private congested = false;
   private yielding = false;
@@ -296,7 +299,6 @@ class DevConnection implements ConnectionHost {
     this.outputRate = options.outputSampleRate ?? 24_000;
     this.vad = options.vad ?? {};
     this.audio = new AudioIntake(this.outputRate, this.vad);
-    this.protocol = dialect.connect(this);
     this.out = new SendBuffer(
       socket,
       options.maxSendBufferBytes ?? DEFAULT_MAX_SEND_BUFFER_BYTES,
@@ -314,6 +316,8 @@ class DevConnection implements ConnectionHost {
         },
       },
     );
+    // After the send buffer: a dialect may send as it connects.
+    this.protocol = dialect.connect(this);
     socket.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     socket.on('error', () => undefined); // the close that follows tells the story
     socket.on('close', (code) => {
