@@ -186,6 +186,7 @@ describe('the dev server: frames and handshakes', () => {
     const started = Date.now();
     const socket = connect(Number(port), hostname);
     socket.on('error', () => undefined);
+    socket.resume(); // reads what the server says (a 408), else the socket would not see the end
     return {
       socket,
       closed: new Promise((resolve) => socket.on('close', () => resolve(Date.now() - started))),
@@ -221,12 +222,12 @@ describe('the dev server: reply back-pressure', () => {
     server = await startDevServer({ dialect: 'codex', maxSendBufferBytes: 256 * 1024 });
     const client = await rawClient(`${server.url}/ws`);
     client.socket.pause();
-    const texts = 400;
+    const texts = 600;
     const big = 'y'.repeat(60_000);
     for (let i = 1; i <= texts; i++)
       client.send({ type: 'conversation.item.create', item: { content: [{ text: `${i}:${big}` }] } });
     await sleep(1000);
-    // 24 MB of texts, each answered with as much: the kernels' buffers take some, then the server
+    // 36 MB of texts, each answered with as much: the kernels' buffers take some, then the server
     // stops reading.
     const read = server.connections()[0].textsIn;
     expect(read).toBeLessThan(texts);

@@ -1,4 +1,6 @@
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { base64ToPcm16, pcm16ToBase64 } from '../audio/base64.js';
 import { floatToPcm16, pcm16ToFloat } from '../audio/pcm.js';
@@ -197,9 +199,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       return void response.writeHead(426).end('realtime-rx dev server: connect with a WebSocket\n');
     secrets.answer(request, response).catch(() => response.destroy());
   });
-  // The headers timeout counts from the first byte: a connection that sends nothing is idle, and an
-  // idle socket is dropped after the same time. ws clears the idle timeout of a socket it upgrades.
-  if (handshakeMs > 0) http.setTimeout(handshakeMs);
+  if (handshakeMs > 0) dropSlowHandshakes(http, handshakeMs);
   const preferred = dialect.subprotocol;
   const wss = new WebSocketServer({
     server: http,
@@ -254,6 +254,28 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
         http.closeAllConnections();
       })),
   };
+}
+
+/**
+ * Drops a connection whose first request (a WebSocket handshake, or a mint request) has not arrived
+ * whole `ms` after the TCP accept. Node's own timeouts miss a connection that never sends a byte, and
+ * are checked only now and then; they still govern the requests that follow on a kept-alive socket.
+ */
+function dropSlowHandshakes(http: Server, ms: number): void {
+  const pending = new WeakMap<Duplex, NodeJS.Timeout>();
+  const arrived = (request: IncomingMessage) => {
+    clearTimeout(pending.get(request.socket));
+    pending.delete(request.socket);
+  };
+  http.on('connection', (socket: Socket) => {
+    pending.set(
+      socket,
+      setTimeout(() => socket.destroy(), ms),
+    );
+    socket.once('close', () => clearTimeout(pending.get(socket)));
+  });
+  http.on('request', arrived);
+  http.on('upgrade', arrived);
 }
 
 /** One WebSocket: the shared machinery, with the dialect's connection handling the protocol. */
