@@ -2,6 +2,7 @@
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { lastValueFrom } from 'rxjs';
+import WebSocket from 'ws';
 import { connectConversation } from '../../src/index';
 import { ROOT, runCli, startCli, startNode, startServe, STACK_TRACE, stopAll } from './cliProcess';
 
@@ -73,6 +74,10 @@ describe('realtime-rx serve: flags', () => {
       /^realtime-rx: --error-after-ms needs a number of ms from 0 to 2147483647/,
     ],
     [['--stall-reads', 'abc'], /^realtime-rx: --stall-reads needs a number >= 0, got "abc"$/],
+    [
+      ['--max-frame-bytes', '1.5'],
+      /^realtime-rx: --max-frame-bytes needs a whole number of bytes >= 0, got "1\.5"$/,
+    ],
     [['--idle-ms', 'abc'], /^realtime-rx: unknown option --idle-ms \(see realtime-rx serve --help\)$/],
     [['--prot', '8011'], /^realtime-rx: unknown option --prot \(see realtime-rx serve --help\)$/],
     [['8011'], /^realtime-rx: unexpected argument "8011" \(see realtime-rx serve --help\)$/],
@@ -102,6 +107,27 @@ describe('realtime-rx serve: flags', () => {
     const run = await runCli('serve', '--help');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/--stall-reads \[N\]/);
+    for (const flag of ['--max-frame-bytes N', '--max-send-buffer-bytes N', '--handshake-timeout-ms N'])
+      expect(run.stdout).toContain(flag);
+  });
+
+  it('--max-frame-bytes: a bigger frame closes that connection with 1009; one within it is answered', async () => {
+    const serve = await startServe('--max-frame-bytes', '2000');
+    const within = new WebSocket(serve.url, { perMessageDeflate: false });
+    const over = new WebSocket(serve.url, { perMessageDeflate: false });
+    await Promise.all([within, over].map((socket) => new Promise((resolve) => socket.once('open', resolve))));
+    const answered = new Promise((resolve) => within.once('message', resolve));
+    const closed = new Promise<number>((resolve) => over.once('close', resolve));
+    const item = (text: string) =>
+      JSON.stringify({
+        type: 'conversation.item.create',
+        item: { type: 'message', role: 'user', content: [{ type: 'input_text', text }] },
+      });
+    within.send(item('x'.repeat(1800)));
+    over.send(item('x'.repeat(2000)));
+    expect(await closed).toBe(1009);
+    await answered;
+    within.close();
   });
 });
 

@@ -67,11 +67,19 @@ export interface ResampleFilter {
   readonly table: Float32Array;
 }
 
+/**
+ * Most banks kept: an app uses a few rate pairs, and a bank can take up to {@link MAX_TABLE} floats,
+ * so a process fed many odd rates (a server taking its clients' rates) keeps a bounded amount.
+ */
+export const MAX_CACHED_FILTERS = 16;
+
+/** Banks by reduced ratio, least recently used first. */
 const cache = new Map<string, ResampleFilter>();
 
 /**
  * The filter bank for `from` → `to` (positive integers, `from !== to`), designed on first use and cached
- * by the reduced ratio, so 48 000 → 24 000 and 16 000 → 8 000 share one bank.
+ * by the reduced ratio, so 48 000 → 24 000 and 16 000 → 8 000 share one bank. The cache keeps the
+ * {@link MAX_CACHED_FILTERS} banks used last.
  */
 export function resampleFilter(from: number, to: number): ResampleFilter {
   const g = gcd(from, to);
@@ -81,8 +89,11 @@ export function resampleFilter(from: number, to: number): ResampleFilter {
   let filter = cache.get(key);
   if (filter === undefined) {
     filter = design(up, down);
-    cache.set(key, filter);
+    if (cache.size >= MAX_CACHED_FILTERS) cache.delete(cache.keys().next().value!);
+  } else {
+    cache.delete(key);
   }
+  cache.set(key, filter);
   return filter;
 }
 

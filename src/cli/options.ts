@@ -78,6 +78,14 @@ export function msOption(value: string | undefined, name: string): number | unde
   return ms;
 }
 
+/** A size in bytes: a whole number from 0 on. */
+export function bytesOption(value: string | undefined, name: string): number | undefined {
+  const bytes = numberOption(value, name);
+  if (bytes !== undefined && !Number.isSafeInteger(bytes))
+    throw new UsageError(`${name} needs a whole number of bytes >= 0, got ${JSON.stringify(value)}`);
+  return bytes;
+}
+
 /** A TCP port: a whole number from 0 to 65535. */
 export function portOption(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;

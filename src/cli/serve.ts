@@ -1,6 +1,7 @@
 import { startDevServer } from '../server/devServer.js';
 import { errorText } from '../protocol/errors.js';
 import {
+  bytesOption,
   dialectOption,
   msOption,
   parseCommandLine,
@@ -26,6 +27,14 @@ const HELP = `usage: realtime-rx serve [options]
                         POST /v1/realtime/client_secrets
   --client-secret-ttl-ms N
                         every minted key expires after N ms (to test renewals)
+  --max-frame-bytes N   refuse (close 1009) an inbound frame over N bytes (default 1048576;
+                        0: no limit)
+  --max-send-buffer-bytes N
+                        stop reading a client while over N bytes of its replies are unread
+                        (default 1048576; 0: no limit); one still over it 10 s later is dropped
+  --handshake-timeout-ms N
+                        drop a connection whose handshake takes longer (default 10000; 0: Node's
+                        own, 60 s)
 
 exit codes: 0 stopped (Ctrl-C, SIGTERM), 1 could not listen, 2 bad option`;
 
@@ -43,6 +52,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
     'stall-reads': { type: 'string' },
     'require-client-secret': { type: 'boolean' },
     'client-secret-ttl-ms': { type: 'string' },
+    'max-frame-bytes': { type: 'string' },
+    'max-send-buffer-bytes': { type: 'string' },
+    'handshake-timeout-ms': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -62,6 +74,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
     stallReads: stallFlag.lone ? true : msOption(values['stall-reads'], '--stall-reads'),
     requireClientSecret: values['require-client-secret'] === true,
     clientSecretTtlMs: msOption(values['client-secret-ttl-ms'], '--client-secret-ttl-ms'),
+    maxFrameBytes: bytesOption(values['max-frame-bytes'], '--max-frame-bytes'),
+    maxSendBufferBytes: bytesOption(values['max-send-buffer-bytes'], '--max-send-buffer-bytes'),
+    handshakeTimeoutMs: msOption(values['handshake-timeout-ms'], '--handshake-timeout-ms'),
     log: (line: string) => console.log(line),
   };
   const server = await startDevServer(options).catch((error: unknown) => {

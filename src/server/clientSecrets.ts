@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { KEY_SUBPROTOCOL_PREFIX } from '../protocol/openai/handshake.js';
 import { DEFAULT_OPENAI_MODEL } from '../protocol/openai/url.js';
+import { MAX_CLIENT_SECRETS } from './limits.js';
 import { defaultSession, mergeSession } from './openai/session.js';
 import {
   ClientError,
@@ -50,7 +51,7 @@ export interface ClientSecretsOptions {
  * examples connect keyless).
  */
 export class ClientSecrets {
-  /** Each key minted, with the time (ms) it expires. */
+  /** The latest keys minted, oldest first, with the time (ms) each expires. */
   private readonly minted = new Map<string, number>();
   private count = 0;
 
@@ -153,6 +154,8 @@ export class ClientSecrets {
     const expiresAt =
       ttlMs === undefined ? (Math.floor(createdAt / 1000) + seconds) * 1000 : createdAt + ttlMs;
     const value = `ek_${randomBytes(16).toString('hex')}`;
+    // The oldest is forgotten (and then refused as not minted here), so minting in a loop holds little.
+    if (this.minted.size >= MAX_CLIENT_SECRETS) this.minted.delete(this.minted.keys().next().value!);
     this.minted.set(value, expiresAt);
     this.count++;
     this.options.log?.(

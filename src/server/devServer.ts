@@ -1,4 +1,6 @@
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { base64ToPcm16, pcm16ToBase64 } from '../audio/base64.js';
 import { floatToPcm16, pcm16ToFloat } from '../audio/pcm.js';
@@ -8,6 +10,15 @@ import { AudioIntake, concat, type Heard } from './audioIntake.js';
 import { ClientSecrets } from './clientSecrets.js';
 import { dialectOfRequest } from './codexCli/route.js';
 import { codexServerDialect } from './codexServer.js';
+import {
+  audioInputProblem,
+  DEFAULT_HANDSHAKE_TIMEOUT_MS,
+  DEFAULT_MAX_FRAME_BYTES,
+  DEFAULT_MAX_SEND_BUFFER_BYTES,
+  MAX_CONNECTION_STATS,
+  READ_TURN_BYTES,
+  SEND_STALL_DROP_MS,
+} from './limits.js';
 import { openaiServerDialect } from './openaiServer.js';
 import type {
   ConnectionHost,
@@ -16,6 +27,7 @@ import type {
   Playback,
   ServerDialect,
 } from './serverDialect.js';
+import { SendBuffer } from './sendBuffer.js';
 import type { VadOptions } from './vad.js';
 
 export type { DevConnectionStats } from './serverDialect.js';
@@ -63,7 +75,26 @@ export interface DevServerOptions {
    * a key that starts with `ek_` is checked, and a connection without one goes through.
    */
   requireClientSecret?: boolean;
-  /** Receives one line per connection when it ends, per client secret minted and per handshake refused. */
+  /**
+   * Largest inbound frame, in bytes: a bigger one closes that connection with 1009 before it is read.
+   * Default 1 MiB (1 048 576); 0: no limit.
+   */
+  maxFrameBytes?: number;
+  /**
+   * How long a connection may take to complete its WebSocket handshake (or to send a whole HTTP
+   * request), in ms; slower ones are dropped. Default 10 000; 0: Node's own (60 s for the headers).
+   */
+  handshakeTimeoutMs?: number;
+  /**
+   * Replies a client has not read yet, in bytes, above which the server stops reading that client (so
+   * it generates nothing more for it) until they drain to half; a client still over it 10 s later is
+   * dropped. Default 1 MiB (1 048 576); 0: no limit.
+   */
+  maxSendBufferBytes?: number;
+  /**
+   * Receives one line per connection when it ends, per client secret minted, per handshake refused and
+   * per client dropped for not reading.
+   */
   log?: (line: string) => void;
 }
 
@@ -84,7 +115,7 @@ export interface DevServer {
   readonly url: string;
   /** `http://host:port/v1/realtime/client_secrets`: POST here for a short-lived browser key. */
   readonly clientSecretsUrl: string;
-  /** One entry per connection so far. */
+  /** One entry per connection so far (the latest 10 000). */
   connections(): readonly DevConnectionStats[];
   /** Stops listening and drops every connection (the clients see 1006); resolves once closed. */
   close(): Promise<void>;
@@ -153,15 +184,27 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     outputRate: options.outputSampleRate ?? 24_000,
     log: options.log,
   });
-  const http = createServer((request, response) => {
+  const handshakeMs = options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
+  const timeouts =
+    handshakeMs > 0
+      ? {
+          headersTimeout: handshakeMs,
+          requestTimeout: handshakeMs,
+          // How often Node enforces the two above (its default, 30 s, would let them run late).
+          connectionsCheckingInterval: Math.min(1000, Math.max(50, handshakeMs / 2)),
+        }
+      : {};
+  const http = createServer(timeouts, (request, response) => {
     if (!ClientSecrets.isMintRequest(request))
       return void response.writeHead(426).end('realtime-rx dev server: connect with a WebSocket\n');
     secrets.answer(request, response).catch(() => response.destroy());
   });
+  if (handshakeMs > 0) dropSlowHandshakes(http, handshakeMs);
   const preferred = dialect.subprotocol;
   const wss = new WebSocketServer({
     server: http,
     perMessageDeflate: false,
+    maxPayload: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
     // A refused key gets a 401 whose JSON body says why, as the API answers.
     verifyClient: ({ req }: { req: IncomingMessage }, accept: VerifyCallback) => {
       const refusal = secrets.refusal(req);
@@ -178,16 +221,17 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   // ws re-emits the http server's errors, a failed listen among them: that one rejects below.
   wss.on('error', () => undefined);
   const stats: DevConnectionStats[] = [];
+  let count = 0;
   const live = new Set<DevConnection>();
   wss.on('connection', (socket, request) => {
     const connection = new DevConnection(
       socket,
       request,
-      stats.length + 1,
+      ++count,
       dialectOfRequest(request, dialect),
       options,
     );
-    stats.push(connection.stats);
+    if (stats.push(connection.stats) > MAX_CONNECTION_STATS) stats.shift();
     live.add(connection);
     socket.on('close', () => live.delete(connection));
   });
@@ -212,6 +256,28 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   };
 }
 
+/**
+ * Drops a connection whose first request (a WebSocket handshake, or a mint request) has not arrived
+ * whole `ms` after the TCP accept. Node's own timeouts miss a connection that never sends a byte, and
+ * are checked only now and then; they still govern the requests that follow on a kept-alive socket.
+ */
+function dropSlowHandshakes(http: Server, ms: number): void {
+  const pending = new WeakMap<Duplex, NodeJS.Timeout>();
+  const arrived = (request: IncomingMessage) => {
+    clearTimeout(pending.get(request.socket));
+    pending.delete(request.socket);
+  };
+  http.on('connection', (socket: Socket) => {
+    pending.set(
+      socket,
+      setTimeout(() => socket.destroy(), ms),
+    );
+    socket.once('close', () => clearTimeout(pending.get(socket)));
+  });
+  http.on('request', arrived);
+  http.on('upgrade', arrived);
+}
+
 /** One WebSocket: the shared machinery, with the dialect's connection handling the protocol. */
 class DevConnection implements ConnectionHost {
   readonly stats: DevConnectionStats;
@@ -221,7 +287,17 @@ class DevConnection implements ConnectionHost {
   private readonly protocol: DialectConnection;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly playing = new Set<() => void>();
+  private readonly out: SendBuffer;
   private stopped = false;
+  /**
+   * Reads are paused while the stall switch holds them, the client's unread replies are over the
+   * bound, or the connection is yielding its turn.
+   */
+  private readsStalled = false;
+  private congested = false;
+  private yielding = false;
+  /** Bytes read since this connection last let the others have a turn. */
+  private readBytes = 0;
 
   constructor(
     private readonly socket: WebSocket,
@@ -245,6 +321,24 @@ class DevConnection implements ConnectionHost {
     this.outputRate = options.outputSampleRate ?? 24_000;
     this.vad = options.vad ?? {};
     this.audio = new AudioIntake(this.outputRate, this.vad);
+    this.out = new SendBuffer(
+      socket,
+      options.maxSendBufferBytes ?? DEFAULT_MAX_SEND_BUFFER_BYTES,
+      SEND_STALL_DROP_MS,
+      {
+        congested: (on) => {
+          this.congested = on;
+          this.updateReads();
+        },
+        stalled: () => {
+          options.log?.(
+            `[serve] connection ${id} dropped: its unread replies stayed over ${options.maxSendBufferBytes ?? DEFAULT_MAX_SEND_BUFFER_BYTES} bytes for ${SEND_STALL_DROP_MS / 1000} s`,
+          );
+          socket.terminate();
+        },
+      },
+    );
+    // After the send buffer: a dialect may send as it connects.
     this.protocol = dialect.connect(this);
     socket.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     socket.on('error', () => undefined); // the close that follows tells the story
@@ -275,8 +369,13 @@ class DevConnection implements ConnectionHost {
     answer(this.stats.sessionId);
     const stall = this.options.stallReads;
     if (stall === undefined || stall === false) return;
-    this.socket.pause();
-    if (typeof stall === 'number') this.after(stall, () => this.socket.resume());
+    this.readsStalled = true;
+    this.updateReads();
+    if (typeof stall === 'number')
+      this.after(stall, () => {
+        this.readsStalled = false;
+        this.updateReads();
+      });
   }
 
   hearAudio(
@@ -285,6 +384,8 @@ class DevConnection implements ConnectionHost {
     numChannels: number,
     decode: (base64: string) => Int16Array = base64ToPcm16,
   ): Heard {
+    const problem = audioInputProblem(sampleRate, numChannels);
+    if (problem !== undefined) throw new Error(problem);
     const mono = toMono(pcm16ToFloat(decode(base64)), numChannels);
     this.stats.audioFramesIn++;
     this.stats.audioMsIn += (mono.length / sampleRate) * 1000;
@@ -366,13 +467,36 @@ class DevConnection implements ConnectionHost {
   }
 
   private onMessage(data: RawData, isBinary: boolean): void {
+    this.readBytes += (data as Buffer).length;
+    if (this.readBytes >= READ_TURN_BYTES) this.yieldTurn();
     if (isBinary) this.protocol.receiveBinary();
     // ws's default binaryType is 'nodebuffer': a text message arrives as one Buffer.
     else this.protocol.receive((data as Buffer).toString());
   }
 
   private sendNow(frame: string): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.send(frame);
+    this.out.send(frame);
+  }
+
+  private updateReads(): void {
+    if (this.stopped) return;
+    if (this.readsStalled || this.congested || this.yielding) this.socket.pause();
+    else this.socket.resume();
+  }
+
+  /**
+   * Stops reading until the event loop has served the other sockets: Node reads up to ~2 MiB of one
+   * socket in a row, and handling that much at once would keep every other client waiting.
+   */
+  private yieldTurn(): void {
+    this.readBytes = 0;
+    if (this.yielding) return;
+    this.yielding = true;
+    this.updateReads();
+    setImmediate(() => {
+      this.yielding = false;
+      this.updateReads();
+    });
   }
 
   private summary(): string {
