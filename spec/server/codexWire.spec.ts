@@ -93,8 +93,9 @@ describe('dev server, codex dialect, on the wire', () => {
     const samples = deltas.map((f) => f.samples_per_channel as number);
     // 200 ms each; the first is 81 samples short: the resampler's emission lag at the start of the stream
     expect(samples).toEqual([...Array(9).fill(480), 399, ...Array(10).fill(480)]);
-    // the second reply starts only after the first one ends (~200 ms later)
-    expect(deltas[10].at - deltas[0].at).toBeGreaterThanOrEqual(180);
+    // the second reply starts only after the first one ends (~200 ms later; overlapping replies would
+    // be ~20 ms apart); the slack is for a first delta that a busy machine delivered late
+    expect(deltas[10].at - deltas[0].at).toBeGreaterThanOrEqual(150);
     expect(client.frames[1]).toEqual({
       type: 'session.updated',
       session: { id: 'sess_dev_1', backend_prompt: '' },
