@@ -90,6 +90,10 @@ class RxWebSocket
   constructor(url: string, protocols: string[], options: WebSocket.ClientOptions) {
     super(url, protocols, options);
     this.framing = options.perMessageDeflate !== true;
+    // ws keeps its own copy of the URL (for `url`): the one given, when it is the same text, is kept
+    // by the caller anyway.
+    const parsed = this as unknown as { _url?: string };
+    if (parsed._url === url) parsed._url = url;
   }
 
   listen(sink: SocketSink): void {

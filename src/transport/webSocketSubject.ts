@@ -4,6 +4,7 @@ import {
   Observable,
   type Observer,
   type SchedulerLike,
+  type Subscriber,
   type TeardownLogic,
 } from 'rxjs';
 import { errorText, RealtimeError } from '../protocol/errors.js';
@@ -129,7 +130,8 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
   private readonly limits: WritabilityLimits & ConnectionSettings;
 
   constructor(private readonly config: WebSocketSubjectConfig) {
-    super((subscriber) => this.connect(subscriber));
+    // One function for every subject (RxJS calls it with the Observable as `this`): no closure each.
+    super(subscribeSubject);
     const highWaterMark = config.highWaterMark ?? 64 * 1024;
     this.limits = {
       highWaterMark,
@@ -215,8 +217,8 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
    * objects RxJS makes for one): what a conversation does. The same events as a subscriber gets;
    * `close()` ends it.
    */
-  open(listener: TransportListener): void {
-    this.connect(listener);
+  open(listener: TransportListener): TeardownLogic {
+    return this.connect(listener);
   }
 
   private connect(subscriber: TransportListener): TeardownLogic {
@@ -257,6 +259,13 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
     else handlersCalling(socket, connection);
     return connection;
   }
+}
+
+function subscribeSubject(
+  this: Observable<TransportEvent>,
+  subscriber: Subscriber<TransportEvent>,
+): TeardownLogic {
+  return (this as WebSocketSubject).open(subscriber);
 }
 
 const DEFAULT_KEEPALIVE = Object.freeze({ intervalMs: 15_000, deadMs: 30_000 });
