@@ -90,8 +90,8 @@ class RxWebSocket
   constructor(url: string, protocols: string[], options: WebSocket.ClientOptions) {
     super(url, protocols, options);
     this.framing = options.perMessageDeflate !== true;
-    // ws keeps its own copy of the URL (for `url`): the one given, when it is the same text, is kept
-    // by the caller anyway.
+    // ws keeps its own copy of the URL's text (its `url`): where it is the same text as the one given,
+    // which the caller keeps anyway, that one is kept instead (one string per socket, not two).
     const parsed = this as unknown as { _url?: string };
     if (parsed._url === url) parsed._url = url;
   }
@@ -337,7 +337,7 @@ function bodyText(body: Buffer): string {
   return cut ? `${text}…` : text;
 }
 
-/** What ws keeps of the peer's close frame (private fields, there since ws 2). */
+/** What ws keeps of the peer's close frame (its private fields). */
 interface WsClosing {
   _closeFrameReceived?: boolean;
   _closeCode: number;
