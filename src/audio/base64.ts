@@ -1,17 +1,16 @@
-import { base64ByteLength, encodedBase64, isBase64 } from '../protocol/base64.js';
+import { base64ByteLength, decodeBase64Into, encodedBase64, isBase64 } from '../protocol/base64.js';
 import { AudioError } from './audioError.js';
 
 /*
  * Two implementations behind one API: Node's Buffer (native, found at call time on globalThis so that
  * nothing here needs Node's types or modules), and btoa/atob everywhere else. Input is validated
- * strictly (standard alphabet, padded to a multiple of 4) before either decoder sees it, because
- * Buffer silently skips characters it does not know.
+ * strictly (standard alphabet, padded to a multiple of 4): Buffer, which silently skips characters it
+ * does not know, is checked as it decodes (decodeBase64Into); elsewhere the text is checked first.
  */
 
 /** The part of Node's Buffer used here. */
 interface NodeBuffer {
   toString(encoding: 'base64', start?: number, end?: number): string;
-  write(text: string, encoding: 'base64'): number;
 }
 interface NodeBufferConstructor {
   from(buffer: ArrayBufferLike, byteOffset?: number, length?: number): NodeBuffer;
@@ -83,14 +82,17 @@ function checkedByteLength(text: string): number {
   return base64ByteLength(text);
 }
 
-/** Decodes checked `text` into a new ArrayBuffer of exactly `byteLength` bytes. */
-function decodeChecked(text: string, byteLength: number): Uint8Array {
-  const bytes = new Uint8Array(byteLength);
-  if (byteLength === 0) return bytes;
-  const B = nodeBuffer();
+/**
+ * Checks and decodes `text` into a new ArrayBuffer of exactly its bytes: with Node's Buffer in one
+ * pass (checked as it decodes), elsewhere checked first.
+ */
+function decodeChecked(text: string): Uint8Array {
+  if (text.length % 4 !== 0) throw notBase64(text);
   // Decode straight into our own buffer: a Buffer of ours would be a view into Node's shared pool.
-  if (B !== undefined) B.from(bytes.buffer, 0, byteLength).write(text, 'base64');
-  else browserBase64Into(text, bytes);
+  const bytes = new Uint8Array(base64ByteLength(text));
+  const decoded = decodeBase64Into(text, bytes);
+  if (decoded === false || (decoded === undefined && !isBase64(text))) throw notBase64(text);
+  if (decoded === undefined && bytes.length > 0) browserBase64Into(text, bytes);
   return bytes;
 }
 
@@ -140,7 +142,7 @@ export function bytesToBase64(bytes: Uint8Array): string {
  * @throws {AudioError} `base64`, naming the first bad character and its index, or the bad length.
  */
 export function base64ToBytes(text: string): Uint8Array {
-  return decodeChecked(text, checkedByteLength(text));
+  return decodeChecked(text);
 }
 
 /**
@@ -173,11 +175,11 @@ export function pcm16ToBase64(samples: Int16Array): string {
  * @throws {AudioError} `base64`, for text that {@link base64ToBytes} rejects, or an odd byte count.
  */
 export function base64ToPcm16(text: string): Int16Array {
-  const byteLength = checkedByteLength(text);
+  const bytes = decodeChecked(text);
+  const byteLength = bytes.length;
   if (byteLength % 2 !== 0) {
     throw new AudioError('base64', `base64 audio holds ${byteLength} bytes: not whole 16-bit samples`);
   }
-  const bytes = decodeChecked(text, byteLength);
   if (!LITTLE_ENDIAN) swap16(bytes, bytes, byteLength / 2);
   return new Int16Array(bytes.buffer, 0, byteLength / 2);
 }

@@ -5,12 +5,13 @@ import {
   type SchedulerLike,
   type Subscriber,
   type Subscription,
+  type TeardownLogic,
 } from 'rxjs';
 import { dropNewest } from '../operators/dropNewest.js';
 import { Multicast } from '../operators/multicast.js';
 import { priorityMerge } from '../operators/priorityMerge.js';
 import { Signal } from '../operators/signal.js';
-import { SourceObserver } from '../operators/sourceObserver.js';
+import { SourceObserver, type SourceHandlers } from '../operators/sourceObserver.js';
 import type { RealtimeControl } from '../protocol/control.js';
 import {
   IGNORED_TYPE,
@@ -111,7 +112,8 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
   /** The current socket's writability, for the drain loop that outlives sockets. */
   private readonly writable = new Signal(false);
   private readonly events = new Multicast<RealtimeEvent>();
-  private readonly serverEvents = new Multicast<E>();
+  /** serverEvents$'s subscribers: made with the first. */
+  private serverEvents: Multicast<E> | undefined;
   /** Valid audio frames given; of them, dropped by the lane; emitted by the lane (sent or refused). */
   private audioAccepted = 0;
   private audioLaneDropped = 0;
@@ -214,28 +216,26 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
       // One object per value's hop, not a partial observer's wrappers (see SourceObserver). Nothing
       // upstream errors; should it, the error is reported as RxJS reports one nobody handles.
     }).subscribe(
-      new SourceObserver<Pending | RealtimeAudioFrame, RealtimeConversation<object>>(
-        sendOutbound,
-        rethrow,
-        noop,
-        this,
-      ),
+      new SourceObserver<Pending | RealtimeAudioFrame, RealtimeConversation<object>>(OUTBOUND, this),
     );
     this.connectSocket(0);
   }
 
   get events$(): Observable<RealtimeEvent> {
-    return (this.eventsObservable ??= new Observable((subscriber) => {
-      const phase = this.phase;
-      if (phase.name !== 'closed') return this.events.add(subscriber);
-      subscriber.next(phase.event);
-      subscriber.complete();
-    }));
+    return (this.eventsObservable ??= new EventsObservable(this));
+  }
+
+  /** @internal A subscriber of `events$` (see EventsObservable). */
+  joinEvents(subscriber: Subscriber<RealtimeEvent>): TeardownLogic {
+    const phase = this.phase;
+    if (phase.name !== 'closed') return this.events.add(subscriber);
+    subscriber.next(phase.event);
+    subscriber.complete();
   }
 
   get serverEvents$(): Observable<E> {
     return (this.serverEventsObservable ??= new Observable((subscriber) => {
-      if (this.phase.name !== 'closed') return this.serverEvents.add(subscriber);
+      if (this.phase.name !== 'closed') return (this.serverEvents ??= new Multicast<E>()).add(subscriber);
       subscriber.complete();
     }));
   }
@@ -461,7 +461,9 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
       // The sink only while someone listens: otherwise serverEvents$ costs nothing per frame.
       decoded = session.decode(
         event,
-        this.serverEvents.observed ? (this.serverEventSink ??= this.newServerEventSink()) : undefined,
+        this.serverEvents?.observed === true
+          ? (this.serverEventSink ??= this.newServerEventSink())
+          : undefined,
       );
     } catch (error) {
       // Dialects never throw; if one does, a hostile frame must not crash the process.
@@ -564,7 +566,7 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
 
   private newServerEventSink(): (event: object) => void {
     return (event) =>
-      this.serverEvents.next(
+      this.serverEvents!.next(
         (event as { type?: unknown }).type === 'error' ? redactDeep(event as E, this.secrets) : (event as E),
       );
   }
@@ -614,7 +616,7 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
     if (unconfirmed.length > 0) this.events.next({ type: 'texts.unconfirmed', texts: unconfirmed });
     this.events.next(event);
     this.events.complete();
-    this.serverEvents.complete();
+    this.serverEvents?.complete();
   }
 
   private snapshot(): ConversationStats {
@@ -716,4 +718,25 @@ function sendOutbound(this: RealtimeConversation<object>, value: Pending | Realt
 /** An error handed on as thrown: SourceObserver reports it as RxJS reports one nobody handles. */
 function rethrow(error: unknown): never {
   throw error;
+}
+
+/** The drain loop's handlers, one object for every conversation (see SourceObserver). */
+const OUTBOUND: SourceHandlers<Pending | RealtimeAudioFrame, RealtimeConversation<object>> = {
+  next: sendOutbound,
+  error: rethrow,
+  complete: noop,
+};
+
+/**
+ * `events$`: subscribed through one function for every conversation (RxJS calls it with the
+ * Observable as `this`), where a closure would hold a context of its own per conversation.
+ */
+class EventsObservable extends Observable<RealtimeEvent> {
+  constructor(readonly conversation: RealtimeConversation<object>) {
+    super(joinEvents);
+  }
+}
+
+function joinEvents(this: Observable<RealtimeEvent>, subscriber: Subscriber<RealtimeEvent>): TeardownLogic {
+  return (this as EventsObservable).conversation.joinEvents(subscriber);
 }

@@ -1,5 +1,5 @@
 import { MonoTypeOperatorFunction, Observable, Subscriber, Subscription } from 'rxjs';
-import { SourceObserver } from './sourceObserver.js';
+import { SourceObserver, type SourceHandlers } from './sourceObserver.js';
 
 /**
  * Configuration of {@link dropNewest}: the buffer's capacity, the sink's writability, and the drop counter.
@@ -114,13 +114,19 @@ class DropNewestSubscription<T> {
     // Both inputs come through one object each, not a partial observer's wrappers, whose handlers
     // are functions shared by every subscription, called on this state (see SourceObserver).
     this.writableSubscription = writable$.subscribe(
-      new SourceObserver<boolean, DropNewestSubscription<T>>(writableNext, forwardError, writableEnd, this),
+      new SourceObserver<boolean, DropNewestSubscription<T>>(
+        WRITABLE as SourceHandlers<boolean, DropNewestSubscription<T>>,
+        this,
+      ),
     );
     // `writable` may have completed or errored synchronously: then there is nothing to subscribe to.
     this.sourceSubscription = subscriber.closed
       ? null
       : source.subscribe(
-          new SourceObserver<T, DropNewestSubscription<T>>(sourceNext, forwardError, sourceEnd, this),
+          new SourceObserver<T, DropNewestSubscription<T>>(
+            SOURCE as SourceHandlers<T, DropNewestSubscription<T>>,
+            this,
+          ),
         );
   }
 
@@ -229,3 +235,15 @@ function sourceEnd<T>(this: DropNewestSubscription<T>): void {
 function forwardError<T>(this: DropNewestSubscription<T>, error: unknown): void {
   this.error(error);
 }
+
+// Each input's handlers, one object for every subscription (see SourceObserver).
+const WRITABLE: SourceHandlers<boolean, DropNewestSubscription<unknown>> = {
+  next: writableNext,
+  error: forwardError,
+  complete: writableEnd,
+};
+const SOURCE: SourceHandlers<unknown, DropNewestSubscription<unknown>> = {
+  next: sourceNext,
+  error: forwardError,
+  complete: sourceEnd,
+};

@@ -1,6 +1,6 @@
 import { Observable, Subscriber, Subscription } from 'rxjs';
 import { Signal } from './signal.js';
-import { SourceObserver } from './sourceObserver.js';
+import { SourceObserver, type SourceHandlers } from './sourceObserver.js';
 
 /**
  * Configuration of {@link priorityMerge}: the sink's writability, the lossless high lane, and the factory
@@ -115,16 +115,11 @@ class PriorityMergeSubscription<H, L> {
     // Every input comes through one object, not a partial observer's wrappers, whose handlers are
     // functions shared by every subscription, called on this state (see SourceObserver).
     this.writableSubscription = writable$.subscribe(
-      new SourceObserver<boolean, PriorityMergeSubscription<H, L>>(
-        writableNext,
-        forwardError,
-        writableEnd,
-        this,
-      ),
+      new SourceObserver<boolean, PriorityMergeSubscription<H, L>>(WRITABLE, this),
     );
     if (subscriber.closed) return;
     this.highSubscription = high$.subscribe(
-      new SourceObserver<H, PriorityMergeSubscription<H, L>>(highNext, forwardError, highEnd, this),
+      new SourceObserver<H, PriorityMergeSubscription<H, L>>(HIGH, this),
     );
     if (subscriber.closed) return;
     let low$: Observable<L> | null = null;
@@ -135,7 +130,7 @@ class PriorityMergeSubscription<H, L> {
     }
     if (low$ !== null && !subscriber.closed) {
       this.lowSubscription = low$.subscribe(
-        new SourceObserver<L, PriorityMergeSubscription<H, L>>(lowNext, forwardError, lowEnd, this),
+        new SourceObserver<L, PriorityMergeSubscription<H, L>>(LOW, this),
       );
     }
   }
@@ -254,3 +249,20 @@ function lowEnd<H, L>(this: State<H, L>): void {
 function forwardError<H, L>(this: State<H, L>, error: unknown): void {
   this.error(error);
 }
+
+// Each input's handlers, one object for every subscription (see SourceObserver).
+const WRITABLE: SourceHandlers<boolean, State<unknown, unknown>> = {
+  next: writableNext,
+  error: forwardError,
+  complete: writableEnd,
+};
+const HIGH: SourceHandlers<unknown, State<unknown, unknown>> = {
+  next: highNext,
+  error: forwardError,
+  complete: highEnd,
+};
+const LOW: SourceHandlers<unknown, State<unknown, unknown>> = {
+  next: lowNext,
+  error: forwardError,
+  complete: lowEnd,
+};

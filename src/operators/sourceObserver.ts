@@ -35,25 +35,45 @@ export class SourceObserver<T, S = undefined> extends Subscription implements Ob
    * More, or Subscriptions (which link back to their parent), go to that array.
    */
   private finalizer: (() => void) | Unsubscribable | undefined;
+  private readonly handlers: SourceHandlers<T, S>;
+  private readonly target: S | undefined;
 
   /**
-   * @param target What the handlers are called on (`this`): an operator's per-subscription state can
-   *   share its handlers, functions made once, among all its subscriptions instead of making three
-   *   closures for each.
+   * @param handlers What to call, on `target` (`this`): an operator's per-subscription state can
+   *   share one handlers object, made once, among all its subscriptions instead of three closures
+   *   (or three fields) for each.
    */
+  constructor(handlers: SourceHandlers<T, S>, target: S);
   constructor(
-    private readonly onNext: (this: S, value: T) => void,
-    private readonly onError: (this: S, error: unknown) => void,
-    private readonly onComplete: (this: S) => void,
-    private readonly target?: S,
+    onNext: (this: S, value: T) => void,
+    onError: (this: S, error: unknown) => void,
+    onComplete: (this: S) => void,
+    target?: S,
+  );
+  constructor(
+    handlersOrNext: SourceHandlers<T, S> | ((this: S, value: T) => void),
+    targetOrError?: S | ((this: S, error: unknown) => void),
+    onComplete?: (this: S) => void,
+    target?: S,
   ) {
     super();
+    if (typeof handlersOrNext === 'function') {
+      this.handlers = {
+        next: handlersOrNext,
+        error: targetOrError as (this: S, error: unknown) => void,
+        complete: onComplete!,
+      };
+      this.target = target;
+    } else {
+      this.handlers = handlersOrNext;
+      this.target = targetOrError as S;
+    }
   }
 
   next(value: T): void {
     if (this.stopped) return;
     try {
-      this.onNext.call(this.target as S, value);
+      this.handlers.next.call(this.target as S, value);
     } catch (error) {
       reportUnhandled(error);
     }
@@ -63,7 +83,7 @@ export class SourceObserver<T, S = undefined> extends Subscription implements Ob
     if (this.stopped) return;
     this.stopped = true;
     try {
-      this.onError.call(this.target as S, error);
+      this.handlers.error.call(this.target as S, error);
     } catch (thrown) {
       reportUnhandled(thrown);
     }
@@ -74,7 +94,7 @@ export class SourceObserver<T, S = undefined> extends Subscription implements Ob
     if (this.stopped) return;
     this.stopped = true;
     try {
-      this.onComplete.call(this.target as S);
+      this.handlers.complete.call(this.target as S);
     } catch (thrown) {
       reportUnhandled(thrown);
     }
@@ -107,6 +127,16 @@ export class SourceObserver<T, S = undefined> extends Subscription implements Ob
       super.unsubscribe();
     }
   }
+}
+
+/**
+ * A {@link SourceObserver}'s handlers, called with its target as `this`.
+ * @internal
+ */
+export interface SourceHandlers<T, S> {
+  next(this: S, value: T): void;
+  error(this: S, error: unknown): void;
+  complete(this: S): void;
 }
 
 /**

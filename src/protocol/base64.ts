@@ -29,59 +29,75 @@ export function lastEncodedBase64(): string {
 /** Any character that base64 never holds: one unanchored class, which V8 scans fast on any data. */
 const NOT_BASE64 = /[^A-Za-z0-9+/=]/;
 
-/** The part of Node's Buffer the check uses (found at call time on globalThis: none in browsers). */
-interface NodeBufferLike {
-  write(text: string, offset: number, encoding: 'base64'): number;
-  /**
-   * The native decoder that `write(…, 'base64')` ends in, without the argument handling in front of
-   * it: long on every Buffer of Node (and of the runtimes that mimic it), but not documented, so it is
-   * used only where it is there.
-   */
-  base64Write?(text: string, offset: number, length: number): number;
-}
-interface NodeBufferStatics {
-  allocUnsafe(size: number): NodeBufferLike;
-  byteLength(text: string): number;
-}
-/** Decoded bytes go here and are never read: only how many there were counts. */
-const SCRATCH_BYTES = 48 * 1024;
-let scratch: NodeBufferLike | undefined;
+/** The platform's decoder (Node, browsers): found at call time on globalThis, where tests may take it away. */
+type Atob = (text: string) => string;
 
-/** The longest text the scratch memory takes whole. */
-const MAX_SCRATCH_CHARS = (SCRATCH_BYTES / 3) * 4;
+/** Texts longer than this are scanned instead of decoded: a decoded copy of a huge frame is not worth making. */
+const MAX_DECODED_CHARS = 64 * 1024;
 
 /**
  * Whether `text` is padded base64: whole quads of the alphabet, `=` only as the last one or two.
  * Runs on every audio delta received and every frame sent that this library did not encode, so it is
- * one function, and lets Node's native decoder scan the alphabet where there is one (a pattern, even
- * unanchored, costs several times as much per character).
+ * one function, and lets the platform's native decoder, `atob`, check the characters where there is
+ * one (a pattern, even unanchored, costs several times as much per character; Node's `Buffer`
+ * decoder takes the URL-safe alphabet and reads a character above U+00FF by its low byte, so it
+ * needs three more scans).
  *
- * Node's decoder, into scratch memory, skips any character outside the alphabet and stops at an `=`,
- * so a text of that alphabet with its padding at the end is the only kind that decodes to all the
- * bytes its length implies. It also takes the URL-safe `-` and `_`, and reads a character above
- * U+00FF by its low byte: those are ruled out apart (the text must be ASCII).
+ * `atob` refuses any character outside the alphabet and an `=` before the padding (it throws), and
+ * skips blanks: a text it decodes is the only kind that decodes to all the bytes its length and
+ * padding imply.
  * @internal
  */
 export function isBase64(text: string): boolean {
   const length = text.length;
   if (length % 4 !== 0) return false;
-  const B = (globalThis as { Buffer?: NodeBufferStatics }).Buffer;
-  if (B === undefined || length > MAX_SCRATCH_CHARS) {
+  const platform = globalThis as { atob?: Atob };
+  if (platform.atob === undefined || length > MAX_DECODED_CHARS) {
     if (NOT_BASE64.test(text)) return false;
     const pad = text.indexOf('=');
     return pad === -1 || pad === length - 1 || (pad === length - 2 && text.charCodeAt(length - 1) === 61);
   }
-  // An `=` anywhere but in the padding at the end, as any other character the decoder skips or stops
-  // at, leaves it short of the bytes this padding implies.
   const padding =
     length === 0 || text.charCodeAt(length - 1) !== 61 ? 0 : text.charCodeAt(length - 2) === 61 ? 2 : 1;
-  const bytes = scratch ?? (scratch = B.allocUnsafe(SCRATCH_BYTES));
-  const decoded =
-    bytes.base64Write === undefined
-      ? bytes.write(text, 0, 'base64')
-      : bytes.base64Write(text, 0, SCRATCH_BYTES);
+  let decoded: number;
+  try {
+    decoded = platform.atob(text).length;
+  } catch {
+    return false;
+  }
+  return decoded === (length / 4) * 3 - padding;
+}
+
+/** The part of Node's Buffer that {@link decodeBase64Into} uses (found at call time: none in browsers). */
+interface NodeBufferStatics {
+  from(
+    buffer: ArrayBufferLike,
+    byteOffset: number,
+    length: number,
+  ): { write(text: string, encoding: 'base64'): number };
+  byteLength(text: string): number;
+}
+
+/**
+ * Decodes `text` into `into` with Node's Buffer, checking it as it goes, where {@link isBase64} would
+ * check it first: what the audio kit does to decode. `into` must hold exactly the bytes that the
+ * text's length and padding imply ({@link base64ByteLength}). True when `text` was padded base64;
+ * false when it was not (`into` then holds garbage); undefined where there is no Buffer (nothing
+ * done: check, then decode another way).
+ *
+ * Buffer's decoder skips any character outside the alphabet and stops at an `=`, so only a text of
+ * that alphabet with its padding at the end fills `into`. It also takes the URL-safe `-` and `_`,
+ * and reads a character above U+00FF by its low byte: those are ruled out apart (the text must be
+ * ASCII).
+ * @internal
+ */
+export function decodeBase64Into(text: string, into: Uint8Array): boolean | undefined {
+  const B = (globalThis as { Buffer?: NodeBufferStatics }).Buffer;
+  if (B === undefined) return undefined;
+  const length = text.length;
+  if (length % 4 !== 0 || into.byteLength !== base64ByteLength(text)) return false;
   return (
-    decoded === (length / 4) * 3 - padding &&
+    B.from(into.buffer, into.byteOffset, into.byteLength).write(text, 'base64') === into.byteLength &&
     text.indexOf('-') === -1 &&
     text.indexOf('_') === -1 &&
     B.byteLength(text) === length // UTF-8, the default

@@ -23,6 +23,36 @@ export interface CorkableSocket extends WebSocketLike {
   frameText?(data: string, head?: string, tail?: string): Uint8Array | undefined;
   /** Writes a frame made by `frameText` (while the socket is open). */
   sendFrame?(frame: Uint8Array, done?: (error?: Error) => void): void;
+  /**
+   * Has `sink`'s methods called instead of the `on…` handlers (which then hear nothing): no event
+   * object per frame, and no closure between the socket and the one who reads it.
+   */
+  listen?(sink: SocketSink): void;
+}
+
+/**
+ * Who hears a socket that can call it directly (see {@link CorkableSocket.listen}): what the `on…`
+ * handlers would be told, one method each.
+ * @internal
+ */
+export interface SocketSink {
+  /** The handshake completed. */
+  open(): void;
+  /** A text frame arrived. */
+  text(data: string): void;
+  /** A binary frame arrived. */
+  binary(data: unknown): void;
+  /** A pong arrived. */
+  pong(): void;
+  /** Something failed; `closed` follows. */
+  failed(error: unknown, message: string | undefined): void;
+  /**
+   * The closing handshake is under way (a close frame went out or came in), with the peer's code and
+   * reason once its close frame has arrived; called again when that frame arrives after ours.
+   */
+  closing(peer?: { readonly code: number; readonly reason: string }): void;
+  /** The socket closed (the last call). */
+  closed(code: number, reason: string): void;
 }
 
 /** Whether the socket can cork (and so have its writes batched at the end of the job). */

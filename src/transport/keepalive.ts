@@ -2,16 +2,21 @@ import { asyncScheduler, type SchedulerLike, type Unsubscribable } from 'rxjs';
 import type { BacklogProbe } from './backlogProbe.js';
 import type { WebSocketLike } from './webSocketLike.js';
 
-/** What the keepalive knows of the peer: `heard` is set by every message and pong (a store, no clock read). */
+/**
+ * What the keepalive knows of the peer, and whom it tells when the peer is gone: `heard` is set by
+ * every message and pong (a store, no clock read).
+ */
 export interface Liveness {
   /** Something arrived since the keepalive last looked. */
   heard: boolean;
   /** How long nothing has arrived (ms, counted in whole keepalive intervals). */
   silentMs: number;
+  /** Nothing arrived for `deadMs`: the peer is given up. */
+  dead(why: string): void;
 }
 
 /**
- * Pings after `intervalMs` of silence; calls `dead` after `deadMs` of it. Off (undefined) where the
+ * Pings after `intervalMs` of silence; calls `liveness.dead` after `deadMs` of it. Off (undefined) where the
  * socket cannot ping. The ping goes through the backlog probe when there is one: one ping in flight
  * at a time, so each pong is matched to its ping.
  *
@@ -27,10 +32,9 @@ export function startKeepalive(
   scheduler: SchedulerLike,
   liveness: Liveness,
   probe: BacklogProbe | undefined,
-  dead: (why: string) => void,
 ): Unsubscribable | undefined {
   if (socket.ping === undefined) return undefined;
-  const keepalive = new Keepalive(socket, options.intervalMs, options.deadMs, liveness, probe, dead);
+  const keepalive = new Keepalive(socket, options.intervalMs, options.deadMs, liveness, probe);
   if (scheduler === asyncScheduler) return keepalive.join();
   // A recursive action (`this` is the action): one timer for the socket's life.
   return scheduler.schedule(function () {
@@ -45,7 +49,6 @@ class Keepalive implements Unsubscribable {
     private readonly deadMs: number,
     private readonly liveness: Liveness,
     private readonly probe: BacklogProbe | undefined,
-    private readonly dead: (why: string) => void,
   ) {}
 
   /** One interval has passed: false once the peer is given up. */
@@ -59,7 +62,7 @@ class Keepalive implements Unsubscribable {
     liveness.silentMs += this.intervalMs;
     if (liveness.silentMs >= this.deadMs) {
       this.unsubscribe();
-      this.dead(`no answer from the server for ${liveness.silentMs} ms (keepalive)`);
+      liveness.dead(`no answer from the server for ${liveness.silentMs} ms (keepalive)`);
       return false;
     }
     try {

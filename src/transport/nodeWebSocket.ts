@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import WebSocket, { type RawData } from 'ws';
+import WebSocket from 'ws';
 import { maskedTextFrame } from './textFrame.js';
-import type { CorkableSocket } from './corkableSocket.js';
+import type { CorkableSocket, SocketSink } from './corkableSocket.js';
 import type { WebSocketFactory, WebSocketLike } from './webSocketLike.js';
 
 /**
@@ -67,7 +67,7 @@ export function nodeWebSocketFactory(options: NodeWebSocketOptions = {}): WebSoc
  */
 class RxWebSocket
   extends WebSocket
-  implements Pick<CorkableSocket, 'cork' | 'uncork' | 'frameText' | 'sendFrame'>
+  implements Pick<CorkableSocket, 'cork' | 'uncork' | 'frameText' | 'sendFrame' | 'listen'>
 {
   onpong: (() => void) | null = null;
   handshakeResponse: WebSocketLike['handshakeResponse'] = undefined;
@@ -77,49 +77,113 @@ class RxWebSocket
    * straight to the TCP socket would overtake them).
    */
   private framing: boolean;
+  /** Who hears this socket directly (see `listen`), instead of the `on…` handlers. */
+  private sink: SocketSink | undefined = undefined;
   /** The `on…` handlers (see the accessors below and `emit`). */
   private openHandler: WebSocketLike['onopen'] = null;
   private messageHandler: WebSocketLike['onmessage'] = null;
   private closeHandler: WebSocketLike['onclose'] = null;
   private errorHandler: WebSocketLike['onerror'] = null;
-  /** The one event object handed to `onmessage` (see the accessor below). */
-  private readonly messageEvent: { data: unknown } = { data: undefined };
+  /** The one event object handed to `onmessage` (see the accessor below), made when first needed. */
+  private messageEvent: { data: unknown } | undefined = undefined;
 
   constructor(url: string, protocols: string[], options: WebSocket.ClientOptions) {
     super(url, protocols, options);
     this.framing = options.perMessageDeflate !== true;
-    // Listeners, so others' listeners hear these too: ws's message listener is `deliver` itself (one
-    // call less per frame); pongs go through one function for every socket.
-    this.on('message', this.deliver);
-    this.on('pong', deliverPong);
+    // ws keeps its own copy of the URL's text (its `url`): where it is the same text as the one given,
+    // which the caller keeps anyway, that one is kept instead (one string per socket, not two).
+    const parsed = this as unknown as { _url?: string };
+    if (parsed._url === url) parsed._url = url;
+  }
+
+  listen(sink: SocketSink): void {
+    this.sink = sink;
   }
 
   /**
-   * ws's rarer events, handed to the `on…` handlers here, on the prototype: no listener (ws's wrapper
-   * of each `on…` handler, with properties of its own) is registered per socket; listeners added
-   * with `on()` still hear them. ws emits at most two arguments.
+   * ws's events, handed to the sink or the `on…` handlers here, on the prototype: no listener (ws's
+   * wrapper of each `on…` handler, with properties of its own) is registered per socket, and an
+   * inbound frame reaches its reader in one call; listeners added with `on()` still hear them all.
+   * ws emits at most two arguments.
    */
   override emit(event: string | symbol, a?: unknown, b?: unknown): boolean {
-    let handled = false;
-    switch (event) {
-      case 'open':
-        handled = call(this.openHandler, OPEN_EVENT);
-        break;
-      case 'close':
-        handled = call(this.closeHandler, { code: a as number, reason: String(b) });
-        break;
-      case 'error':
-        handled = call(this.errorHandler, { error: a, message: (a as Error | undefined)?.message });
-        break;
-      case 'unexpected-response':
-        // Handled here, ws leaves the refused handshake to us: read why, then end it.
-        this.refused(b as IncomingMessage);
-        handled = true;
-        break;
+    let handled: boolean;
+    if (event === 'message') {
+      // The hot one: straight to the sink; `onmessage` is a listener of its own (see `toHandler`).
+      const sink = this.sink;
+      if (sink === undefined) return super.emit(event, a, b);
+      if (b === true) sink.binary(a);
+      else sink.text((a as Buffer).toString());
+      handled = true;
+    } else if (event === 'unexpected-response') {
+      // Handled here, ws leaves the refused handshake to us: read why, then end it.
+      this.refused(b as IncomingMessage);
+      handled = true;
+    } else {
+      const sink = this.sink;
+      handled = sink !== undefined ? tellSink(sink, event, a, b) : this.tellHandlers(event, a, b);
     }
     if (handled && this.listenerCount(event) === 0) return true;
     // Also where nobody heard it: ws throws an 'error' nobody hears, as EventEmitter does.
     return super.emit(event, a, b) || handled;
+  }
+
+  /** ws's rarer events to the `on…` handlers: whether there was one. */
+  private tellHandlers(event: string | symbol, a: unknown, b: unknown): boolean {
+    switch (event) {
+      case 'pong':
+        if (this.onpong === null) return false;
+        this.onpong();
+        return true;
+      case 'open':
+        return call(this.openHandler, OPEN_EVENT);
+      case 'close':
+        return call(this.closeHandler, { code: a as number, reason: String(b) });
+      case 'error':
+        return call(this.errorHandler, { error: a, message: (a as Error | undefined)?.message });
+      default:
+        return false;
+    }
+  }
+
+  /**
+   * ws's own `close`, which ws also calls when the peer's close frame arrives (to answer it) or when
+   * it gives up on what it reads: the sink hears that the closing handshake is under way, with the
+   * peer's code and reason once its close frame is in, so the closing can be bounded in time.
+   */
+  override close(code?: number, data?: string | Buffer): void {
+    const was = this.readyState;
+    super.close(code, data);
+    const sink = this.sink;
+    if (sink === undefined || was === WebSocket.CONNECTING || this.readyState !== WebSocket.CLOSING) return;
+    const ws = this as unknown as WsClosing;
+    if (ws._closeFrameReceived === true)
+      sink.closing({ code: ws._closeCode, reason: String(ws._closeMessage ?? '') });
+    else sink.closing();
+  }
+
+  /**
+   * Sets `onmessage`: while there is one, ws's message listener is `toHandler` (one function for
+   * every socket, no wrapper of ws's).
+   */
+  setMessageHandler(value: unknown): void {
+    const handler = typeof value === 'function' ? (value as WebSocketLike['onmessage']) : null;
+    if (handler !== null && this.messageHandler === null) this.on('message', toHandler);
+    else if (handler === null && this.messageHandler !== null) this.off('message', toHandler);
+    this.messageHandler = handler;
+  }
+
+  /**
+   * Hands a frame to `onmessage`, text as a string (as ws's MessageEvent has it), in one event object
+   * whose `data` is replaced for each frame.
+   */
+  deliverToHandler(data: unknown, isBinary: boolean): void {
+    const handler = this.messageHandler;
+    if (handler === null) return;
+    const event = (this.messageEvent ??= { data: undefined });
+    event.data = isBinary ? data : (data as Buffer).toString();
+    handler(event);
+    event.data = undefined;
   }
 
   /**
@@ -186,19 +250,6 @@ class RxWebSocket
   sendFrame(frame: Uint8Array, done?: (error?: Error) => void): void {
     netSocketOf(this)!.write(frame, done as ((error?: Error | null) => void) | undefined);
   }
-
-  /**
-   * Hands an inbound frame to `onmessage`: text as a string, as ws's MessageEvent has it. ws's listener
-   * itself (a function made per socket, as a listener that calls a method would be: one call less).
-   */
-  private readonly deliver = (data: RawData, isBinary: boolean): void => {
-    const handler = this.messageHandler;
-    if (handler === null) return;
-    const event = this.messageEvent;
-    event.data = isBinary ? data : (data as Buffer).toString();
-    handler(event);
-    event.data = undefined;
-  };
 }
 
 /**
@@ -210,7 +261,6 @@ class RxWebSocket
  */
 for (const [name, field] of [
   ['onopen', 'openHandler'],
-  ['onmessage', 'messageHandler'],
   ['onclose', 'closeHandler'],
   ['onerror', 'errorHandler'],
 ] as const) {
@@ -225,10 +275,40 @@ for (const [name, field] of [
     },
   });
 }
+Object.defineProperty(RxWebSocket.prototype, 'onmessage', {
+  configurable: true,
+  enumerable: true,
+  get(this: { messageHandler: unknown }) {
+    return this.messageHandler;
+  },
+  set(this: RxWebSocket, value: unknown) {
+    this.setMessageHandler(value);
+  },
+});
 
-/** ws reports pongs as an event only; the keepalive and the probe read the `onpong` property. */
-function deliverPong(this: WebSocket): void {
-  (this as RxWebSocket).onpong?.();
+/** ws's message listener while a socket has an `onmessage`. */
+function toHandler(this: WebSocket, data: unknown, isBinary: boolean): void {
+  (this as RxWebSocket).deliverToHandler(data, isBinary);
+}
+
+/** ws's rarer events to a sink: whether it takes this one. */
+function tellSink(sink: SocketSink, event: string | symbol, a: unknown, b: unknown): boolean {
+  switch (event) {
+    case 'pong':
+      sink.pong();
+      return true;
+    case 'open':
+      sink.open();
+      return true;
+    case 'close':
+      sink.closed(a as number, String(b));
+      return true;
+    case 'error':
+      sink.failed(a, (a as Error | undefined)?.message);
+      return true;
+    default:
+      return false;
+  }
 }
 
 /** What `onopen` is called with. */
@@ -255,6 +335,13 @@ function bodyText(body: Buffer): string {
   if (cut) text = text.replace(/\uFFFD+$/, '');
   text = text.replace(/\s+/g, ' ').trim();
   return cut ? `${text}…` : text;
+}
+
+/** What ws keeps of the peer's close frame (its private fields). */
+interface WsClosing {
+  _closeFrameReceived?: boolean;
+  _closeCode: number;
+  _closeMessage?: Buffer;
 }
 
 /** ws's `send` with options: (data, options, done). */

@@ -4,99 +4,26 @@ import {
   Observable,
   type Observer,
   type SchedulerLike,
-  type Subscription,
-  type Unsubscribable,
+  type Subscriber,
+  type TeardownLogic,
 } from 'rxjs';
 import { errorText, RealtimeError } from '../protocol/errors.js';
 import { Signal, type SignalFollower } from '../operators/signal.js';
 import type { CongestionConfig } from './backlogProbe.js';
+import { Connection, handlersCalling, type ConnectionSettings } from './connection.js';
+import type { CorkableSocket } from './corkableSocket.js';
 import { FrameWriter } from './frameWriter.js';
-import { startKeepalive, type Liveness } from './keepalive.js';
+import type { TransportEvent, TransportListener } from './transportEvent.js';
 import { Writability, type WritabilityLimits } from './writability.js';
 import { SocketState, type WebSocketFactory, type WebSocketLike } from './webSocketLike.js';
 
-/**
- * The socket finished its handshake: the first event of a {@link WebSocketSubject} that connects.
- *
- * @example
- * ```ts
- * socket.pipe(filter((event): event is TransportOpen => typeof event !== 'string' && event.type === 'open'));
- * ```
- */
-export interface TransportOpen {
-  /** Always `'open'`. */
-  readonly type: 'open';
-}
-/**
- * A binary frame arrived (realtime dialects speak JSON text, so this is reported, not decoded).
- *
- * @example
- * ```ts
- * socket.subscribe((event) => {
- *   if (typeof event !== 'string' && event.type === 'binary') console.warn(`ignored ${event.byteLength} bytes`);
- * });
- * ```
- */
-export interface TransportBinary {
-  /** Always `'binary'`. */
-  readonly type: 'binary';
-  /** The frame's size in bytes. */
-  readonly byteLength: number;
-}
-/**
- * The socket is closed; always the last event of a {@link WebSocketSubject}, which never errors.
- *
- * @example
- * ```ts
- * socket.subscribe((event) => {
- *   if (typeof event !== 'string' && event.type === 'close') {
- *     console.log(`closed ${event.code}`, event.error ?? event.reason, event.timedOut ? '(timed out)' : '');
- *   }
- * });
- * ```
- */
-export interface TransportClose {
-  /** Always `'close'`. */
-  readonly type: 'close';
-  /** The close code (1006 when the connection dropped without a close frame). */
-  readonly code: number;
-  /** The close reason text (empty when none was given). */
-  readonly reason: string;
-  /** Whether the handshake had completed. */
-  readonly opened: boolean;
-  /**
-   * What failed, when something did (a refused connection, a reset, a handshake answered with a status:
-   * `Unexpected server response: 401: <the first 200 bytes of the body>` on Node).
-   */
-  readonly error?: string;
-  /**
-   * The HTTP status of a handshake the server refused instead of switching protocols (401, 503...).
-   * Known where the socket can see it (`ws` on Node, through our factory); browsers cannot.
-   */
-  readonly status?: number;
-  /** The socket was given up by a timeout of ours (connect, keepalive or close), not by the peer. */
-  readonly timedOut?: true;
-}
-/**
- * What a {@link WebSocketSubject} emits. A text frame is the string itself: the inbound hot path
- * allocates no wrapper per message.
- *
- * @example
- * ```ts
- * function describe(event: TransportEvent): string {
- *   if (typeof event === 'string') return `text: ${event}`;
- *   switch (event.type) {
- *     case 'open':
- *       return 'open';
- *     case 'binary':
- *       return `binary: ${event.byteLength} bytes`;
- *     case 'close':
- *       return `closed: ${event.code}`;
- *   }
- * }
- * ```
- */
-export type TransportEvent = string | TransportOpen | TransportBinary | TransportClose;
+export type {
+  TransportBinary,
+  TransportClose,
+  TransportEvent,
+  TransportListener,
+  TransportOpen,
+} from './transportEvent.js';
 
 /**
  * Configuration of a {@link WebSocketSubject}: where to connect, how to open the socket, and the limits
@@ -155,14 +82,6 @@ export interface WebSocketSubjectConfig {
   scheduler?: SchedulerLike;
 }
 
-const OPEN: TransportOpen = Object.freeze({ type: 'open' });
-
-/** Who hears a socket's events: a subscriber, or (see `WebSocketSubject.open`) a conversation. @internal */
-export interface TransportListener {
-  next(event: TransportEvent): void;
-  complete(): void;
-}
-
 /**
  * Our WebSocket Subject: an Observable of socket events and an Observer of outbound text frames.
  *
@@ -205,13 +124,14 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
   private writer: FrameWriter | undefined;
   /** Whether the socket can take more (see Writability); made with the socket. */
   private flow: Writability | undefined;
-  private readonly limits: WritabilityLimits;
-  private closeTimer: Subscription | undefined;
-  /** Drops the socket and ends the subject now (the close timeout). */
-  private forceClose: () => void = noop;
+  /** The socket's life (see Connection); made with the socket. */
+  private connection: Connection | undefined;
+  /** The config's limits and timeouts, defaults applied: what the writability and the connection read. */
+  private readonly limits: WritabilityLimits & ConnectionSettings;
 
   constructor(private readonly config: WebSocketSubjectConfig) {
-    super((subscriber) => this.connect(subscriber));
+    // One function for every subject (RxJS calls it with the Observable as `this`): no closure each.
+    super(subscribeSubject);
     const highWaterMark = config.highWaterMark ?? 64 * 1024;
     this.limits = {
       highWaterMark,
@@ -219,6 +139,10 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
       drainPollMs: config.drainPollMs ?? 10,
       congestion: config.congestion,
       scheduler: config.scheduler ?? asyncScheduler,
+      connectTimeoutMs: config.connectTimeoutMs ?? 10_000,
+      closeTimeoutMs: config.closeTimeoutMs ?? 3000,
+      keepalive: config.keepalive ?? DEFAULT_KEEPALIVE,
+      maxMessageChars: config.maxMessageChars ?? Infinity,
     };
     this.writable$ = this.writable;
   }
@@ -285,18 +209,7 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
    * and the subject ends with code 1006. Idempotent.
    */
   close(code = 1000, reason = ''): void {
-    const socket = this.socket;
-    if (socket === undefined || this.closeTimer !== undefined) return;
-    if (socket.readyState === SocketState.CLOSED) return;
-    // What this job gave goes out before the close frame.
-    if (this.writer!.writeNow()) this.flow!.pingWritten();
-    this.flow!.close();
-    // The timer first: a socket may report its close synchronously, and the end must then cancel it.
-    this.closeTimer = this.limits.scheduler.schedule(
-      () => this.forceClose(),
-      this.config.closeTimeoutMs ?? 3000,
-    );
-    socket.close(code, reason);
+    this.connection?.close(code, reason);
   }
 
   /**
@@ -304,11 +217,11 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
    * objects RxJS makes for one): what a conversation does. The same events as a subscriber gets;
    * `close()` ends it.
    */
-  open(listener: TransportListener): void {
-    this.connect(listener);
+  open(listener: TransportListener): TeardownLogic {
+    return this.connect(listener);
   }
 
-  private connect(subscriber: TransportListener): () => void {
+  private connect(subscriber: TransportListener): TeardownLogic {
     if (this.socket !== undefined) {
       subscriber.next({
         type: 'close',
@@ -331,110 +244,28 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
     }
     this.socket = socket;
     socket.binaryType = 'arraybuffer';
-    const scheduler = this.limits.scheduler;
     const writer = (this.writer = new FrameWriter(socket, this.limits.highWaterMark));
     const flow = (this.flow = new Writability(socket, writer, this.writable, this.limits));
-    let opened = false;
-    let ended = false;
-    let failure: string | undefined;
-    /** `ws` refused an inbound frame over `maxPayload`: it closes with 1009 but reports 1006 (it stops reading). */
-    let oversize = false;
-    let timedOut = false;
-
-    const end = (code: number, reason: string): void => {
-      if (ended) return;
-      ended = true;
-      connectTimer?.unsubscribe();
-      keepalive?.unsubscribe();
-      writer.discard(); // dropped or closed by the peer: nothing more can be written
-      flow.finish();
-      this.closeTimer?.unsubscribe();
-      this.writable.complete();
-      if (oversize) code = 1009;
-      const close: { -readonly [K in keyof TransportClose]: TransportClose[K] } = {
-        type: 'close',
-        code,
-        reason,
-        opened,
-      };
-      const refused = opened ? undefined : socket.handshakeResponse;
-      if (refused !== undefined) {
-        close.status = refused.status;
-        // The refusal says more than the error the platform made of it; our own timeout stays the cause.
-        if (!timedOut) failure = refusalText(refused);
-      }
-      if (failure !== undefined) close.error = failure;
-      if (timedOut) close.timedOut = true;
-      subscriber.next(close);
-      subscriber.complete();
-    };
-    const drop = (why: string, code = 1006, timeout = true): void => {
-      failure ??= why;
-      timedOut ||= timeout;
-      socket.terminate?.();
-      if (socket.terminate === undefined) socket.close(code === 1006 ? 1000 : code);
-      end(code, '');
-    };
-    this.forceClose = () => drop('the closing handshake timed out');
-    const connectMs = this.config.connectTimeoutMs ?? 10_000;
-    let connectTimer: Subscription | undefined = scheduler.schedule(
-      () => drop(`the handshake did not complete within ${connectMs} ms`),
-      connectMs,
-    );
-    const liveness: Liveness = { heard: true, silentMs: 0 };
-    let keepalive: Unsubscribable | undefined;
-    const maxChars = this.config.maxMessageChars ?? Infinity;
-
-    socket.onopen = () => {
-      if (ended) return;
-      opened = true;
-      connectTimer!.unsubscribe();
-      connectTimer = undefined;
-      flow.open();
-      const options = this.config.keepalive ?? DEFAULT_KEEPALIVE;
-      if (options !== false)
-        keepalive = startKeepalive(socket, options, scheduler, liveness, flow.probe, drop);
-      subscriber.next(OPEN);
-      flow.afterOpen();
-    };
-    socket.onmessage = (event) => {
-      if (ended) return;
-      liveness.heard = true;
-      const data = event.data;
-      if (typeof data !== 'string')
-        return subscriber.next({ type: 'binary', byteLength: byteLengthOf(data) });
-      if (data.length > maxChars)
-        return drop(`an inbound frame of ${data.length} characters exceeds the limit`, 1009, false);
-      subscriber.next(data);
-    };
-    socket.onpong = () => {
-      liveness.heard = true;
-      flow.pong();
-    };
-    // Kept (never nulled) even after the end: `ws` throws an 'error' that has no listener.
-    socket.onerror = (event) => {
-      if ((event.error as { code?: unknown } | undefined)?.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH')
-        oversize = true;
-      failure ??= event.message || (event.error === undefined ? 'WebSocket error' : errorText(event.error));
-    };
-    socket.onclose = (event) => end(event.code, event.reason);
-
-    return () => {
-      if (!ended) this.close(1000);
-    };
+    const connection = (this.connection = new Connection(
+      socket,
+      writer,
+      flow,
+      this.writable,
+      this.limits,
+      subscriber,
+    ));
+    const direct = socket as Partial<CorkableSocket>;
+    if (typeof direct.listen === 'function') direct.listen(connection);
+    else handlersCalling(socket, connection);
+    return connection;
   }
 }
 
+function subscribeSubject(
+  this: Observable<TransportEvent>,
+  subscriber: Subscriber<TransportEvent>,
+): TeardownLogic {
+  return (this as WebSocketSubject).open(subscriber);
+}
+
 const DEFAULT_KEEPALIVE = Object.freeze({ intervalMs: 15_000, deadMs: 30_000 });
-
-function byteLengthOf(data: unknown): number {
-  if (data instanceof ArrayBuffer) return data.byteLength;
-  if (ArrayBuffer.isView(data)) return data.byteLength;
-  if (typeof Blob !== 'undefined' && data instanceof Blob) return data.size;
-  return 0;
-}
-
-/** A refused handshake in words: its status and, when there is one, the start of its body. */
-function refusalText({ status, body }: { status: number; body: string }): string {
-  return `Unexpected server response: ${status}${body === '' ? '' : `: ${body}`}`;
-}
