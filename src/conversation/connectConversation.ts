@@ -37,7 +37,7 @@ import { reportUnhandled } from '../operators/sourceObserver.js';
 import { InputLane, type InputLaneHandlers } from './inputLane.js';
 import { stateOf, type Open, type Phase } from './phase.js';
 import { redact, redactDeep, secretsOf } from './redact.js';
-import { backoffDelayMs, nextAttempt } from './retryPolicy.js';
+import { attemptsMade, backoffDelayMs, nextAttempt } from './retryPolicy.js';
 import type {
   Conversation,
   ConversationOptions,
@@ -488,7 +488,7 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
     if (phase.name !== 'connecting') return; // closed while connecting: this socket is on its way out
     const { socket, attempt } = phase;
     const session = this.plan.newSession();
-    this.transition({ name: 'open', socket, session });
+    this.transition({ name: 'open', socket, session, attempt, openedAt: this.scheduler.now() });
     socket.send(session.sessionMessage());
     if (attempt > 0) {
       this.counts.reconnects++;
@@ -500,8 +500,9 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
   private onClose(close: TransportClose): void {
     const phase = this.phase;
     if (phase.name === 'closing') return this.end(close);
-    const attempt = nextAttempt(this.reconnect, phase.name === 'connecting' ? phase.attempt : 0, close);
-    if (attempt === undefined) return this.end(close);
+    const made = attemptsMade(phase, this.scheduler.now());
+    const attempt = nextAttempt(this.reconnect, made, close);
+    if (attempt === undefined) return this.end(close, made);
     const delayMs = backoffDelayMs(this.reconnect!, attempt);
     // The timer before the phase: a close() in reaction to the news finds it to cancel.
     const timer = this.scheduler.schedule(() => this.connectSocket(attempt), delayMs);
@@ -566,12 +567,15 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
     this.end({ type: 'close', code: 1006, reason: '', opened: false });
   }
 
-  /** The last socket ended (or there was none to close): the final `closed`, then every stream completes. */
-  private end(close: TransportClose): void {
+  /**
+   * The last socket ended (or there was none to close), `attempts` reconnect attempts having been made
+   * since one stayed up: the final `closed`, then every stream completes.
+   */
+  private end(close: TransportClose, attempts = 0): void {
     const phase = this.phase;
     const event = closedEvent(close, {
       cause: phase.name === 'closing' ? phase.cause : undefined,
-      attempts: phase.name === 'connecting' ? phase.attempt : 0,
+      attempts,
       maxMessageBytes: this.socketConfig.maxMessageChars!,
       secrets: this.secrets,
     });
