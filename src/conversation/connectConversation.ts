@@ -24,6 +24,7 @@ import { errorText, RealtimeError } from '../protocol/errors.js';
 import type { RealtimeEvent, RealtimeUsage } from '../protocol/events.js';
 import { audioFrameProblem, type RealtimeAudioFrame } from '../protocol/frame.js';
 import { dialects } from '../protocol/index.js';
+import { setTextCutter } from '../protocol/printable.js';
 import { platformWebSocketFactory } from '../transport/platformWebSocket.js';
 import {
   WebSocketSubject,
@@ -36,7 +37,7 @@ import { closedEvent, describeClose, type ClosingCause } from './closedEvent.js'
 import { reportUnhandled } from '../operators/sourceObserver.js';
 import { InputLane, type InputLaneHandlers } from './inputLane.js';
 import { stateOf, type Open, type Phase } from './phase.js';
-import { redact, redactDeep, secretsOf } from './redact.js';
+import { Redactor, secretsOf } from './redact.js';
 import { attemptsMade, backoffDelayMs, nextAttempt } from './retryPolicy.js';
 import type {
   Conversation,
@@ -103,7 +104,8 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
    */
   private readonly state = new Signal<ConversationState>('connecting');
   private readonly statsIntervalMs: number;
-  private readonly secrets: string[];
+  /** Hides the conversation's secrets in every text that leaves it (see Redactor). */
+  private readonly redactor: Redactor;
   private readonly socketConfig: WebSocketSubjectConfig;
   private readonly scheduler: SchedulerLike;
   private readonly reconnect: ConversationOptions['reconnect'];
@@ -145,31 +147,41 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
   private highSink: Subscriber<Pending> | undefined;
 
   constructor(options: ConversationOptions) {
-    const dialect = (dialects as Partial<Record<DialectName, Dialect>>)[options.dialect ?? DEFAULT_DIALECT];
-    if (dialect === undefined) {
-      throw new RealtimeError(
-        'config',
-        `dialect ${JSON.stringify(options.dialect)} is not available; available: ${Object.keys(dialects).join(', ')}`,
-      );
+    // An option's checks may quote its value (cut short), and any option may hold a secret.
+    const early = new Redactor(secretsOf(options.apiKey, options.headers ?? {}));
+    const cutter = setTextCutter(early.cutter);
+    let capacity: number;
+    try {
+      const dialect = (dialects as Partial<Record<DialectName, Dialect>>)[options.dialect ?? DEFAULT_DIALECT];
+      if (dialect === undefined) {
+        throw new RealtimeError(
+          'config',
+          `dialect ${JSON.stringify(options.dialect)} is not available; available: ${Object.keys(dialects).join(', ')}`,
+        );
+      }
+      this.dialect = dialect;
+      capacity = options.audioBufferFrames ?? 256;
+      if (!Number.isInteger(capacity) || capacity < 0) {
+        throw new RealtimeError('config', `audioBufferFrames must be a whole number >= 0, got ${capacity}`);
+      }
+      this.plan = dialect.prepare({
+        url: options.url,
+        prompt: options.prompt,
+        sessionId: options.sessionId,
+        model: options.model,
+        apiKey: options.apiKey,
+        respondToText: options.respondToText,
+        session: options.session,
+      });
+    } catch (error) {
+      throw early.thrown(error);
+    } finally {
+      setTextCutter(cutter);
     }
-    this.dialect = dialect;
-    const capacity = options.audioBufferFrames ?? 256;
-    if (!Number.isInteger(capacity) || capacity < 0) {
-      throw new RealtimeError('config', `audioBufferFrames must be a whole number >= 0, got ${capacity}`);
-    }
-    this.plan = dialect.prepare({
-      url: options.url,
-      prompt: options.prompt,
-      sessionId: options.sessionId,
-      model: options.model,
-      apiKey: options.apiKey,
-      respondToText: options.respondToText,
-      session: options.session,
-    });
     // Nothing writes to either: the plan's own when no headers are added.
     const headers =
       options.headers === undefined ? this.plan.headers : { ...this.plan.headers, ...options.headers };
-    this.secrets = secretsOf(options.apiKey, headers);
+    this.redactor = new Redactor(secretsOf(options.apiKey, headers));
     const scheduler = (this.scheduler = options.scheduler ?? asyncScheduler);
     this.reconnect = options.reconnect;
     const maxMessageBytes = options.maxMessageBytes ?? 16 * 1024 * 1024;
@@ -318,12 +330,13 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
 
   /** @internal Whether a frame given may be sent (AudioLane); if not, an `invalid` event says why. */
   acceptAudio(frame: RealtimeAudioFrame): boolean {
-    const problem = audioFrameProblem(frame) ?? this.plan.audioProblem?.(frame);
-    if (problem === undefined) {
+    if ((audioFrameProblem(frame) ?? this.plan.audioProblem?.(frame)) === undefined) {
       this.audioAccepted++;
       return true;
     }
     this.counts.audioInvalid++;
+    // Said again with the secrets hidden before what it quotes is cut (rare: only a refused frame).
+    const problem = this.redactor.quoting(() => audioFrameProblem(frame) ?? this.plan.audioProblem?.(frame));
     this.emit({ type: 'invalid', messageType: 'audio', detail: `audio frame not sent: ${problem}` });
     return false;
   }
@@ -350,7 +363,7 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
     this.emit({
       type: 'invalid',
       messageType: lane,
-      detail: `${lane} input failed: ${redact(reason, this.secrets)}`,
+      detail: this.redactor.text(`${lane} input failed: ${reason}`),
     });
   }
 
@@ -406,13 +419,13 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
         if (this.sendAll(socket, session.encodeText(value.text))) this.counts.textSent++;
         return;
       case 'control': {
-        const encoded = session.encodeControl(value.control);
+        const encoded = this.redactor.quoting(() => session.encodeControl(value.control));
         if ('problem' in encoded) {
           this.controlAccepted--; // refused, not queued
           this.emit({
             type: 'invalid',
             messageType: 'control',
-            detail: `${value.control.type} not sent: ${redact(encoded.problem, this.secrets)}`,
+            detail: this.redactor.text(`${value.control.type} not sent: ${encoded.problem}`),
           });
         } else if (this.sendAll(socket, encoded.frames)) {
           this.counts.controlSent++;
@@ -444,6 +457,8 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
     if (phase.name !== 'open') return; // closing: the conversation is over for the caller
     const session = phase.session;
     let decoded: Decoded;
+    // What decoding quotes of the frame is redacted before it is cut (see Redactor.cut).
+    const cutter = setTextCutter(this.redactor.cutter);
     try {
       // The sink only while someone listens: otherwise serverEvents$ costs nothing per frame.
       decoded = session.decode(
@@ -456,10 +471,16 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
         type: 'invalid',
         detail: `the ${this.dialect.name} decoder failed: ${error instanceof Error ? error.message : 'unknown error'}`,
       };
+    } finally {
+      setTextCutter(cutter);
     }
-    // Audio, most of what arrives, goes straight on (it releases no frames: see takePending).
+    // Audio, most of what arrives, goes straight on (it releases no frames: see takePending). Its
+    // samples are passed as they came; its item id is the server's text, checked like any other.
     if (typeof decoded !== 'symbol' && decoded.type === 'audio.out') {
       this.counts.events++;
+      const itemId = decoded.frame.itemId;
+      if (itemId !== undefined && this.redactor.text(itemId) !== itemId)
+        decoded = { ...decoded, frame: { ...decoded.frame, itemId: this.redactor.text(itemId) } };
       return this.events.next(decoded);
     }
     const released = session.takePending();
@@ -509,7 +530,7 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
     this.transition({ name: 'waiting', attempt, timer });
     // Closed already, by a state$ subscriber: `closed` was the last event.
     if (this.phase.name !== 'waiting') return;
-    this.emit({ type: 'reconnecting', attempt, delayMs, cause: redact(describeClose(close), this.secrets) });
+    this.emit({ type: 'reconnecting', attempt, delayMs, cause: this.redactor.text(describeClose(close)) });
   }
 
   /** A decoded frame: on `events$`, counted, or the end (a server `error`). */
@@ -519,30 +540,41 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
       return;
     }
     if (decoded === IGNORED_TYPE) return;
-    if (decoded.type === 'invalid') {
+    // Any text a server sends may echo a credential: an error quoting the request, a bad field, a
+    // model repeating what it was told. Every string of the event is checked (the same event when clean).
+    const event = this.redactor.value(decoded);
+    if (event.type === 'invalid') {
       this.counts.invalid++;
-      // A detail may quote a field or a server message, which may echo a credential.
-      return this.emit({ ...decoded, detail: redact(decoded.detail, this.secrets) });
+      return this.emit(event);
     }
-    if (decoded.type === 'error') {
-      const message = redact(decoded.message, this.secrets);
+    if (event.type === 'error') {
       // Close the lanes before anyone hears of the error, so nothing given in reaction to it is queued in vain.
-      this.beginClose({ reason: 'error', detail: message });
-      return this.emit(message === decoded.message ? decoded : { ...decoded, message });
+      this.beginClose({ reason: 'error', detail: event.message });
+      return this.emit(event);
     }
-    if ((decoded.type === 'response.done' || decoded.type === 'response.cancelled') && decoded.usage)
-      this.addUsage(decoded.usage);
-    this.emit(decoded);
+    if ((event.type === 'response.done' || event.type === 'response.cancelled') && event.usage)
+      this.addUsage(event.usage);
+    this.emit(event);
   }
 
-  /** Hands a valid server event on; an error may quote what the client sent, so it is redacted. */
+  /** Hands a valid server event on, redacted as events are (an audio delta's samples passed as they came). */
   private serverEventSink: ((event: object) => void) | undefined;
 
   private newServerEventSink(): (event: object) => void {
-    return (event) =>
+    return (event) => {
+      const { type, delta } = event as { type?: unknown; delta?: unknown };
+      const audio = type === 'response.output_audio.delta' || type === 'response.audio.delta';
       this.serverEvents.next(
-        (event as { type?: unknown }).type === 'error' ? redactDeep(event as E, this.secrets) : (event as E),
+        (audio
+          ? this.redactor.withPayload(event, typeof delta === 'string' ? 'delta' : 'data')
+          : this.redactor.value(event)) as E,
       );
+    };
+  }
+
+  /** @internal A thrown error's message, with the secrets hidden (ControlLane). */
+  redactText(text: string): string {
+    return this.redactor.text(text);
   }
 
   private addUsage(usage: RealtimeUsage): void {
@@ -577,7 +609,7 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
       cause: phase.name === 'closing' ? phase.cause : undefined,
       attempts,
       maxMessageBytes: this.socketConfig.maxMessageChars!,
-      secrets: this.secrets,
+      secrets: this.redactor.secrets,
     });
     this.transition({ name: 'closed', event });
     this.counts.events++; // the `closed` below, counted before the final stats snapshot that state's completion triggers
@@ -645,7 +677,10 @@ class TextLane implements InputLaneHandlers<string> {
 class ControlLane implements InputLaneHandlers<RealtimeControl> {
   constructor(private readonly conversation: RealtimeConversation<object>) {}
   afterEnd(control: RealtimeControl): never {
-    throw new RealtimeError('not_running', `conversation is not running: ${control.type} was not sent`);
+    throw new RealtimeError(
+      'not_running',
+      this.conversation.redactText(`conversation is not running: ${control.type} was not sent`),
+    );
   }
   deliver(control: RealtimeControl): void {
     this.conversation.pushHigh(this.conversation.acceptControl(control));
