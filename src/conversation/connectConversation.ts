@@ -471,17 +471,17 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
         type: 'invalid',
         detail: `the ${this.dialect.name} decoder failed: ${error instanceof Error ? error.message : 'unknown error'}`,
       };
-    } finally {
-      setTextCutter(cutter);
     }
+    setTextCutter(cutter); // every path gets here (the catch ends the throw): no finally on the hot path
     // Audio, most of what arrives, goes straight on (it releases no frames: see takePending). Its
     // samples are passed as they came; its item id is the server's text, checked like any other.
     if (typeof decoded !== 'symbol' && decoded.type === 'audio.out') {
       this.counts.events++;
       const itemId = decoded.frame.itemId;
-      if (itemId !== undefined && this.redactor.text(itemId) !== itemId)
-        decoded = { ...decoded, frame: { ...decoded.frame, itemId: this.redactor.text(itemId) } };
-      return this.events.next(decoded);
+      const shown = itemId === undefined ? undefined : this.redactor.text(itemId);
+      return this.events.next(
+        shown === itemId ? decoded : { ...decoded, frame: { ...decoded.frame, itemId: shown } },
+      );
     }
     const released = session.takePending();
     if (released !== undefined) for (const frame of released) this.pushHigh({ kind: 'frame', data: frame });

@@ -44,10 +44,10 @@ export class Redactor {
   private readonly ascii = [0, 0, 0, 0];
   private readonly wide: string = '';
   /**
-   * Short texts found to hold nothing, one per length modulo 4: an item's id, repeated on every delta
-   * of the item, and its response's are checked once.
+   * Short texts found to hold nothing, in a slot by their length and first character: an item's id,
+   * repeated on every delta of the item, and its response's are checked once.
    */
-  private readonly clean: (string | undefined)[] = [undefined, undefined, undefined, undefined];
+  private readonly clean: (string | undefined)[] = new Array<string | undefined>(8).fill(undefined);
   /** `cut` bound to this redactor, for protocol's truncation (see setTextCutter). */
   readonly cutter: (text: string, maxChars: number) => string;
 
@@ -83,11 +83,13 @@ export class Redactor {
 
   /** `text` with every secret and every piece of one replaced by `***`; the same string when none. */
   text(text: string): string {
-    if (this.whole.length === 0 || text === this.clean[text.length & 3]) return text;
+    if (this.whole.length === 0) return text;
+    const slot = (text.length + text.charCodeAt(0)) & 7; // NaN & 7 is 0 for ''
+    if (text === this.clean[slot]) return text;
     let out = text;
     for (const secret of this.whole) if (out.includes(secret)) out = out.split(secret).join(MASK);
     out = this.hidePieces(out);
-    if (out === text && text.length <= MAX_REMEMBERED) this.clean[text.length & 3] = text;
+    if (out === text && text.length <= MAX_REMEMBERED) this.clean[slot] = text;
     return out;
   }
 
