@@ -1,4 +1,4 @@
-import { redact, Redactor, secretsOf } from '../../src/conversation/redact';
+import { redact, Redactor, redactorOf, secretsOf } from '../../src/conversation/redact';
 import { RealtimeError } from '../../src/protocol/errors';
 import { printable, truncate } from '../../src/protocol/printable';
 
@@ -138,5 +138,17 @@ describe('Redactor', () => {
     expect(redactor.text('item_1')).toBe('item_1');
     expect(redactor.text(KEY.slice(0, 6))).toBe('***');
     expect(redactor.text(`${KEY.slice(0, 2)}xxxx`)).toBe(`${KEY.slice(0, 2)}xxxx`);
+  });
+});
+
+describe('redactorOf', () => {
+  it('gives conversations with the same secrets the same redactor, and others their own', () => {
+    const a = redactorOf([KEY, `Bearer ${KEY}`]);
+    expect(redactorOf([KEY, `Bearer ${KEY}`])).toBe(a);
+    expect(redactorOf([KEY])).not.toBe(a);
+    // No two lists of secrets share one, however they are cut.
+    expect(redactorOf(['abcdefgh', 'ijklmnop'])).not.toBe(redactorOf(['abcdefgh,ijklmnop']));
+    expect(redactorOf([`Bearer ${KEY}`, KEY]).text(`Bearer ${KEY}`)).toBe('***');
+    expect(a.text(`Bearer ${KEY}`)).toBe('Bearer ***');
   });
 });

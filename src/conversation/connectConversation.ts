@@ -37,7 +37,7 @@ import { closedEvent, describeClose, type ClosingCause } from './closedEvent.js'
 import { reportUnhandled } from '../operators/sourceObserver.js';
 import { InputLane, type InputLaneHandlers } from './inputLane.js';
 import { stateOf, type Open, type Phase } from './phase.js';
-import { Redactor, secretsOf } from './redact.js';
+import { redactorOf, secretsOf, type Redactor } from './redact.js';
 import { attemptsMade, backoffDelayMs, nextAttempt } from './retryPolicy.js';
 import type {
   Conversation,
@@ -148,7 +148,7 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
 
   constructor(options: ConversationOptions) {
     // An option's checks may quote its value (cut short), and any option may hold a secret.
-    const early = new Redactor(secretsOf(options.apiKey, options.headers ?? {}));
+    const early = redactorOf(secretsOf(options.apiKey, options.headers ?? {}));
     const cutter = setTextCutter(early.cutter);
     let capacity: number;
     try {
@@ -181,7 +181,7 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
     // Nothing writes to either: the plan's own when no headers are added.
     const headers =
       options.headers === undefined ? this.plan.headers : { ...this.plan.headers, ...options.headers };
-    this.redactor = new Redactor(secretsOf(options.apiKey, headers));
+    this.redactor = redactorOf(secretsOf(options.apiKey, headers));
     const scheduler = (this.scheduler = options.scheduler ?? asyncScheduler);
     this.reconnect = options.reconnect;
     const maxMessageBytes = options.maxMessageBytes ?? 16 * 1024 * 1024;

@@ -25,7 +25,8 @@ interface Pieces {
  * Hides a conversation's secrets (its API key, its credential-looking header values) in every text
  * that leaves the library: every whole occurrence, and every quote of part of one (any run of 6 or
  * more characters of a key, 8 or more of a secret with spaces), such as a server's "Incorrect API key
- * provided: sk-proj-abc…" or a text cut in the middle of a key. Made once per conversation.
+ * provided: sk-proj-abc…" or a text cut in the middle of a key. Shared by the conversations with the
+ * same secrets (see redactorOf).
  *
  * The search is a scan for runs of characters that occur in some secret (a piece of a secret is such
  * a run): a text with no run long enough, such as most of a transcript, costs one pass over its
@@ -212,6 +213,26 @@ export class Redactor {
     }
     return found;
   }
+}
+
+/**
+ * Redactors by their secrets, held only while a conversation holds one: the conversations with the
+ * same secrets (a server's, one key for all) share one, which costs them a pointer each.
+ */
+const shared = new Map<string, WeakRef<Redactor>>();
+const forget = new FinalizationRegistry<string>((id) => {
+  if (shared.get(id)?.deref() === undefined) shared.delete(id);
+});
+
+/** The redactor of `secrets`: the one conversations with the same secrets hold, else a new one. */
+export function redactorOf(secrets: readonly string[]): Redactor {
+  const id = JSON.stringify(secrets);
+  const known = shared.get(id)?.deref();
+  if (known !== undefined) return known;
+  const redactor = new Redactor(secrets);
+  shared.set(id, new WeakRef(redactor));
+  forget.register(redactor, id);
+  return redactor;
 }
 
 /** Whether `secret` is an auth scheme and a token that is itself among `secrets` (`Bearer <key>`). */
