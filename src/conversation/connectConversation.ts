@@ -106,6 +106,8 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
   private readonly statsIntervalMs: number;
   /** Hides the conversation's secrets in every text that leaves it (see Redactor). */
   private readonly redactor: Redactor;
+  /** The item id of the last audio delta, found to hold no secret: the item's next deltas skip the search. */
+  private cleanItemId: string | undefined;
   private readonly socketConfig: WebSocketSubjectConfig;
   private readonly scheduler: SchedulerLike;
   private readonly reconnect: ConversationOptions['reconnect'];
@@ -478,7 +480,9 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
     if (typeof decoded !== 'symbol' && decoded.type === 'audio.out') {
       this.counts.events++;
       const itemId = decoded.frame.itemId;
-      const shown = itemId === undefined ? undefined : this.redactor.text(itemId);
+      if (itemId === undefined || itemId === this.cleanItemId) return this.events.next(decoded);
+      const shown = this.redactor.text(itemId);
+      if (shown === itemId) this.cleanItemId = itemId;
       return this.events.next(
         shown === itemId ? decoded : { ...decoded, frame: { ...decoded.frame, itemId: shown } },
       );

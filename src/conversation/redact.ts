@@ -15,10 +15,14 @@ const MASK = '***';
 /** The longest text remembered as clean (ids; not transcripts, kept alive for nothing). */
 const MAX_REMEMBERED = 64;
 
-/** A secret searched for in pieces, with the shortest piece that is hidden. */
+/**
+ * A secret searched for in pieces: the shortest piece that is hidden, and where each of its
+ * characters starts one (by character code), so a text is matched without cutting it into strings.
+ */
 interface Pieces {
   readonly secret: string;
   readonly length: number;
+  readonly starts: Map<number, number[]>;
 }
 
 /**
@@ -62,7 +66,15 @@ export class Redactor {
       // `Bearer <key>`, `Basic <token>`: the token is a secret of its own, searched for in pieces.
       if (spaced && isSchemeAndToken(secret, whole)) continue;
       const length = spaced ? MIN_PHRASE_PIECE : MIN_SECRET_LENGTH;
-      if (secret.length > length) pieces.push({ secret, length });
+      if (secret.length <= length) continue;
+      const starts = new Map<number, number[]>();
+      for (let at = 0; at + length <= secret.length; at++) {
+        const code = secret.charCodeAt(at);
+        const list = starts.get(code);
+        if (list === undefined) starts.set(code, [at]);
+        else list.push(at);
+      }
+      pieces.push({ secret, length, starts });
     }
     this.pieces = pieces;
     this.shortestPiece = Math.min(...pieces.map((p) => p.length));
@@ -206,13 +218,26 @@ export class Redactor {
     end: number,
     found: [number, number][] | undefined,
   ): [number, number][] | undefined {
-    for (const { secret, length } of this.pieces) {
+    for (const { secret, length, starts } of this.pieces) {
       for (let at = start; at + length <= end; at++) {
-        if (secret.includes(text.slice(at, at + length))) (found ??= []).push([at, at + length]);
+        const candidates = starts.get(text.charCodeAt(at));
+        if (candidates === undefined) continue;
+        for (const from of candidates) {
+          if (sameRun(secret, from, text, at, length)) {
+            (found ??= []).push([at, at + length]);
+            break;
+          }
+        }
       }
     }
     return found;
   }
+}
+
+/** Whether `a` from `i` and `b` from `j` hold the same `length` characters (the first known equal). */
+function sameRun(a: string, i: number, b: string, j: number, length: number): boolean {
+  for (let n = 1; n < length; n++) if (a.charCodeAt(i + n) !== b.charCodeAt(j + n)) return false;
+  return true;
 }
 
 /**
