@@ -149,7 +149,7 @@ describe('openai dialect: the session and the lanes', () => {
     expect(audio).toEqual({ type: 'input_audio_buffer.append', audio: pcmFrame(480).data });
     expect(item).toEqual({
       type: 'conversation.item.create',
-      item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hello' }] },
+      item: { id: 'rx_t1', type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hello' }] },
     });
     expect(response).toEqual({ type: 'response.create' });
   });

@@ -63,6 +63,8 @@ describe('reconnect (opt-in)', () => {
     });
     expect(events).toEqual([
       [1, { type: 'session.created', sessionId: 's' }],
+      // codex has no acknowledgement: the text written to the lost socket may be lost, and is named.
+      [5, { type: 'texts.unconfirmed', texts: ['before'] }],
       [5, { type: 'reconnecting', attempt: 1, delayMs: 100, cause: 'closed with 1006' }],
       [105, { type: 'reconnected', attempt: 1 }],
       [106, { type: 'session.created', sessionId: 's' }],

@@ -35,11 +35,12 @@ describe('faults before the handshake completes', () => {
     c.conversation.text.next('queued before the failure');
     const closed = await c.finished();
     expect(c.events).toEqual([
+      { type: 'texts.unconfirmed', texts: ['queued before the failure'] },
       { type: 'closed', reason: 'error', detail: `connect ECONNREFUSED 127.0.0.1:${port}` },
     ]);
     expect(closed.code).toBeUndefined();
     expect(c.states).toEqual(['connecting', 'closed']);
-    // The queued text was never sent, and says so.
+    // The queued text was never sent, and says so (and the event above names it).
     expect(c.stats.at(-1)).toMatchObject({ textSent: 0, textQueued: 1, reconnects: 0 });
   });
 

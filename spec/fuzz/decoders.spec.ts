@@ -53,7 +53,7 @@ function freshSession(dialect: Dialect): Session {
 // What a decoded frame may be.
 
 /** Events that come from the socket's life, never from decoding a frame. */
-type TransportEventType = 'closed' | 'reconnecting' | 'reconnected';
+type TransportEventType = 'closed' | 'reconnecting' | 'reconnected' | 'texts.unconfirmed';
 /**
  * Every `RealtimeEvent` type a DECODER may produce. A `Record` over the union, so that a new event
  * type fails the typecheck here until it is classified (decodable, or transport-only above).

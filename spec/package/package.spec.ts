@@ -288,6 +288,8 @@ function expectWorkingPackage(report: any, platform: 'node' | 'browser') {
   expect(report.testSocket).toEqual({
     events: [
       { type: 'session.created', sessionId: 'sess_live' },
+      // The server closed first, never acknowledging the text: it is named.
+      { type: 'texts.unconfirmed', texts: ['hi'] },
       { type: 'closed', reason: 'transport_closed', code: 1000, detail: 'bye' },
     ],
     sent: ['session.update', 'conversation.item.create', 'response.create'],
@@ -297,6 +299,7 @@ function expectWorkingPackage(report: any, platform: 'node' | 'browser') {
       events: [
         { type: 'session.created', sessionId: 'sess_1' },
         { type: 'conversation.item.added', item: { type: 'message', role: 'assistant', content: [] } },
+        { type: 'texts.unconfirmed', texts: ['hello'] },
         { type: 'closed', reason: 'transport_closed', code: 1000 },
       ],
       received: ['session.update', 'conversation.item.create'],

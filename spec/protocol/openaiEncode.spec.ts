@@ -119,6 +119,20 @@ describe('openai encodeText', () => {
     // ...and did not mark a response active: an explicit request still goes out at once
     expect(s.encodeControl({ type: 'response.create' })).toEqual({ frames: ['{"type":"response.create"}'] });
   });
+
+  it('with an item id, the item carries it (what the server names back): JSON.stringify of the GA object', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary', minLength: 1 }), (text, id) => {
+        expect(session({ respondToText: false }).encodeText(text, id)).toEqual([
+          JSON.stringify({
+            type: 'conversation.item.create',
+            item: { id, type: 'message', role: 'user', content: [{ type: 'input_text', text }] },
+          }),
+        ]);
+      }),
+    );
+    expect(openaiDialect.acknowledgesItems).toBe(true);
+  });
 });
 
 describe('openai encodeControl', () => {

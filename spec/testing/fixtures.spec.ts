@@ -44,7 +44,7 @@ describe('fixtures: recorded conversations replay to the recorded events', () =>
         type: 'transcript.done',
         role: 'assistant',
         text: 'You said: "hello"',
-        itemId: 'item_dev_2',
+        itemId: 'item_dev_1',
         responseId: 'resp_dev_1',
       },
     ]);

@@ -39,6 +39,7 @@ import { InputLane, type InputLaneHandlers } from './inputLane.js';
 import { stateOf, type Open, type Phase } from './phase.js';
 import { redactorOf, secretsOf, type Redactor } from './redact.js';
 import { attemptsMade, backoffDelayMs, nextAttempt } from './retryPolicy.js';
+import { PendingText, TextLedger } from './textLedger.js';
 import type {
   Conversation,
   ConversationOptions,
@@ -76,7 +77,7 @@ export function connectConversation<O extends ConversationOptions>(
 
 /** What waits in the lossless lane: encoded only when sent, so the dialect decides with its latest state. */
 type Pending =
-  | { readonly kind: 'text'; readonly text: string }
+  | PendingText
   /** `audioBefore`: for a commit or clear, how many audio frames must have left the lane before it is sent. */
   | { readonly kind: 'control'; readonly control: RealtimeControl; readonly audioBefore?: number }
   /** a frame the dialect asked for (a held response.create released by response.done) */
@@ -140,6 +141,8 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
   };
   private textAccepted = 0;
   private controlAccepted = 0;
+  /** Every text from when it is given until the server confirmed it (see TextLedger). */
+  private readonly texts: TextLedger;
   /**
    * The drain loop (priorityMerge of the lossless lane and the audio lane's dropNewest, into `send`);
    * it outlives sockets (texts not yet written go out on the next one).
@@ -162,6 +165,7 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
         );
       }
       this.dialect = dialect;
+      this.texts = new TextLedger(dialect.acknowledgesItems === true);
       capacity = options.audioBufferFrames ?? 256;
       if (!Number.isInteger(capacity) || capacity < 0) {
         throw new RealtimeError('config', `audioBufferFrames must be a whole number >= 0, got ${capacity}`);
@@ -317,7 +321,7 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
   /** @internal A text given (TextLane). */
   acceptText(text: string): Pending {
     this.textAccepted++;
-    return { kind: 'text', text };
+    return this.texts.accept(text);
   }
 
   /** @internal A control given (ControlLane). */
@@ -418,8 +422,7 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
   private sendPending(value: Pending, { socket, session }: Open): void {
     switch (value.kind) {
       case 'text':
-        if (this.sendAll(socket, session.encodeText(value.text))) this.counts.textSent++;
-        return;
+        return this.sendText(value, socket, session);
       case 'control': {
         const encoded = this.redactor.quoting(() => session.encodeControl(value.control));
         if ('problem' in encoded) {
@@ -437,6 +440,16 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
       case 'frame':
         socket.send(value.data);
         return;
+    }
+  }
+
+  /** Writes a text; one the socket refuses (it is closing) goes on the next socket, if there is one. */
+  private sendText(text: PendingText, socket: WebSocketSubject, session: Open['session']): void {
+    if (this.sendAll(socket, session.encodeText(text.text, text.id))) {
+      this.counts.textSent++;
+      this.texts.wrote(text);
+    } else {
+      this.texts.refused(text);
     }
   }
 
@@ -515,6 +528,9 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
     const session = this.plan.newSession();
     this.transition({ name: 'open', socket, session, attempt, openedAt: this.scheduler.now() });
     socket.send(session.sessionMessage());
+    // Texts the last socket did not confirm (or refused) go first, before anything still in the lane.
+    const again = this.texts.toWriteAgain();
+    if (again !== undefined) for (const text of again) this.sendText(text, socket, session);
     if (attempt > 0) {
       this.counts.reconnects++;
       this.emit({ type: 'reconnected', attempt });
@@ -528,12 +544,19 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
     const made = attemptsMade(phase, this.scheduler.now());
     const attempt = nextAttempt(this.reconnect, made, close);
     if (attempt === undefined) return this.end(close, made);
+    // Written again on the next socket (counted as queued until then), or named now.
+    const lost = this.texts.socketLost();
+    if ('again' in lost) this.counts.textSent -= lost.again;
     const delayMs = backoffDelayMs(this.reconnect!, attempt);
     // The timer before the phase: a close() in reaction to the news finds it to cancel.
     const timer = this.scheduler.schedule(() => this.connectSocket(attempt), delayMs);
     this.transition({ name: 'waiting', attempt, timer });
     // Closed already, by a state$ subscriber: `closed` was the last event.
     if (this.phase.name !== 'waiting') return;
+    if ('unconfirmed' in lost && lost.unconfirmed.length > 0) {
+      this.emit({ type: 'texts.unconfirmed', texts: lost.unconfirmed });
+      if (this.phase.name !== 'waiting') return; // closed in reaction
+    }
     this.emit({ type: 'reconnecting', attempt, delayMs, cause: this.redactor.text(describeClose(close)) });
   }
 
@@ -558,6 +581,9 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
     }
     if ((event.type === 'response.done' || event.type === 'response.cancelled') && event.usage)
       this.addUsage(event.usage);
+    // The id as the server sent it (not as shown), to match the id the text was written with.
+    else if (decoded.type === 'conversation.item.added')
+      this.texts.acknowledge((decoded.item as { id?: unknown } | null)?.id);
     this.emit(event);
   }
 
@@ -605,10 +631,15 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
 
   /**
    * The last socket ended (or there was none to close), `attempts` reconnect attempts having been made
-   * since one stayed up: the final `closed`, then every stream completes.
+   * since one stayed up: the texts never confirmed, if any, the final `closed`, then every stream
+   * completes.
    */
   private end(close: TransportClose, attempts = 0): void {
     const phase = this.phase;
+    const texts = this.texts;
+    if (phase.name === 'closing' && phase.socket !== undefined && closedCleanly(close))
+      texts.confirmWritten();
+    const unconfirmed = texts.takeAll();
     const event = closedEvent(close, {
       cause: phase.name === 'closing' ? phase.cause : undefined,
       attempts,
@@ -616,8 +647,10 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
       secrets: this.redactor.secrets,
     });
     this.transition({ name: 'closed', event });
-    this.counts.events++; // the `closed` below, counted before the final stats snapshot that state's completion triggers
+    // The events below, counted before the final stats snapshot that state's completion triggers.
+    this.counts.events += unconfirmed.length > 0 ? 2 : 1;
     this.state.complete();
+    if (unconfirmed.length > 0) this.events.next({ type: 'texts.unconfirmed', texts: unconfirmed });
     this.events.next(event);
     this.events.complete();
     this.serverEvents.complete();
@@ -703,6 +736,14 @@ function endsInput(control: RealtimeControl): boolean {
   if (control.type !== 'client.event') return false;
   const type = (control.event as { type?: unknown } | undefined)?.type;
   return type === 'input_audio_buffer.commit' || type === 'input_audio_buffer.clear';
+}
+
+/**
+ * Our closing handshake completed: the server answered our close frame, so it read everything
+ * written before it.
+ */
+function closedCleanly(close: TransportClose): boolean {
+  return close.code !== 1006 && close.timedOut === undefined && close.error === undefined;
 }
 
 function isPending(value: Pending | RealtimeAudioFrame): value is Pending {

@@ -66,7 +66,9 @@ export interface ConversationOptions {
    * requested close, a handshake answered 400/401/403/404, close codes 1000, 1008, 1009 and 4000–4999,
    * or a server `error`. The attempts start again from 1 only after a socket stayed open for 5 s: a
    * server that accepts and then closes at once gets at most `maxAttempts` more sockets, each after a
-   * longer wait. Texts and controls not yet written go out on the new socket, once, in order.
+   * longer wait. Texts and controls not yet written go out on the new socket, once, in order;
+   * a text written to the lost socket and not acknowledged is written again first (openai), or named
+   * by a `texts.unconfirmed` event (codex). See docs/reliability.md, "Texts across a dropped socket".
    */
   reconnect?: { maxAttempts: number; initialDelayMs: number; maxDelayMs: number; jitter?: number };
   /** How long a handshake may take (ms, default 10 000). */
@@ -114,7 +116,7 @@ export interface ConversationStats {
   audioDropped: number;
   /** audio frames refused by validation (each also reported as an `invalid` event) */
   audioInvalid: number;
-  /** texts written to the socket */
+  /** texts written to the socket (a text to be written again on the next socket counts as queued until it is) */
   textSent: number;
   /** texts accepted and not yet written (still queued at the end means they were never sent) */
   textQueued: number;

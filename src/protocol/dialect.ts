@@ -112,6 +112,11 @@ export interface Dialect {
   /** The key of this dialect in {@link dialects}, and the value of {@link ConversationOptions.dialect}. */
   readonly name: DialectName;
   /**
+   * Whether the server acknowledges a text: it takes the item id the client gives the text
+   * ({@link DialectSession.encodeText}'s `itemId`) and names it in its `conversation.item.added`.
+   */
+  readonly acknowledgesItems?: boolean;
+  /**
    * Checks the options and fixes what every socket of the conversation uses. Throws a `RealtimeError`
    * of kind `config` for options that cannot work (a bad URL, voice or format), before any socket.
    */
@@ -184,8 +189,11 @@ export interface DialectSession {
    * joining them (no string built and copied per audio frame); others send the joined text.
    */
   audioEnvelope(frame: RealtimeAudioFrame): AudioEnvelope;
-  /** The frames for one user text (e.g. the item, then a response request when one may be made). */
-  encodeText(text: string): string[];
+  /**
+   * The frames for one user text (e.g. the item, then a response request when one may be made);
+   * `itemId`, where the dialect acknowledges items, is the id the item carries.
+   */
+  encodeText(text: string, itemId?: string): string[];
   /** The frames for one control, or why this dialect cannot express it. */
   encodeControl(control: RealtimeControl): EncodedControl;
   /**

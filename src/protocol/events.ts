@@ -124,6 +124,13 @@ export type RealtimeEvent =
   | { type: 'reconnecting'; attempt: number; delayMs: number; cause: string }
   /** The new socket is open and the session message has been sent. */
   | { type: 'reconnected'; attempt: number }
+  /**
+   * Texts the server never confirmed receiving, in the order given: they may be lost. Emitted before
+   * `reconnecting` for the texts written to the lost socket where the dialect has no acknowledgement
+   * (codex; the openai dialect writes them again instead), and before `closed` for every text not
+   * confirmed when the conversation ends (written to its last socket, or never written).
+   */
+  | { type: 'texts.unconfirmed'; texts: string[] }
   | RealtimeClosed;
 
 /**

@@ -46,6 +46,7 @@ export const fixtures: Record<'textTurn' | 'audioTurn' | 'serverError' | 'droppe
       {
         "type": "conversation.item.create",
         "item": {
+          "id": "rx_t1",
           "type": "message",
           "role": "user",
           "content": [
@@ -62,68 +63,68 @@ export const fixtures: Record<'textTurn' | 'audioTurn' | 'serverError' | 'droppe
     ],
     "server": [
       {
-        "atMs": 2,
+        "atMs": 1,
         "data": "{\"type\":\"session.created\",\"event_id\":\"event_dev_1\",\"session\":{\"id\":\"sess_dev_1\",\"type\":\"realtime\",\"object\":\"realtime.session\",\"model\":\"gpt-realtime\",\"output_modalities\":[\"audio\"],\"instructions\":\"You are a test.\",\"tools\":[],\"tool_choice\":\"auto\",\"max_output_tokens\":\"inf\",\"tracing\":null,\"truncation\":\"auto\",\"prompt\":null,\"audio\":{\"input\":{\"format\":{\"type\":\"audio/pcm\",\"rate\":24000},\"turn_detection\":{\"type\":\"server_vad\",\"threshold\":0.5,\"prefix_padding_ms\":300,\"silence_duration_ms\":500,\"idle_timeout_ms\":null,\"create_response\":true,\"interrupt_response\":true}},\"output\":{\"format\":{\"type\":\"audio/pcm\",\"rate\":24000},\"voice\":\"marin\",\"speed\":1}}}}"
       },
       {
-        "atMs": 2,
+        "atMs": 1,
         "data": "{\"type\":\"session.updated\",\"event_id\":\"event_dev_2\",\"session\":{\"id\":\"sess_dev_1\",\"type\":\"realtime\",\"object\":\"realtime.session\",\"model\":\"gpt-realtime\",\"output_modalities\":[\"audio\"],\"instructions\":\"You are a test.\",\"tools\":[],\"tool_choice\":\"auto\",\"max_output_tokens\":\"inf\",\"tracing\":null,\"truncation\":\"auto\",\"prompt\":null,\"audio\":{\"input\":{\"format\":{\"type\":\"audio/pcm\",\"rate\":24000},\"turn_detection\":{\"type\":\"server_vad\",\"threshold\":0.5,\"prefix_padding_ms\":300,\"silence_duration_ms\":500,\"idle_timeout_ms\":null,\"create_response\":true,\"interrupt_response\":true}},\"output\":{\"format\":{\"type\":\"audio/pcm\",\"rate\":24000},\"voice\":\"marin\",\"speed\":1}}}}"
       },
       {
-        "atMs": 5,
-        "data": "{\"type\":\"conversation.item.added\",\"event_id\":\"event_dev_3\",\"previous_item_id\":null,\"item\":{\"id\":\"item_dev_1\",\"object\":\"realtime.item\",\"type\":\"message\",\"status\":\"completed\",\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"hello\"}]}}"
+        "atMs": 12,
+        "data": "{\"type\":\"conversation.item.added\",\"event_id\":\"event_dev_3\",\"previous_item_id\":null,\"item\":{\"id\":\"rx_t1\",\"object\":\"realtime.item\",\"type\":\"message\",\"status\":\"completed\",\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"hello\"}]}}"
       },
       {
-        "atMs": 5,
-        "data": "{\"type\":\"conversation.item.done\",\"event_id\":\"event_dev_4\",\"previous_item_id\":null,\"item\":{\"id\":\"item_dev_1\",\"object\":\"realtime.item\",\"type\":\"message\",\"status\":\"completed\",\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"hello\"}]}}"
+        "atMs": 12,
+        "data": "{\"type\":\"conversation.item.done\",\"event_id\":\"event_dev_4\",\"previous_item_id\":null,\"item\":{\"id\":\"rx_t1\",\"object\":\"realtime.item\",\"type\":\"message\",\"status\":\"completed\",\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"hello\"}]}}"
       },
       {
-        "atMs": 5,
+        "atMs": 13,
         "data": "{\"type\":\"response.created\",\"event_id\":\"event_dev_5\",\"response\":{\"id\":\"resp_dev_1\",\"object\":\"realtime.response\",\"status\":\"in_progress\",\"output\":[],\"conversation_id\":\"conv_dev_1\",\"output_modalities\":[\"text\"],\"max_output_tokens\":\"inf\",\"audio\":{\"output\":{\"format\":{\"type\":\"audio/pcm\",\"rate\":24000},\"voice\":\"marin\"}},\"metadata\":null}}"
       },
       {
-        "atMs": 5,
+        "atMs": 13,
         "data": "{\"type\":\"rate_limits.updated\",\"event_id\":\"event_dev_6\",\"rate_limits\":[{\"name\":\"requests\",\"limit\":5000,\"remaining\":4999,\"reset_seconds\":0.012},{\"name\":\"tokens\",\"limit\":400000,\"remaining\":395898,\"reset_seconds\":0.615}]}"
       },
       {
-        "atMs": 5,
-        "data": "{\"type\":\"response.output_item.added\",\"event_id\":\"event_dev_7\",\"response_id\":\"resp_dev_1\",\"output_index\":0,\"item\":{\"id\":\"item_dev_2\",\"object\":\"realtime.item\",\"type\":\"message\",\"status\":\"in_progress\",\"role\":\"assistant\",\"content\":[]}}"
+        "atMs": 13,
+        "data": "{\"type\":\"response.output_item.added\",\"event_id\":\"event_dev_7\",\"response_id\":\"resp_dev_1\",\"output_index\":0,\"item\":{\"id\":\"item_dev_1\",\"object\":\"realtime.item\",\"type\":\"message\",\"status\":\"in_progress\",\"role\":\"assistant\",\"content\":[]}}"
       },
       {
-        "atMs": 5,
-        "data": "{\"type\":\"conversation.item.added\",\"event_id\":\"event_dev_8\",\"previous_item_id\":\"item_dev_1\",\"item\":{\"id\":\"item_dev_2\",\"object\":\"realtime.item\",\"type\":\"message\",\"status\":\"in_progress\",\"role\":\"assistant\",\"content\":[]}}"
+        "atMs": 13,
+        "data": "{\"type\":\"conversation.item.added\",\"event_id\":\"event_dev_8\",\"previous_item_id\":\"rx_t1\",\"item\":{\"id\":\"item_dev_1\",\"object\":\"realtime.item\",\"type\":\"message\",\"status\":\"in_progress\",\"role\":\"assistant\",\"content\":[]}}"
       },
       {
-        "atMs": 5,
-        "data": "{\"type\":\"response.content_part.added\",\"event_id\":\"event_dev_9\",\"response_id\":\"resp_dev_1\",\"item_id\":\"item_dev_2\",\"output_index\":0,\"content_index\":0,\"part\":{\"type\":\"text\",\"text\":\"\"}}"
+        "atMs": 13,
+        "data": "{\"type\":\"response.content_part.added\",\"event_id\":\"event_dev_9\",\"response_id\":\"resp_dev_1\",\"item_id\":\"item_dev_1\",\"output_index\":0,\"content_index\":0,\"part\":{\"type\":\"text\",\"text\":\"\"}}"
       },
       {
-        "atMs": 5,
-        "data": "{\"type\":\"response.output_text.delta\",\"event_id\":\"event_dev_10\",\"response_id\":\"resp_dev_1\",\"item_id\":\"item_dev_2\",\"output_index\":0,\"content_index\":0,\"delta\":\"You said:\"}"
+        "atMs": 13,
+        "data": "{\"type\":\"response.output_text.delta\",\"event_id\":\"event_dev_10\",\"response_id\":\"resp_dev_1\",\"item_id\":\"item_dev_1\",\"output_index\":0,\"content_index\":0,\"delta\":\"You said:\"}"
       },
       {
-        "atMs": 26,
-        "data": "{\"type\":\"response.output_text.delta\",\"event_id\":\"event_dev_11\",\"response_id\":\"resp_dev_1\",\"item_id\":\"item_dev_2\",\"output_index\":0,\"content_index\":0,\"delta\":\" \\\"hello\\\"\"}"
+        "atMs": 31,
+        "data": "{\"type\":\"response.output_text.delta\",\"event_id\":\"event_dev_11\",\"response_id\":\"resp_dev_1\",\"item_id\":\"item_dev_1\",\"output_index\":0,\"content_index\":0,\"delta\":\" \\\"hello\\\"\"}"
       },
       {
-        "atMs": 26,
-        "data": "{\"type\":\"response.output_text.done\",\"event_id\":\"event_dev_12\",\"response_id\":\"resp_dev_1\",\"item_id\":\"item_dev_2\",\"output_index\":0,\"content_index\":0,\"text\":\"You said: \\\"hello\\\"\"}"
+        "atMs": 31,
+        "data": "{\"type\":\"response.output_text.done\",\"event_id\":\"event_dev_12\",\"response_id\":\"resp_dev_1\",\"item_id\":\"item_dev_1\",\"output_index\":0,\"content_index\":0,\"text\":\"You said: \\\"hello\\\"\"}"
       },
       {
-        "atMs": 26,
-        "data": "{\"type\":\"response.content_part.done\",\"event_id\":\"event_dev_13\",\"response_id\":\"resp_dev_1\",\"item_id\":\"item_dev_2\",\"output_index\":0,\"content_index\":0,\"part\":{\"type\":\"text\",\"text\":\"You said: \\\"hello\\\"\"}}"
+        "atMs": 32,
+        "data": "{\"type\":\"response.content_part.done\",\"event_id\":\"event_dev_13\",\"response_id\":\"resp_dev_1\",\"item_id\":\"item_dev_1\",\"output_index\":0,\"content_index\":0,\"part\":{\"type\":\"text\",\"text\":\"You said: \\\"hello\\\"\"}}"
       },
       {
-        "atMs": 26,
-        "data": "{\"type\":\"response.output_item.done\",\"event_id\":\"event_dev_14\",\"response_id\":\"resp_dev_1\",\"output_index\":0,\"item\":{\"id\":\"item_dev_2\",\"object\":\"realtime.item\",\"type\":\"message\",\"status\":\"completed\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"You said: \\\"hello\\\"\"}]}}"
+        "atMs": 32,
+        "data": "{\"type\":\"response.output_item.done\",\"event_id\":\"event_dev_14\",\"response_id\":\"resp_dev_1\",\"output_index\":0,\"item\":{\"id\":\"item_dev_1\",\"object\":\"realtime.item\",\"type\":\"message\",\"status\":\"completed\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"You said: \\\"hello\\\"\"}]}}"
       },
       {
-        "atMs": 26,
-        "data": "{\"type\":\"conversation.item.done\",\"event_id\":\"event_dev_15\",\"previous_item_id\":\"item_dev_1\",\"item\":{\"id\":\"item_dev_2\",\"object\":\"realtime.item\",\"type\":\"message\",\"status\":\"completed\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"You said: \\\"hello\\\"\"}]}}"
+        "atMs": 32,
+        "data": "{\"type\":\"conversation.item.done\",\"event_id\":\"event_dev_15\",\"previous_item_id\":\"rx_t1\",\"item\":{\"id\":\"item_dev_1\",\"object\":\"realtime.item\",\"type\":\"message\",\"status\":\"completed\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"You said: \\\"hello\\\"\"}]}}"
       },
       {
-        "atMs": 26,
-        "data": "{\"type\":\"response.done\",\"event_id\":\"event_dev_16\",\"response\":{\"id\":\"resp_dev_1\",\"object\":\"realtime.response\",\"status\":\"completed\",\"output\":[{\"id\":\"item_dev_2\",\"object\":\"realtime.item\",\"type\":\"message\",\"status\":\"completed\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"You said: \\\"hello\\\"\"}]}],\"conversation_id\":\"conv_dev_1\",\"output_modalities\":[\"text\"],\"max_output_tokens\":\"inf\",\"audio\":{\"output\":{\"format\":{\"type\":\"audio/pcm\",\"rate\":24000},\"voice\":\"marin\"}},\"usage\":{\"total_tokens\":11,\"input_tokens\":6,\"output_tokens\":5,\"input_token_details\":{\"text_tokens\":6,\"audio_tokens\":0,\"image_tokens\":0,\"cached_tokens\":0,\"cached_tokens_details\":{\"text_tokens\":0,\"audio_tokens\":0,\"image_tokens\":0}},\"output_token_details\":{\"text_tokens\":5,\"audio_tokens\":0}},\"metadata\":null}}"
+        "atMs": 32,
+        "data": "{\"type\":\"response.done\",\"event_id\":\"event_dev_16\",\"response\":{\"id\":\"resp_dev_1\",\"object\":\"realtime.response\",\"status\":\"completed\",\"output\":[{\"id\":\"item_dev_1\",\"object\":\"realtime.item\",\"type\":\"message\",\"status\":\"completed\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"You said: \\\"hello\\\"\"}]}],\"conversation_id\":\"conv_dev_1\",\"output_modalities\":[\"text\"],\"max_output_tokens\":\"inf\",\"audio\":{\"output\":{\"format\":{\"type\":\"audio/pcm\",\"rate\":24000},\"voice\":\"marin\"}},\"usage\":{\"total_tokens\":11,\"input_tokens\":6,\"output_tokens\":5,\"input_token_details\":{\"text_tokens\":6,\"audio_tokens\":0,\"image_tokens\":0,\"cached_tokens\":0,\"cached_tokens_details\":{\"text_tokens\":0,\"audio_tokens\":0,\"image_tokens\":0}},\"output_token_details\":{\"text_tokens\":5,\"audio_tokens\":0}},\"metadata\":null}}"
       }
     ],
     "events": [
@@ -139,7 +140,7 @@ export const fixtures: Record<'textTurn' | 'audioTurn' | 'serverError' | 'droppe
       {
         "type": "conversation.item.added",
         "item": {
-          "id": "item_dev_1",
+          "id": "rx_t1",
           "object": "realtime.item",
           "type": "message",
           "status": "completed",
@@ -154,7 +155,7 @@ export const fixtures: Record<'textTurn' | 'audioTurn' | 'serverError' | 'droppe
       },
       {
         "type": "conversation.item.done",
-        "itemId": "item_dev_1"
+        "itemId": "rx_t1"
       },
       {
         "type": "response.created",
@@ -180,7 +181,7 @@ export const fixtures: Record<'textTurn' | 'audioTurn' | 'serverError' | 'droppe
       {
         "type": "conversation.item.added",
         "item": {
-          "id": "item_dev_2",
+          "id": "item_dev_1",
           "object": "realtime.item",
           "type": "message",
           "status": "in_progress",
@@ -192,26 +193,26 @@ export const fixtures: Record<'textTurn' | 'audioTurn' | 'serverError' | 'droppe
         "type": "transcript.delta",
         "role": "assistant",
         "delta": "You said:",
-        "itemId": "item_dev_2",
+        "itemId": "item_dev_1",
         "responseId": "resp_dev_1"
       },
       {
         "type": "transcript.delta",
         "role": "assistant",
         "delta": " \"hello\"",
-        "itemId": "item_dev_2",
+        "itemId": "item_dev_1",
         "responseId": "resp_dev_1"
       },
       {
         "type": "transcript.done",
         "role": "assistant",
         "text": "You said: \"hello\"",
-        "itemId": "item_dev_2",
+        "itemId": "item_dev_1",
         "responseId": "resp_dev_1"
       },
       {
         "type": "conversation.item.done",
-        "itemId": "item_dev_2"
+        "itemId": "item_dev_1"
       },
       {
         "type": "response.done",
@@ -444,111 +445,111 @@ export const fixtures: Record<'textTurn' | 'audioTurn' | 'serverError' | 'droppe
         "data": "{\"type\":\"session.updated\",\"event_id\":\"event_dev_2\",\"session\":{\"id\":\"sess_dev_1\",\"type\":\"realtime\",\"object\":\"realtime.session\",\"model\":\"gpt-realtime\",\"output_modalities\":[\"audio\"],\"instructions\":\"You are a test.\",\"tools\":[],\"tool_choice\":\"auto\",\"max_output_tokens\":\"inf\",\"tracing\":null,\"truncation\":\"auto\",\"prompt\":null,\"audio\":{\"input\":{\"format\":{\"type\":\"audio/pcm\",\"rate\":24000},\"turn_detection\":{\"type\":\"server_vad\",\"threshold\":0.5,\"prefix_padding_ms\":300,\"silence_duration_ms\":500,\"idle_timeout_ms\":null,\"create_response\":true,\"interrupt_response\":true}},\"output\":{\"format\":{\"type\":\"audio/pcm\",\"rate\":24000},\"voice\":\"marin\",\"speed\":1}}}}"
       },
       {
-        "atMs": 17,
+        "atMs": 63,
         "data": "{\"type\":\"input_audio_buffer.speech_started\",\"event_id\":\"event_dev_3\",\"audio_start_ms\":0,\"item_id\":\"item_dev_1\"}"
       },
       {
-        "atMs": 17,
+        "atMs": 64,
         "data": "{\"type\":\"input_audio_buffer.speech_stopped\",\"event_id\":\"event_dev_4\",\"audio_end_ms\":200,\"item_id\":\"item_dev_1\"}"
       },
       {
-        "atMs": 17,
+        "atMs": 64,
         "data": "{\"type\":\"input_audio_buffer.committed\",\"event_id\":\"event_dev_5\",\"previous_item_id\":null,\"item_id\":\"item_dev_1\"}"
       },
       {
-        "atMs": 17,
+        "atMs": 64,
         "data": "{\"type\":\"conversation.item.added\",\"event_id\":\"event_dev_6\",\"previous_item_id\":null,\"item\":{\"id\":\"item_dev_1\",\"object\":\"realtime.item\",\"type\":\"message\",\"status\":\"completed\",\"role\":\"user\",\"content\":[{\"type\":\"input_audio\"}]}}"
       },
       {
-        "atMs": 17,
+        "atMs": 64,
         "data": "{\"type\":\"conversation.item.done\",\"event_id\":\"event_dev_7\",\"previous_item_id\":null,\"item\":{\"id\":\"item_dev_1\",\"object\":\"realtime.item\",\"type\":\"message\",\"status\":\"completed\",\"role\":\"user\",\"content\":[{\"type\":\"input_audio\"}]}}"
       },
       {
-        "atMs": 17,
+        "atMs": 64,
         "data": "{\"type\":\"response.created\",\"event_id\":\"event_dev_8\",\"response\":{\"id\":\"resp_dev_1\",\"object\":\"realtime.response\",\"status\":\"in_progress\",\"output\":[],\"conversation_id\":\"conv_dev_1\",\"output_modalities\":[\"audio\"],\"max_output_tokens\":\"inf\",\"audio\":{\"output\":{\"format\":{\"type\":\"audio/pcm\",\"rate\":24000},\"voice\":\"marin\"}},\"metadata\":null}}"
       },
       {
-        "atMs": 17,
+        "atMs": 64,
         "data": "{\"type\":\"rate_limits.updated\",\"event_id\":\"event_dev_9\",\"rate_limits\":[{\"name\":\"requests\",\"limit\":5000,\"remaining\":4999,\"reset_seconds\":0.012},{\"name\":\"tokens\",\"limit\":400000,\"remaining\":395898,\"reset_seconds\":0.615}]}"
       },
       {
-        "atMs": 17,
+        "atMs": 64,
         "data": "{\"type\":\"response.output_item.added\",\"event_id\":\"event_dev_10\",\"response_id\":\"resp_dev_1\",\"output_index\":0,\"item\":{\"id\":\"item_dev_2\",\"object\":\"realtime.item\",\"type\":\"message\",\"status\":\"in_progress\",\"role\":\"assistant\",\"content\":[]}}"
       },
       {
-        "atMs": 17,
+        "atMs": 64,
         "data": "{\"type\":\"conversation.item.added\",\"event_id\":\"event_dev_11\",\"previous_item_id\":\"item_dev_1\",\"item\":{\"id\":\"item_dev_2\",\"object\":\"realtime.item\",\"type\":\"message\",\"status\":\"in_progress\",\"role\":\"assistant\",\"content\":[]}}"
       },
       {
-        "atMs": 17,
+        "atMs": 64,
         "data": "{\"type\":\"response.content_part.added\",\"event_id\":\"event_dev_12\",\"response_id\":\"resp_dev_1\",\"item_id\":\"item_dev_2\",\"output_index\":0,\"content_index\":0,\"part\":{\"type\":\"audio\",\"transcript\":\"\"}}"
       },
       {
-        "atMs": 17,
+        "atMs": 64,
         "data": "{\"type\":\"response.output_audio_transcript.delta\",\"event_id\":\"event_dev_13\",\"response_id\":\"resp_dev_1\",\"item_id\":\"item_dev_2\",\"output_index\":0,\"content_index\":0,\"delta\":\"(echo)\"}"
       },
       {
-        "atMs": 17,
+        "atMs": 64,
         "data": "{\"type\":\"response.output_audio.delta\",\"event_id\":\"event_dev_14\",\"response_id\":\"resp_dev_1\",\"item_id\":\"item_dev_2\",\"output_index\":0,\"content_index\":0,\"delta\":\"AAA2AmoEmgbFCOgKAg0RDxMRBxPqFLwWehgkGrcbMx2WHt8fDSEfIhUj7COlJD4luCUSJkwmZSZeJjYm7SWFJfwkVCSOI6kipiGIIE0f+B2JHAMbZRmyF+oVEBQlEisQIw4PDPAJyQecBWoDNQH//sn8l/pp+EH2IvQN8gTwCO4c7EDqd+jC5iLlmeMo4tHglN9y3m7dhty82xLbhtob2s/Zpdma2bDZ59k+2rXaTNsC3Nfcyd3Y3gTgS+Gs4iXkt+Ve5xvp6+rN7L/uwPDO8uf0Cfcz+WP7l/3N/wICNwRnBpMItwrRDOEO5RDaEr8UkhZSGP4ZkxsSHXcewx/zIAgi/yLZI5UkMiWuJQsmSCZkJmAmOyb1JZAlCiVlJKEjvyK/IaMgax8YHqwcJxuLGdoXFRY8FFMSWhBTDj8MIgr8B88FnQNoATL//fzK+pv4c/ZT9D3yM/A27kjsauqg6OnmR+W840ni7+Cw34zehN2a3M3bINuS2iPa1dmn2ZrZrdnh2TXaqdo92/Dbwtyy3b/e6N8s4YriAuSR5Tfn8ujA6qDske6R8J3ytfTX9gH5MPtj/Zn/zwEEBDUGYAiFCqEMsg62EK0SkxRoFioY2BlwG/AcWB6lH9kg8CHqIscjhSQlJaQlBCZEJmMmYiY/Jv0lmiUXJXUktCPVItghviCIHzgezhxLG7IZAhg/FmgUgBKIEIIOcAxUCi4IAgbQA5wBZv8w/f36zvil9oT0bfJi8GPudOyV6snoEOds5d/jauIN4czfpd6b3a7c39su253aLNrb2arZmtmq2dvZLNqd2i7b39uu3Jvdpd7M3w3hauLf42zlEOfJ6JXqdOxj7mLwbfKE9KX2zvj9+jD9Zv+cAdADAgYuCFQKcAyCDogQgBJoFD8WAhiyGUsbzhw4HogfviDYIdUitCN1JBclmiX9JT8mYiZjJkQmBCakJSUlhSTHI+oi8CHZIKUfWB7wHHAb2BkqGGgWkxStErYQsg6hDIUKYAg1BgQEzwGZ/2P9MPsB+df2tfSd8pHwke6g7MDq8ug355HlAuSK4izh6N+/3rLdwtzw2z3bqdo12uHZrdma2afZ1dkj2pLaINvN25rchN2M3rDf7+BJ4rzjR+Xp5qDoaupI7DbuM/A98lP0c/ab+Mr6/fwy/2gBnQPPBfwHIgo/DFMOWhBTEjwUFRbaF4sZJxusHBgeax+jIL8hvyKhI2UkCiWQJfUlOyZgJmQmSCYLJq4lMiWVJNkj/yIIIvMgwx93HhIdkxv+GVIY\"}"
       },
       {
-        "atMs": 37,
+        "atMs": 83,
         "data": "{\"type\":\"response.output_audio.delta\",\"event_id\":\"event_dev_15\",\"response_id\":\"resp_dev_1\",\"item_id\":\"item_dev_2\",\"output_index\":0,\"content_index\":0,\"delta\":\"kha/FNoS5RDhDtEMtwqTCGcGNwQCAs3/l/1j+zP5Cffn9M7ywPC/7s3s6+ob6V7nt+Ul5KziS+EE4Njeyd3X3ALcTNu12j7a59mw2ZrZpdnP2RvahtoS27zbhtxu3XLelN/R4CjimeMi5cLmd+hA6hzsCO4E8A3yIvRB9mn4l/rJ/P/+NQFqA5wFyQfwCQ8MIw4rECUSEBTqFbIXZRkDG4kc+B1NH4ggpiGpIo4jVCT8JIUl7SU2Jl4mZSZMJhImuCU+JaUk7CMVIx8iDSHfH5YeMx23GyQaehi8FuoUBxMTEREPAg3oCsUImgZqBDYCAADK/Zb7Zvk79xj1/vLv8O3u+ewW60Tphufc5UnkzeJq4SHg897h3evcFNxb28LaSNru2bTZm9mi2crZE9p72gTbrNty3FfdWt5437PgCOJ34/3km+ZO6Bbq8Ovb7dXv3fHx8xD2N/hk+pb8y/4BATcDaQWXB78J3gvzDfwP+BHkE8AViRc+Gd4aZxzYHS8fbCCOIZIieiNEJO4keiXlJTEmWyZmJlAmGSbCJUsltCT+IykjNyIoIfwftR5UHdsbSRqiGOUWFRUzE0ERQA8yDRkL9wjNBp0EaQIzAP79yfuZ+W33SfUv8x/xG+8m7UHrbumu5wLmbeTu4onhPeAN3/jdAd0n3GvbztpS2vXZuNmc2aDZxdkL2nDa9tqb21/cQd1B3l3fleDo4VTj2eR15ibo6+nE663tpu+t8cHz3vUE+DH6Y/yY/s4AAwM2BWUHjQmtC8MNzQ/KEbgTlhVgFxcZuRpEHLcdER9QIHQhfCJmIzMk4CRuJd0lKyZZJmYmUyYfJsslVyXDJBAkPiNOIkEhGCDUHnYd/htvGskYDhdAFWATbxFvD2MNSwspCf8G0ASdAmcAMf78+8v5oPd79V/zTvFK71PtbeuY6dbnKOaQ5BDjqOFb4CffEN4W3Tnce9vb2lza/Nm82Z3ZntnB2QPaZtrp2ovbTNwr3SjeQt944MjhMuO15E7m/ufB6ZjrgO14737xkPOs9dL3/vkw/GT+mgDQAgMFMgdbCXwLkw2eD50RjBNrFTcX8BiUGiEclh3zHjQgWyFlIlIjISTSJGMl1CUlJlYmZiZWJiUm1CVjJdIkISRSI2UiWyE0IPMelh0hHJQa8Bg3F2sVjBOdEZ4Pkw18C1sJMgcDBdACmgBk/jD8/vnS96z1kPN+8XjvgO2Y68Hp/udO5rXkMuPI4XjgQt8o3ivdTNyL2+naZtoD2sHZntmd2bzZ/Nlc2tva\"}"
       },
       {
-        "atMs": 58,
+        "atMs": 104,
         "data": "{\"type\":\"response.output_audio.delta\",\"event_id\":\"event_dev_16\",\"response_id\":\"resp_dev_1\",\"item_id\":\"item_dev_2\",\"output_index\":0,\"content_index\":0,\"delta\":\"e9s53BbdEN4n31vgqOEQ45DkKObW55jpbetT7UrvTvFf83v1oPfL+fz7Mf5nAJ0C0AT/BikJSwtjDW8PbxFgE0AVDhfJGG8a/ht2HdQeGCBBIU4iPiMQJMMkVyXLJR8mUyZmJlkmKybdJW4l4CQzJGYjfCJ0IVAgER+3HUQcuRoXGWAXlhW4E8oRzQ/DDa0LjQllBzYFAwPOAJj+Y/wx+gT43vXB863xpu+t7cTr6+km6HXm2eRU4+jhleBd30HeQd1f3Jvb9tpw2gvaxdmg2ZzZuNn12VLaztpr2yfcAd343Q3fPeCJ4e7ibeQC5q7nbulB6ybtG+8f8S/zSfVt95n5yfv+/TMAaQKdBM0G9wgZCzINQA9BETMTFRXlFqIYSRrbG1QdtR78HyghNyIpI/4jtCRLJcIlGSZQJmYmWyYxJuUleiXuJEQkeiOSIo4hbCAvH9gdZxzeGj4ZiRfAFeQT+BH8D/MN3gu/CZcHaQU3AwEBy/6W/GT6N/gQ9vHz3fHV79vt8OsW6k7om+b95HfjCOKz4HjfWt5X3XLcrNsE23vaE9rK2aLZm9m02e7ZSNrC2lvbFNzr3OHd894h4GrhzeJJ5NzlhudE6Rbr+ezt7u/w/vIY9Tv3ZvmW+8r9AAA2AmoEmgbFCOgKAg0RDxMRBxPqFLwWehgkGrcbMx2WHt8fDSEfIhUj7COlJD4luCUSJkwmZSZeJjYm7SWFJfwkVCSOI6kipiGIIE0f+B2JHAMbZRmyF+oVEBQlEisQIw4PDPAJyQecBWoDNQH//sn8l/pp+EH2IvQN8gTwCO4c7EDqd+jC5iLlmeMo4tHglN9y3m7dhty82xLbhtob2s/Zpdma2bDZ59k+2rXaTNsC3Nfcyd3Y3gTgS+Gs4iXkt+Ve5xvp6+rN7L/uwPDO8uf0Cfcz+WP7l/3N/wICNwRnBpMItwrRDOEO5RDaEr8UkhZSGP4ZkxsSHXcewx/zIAgi/yLZI5UkMiWuJQsmSCZkJmAmOyb1JZAlCiVlJKEjvyK/IaMgax8YHqwcJxuLGdoXFRY8FFMSWhBTDj8MIgr8B88FnQNoATL//fzK+pv4c/ZT9D3yM/A27kjsauqg6OnmR+W840ni7+Cw34zehN2a3M3bINuS2iPa1dmn2ZrZrdnh2TXaqdo92/Dbwtyy3b/e6N8s4YriAuSR5Tfn8ujA6qDske6R8J3ytfTX9gH5MPtj/Zn/zwEEBDUGYAiFCqEMsg62EK0SkxRoFioY2BlwG/AcWB6lH9kg8CHqIscj\"}"
       },
       {
-        "atMs": 79,
+        "atMs": 124,
         "data": "{\"type\":\"response.output_audio.delta\",\"event_id\":\"event_dev_17\",\"response_id\":\"resp_dev_1\",\"item_id\":\"item_dev_2\",\"output_index\":0,\"content_index\":0,\"delta\":\"hSQlJaQlBCZEJmMmYiY/Jv0lmiUXJXUktCPVItghviCIHzgezhxLG7IZAhg/FmgUgBKIEIIOcAxUCi4IAgbQA5wBZv8w/f36zvil9oT0bfJi8GPudOyV6snoEOds5d/jauIN4czfpd6b3a7c39su253aLNrb2arZmtmq2dvZLNqd2i7b39uu3Jvdpd7M3w3hauLf42zlEOfJ6JXqdOxj7mLwbfKE9KX2zvj9+jD9Zv+cAdADAgYuCFQKcAyCDogQgBJoFD8WAhiyGUsbzhw4HogfviDYIdUitCN1JBclmiX9JT8mYiZjJkQmBCakJSUlhSTHI+oi8CHZIKUfWB7wHHAb2BkqGGgWkxStErYQsg6hDIUKYAg1BgQEzwGZ/2P9MPsB+df2tfSd8pHwke6g7MDq8ug355HlAuSK4izh6N+/3rLdwtzw2z3bqdo12uHZrdma2afZ1dkj2pLaINvN25rchN2M3rDf7+BJ4rzjR+Xp5qDoaupI7DbuM/A98lP0c/ab+Mr6/fwy/2gBnQPPBfwHIgo/DFMOWhBTEjwUFRbaF4sZJxusHBgeax+jIL8hvyKhI2UkCiWQJfUlOyZgJmQmSCYLJq4lMiWVJNkj/yIIIvMgwx93HhIdkxv+GVIYkha/FNoS5RDhDtEMtwqTCGcGNwQCAs3/l/1j+zP5Cffn9M7ywPC/7s3s6+ob6V7nt+Ul5KziS+EE4Njeyd3X3ALcTNu12j7a59mw2ZrZpdnP2RvahtoS27zbhtxu3XLelN/R4CjimeMi5cLmd+hA6hzsCO4E8A3yIvRB9mn4l/rJ/P/+NQFqA5wFyQfwCQ8MIw4rECUSEBTqFbIXZRkDG4kc+B1NH4ggpiGpIo4jVCT8JIUl7SU2Jl4mZSZMJhImuCU+JaUk7CMVIx8iDSHfH5YeMx23GyQaehi8FuoUBxMTEREPAg3oCsUImgZqBDYCAADK/Zb7Zvk79xj1/vLv8O3u+ewW60Tphufc5UnkzeJq4SHg897h3evcFNxb28LaSNru2bTZm9mi2crZE9p72gTbrNty3FfdWt5437PgCOJ34/3km+ZO6Bbq8Ovb7dXv3fHx8xD2N/hk+pb8y/4BATcDaQWXB78J3gvzDfwP+BHkE8AViRc+Gd4aZxzYHS8fbCCOIZIieiNEJO4keiXlJTEmWyZmJlAmGSbCJUsltCT+IykjNyIoIfwftR5UHdsbSRqiGOUWFRUzE0ERQA8yDRkL9wjNBp0EaQIzAP79yfuZ+W33SfUv8x/xG+8m7UHr\"}"
       },
       {
-        "atMs": 100,
+        "atMs": 159,
         "data": "{\"type\":\"response.output_audio.delta\",\"event_id\":\"event_dev_18\",\"response_id\":\"resp_dev_1\",\"item_id\":\"item_dev_2\",\"output_index\":0,\"content_index\":0,\"delta\":\"bumu5wLmbeTu4onhPeAN3/jdAd0n3GvbztpS2vXZuNmc2aDZxdkL2nDa9tqb21/cQd1B3l3fleDo4VTj2eR15ibo6+nE663tpu+t8cHz3vUE+DH6Y/yY/s4AAwM2BWUHjQmtC8MNzQ/KEbgTlhVgFxcZuRpEHLcdER9QIHQhfCJmIzMk4CRuJd0lKyZZJmYmUyYfJsslVyXDJBAkPiNOIkEhGCDUHnYd/htvGskYDhdAFWATbxFvD2MNSwspCf8G0ASdAmcAMf78+8v5oPd79V/zTvFK71PtbeuY6dbnKOaQ5BDjqOFb4CffEN4W3Tnce9vb2lza/Nm82Z3ZntnB2QPaZtrp2ovbTNwr3SjeQt944MjhMuO15E7m/ufB6ZjrgO14737xkPOs9dL3/vkw/GT+mgDQAgMFMgdbCXwLkw2eD50RjBNrFTcX8BiUGiEclh3zHjQgWyFlIlIjISTSJGMl1CUlJlYmZiZWJiUm1CVjJdIkISRSI2UiWyE0IPMelh0hHJQa8Bg3F2sVjBOdEZ4Pkw18C1sJMgcDBdACmgBk/jD8/vnS96z1kPN+8XjvgO2Y68Hp/udO5rXkMuPI4XjgQt8o3ivdTNyL2+naZtoD2sHZntmd2bzZ/Nlc2tvae9s53BbdEN4n31vgqOEQ45DkKObW55jpbetT7UrvTvFf83v1oPfL+fz7Mf5nAJ0C0AT/BikJSwtjDW8PbxFgE0AVDhfJGG8a/ht2HdQeGCBBIU4iPiMQJMMkVyXLJR8mUyZmJlkmKybdJW4l4CQzJGYjfCJ0IVAgER+3HUQcuRoXGWAXlhW4E8oRzQ/DDa0LjQllBzYFAwPOAJj+Y/wx+gT43vXB863xpu+t7cTr6+km6HXm2eRU4+jhleBd30HeQd1f3Jvb9tpw2gvaxdmg2ZzZuNn12VLaztpr2yfcAd343Q3fPeCJ4e7ibeQC5q7nbulB6ybtG+8f8S/zSfVt95n5yfv+/TMAaQKdBM0G9wgZCzINQA9BETMTFRXlFqIYSRrbG1QdtR78HyghNyIpI/4jtCRLJcIlGSZQJmYmWyYxJuUleiXuJEQkeiOSIo4hbCAvH9gdZxzeGj4ZiRfAFeQT+BH8D/MN3gu/CZcHaQU3AwEBy/6W/GT6N/gQ9vHz3fHV79vt8OsW6k7om+b95HfjCOKz4HjfWt5X3XLcrNsE23vaE9rK2aLZm9m02e7ZSNrC2lvbFNzr3OHd894h4GrhzeJJ5NzlhudE6Rbr+ezt7u/w/vIY9Tv3ZvmW+8r9\"}"
       },
       {
-        "atMs": 121,
+        "atMs": 159,
         "data": "{\"type\":\"response.output_audio.delta\",\"event_id\":\"event_dev_19\",\"response_id\":\"resp_dev_1\",\"item_id\":\"item_dev_2\",\"output_index\":0,\"content_index\":0,\"delta\":\"AAA2AmoEmgbFCOgKAg0RDxMRBxPqFLwWehgkGrcbMx2WHt8fDSEfIhUj7COlJD4luCUSJkwmZSZeJjYm7SWFJfwkVCSOI6kipiGIIE0f+B2JHAMbZRmyF+oVEBQlEisQIw4PDPAJyQecBWoDNQH//sn8l/pp+EH2IvQN8gTwCO4c7EDqd+jC5iLlmeMo4tHglN9y3m7dhty82xLbhtob2s/Zpdma2bDZ59k+2rXaTNsC3Nfcyd3Y3gTgS+Gs4iXkt+Ve5xvp6+rN7L/uwPDO8uf0Cfcz+WP7l/3N/wICNwRnBpMItwrRDOEO5RDaEr8UkhZSGP4ZkxsSHXcewx/zIAgi/yLZI5UkMiWuJQsmSCZkJmAmOyb1JZAlCiVlJKEjvyK/IaMgax8YHqwcJxuLGdoXFRY8FFMSWhBTDj8MIgr8B88FnQNoATL//fzK+pv4c/ZT9D3yM/A27kjsauqg6OnmR+W840ni7+Cw34zehN2a3M3bINuS2iPa1dmn2ZrZrdnh2TXaqdo92/Dbwtyy3b/e6N8s4YriAuSR5Tfn8ujA6qDske6R8J3ytfTX9gH5MPtj/Zn/zwEEBDUGYAiFCqEMsg62EK0SkxRoFioY2BlwG/AcWB6lH9kg8CHqIscjhSQlJaQlBCZEJmMmYiY/Jv0lmiUXJXUktCPVItghviCIHzgezhxLG7IZAhg/FmgUgBKIEIIOcAxUCi4IAgbQA5wBZv8w/f36zvil9oT0bfJi8GPudOyV6snoEOds5d/jauIN4czfpd6b3a7c39su253aLNrb2arZmtmq2dvZLNqd2i7b39uu3Jvdpd7M3w3hauLf42zlEOfJ6JXqdOxj7mLwbfKE9KX2zvj9+jD9Zv+cAdADAgYuCFQKcAyCDogQgBJoFD8WAhiyGUsbzhw4HogfviDYIdUitCN1JBclmiX9JT8mYiZjJkQmBCakJSUlhSTHI+oi8CHZIKUfWB7wHHAb2BkqGGgWkxStErYQsg6hDIUKYAg1BgQEzwGZ/2P9MPsB+df2tfSd8pHwke6g7MDq8ug355HlAuSK4izh6N+/3rLdwtzw2z3bqdo12uHZrdma2afZ1dkj2pLaINvN25rchN2M3rDf7+BJ4rzjR+Xp5qDoaupI7DbuM/A98lP0c/ab+Mr6/fwy/2gBnQPPBfwHIgo/DFMOWhBTEjwUFRbaF4sZJxusHBgeax+jIL8hvyKhI2UkCiWQJfUlOyZgJmQmSCYLJq4lMiWVJNkj/yIIIvMgwx93HhIdkxv+GVIY\"}"
       },
       {
-        "atMs": 142,
+        "atMs": 179,
         "data": "{\"type\":\"response.output_audio.delta\",\"event_id\":\"event_dev_20\",\"response_id\":\"resp_dev_1\",\"item_id\":\"item_dev_2\",\"output_index\":0,\"content_index\":0,\"delta\":\"kha/FNoS5RDhDtEMtwqTCGcGNwQCAs3/l/1j+zP5Cffn9M7ywPC/7s3s6+ob6V7nt+Ul5KziS+EE4Njeyd3X3ALcTNu12j7a59mw2ZrZpdnP2RvahtoS27zbhtxu3XLelN/R4CjimeMi5cLmd+hA6hzsCO4E8A3yIvRB9mn4l/rJ/P/+NQFqA5wFyQfwCQ8MIw4rECUSEBTqFbIXZRkDG4kc+B1NH4ggpiGpIo4jVCT8JIUl7SU2Jl4mZSZMJhImuCU+JaUk7CMVIx8iDSHfH5YeMx23GyQaehi8FuoUBxMTEREPAg3oCsUImgZqBDYCAADK/Zb7Zvk79xj1/vLv8O3u+ewW60Tphufc5UnkzeJq4SHg897h3evcFNxb28LaSNru2bTZm9mi2crZE9p72gTbrNty3FfdWt5437PgCOJ34/3km+ZO6Bbq8Ovb7dXv3fHx8xD2N/hk+pb8y/4BATcDaQWXB78J3gvzDfwP+BHkE8AViRc+Gd4aZxzYHS8fbCCOIZIieiNEJO4keiXlJTEmWyZmJlAmGSbCJUsltCT+IykjNyIoIfwftR5UHdsbSRqiGOUWFRUzE0ERQA8yDRkL9wjNBp0EaQIzAP79yfuZ+W33SfUv8x/xG+8m7UHrbumu5wLmbeTu4onhPeAN3/jdAd0n3GvbztpS2vXZuNmc2aDZxdkL2nDa9tqb21/cQd1B3l3fleDo4VTj2eR15ibo6+nE663tpu+t8cHz3vUE+DH6Y/yY/s4AAwM2BWUHjQmtC8MNzQ/KEbgTlhVgFxcZuRpEHLcdER9QIHQhfCJmIzMk4CRuJd0lKyZZJmYmUyYfJsslVyXDJBAkPiNOIkEhGCDUHnYd/htvGskYDhdAFWATbxFvD2MNSwspCf8G0ASdAmcAMf78+8v5oPd79V/zTvFK71PtbeuY6dbnKOaQ5BDjqOFb4CffEN4W3Tnce9vb2lza/Nm82Z3ZntnB2QPaZtrp2ovbTNwr3SjeQt944MjhMuO15E7m/ufB6ZjrgO14737xkPOs9dL3/vkw/GT+mgDQAgMFMgdbCXwLkw2eD50RjBNrFTcX8BiUGiEclh3zHjQgWyFlIlIjISTSJGMl1CUlJlYmZiZWJiUm1CVjJdIkISRSI2UiWyE0IPMelh0hHJQa8Bg3F2sVjBOdEZ4Pkw18C1sJMgcDBdACmgBk/jD8/vnS96z1kPN+8XjvgO2Y68Hp/udO5rXkMuPI4XjgQt8o3ivdTNyL2+naZtoD2sHZntmd2bzZ/Nlc2tva\"}"
       },
       {
-        "atMs": 163,
+        "atMs": 199,
         "data": "{\"type\":\"response.output_audio.delta\",\"event_id\":\"event_dev_21\",\"response_id\":\"resp_dev_1\",\"item_id\":\"item_dev_2\",\"output_index\":0,\"content_index\":0,\"delta\":\"e9s53BbdEN4n31vgqOEQ45DkKObW55jpbetT7UrvTvFf83v1oPfL+fz7Mf5nAJ0C0AT/BikJSwtjDW8PbxFgE0AVDhfJGG8a/ht2HdQeGCBBIU4iPiMQJMMkVyXLJR8mUyZmJlkmKybdJW4l4CQzJGYjfCJ0IVAgER+3HUQcuRoXGWAXlhW4E8oRzQ/DDa0LjQllBzYFAwPOAJj+Y/wx+gT43vXB863xpu+t7cTr6+km6HXm2eRU4+jhleBd30HeQd1f3Jvb9tpw2gvaxdmg2ZzZuNn12VLaztpr2yfcAd343Q3fPeCJ4e7ibeQC5q7nbulB6ybtG+8f8S/zSfVt95n5yfv+/TMAaQKdBM0G9wgZCzINQA9BETMTFRXlFqIYSRrbG1QdtR78HyghNyIpI/4jtCRLJcIlGSZQJmYmWyYxJuUleiXuJEQkeiOSIo4hbCAvH9gdZxzeGj4ZiRfAFeQT+BH8D/MN3gu/CZcHaQU3AwEBy/6W/GT6N/gQ9vHz3fHV79vt8OsW6k7om+b95HfjCOKz4HjfWt5X3XLcrNsE23vaE9rK2aLZm9m02e7ZSNrC2lvbFNzr3OHd894h4GrhzeJJ5NzlhudE6Rbr+ezt7u/w/vIY9Tv3ZvmW+8r9AAA2AmoEmgbFCOgKAg0RDxMRBxPqFLwWehgkGrcbMx2WHt8fDSEfIhUj7COlJD4luCUSJkwmZSZeJjYm7SWFJfwkVCSOI6kipiGIIE0f+B2JHAMbZRmyF+oVEBQlEisQIw4PDPAJyQecBWoDNQH//sn8l/pp+EH2IvQN8gTwCO4c7EDqd+jC5iLlmeMo4tHglN9y3m7dhty82xLbhtob2s/Zpdma2bDZ59k+2rXaTNsC3Nfcyd3Y3gTgS+Gs4iXkt+Ve5xvp6+rN7L/uwPDO8uf0Cfcz+WP7l/3N/wICNwRnBpMItwrRDOEO5RDaEr8UkhZSGP4ZkxsSHXcewx/zIAgi/yLZI5UkMiWuJQsmSCZkJmAmOyb1JZAlCiVlJKEjvyK/IaMgax8YHqwcJxuLGdoXFRY8FFMSWhBTDj8MIgr8B88FnQNoATL//fzK+pv4c/ZT9D3yM/A27kjsauqg6OnmR+W840ni7+Cw34zehN2a3M3bINuS2iPa1dmn2ZrZrdnh2TXaqdo92/Dbwtyy3b/e6N8s4YriAuSR5Tfn8ujA6qDske6R8J3ytfTX9gH5MPtj/Zn/zwEEBDUGYAiFCqEMsg62EK0SkxRoFioY2BlwG/AcWB6lH9kg8CHqIscj\"}"
       },
       {
-        "atMs": 184,
+        "atMs": 220,
         "data": "{\"type\":\"response.output_audio.delta\",\"event_id\":\"event_dev_22\",\"response_id\":\"resp_dev_1\",\"item_id\":\"item_dev_2\",\"output_index\":0,\"content_index\":0,\"delta\":\"hSQlJaQlBCZEJmMmYiY/Jv0lmiUXJXUktCPVItghviCIHzgezhxLG7IZAhg/FmgUgBKIEIIOcAxUCi4IAgbQA5wBZv8w/f36zvil9oT0bfJi8GPudOyV6snoEOds5d/jauIN4czfpd6b3a7c39su253aLNrb2arZmtmq2dvZLNqd2i7b39uu3Jvdpd7M3w3hauLf42zlEOfJ6JXqdOxj7mLwbfKE9KX2zvj9+jD9Zv+cAdADAgYuCFQKcAyCDogQgBJoFD8WAhiyGUsbzhw4HogfviDYIdUitCN1JBclmiX9JT8mYiZjJkQmBCakJSUlhSTHI+oi8CHZIKUfWB7wHHAb2BkqGGgWkxStErYQsg6hDIUKYAg1BgQEzwGZ/2P9MPsB+df2tfSd8pHwke6g7MDq8ug355HlAuSK4izh6N+/3rLdwtzw2z3bqdo12uHZrdma2afZ1dkj2pLaINvN25rchN2M3rDf7+BJ4rzjR+Xp5qDoaupI7DbuM/A98lP0c/ab+Mr6/fwy/2gBnQPPBfwHIgo/DFMOWhBTEjwUFRbaF4sZJxusHBgeax+jIL8hvyKhI2UkCiWQJfUlOyZgJmQmSCYLJq4lMiWVJNkj/yIIIvMgwx93HhIdkxv+GVIYkha/FNoS5RDhDtEMtwqTCGcGNwQCAs3/l/1j+zP5Cffn9M7ywPC/7s3s6+ob6V7nt+Ul5KziS+EE4Njeyd3X3ALcTNu12j7a59mw2ZrZpdnP2RvahtoS27zbhtxu3XLelN/R4CjimeMi5cLmd+hA6hzsCO4E8A3yIvRB9mn4l/rJ/P/+NQFqA5wFyQfwCQ8MIw4rECUSEBTqFbIXZRkDG4kc+B1NH4ggpiGpIo4jVCT8JIUl7SU2Jl4mZSZMJhImuCU+JaUk7CMVIx8iDSHfH5YeMx23GyQaehi8FuoUBxMTEREPAg3oCsUImgZqBDYCAADK/Zb7Zvk79xj1/vLv8O3u+ewW60Tphufc5UnkzeJq4SHg897h3evcFNxb28LaSNru2bTZm9mi2crZE9p72gTbrNty3FfdWt5437PgCOJ34/3km+ZO6Bbq8Ovb7dXv3fHx8xD2N/hk+pb8y/4BATcDaQWXB78J3gvzDfwP+BHkE8AViRc+Gd4aZxzYHS8fbCCOIZIieiNEJO4keiXlJTEmWyZmJlAmGSbCJUsltCT+IykjNyIoIfwftR5UHdsbSRqiGOUWFRUzE0ERQA8yDRkL9wjNBp0EaQIzAP79yfuZ+W33SfUv8x/xG+8m7UHr\"}"
       },
       {
-        "atMs": 205,
+        "atMs": 241,
         "data": "{\"type\":\"response.output_audio.delta\",\"event_id\":\"event_dev_23\",\"response_id\":\"resp_dev_1\",\"item_id\":\"item_dev_2\",\"output_index\":0,\"content_index\":0,\"delta\":\"bumu5wLmbeTu4onhPeAN3/jdAd0n3GvbztpS2vXZuNmc2aDZxdkL2nDa9tqb21/cQd1B3l3fleDo4VTj2eR15ibo6+nE663tpu+t8cHz3vUE+DH6Y/yY/s4AAwM2BWUHjQmtC8MNzQ/KEbgTlhVgFxcZuRpEHLcdER9QIHQhfCJmIzMk4CRuJd0lKyZZJmYmUyYfJsslVyXDJBAkPiNOIkEhGCDUHnYd/htvGskYDhdAFWATbxFvD2MNSwspCf8G0ASdAmcAMf78+8v5oPd79V/zTvFK71PtbeuY6dbnKOaQ5BDjqOFb4CffEN4W3Tnce9vb2lza/Nm82Z3ZntnB2QPaZtrp2ovbTNwr3SjeQt944MjhMuO15E7m/ufB6ZjrgO14737xkPOs9dL3/vkw/GT+mgDQAgMFMgdbCXwLkw2eD50RjBNrFTcX8BiUGiEclh3zHjQgWyFlIlIjISTSJGMl1CUlJlYmZiZWJiUm1CVjJdIkISRSI2UiWyE0IPMelh0hHJQa8Bg3F2sVjBOdEZ4Pkw18C1sJMgcDBdACmgBk/jD8/vnS96z1kPN+8XjvgO2Y68Hp/udO5rXkMuPI4XjgQt8o3ivdTNyL2+naZtoD2sHZntmd2bzZ/Nlc2tvae9s53BbdEN4n31vgqOEQ45DkKObW55jpbetT7UrvTvFf83v1oPfL+fz7Mf5nAJ0C0AT/BikJSwtjDW8PbxFgE0AVDhfJGG8a/ht2HdQeGCBBIU4iPiMQJMMkVyXLJR8mUyZmJlkmKybdJW4l4CQzJGYjfCJ0IVAgER+3HUQcuRoXGWAXlhW4E8oRzQ/DDa0LjQllBzYFAwPOAJj+Y/wx+gT43vXB863xpu+t7cTr6+km6HXm2eRU4+jhleBd30HeQd1f3Jvb9tpw2gvaxdmg2ZzZuNn12VLaztpr2yfcAd343Q3fPeCJ4e7ibeQC5q7nbulB6ybtG+8f8S/zSfVt95n5yfv+/TMAaQKdBM0G9wgZCzINQA9BETMTFRXlFqIYSRrbG1QdtR78HyghNyIpI/4jtCRLJcIlGSZQJmYmWyYxJuUleiXuJEQkeiOSIo4hbCAvH9gdZxzeGj4ZiRfAFeQT+BH8D/MN3gu/CZcHaQU3AwEBy/6W/GT6N/gQ9vHz3fHV79vt8OsW6k7om+b95HfjCOKz4HjfWt5X3XLcrNsE23vaE9rK2aLZm9m02e7ZSNrC2lvbFNzr3OHd894h4GrhzeJJ5NzlhudE6Rbr+ezt7u/w/vIY9Tv3ZvmW+8r9\"}"
       },
       {
-        "atMs": 205,
+        "atMs": 241,
         "data": "{\"type\":\"response.output_audio.done\",\"event_id\":\"event_dev_24\",\"response_id\":\"resp_dev_1\",\"item_id\":\"item_dev_2\",\"output_index\":0,\"content_index\":0}"
       },
       {
-        "atMs": 205,
+        "atMs": 241,
         "data": "{\"type\":\"response.output_audio_transcript.done\",\"event_id\":\"event_dev_25\",\"response_id\":\"resp_dev_1\",\"item_id\":\"item_dev_2\",\"output_index\":0,\"content_index\":0,\"transcript\":\"(echo)\"}"
       },
       {
-        "atMs": 206,
+        "atMs": 241,
         "data": "{\"type\":\"response.content_part.done\",\"event_id\":\"event_dev_26\",\"response_id\":\"resp_dev_1\",\"item_id\":\"item_dev_2\",\"output_index\":0,\"content_index\":0,\"part\":{\"type\":\"audio\",\"transcript\":\"(echo)\"}}"
       },
       {
-        "atMs": 206,
+        "atMs": 241,
         "data": "{\"type\":\"response.output_item.done\",\"event_id\":\"event_dev_27\",\"response_id\":\"resp_dev_1\",\"output_index\":0,\"item\":{\"id\":\"item_dev_2\",\"object\":\"realtime.item\",\"type\":\"message\",\"status\":\"completed\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_audio\",\"transcript\":\"(echo)\"}]}}"
       },
       {
-        "atMs": 206,
+        "atMs": 241,
         "data": "{\"type\":\"conversation.item.done\",\"event_id\":\"event_dev_28\",\"previous_item_id\":\"item_dev_1\",\"item\":{\"id\":\"item_dev_2\",\"object\":\"realtime.item\",\"type\":\"message\",\"status\":\"completed\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_audio\",\"transcript\":\"(echo)\"}]}}"
       },
       {
-        "atMs": 206,
+        "atMs": 241,
         "data": "{\"type\":\"response.done\",\"event_id\":\"event_dev_29\",\"response\":{\"id\":\"resp_dev_1\",\"object\":\"realtime.response\",\"status\":\"completed\",\"output\":[{\"id\":\"item_dev_2\",\"object\":\"realtime.item\",\"type\":\"message\",\"status\":\"completed\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_audio\",\"transcript\":\"(echo)\"}]}],\"conversation_id\":\"conv_dev_1\",\"output_modalities\":[\"audio\"],\"max_output_tokens\":\"inf\",\"audio\":{\"output\":{\"format\":{\"type\":\"audio/pcm\",\"rate\":24000},\"voice\":\"marin\"}},\"usage\":{\"total_tokens\":12,\"input_tokens\":6,\"output_tokens\":6,\"input_token_details\":{\"text_tokens\":4,\"audio_tokens\":2,\"image_tokens\":0,\"cached_tokens\":0,\"cached_tokens_details\":{\"text_tokens\":0,\"audio_tokens\":0,\"image_tokens\":0}},\"output_token_details\":{\"text_tokens\":2,\"audio_tokens\":4}},\"metadata\":null}}"
       }
     ],
@@ -816,7 +817,7 @@ export const fixtures: Record<'textTurn' | 'audioTurn' | 'serverError' | 'droppe
         "data": "{\"type\":\"session.updated\",\"event_id\":\"event_dev_2\",\"session\":{\"id\":\"sess_dev_1\",\"type\":\"realtime\",\"object\":\"realtime.session\",\"model\":\"gpt-realtime\",\"output_modalities\":[\"audio\"],\"instructions\":\"You are a test.\",\"tools\":[],\"tool_choice\":\"auto\",\"max_output_tokens\":\"inf\",\"tracing\":null,\"truncation\":\"auto\",\"prompt\":null,\"audio\":{\"input\":{\"format\":{\"type\":\"audio/pcm\",\"rate\":24000},\"turn_detection\":{\"type\":\"server_vad\",\"threshold\":0.5,\"prefix_padding_ms\":300,\"silence_duration_ms\":500,\"idle_timeout_ms\":null,\"create_response\":true,\"interrupt_response\":true}},\"output\":{\"format\":{\"type\":\"audio/pcm\",\"rate\":24000},\"voice\":\"marin\",\"speed\":1}}}}"
       },
       {
-        "atMs": 50,
+        "atMs": 40,
         "data": "{\"type\":\"error\",\"event_id\":\"event_dev_3\",\"error\":{\"type\":\"server_error\",\"code\":\"injected\",\"message\":\"dev server: error injected after 50 ms\"}}"
       }
     ],
@@ -879,16 +880,16 @@ export const fixtures: Record<'textTurn' | 'audioTurn' | 'serverError' | 'droppe
     ],
     "server": [
       {
-        "atMs": 1,
+        "atMs": 0,
         "data": "{\"type\":\"session.created\",\"event_id\":\"event_dev_1\",\"session\":{\"id\":\"sess_dev_1\",\"type\":\"realtime\",\"object\":\"realtime.session\",\"model\":\"gpt-realtime\",\"output_modalities\":[\"audio\"],\"instructions\":\"You are a test.\",\"tools\":[],\"tool_choice\":\"auto\",\"max_output_tokens\":\"inf\",\"tracing\":null,\"truncation\":\"auto\",\"prompt\":null,\"audio\":{\"input\":{\"format\":{\"type\":\"audio/pcm\",\"rate\":24000},\"turn_detection\":{\"type\":\"server_vad\",\"threshold\":0.5,\"prefix_padding_ms\":300,\"silence_duration_ms\":500,\"idle_timeout_ms\":null,\"create_response\":true,\"interrupt_response\":true}},\"output\":{\"format\":{\"type\":\"audio/pcm\",\"rate\":24000},\"voice\":\"marin\",\"speed\":1}}}}"
       },
       {
-        "atMs": 1,
+        "atMs": 0,
         "data": "{\"type\":\"session.updated\",\"event_id\":\"event_dev_2\",\"session\":{\"id\":\"sess_dev_1\",\"type\":\"realtime\",\"object\":\"realtime.session\",\"model\":\"gpt-realtime\",\"output_modalities\":[\"audio\"],\"instructions\":\"You are a test.\",\"tools\":[],\"tool_choice\":\"auto\",\"max_output_tokens\":\"inf\",\"tracing\":null,\"truncation\":\"auto\",\"prompt\":null,\"audio\":{\"input\":{\"format\":{\"type\":\"audio/pcm\",\"rate\":24000},\"turn_detection\":{\"type\":\"server_vad\",\"threshold\":0.5,\"prefix_padding_ms\":300,\"silence_duration_ms\":500,\"idle_timeout_ms\":null,\"create_response\":true,\"interrupt_response\":true}},\"output\":{\"format\":{\"type\":\"audio/pcm\",\"rate\":24000},\"voice\":\"marin\",\"speed\":1}}}}"
       }
     ],
     "end": {
-      "atMs": 52,
+      "atMs": 51,
       "code": 1006,
       "reason": "",
       "dropped": true

@@ -14,10 +14,16 @@ export const AUDIO_ENVELOPE: AudioEnvelope = Object.freeze([
   '"}',
 ] as const);
 
-/** One user text as a conversation item; `JSON.stringify` escapes the text. */
-export function encodeTextItem(text: string): string {
+/**
+ * One user text as a conversation item, with the id `itemId` when given (the server names it when it
+ * adds the item: the text's acknowledgement); `JSON.stringify` escapes the text and the id.
+ */
+export function encodeTextItem(text: string, itemId?: string): string {
   return (
-    '{"type":"conversation.item.create","item":{"type":"message","role":"user","content":[{"type":"input_text","text":' +
+    (itemId === undefined
+      ? '{"type":"conversation.item.create","item":{'
+      : '{"type":"conversation.item.create","item":{"id":' + JSON.stringify(itemId) + ',') +
+    '"type":"message","role":"user","content":[{"type":"input_text","text":' +
     JSON.stringify(text) +
     '}]}}'
   );

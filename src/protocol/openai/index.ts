@@ -27,6 +27,7 @@ import { validateSessionOptions } from './validate.js';
  */
 export const openaiDialect: Dialect = {
   name: 'openai',
+  acknowledgesItems: true,
   prepare(params) {
     validateSessionOptions(params.session);
     const endpoint = openaiEndpoint(params.url, params.model, params.session?.provider);

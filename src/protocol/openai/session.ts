@@ -70,8 +70,8 @@ export class OpenAIDialectSession implements DialectSession, DecodeContext {
     return AUDIO_ENVELOPE;
   }
 
-  encodeText(text: string): string[] {
-    const frames = [encodeTextItem(text)];
+  encodeText(text: string, itemId?: string): string[] {
+    const frames = [encodeTextItem(text, itemId)];
     if (this.params.respondToText !== false) this.gate.request(undefined, frames);
     return frames;
   }

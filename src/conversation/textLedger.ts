@@ -1,0 +1,115 @@
+/**
+ * A text in the lossless lane: encoded only when sent, with the item id it carries where the dialect
+ * acknowledges items. `state` is where it stands in its {@link TextLedger}.
+ */
+export class PendingText {
+  readonly kind = 'text';
+  /**
+   * - `lane`: waits in the lossless lane (or behind a commit), the drain loop writes it;
+   * - `written`: written to the current socket, not yet confirmed;
+   * - `again`: to be written first thing on the next socket (its socket died unconfirmed in a dialect
+   *   that acknowledges items, or the socket refused it: then it never left).
+   */
+  state: 'lane' | 'written' | 'again' = 'lane';
+  constructor(
+    readonly text: string,
+    readonly id: string | undefined,
+  ) {}
+}
+
+/**
+ * Every text of a conversation from the moment it is given until the server has confirmed it, in the
+ * order given. The texts written to the current socket come first, then those to be written again,
+ * then those still in the lane: texts leave the lane in order, so each group is a run.
+ *
+ * Confirmed means: where the dialect acknowledges items (`acknowledges`), the server's
+ * `conversation.item.added` named its item id, or that of a text written after it on the same socket
+ * (a server handles a socket's events in order); in any dialect, the closing handshake we asked for
+ * completed (the server read everything written before our close frame).
+ *
+ * Texts are rare, so the bookkeeping is plain arrays; audio never comes here.
+ */
+export class TextLedger {
+  private readonly texts: PendingText[] = [];
+  /** How many of `texts`, from the start, are written to the current socket. */
+  private written = 0;
+  private lastId = 0;
+
+  constructor(private readonly acknowledges: boolean) {}
+
+  /** A text given: tracked from now, with an id of its own where the server acknowledges ids. */
+  accept(text: string): PendingText {
+    // Short and unique per conversation: a base-36 count after a prefix an app's ids are unlikely to use.
+    const pending = new PendingText(
+      text,
+      this.acknowledges ? `rx_t${(++this.lastId).toString(36)}` : undefined,
+    );
+    this.texts.push(pending);
+    return pending;
+  }
+
+  /** `pending` was written to the current socket. */
+  wrote(pending: PendingText): void {
+    pending.state = 'written';
+    this.written++;
+  }
+
+  /** The socket refused `pending` (it was closing): it never left, so it goes on the next one. */
+  refused(pending: PendingText): void {
+    pending.state = 'again';
+  }
+
+  /** The texts to write first on a new socket, in order (those still in the lane come after). */
+  toWriteAgain(): PendingText[] | undefined {
+    const texts = this.texts;
+    let count = 0;
+    while (count < texts.length && texts[count].state === 'again') count++;
+    return count === 0 ? undefined : texts.slice(0, count);
+  }
+
+  /**
+   * The server acknowledged item `id`: that text, and every text written before it on this socket,
+   * is confirmed. Any other id (the app's items, the server's own) changes nothing.
+   */
+  acknowledge(id: unknown): void {
+    if (this.written === 0 || typeof id !== 'string') return;
+    const texts = this.texts;
+    for (let i = 0; i < this.written; i++) {
+      if (texts[i].id !== id) continue;
+      texts.splice(0, i + 1);
+      this.written -= i + 1;
+      return;
+    }
+  }
+
+  /** The closing handshake we asked for completed: the server read every text written. */
+  confirmWritten(): void {
+    this.texts.splice(0, this.written);
+    this.written = 0;
+  }
+
+  /**
+   * The current socket is gone without confirming what was written to it. Where the server
+   * acknowledges ids, those texts are written again on the next socket (returned: how many); else
+   * they may or may not have arrived and are no longer tracked (returned: which).
+   */
+  socketLost(): { again: number } | { unconfirmed: string[] } {
+    const written = this.written;
+    this.written = 0;
+    if (this.acknowledges) {
+      for (let i = 0; i < written; i++) this.texts[i].state = 'again';
+      return { again: written };
+    }
+    return { unconfirmed: this.texts.splice(0, written).map(textOf) };
+  }
+
+  /** The conversation ended: every text not confirmed, in order (no longer tracked). */
+  takeAll(): string[] {
+    this.written = 0;
+    return this.texts.splice(0).map(textOf);
+  }
+}
+
+function textOf(pending: PendingText): string {
+  return pending.text;
+}
