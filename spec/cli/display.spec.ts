@@ -28,6 +28,10 @@ describe('narration', () => {
       problem: true,
     });
     expect(narration({ type: 'error', message: 'boom' })?.text).toBe('[talk] server error: boom');
+    expect(narration({ type: 'texts.unconfirmed', texts: ['hello', 'two\nlines'] })).toEqual({
+      text: '[talk] not confirmed by the server: "hello", "two lines"',
+      problem: true,
+    });
     expect(narration({ type: 'transcript.failed', message: 'model_not_found' })).toEqual({
       text: '[talk] user transcription failed: model_not_found',
       problem: true,

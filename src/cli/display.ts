@@ -117,6 +117,10 @@ export function narration(event: RealtimeEvent, dialect: DialectName = 'openai')
       const message = dialect === 'codex' ? messageText(event.item) : undefined;
       return message && { text: `[talk] ${message.role}: ${message.text}`, problem: false };
     }
+    case 'texts.unconfirmed': {
+      const quoted = event.texts.map((text) => JSON.stringify(oneLine(text))).join(', ');
+      return { text: `[talk] not confirmed by the server: ${quoted}`, problem: true };
+    }
     case 'transcript.failed':
       return { text: `[talk] user transcription failed: ${oneLine(event.message)}`, problem: true };
     case 'invalid':
