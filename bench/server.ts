@@ -177,7 +177,8 @@ function onMessage(conn: Connection, data: Buffer, isBinary: boolean): void {
         JSON.stringify({
           type: 'conversation.item.added',
           event_id: `evt_i${texts.length}`,
-          item: message.item,
+          previous_item_id: null,
+          item: { ...message.item, id: message.item?.id ?? `item_bench_${texts.length}` },
         }),
       );
       if (textWaiters.length > 0) settle(textWaiters, texts.length, (rest) => (textWaiters = rest));
