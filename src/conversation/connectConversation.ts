@@ -311,7 +311,7 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
     const socket = new WebSocketSubject(this.socketConfig);
     this.transition({ name: 'connecting', socket, attempt });
     socket.watchWritable(this.writable);
-    socket.open(new SocketListener(this));
+    socket.open(new SocketListener(this, socket));
   }
 
   close(): void {
@@ -447,7 +447,8 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
   private sendText(text: PendingText, socket: WebSocketSubject, session: Open['session']): void {
     if (this.sendAll(socket, session.encodeText(text.text, text.id))) {
       this.counts.textSent++;
-      this.texts.wrote(text);
+      // A ping after it, unless one is out already: its pong confirms the text.
+      if (this.texts.wrote(text)) socket.pingSoon();
     } else {
       this.texts.refused(text);
     }
@@ -505,6 +506,16 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
     const released = session.takePending();
     if (released !== undefined) for (const frame of released) this.pushHigh({ kind: 'frame', data: frame });
     this.onDecoded(decoded);
+  }
+
+  /** @internal A ping went out on the current socket, after every text written to it (SocketListener). */
+  onPinged(): void {
+    this.texts.pinged();
+  }
+
+  /** @internal A pong came back on the current socket (SocketListener): the peer read what preceded its ping. */
+  onPonged(socket: WebSocketSubject): void {
+    if (this.texts.ponged()) socket.pingSoon();
   }
 
   private onSocketEvent(event: Exclude<TransportEvent, string>): void {
@@ -674,7 +685,10 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
  * handles, never thrown into the socket.
  */
 class SocketListener implements TransportListener {
-  constructor(private readonly conversation: RealtimeConversation<object>) {}
+  constructor(
+    private readonly conversation: RealtimeConversation<object>,
+    private readonly socket: WebSocketSubject,
+  ) {}
   next(event: TransportEvent): void {
     try {
       this.conversation.onTransport(event);
@@ -683,6 +697,12 @@ class SocketListener implements TransportListener {
     }
   }
   complete(): void {}
+  pinged(): void {
+    this.conversation.onPinged();
+  }
+  ponged(): void {
+    this.conversation.onPonged(this.socket);
+  }
 }
 
 // The lanes' handlers: methods of one small object per lane, where closures would be four each.

@@ -24,8 +24,13 @@ export class PendingText {
  *
  * Confirmed means: where the dialect acknowledges items (`acknowledges`), the server's
  * `conversation.item.added` named its item id, or that of a text written after it on the same socket
- * (a server handles a socket's events in order); in any dialect, the closing handshake we asked for
- * completed (the server read everything written before our close frame).
+ * (a server handles a socket's events in order); in any dialect, where the socket can ping, the pong
+ * to a ping written after it came back (a WebSocket endpoint reads frames in order and answers a ping
+ * when it reads it), or the closing handshake we asked for completed (the server read everything
+ * written before our close frame).
+ *
+ * Pongs are matched to pings in order, each ping remembering how many texts had been written to the
+ * socket before it; a pong with no ping out (one the server sent unasked) confirms nothing.
  *
  * Texts are rare, so the bookkeeping is plain arrays; audio never comes here.
  */
@@ -33,6 +38,12 @@ export class TextLedger {
   private readonly texts: PendingText[] = [];
   /** How many of `texts`, from the start, are written to the current socket. */
   private written = 0;
+  /** Texts written to the current socket since it opened, confirmed or not. */
+  private sentOnSocket = 0;
+  /** Per ping out on the current socket, oldest first: `sentOnSocket` when it was written. */
+  private readonly pings: number[] = [];
+  /** A ping was asked for (see `wrote`) and has not been written yet. */
+  private pingAsked = false;
   private lastId = 0;
 
   constructor(private readonly acknowledges: boolean) {}
@@ -48,10 +59,43 @@ export class TextLedger {
     return pending;
   }
 
-  /** `pending` was written to the current socket. */
-  wrote(pending: PendingText): void {
+  /**
+   * `pending` was written to the current socket. True when a ping should be asked for, so that its
+   * pong can confirm the text: none is out, and none was asked for (at most one at a time).
+   */
+  wrote(pending: PendingText): boolean {
     pending.state = 'written';
     this.written++;
+    this.sentOnSocket++;
+    return this.wantsPing();
+  }
+
+  /** A ping was written to the current socket, after every text written so far. */
+  pinged(): void {
+    this.pings.push(this.sentOnSocket);
+    this.pingAsked = false;
+  }
+
+  /**
+   * A pong came back on the current socket: the texts written before the oldest ping out are
+   * confirmed. True when a ping should be asked for (texts written after that ping wait, none is out).
+   */
+  ponged(): boolean {
+    const mark = this.pings.shift();
+    if (mark === undefined) return false; // unasked: it proves nothing
+    // The texts of this socket already confirmed (acknowledged, or by an earlier pong) are gone.
+    const count = mark - (this.sentOnSocket - this.written);
+    if (count > 0) {
+      this.texts.splice(0, count);
+      this.written -= count;
+    }
+    return this.wantsPing();
+  }
+
+  private wantsPing(): boolean {
+    if (this.written === 0 || this.pingAsked || this.pings.length > 0) return false;
+    this.pingAsked = true;
+    return true;
   }
 
   /** The socket refused `pending` (it was closing): it never left, so it goes on the next one. */
@@ -85,7 +129,15 @@ export class TextLedger {
   /** The closing handshake we asked for completed: the server read every text written. */
   confirmWritten(): void {
     this.texts.splice(0, this.written);
+    this.newSocket();
+  }
+
+  /** Forgets the current socket: nothing is written to the next one yet, no ping is out on it. */
+  private newSocket(): void {
     this.written = 0;
+    this.sentOnSocket = 0;
+    this.pings.length = 0;
+    this.pingAsked = false;
   }
 
   /**
@@ -95,7 +147,7 @@ export class TextLedger {
    */
   socketLost(): { again: number } | { unconfirmed: string[] } {
     const written = this.written;
-    this.written = 0;
+    this.newSocket();
     if (this.acknowledges) {
       for (let i = 0; i < written; i++) this.texts[i].state = 'again';
       return { again: written };
@@ -105,7 +157,7 @@ export class TextLedger {
 
   /** The conversation ended: every text not confirmed, in order (no longer tracked). */
   takeAll(): string[] {
-    this.written = 0;
+    this.newSocket();
     return this.texts.splice(0).map(textOf);
   }
 }

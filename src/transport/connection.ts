@@ -53,6 +53,7 @@ export class Connection implements SocketSink, Liveness, Unsubscribable {
     private readonly listener: TransportListener,
   ) {
     this.connectTimer = settings.scheduler.schedule(connectTimedOut, settings.connectTimeoutMs, this);
+    flow.pings = this;
   }
 
   open(): void {
@@ -64,7 +65,7 @@ export class Connection implements SocketSink, Liveness, Unsubscribable {
     flow.open();
     const options = this.settings.keepalive;
     if (options !== false)
-      this.keepalive = startKeepalive(this.socket, options, this.settings.scheduler, this, flow.probe);
+      this.keepalive = startKeepalive(this.socket, options, this.settings.scheduler, this);
     this.listener.next(OPEN);
     flow.afterOpen();
   }
@@ -86,6 +87,34 @@ export class Connection implements SocketSink, Liveness, Unsubscribable {
   pong(): void {
     this.heard = true;
     this.flow.pong();
+    if (!this.ended) this.listener.ponged?.();
+  }
+
+  /** A ping was written (see Writability): the listener hears of it. */
+  pinged(): void {
+    if (!this.ended) this.listener.pinged?.();
+  }
+
+  /** Sends a ping: the probe's when there is one (it sends none while its own is out). May throw. */
+  ping(): void {
+    const flow = this.flow;
+    if (flow.probe !== undefined) flow.probe.pingNow();
+    else flow.ping();
+  }
+
+  /**
+   * A ping soon, if the socket can ping and is open (not closing): what a listener asks for so that a
+   * pong confirms what it wrote. None when one is out already (the probe's).
+   */
+  requestPing(): void {
+    const socket = this.socket;
+    if (socket.ping === undefined || socket.readyState !== SocketState.OPEN || this.closeTimer !== undefined)
+      return;
+    try {
+      this.ping();
+    } catch {
+      // not open any more: the close event follows
+    }
   }
 
   failed(error: unknown, message: string | undefined): void {

@@ -10,12 +10,15 @@ export interface WriterEvents {
   flushed(): void;
   /** The batch that held this socket's ping is written: its round trip starts now. */
   pingWritten(): void;
+  /** The ping has just been written, after this job's frames (and before anything given after them). */
+  pingSent(): void;
 }
 
 const NOBODY: WriterEvents = {
   frameSent: () => undefined,
   flushed: () => undefined,
   pingWritten: () => undefined,
+  pingSent: () => undefined,
 };
 
 /**
@@ -181,6 +184,7 @@ export class FrameWriter implements BatchedWriter {
       }
       if (ping) ping = writePing(socket);
       if (corked) socket.uncork();
+      if (ping) this.events.pingSent();
       this.bufferedAfterFlush = socket.bufferedAmount;
     } else {
       ping = false;

@@ -1,5 +1,4 @@
 import { asyncScheduler, type SchedulerLike, type Unsubscribable } from 'rxjs';
-import type { BacklogProbe } from './backlogProbe.js';
 import type { WebSocketLike } from './webSocketLike.js';
 
 /**
@@ -13,12 +12,16 @@ export interface Liveness {
   silentMs: number;
   /** Nothing arrived for `deadMs`: the peer is given up. */
   dead(why: string): void;
+  /**
+   * Sends a ping, through the backlog probe when there is one (one ping in flight at a time, so
+   * each pong is matched to its ping); it may throw when the socket is no longer open.
+   */
+  ping(): void;
 }
 
 /**
- * Pings after `intervalMs` of silence; calls `liveness.dead` after `deadMs` of it. Off (undefined) where the
- * socket cannot ping. The ping goes through the backlog probe when there is one: one ping in flight
- * at a time, so each pong is matched to its ping.
+ * Pings after `intervalMs` of silence (`liveness.ping`); calls `liveness.dead` after `deadMs` of it. Off
+ * (undefined) where the socket cannot ping.
  *
  * Silence is counted in whole intervals, looked at once an interval: on the real clock
  * (`asyncScheduler`), every socket with the same interval is looked at by one shared timer (a timer
@@ -31,10 +34,9 @@ export function startKeepalive(
   options: { intervalMs: number; deadMs: number },
   scheduler: SchedulerLike,
   liveness: Liveness,
-  probe: BacklogProbe | undefined,
 ): Unsubscribable | undefined {
   if (socket.ping === undefined) return undefined;
-  const keepalive = new Keepalive(socket, options.intervalMs, options.deadMs, liveness, probe);
+  const keepalive = new Keepalive(options.intervalMs, options.deadMs, liveness);
   if (scheduler === asyncScheduler) return keepalive.join();
   // A recursive action (`this` is the action): one timer for the socket's life.
   return scheduler.schedule(function () {
@@ -44,11 +46,9 @@ export function startKeepalive(
 
 class Keepalive implements Unsubscribable {
   constructor(
-    private readonly socket: WebSocketLike,
     readonly intervalMs: number,
     private readonly deadMs: number,
     private readonly liveness: Liveness,
-    private readonly probe: BacklogProbe | undefined,
   ) {}
 
   /** One interval has passed: false once the peer is given up. */
@@ -66,8 +66,7 @@ class Keepalive implements Unsubscribable {
       return false;
     }
     try {
-      if (this.probe !== undefined) this.probe.pingNow();
-      else this.socket.ping!(); // answered after everything sent before it has been read
+      liveness.ping(); // answered after everything sent before it has been read
     } catch {
       // not open any more: the close event follows
     }

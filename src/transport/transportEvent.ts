@@ -90,4 +90,11 @@ export type TransportEvent = string | TransportOpen | TransportBinary | Transpor
 export interface TransportListener {
   next(event: TransportEvent): void;
   complete(): void;
+  /**
+   * A ping was written, after every frame sent before it (sockets that can ping). Pings and pongs
+   * are rare: neither is told per frame.
+   */
+  pinged?(): void;
+  /** A pong arrived: a ping's, or one the peer sent unasked (pongs match pings in order). */
+  ponged?(): void;
 }

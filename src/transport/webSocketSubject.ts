@@ -182,6 +182,14 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
     return true;
   }
 
+  /**
+   * @internal Asks for a ping on the open socket, where it can ping and none is out already (see
+   * `TransportListener.pinged`): its pong proves the peer read what was sent before it.
+   */
+  pingSoon(): void {
+    this.connection?.requestPing();
+  }
+
   /** Whether the socket is open; if not, marks the subject unwritable (what a refused send does). */
   private isOpen(): boolean {
     if (this.socket?.readyState === SocketState.OPEN) return true;

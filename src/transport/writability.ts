@@ -29,6 +29,8 @@ export interface WritabilityLimits {
 export class Writability implements WriterEvents, ProbeLink {
   /** The in-band backlog measure, while a socket that can ping is open. */
   probe: BacklogProbe | undefined;
+  /** Told of every ping written (set by the connection). */
+  pings: { pinged(): void } = NO_ONE;
   private drainPoll: Subscription | undefined;
   /** A close was asked for: never writable again. */
   private closing = false;
@@ -121,6 +123,10 @@ export class Writability implements WriterEvents, ProbeLink {
     this.probe?.pingWritten();
   }
 
+  pingSent(): void {
+    this.pings.pinged();
+  }
+
   private checkDrained(): void {
     if (this.writable.value || this.closing) return;
     if (this.probe?.congested === true) return; // the probe's pong decides
@@ -167,6 +173,7 @@ export class Writability implements WriterEvents, ProbeLink {
       return false;
     }
     this.socket.ping!();
+    this.pings.pinged();
     return true;
   }
 
@@ -175,3 +182,5 @@ export class Writability implements WriterEvents, ProbeLink {
     return this.limits.scheduler.now();
   }
 }
+
+const NO_ONE = { pinged: (): void => undefined };
