@@ -40,8 +40,13 @@ export class TextLedger {
   private written = 0;
   /** Texts written to the current socket since it opened, confirmed or not. */
   private sentOnSocket = 0;
-  /** Per ping out on the current socket, oldest first: `sentOnSocket` when it was written. */
-  private readonly pings: number[] = [];
+  /**
+   * Per ping out on the current socket, oldest first, `sentOnSocket` when it was written: the oldest's
+   * here (-1: none out), the others' in `laterPings` (rare: the probe keeps one out at a time, so most
+   * conversations never make the array).
+   */
+  private oldestPing = -1;
+  private laterPings: number[] | undefined;
   /** A ping was asked for (see `wrote`) and has not been written yet. */
   private pingAsked = false;
   private lastId = 0;
@@ -72,7 +77,8 @@ export class TextLedger {
 
   /** A ping was written to the current socket, after every text written so far. */
   pinged(): void {
-    this.pings.push(this.sentOnSocket);
+    if (this.oldestPing < 0) this.oldestPing = this.sentOnSocket;
+    else (this.laterPings ??= []).push(this.sentOnSocket);
     this.pingAsked = false;
   }
 
@@ -81,8 +87,10 @@ export class TextLedger {
    * confirmed. True when a ping should be asked for (texts written after that ping wait, none is out).
    */
   ponged(): boolean {
-    const mark = this.pings.shift();
-    if (mark === undefined) return false; // unasked: it proves nothing
+    const mark = this.oldestPing;
+    if (mark < 0) return false; // unasked: it proves nothing
+    const later = this.laterPings;
+    this.oldestPing = later !== undefined && later.length > 0 ? later.shift()! : -1;
     // The texts of this socket already confirmed (acknowledged, or by an earlier pong) are gone.
     const count = mark - (this.sentOnSocket - this.written);
     if (count > 0) {
@@ -93,7 +101,7 @@ export class TextLedger {
   }
 
   private wantsPing(): boolean {
-    if (this.written === 0 || this.pingAsked || this.pings.length > 0) return false;
+    if (this.written === 0 || this.pingAsked || this.oldestPing >= 0) return false;
     this.pingAsked = true;
     return true;
   }
@@ -136,7 +144,8 @@ export class TextLedger {
   private newSocket(): void {
     this.written = 0;
     this.sentOnSocket = 0;
-    this.pings.length = 0;
+    this.oldestPing = -1;
+    this.laterPings = undefined;
     this.pingAsked = false;
   }
 

@@ -87,6 +87,7 @@ export class Connection implements SocketSink, Liveness, Unsubscribable {
   pong(): void {
     this.heard = true;
     this.flow.pong();
+    // After the probe: a ping the listener asks for in return is then not refused as one still out.
     if (!this.ended) this.listener.ponged?.();
   }
 
