@@ -1,8 +1,9 @@
 /*
- * Texts confirmed by pongs (codex dialect, which has no acknowledgement): a WebSocket endpoint reads
- * frames in order and answers a ping when it reads it, so the pong to a ping written after a text
- * proves the server read that text. When the socket is then lost, `texts.unconfirmed` names only the
- * texts written after the last ping answered, not every text the socket ever carried.
+ * Texts confirmed by pongs: a WebSocket endpoint reads frames in order and answers a ping when it reads
+ * it, so the pong to a ping written after a text proves the server read that text. When the socket is
+ * then lost, codex (no acknowledgement) names by `texts.unconfirmed` only the texts written after the
+ * last ping answered, not every text the socket ever carried; openai, against a server that
+ * acknowledges no item, writes only those again.
  *
  * A `ws` server that answers pings itself (autoPong off), so each case decides which pings it answers;
  * the connection then ends without a close frame (its TCP connection ended, after what it sent).
@@ -112,5 +113,38 @@ describe('texts confirmed by pongs (codex dialect: no acknowledgement)', () => {
     expect(textsRead(first())).toEqual(FIRST);
     expect(c.ofType('reconnecting')).toHaveLength(1);
     expect(c.ofType('texts.unconfirmed')).toEqual([]);
+  });
+});
+
+describe('texts confirmed by pongs (openai dialect, a server that acknowledges no item)', () => {
+  it('a lost socket writes again, on the next one, only the texts written after the last ping answered', async () => {
+    const { server, answered } = await startServer((read) => read < FIRST.length);
+    const c = open(server.url, { dialect: 'openai', respondToText: false, reconnect });
+    const send = (text: string) => c.conversation.text.next(text);
+    await give(send, FIRST);
+    const first = () => server.connections[0];
+    await until(
+      () => answered.at(-1) === FIRST.length,
+      5000,
+      'a ping after every first text',
+      () => answered,
+    );
+    LAST.forEach(send);
+    await until(() => textsRead(first()).length === FIRST.length + LAST.length, 5000, 'every text read');
+    first().req.socket.end();
+    await until(
+      () => c.ofType('reconnected').length === 1,
+      5000,
+      'the reconnection',
+      () => c.events,
+    );
+    await until(() => textsRead(server.connections[1]).length === LAST.length, 5000, 'the texts again');
+    c.conversation.close();
+    await c.finished();
+
+    expect(textsRead(first())).toEqual([...FIRST, ...LAST]);
+    expect(textsRead(server.connections[1])).toEqual(LAST);
+    expect(c.ofType('texts.unconfirmed')).toEqual([]);
+    expect(c.stats.at(-1)).toMatchObject({ textSent: FIRST.length + LAST.length, textQueued: 0 });
   });
 });
