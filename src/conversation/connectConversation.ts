@@ -311,7 +311,7 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
     const socket = new WebSocketSubject(this.socketConfig);
     this.transition({ name: 'connecting', socket, attempt });
     socket.watchWritable(this.writable);
-    socket.open(new SocketListener(this, socket));
+    socket.open(new SocketListener(this));
   }
 
   close(): void {
@@ -514,8 +514,9 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
   }
 
   /** @internal A pong came back on the current socket (SocketListener): the peer read what preceded its ping. */
-  onPonged(socket: WebSocketSubject): void {
-    if (this.texts.ponged()) socket.pingSoon();
+  onPonged(): void {
+    // A closing socket sends no ping; between sockets there is none.
+    if (this.texts.ponged() && this.phase.name === 'open') this.phase.socket.pingSoon();
   }
 
   private onSocketEvent(event: Exclude<TransportEvent, string>): void {
@@ -685,10 +686,7 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
  * handles, never thrown into the socket.
  */
 class SocketListener implements TransportListener {
-  constructor(
-    private readonly conversation: RealtimeConversation<object>,
-    private readonly socket: WebSocketSubject,
-  ) {}
+  constructor(private readonly conversation: RealtimeConversation<object>) {}
   next(event: TransportEvent): void {
     try {
       this.conversation.onTransport(event);
@@ -701,7 +699,7 @@ class SocketListener implements TransportListener {
     this.conversation.onPinged();
   }
   ponged(): void {
-    this.conversation.onPonged(this.socket);
+    this.conversation.onPonged();
   }
 }
 
