@@ -19,7 +19,7 @@ describe('stateOf', () => {
   it.each<[Phase, ConversationState]>([
     [{ name: 'connecting', socket, attempt: 0 }, 'connecting'],
     [{ name: 'connecting', socket, attempt: 2 }, 'connecting'],
-    [{ name: 'open', socket, session: {} as never }, 'open'],
+    [{ name: 'open', socket, session: {} as never, attempt: 0, openedAt: 0 }, 'open'],
     [{ name: 'waiting', attempt: 1, timer: Subscription.EMPTY }, 'connecting'],
     [{ name: 'closing', cause: { reason: 'requested' }, socket }, 'closing'],
     [{ name: 'closing', cause: { reason: 'requested' }, socket: undefined }, 'closing'],

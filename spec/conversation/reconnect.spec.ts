@@ -120,6 +120,74 @@ describe('reconnect (opt-in)', () => {
     ]);
   });
 
+  it('a socket lost soon after it opened does not start the attempts again: a server that accepts and closes 1013 each time gets maxAttempts more sockets, each after a longer wait', () => {
+    let sockets!: TestSocketFactory;
+    const events: [number, RealtimeEvent][] = [];
+    ts.run(({ cold }) => {
+      sockets = createTestSocket({
+        server: () =>
+          cold('oa-x', { o: server.open(), a: created, x: server.close(1013, 'try again later') }),
+      });
+      const conversation = connectConversation({
+        url: 'ws://t',
+        dialect: 'codex',
+        webSocket: sockets,
+        scheduler: ts,
+        reconnect,
+      });
+      conversation.events$.subscribe((event) => events.push([ts.now(), event]));
+    });
+    const cause = 'closed with 1013: try again later';
+    expect(events.filter(([, e]) => e.type !== 'session.created')).toEqual([
+      [3, { type: 'reconnecting', attempt: 1, delayMs: 100, cause }],
+      [103, { type: 'reconnected', attempt: 1 }],
+      [106, { type: 'reconnecting', attempt: 2, delayMs: 200, cause }],
+      [306, { type: 'reconnected', attempt: 2 }],
+      [309, { type: 'reconnecting', attempt: 3, delayMs: 400, cause }],
+      [709, { type: 'reconnected', attempt: 3 }],
+      [
+        712,
+        {
+          type: 'closed',
+          reason: 'transport_closed',
+          code: 1013,
+          detail: `gave up after 3 reconnect attempts: ${cause}`,
+        },
+      ],
+    ]);
+    expect(sockets.sockets).toHaveLength(1 + reconnect.maxAttempts);
+  });
+
+  it('a socket that stayed open for STABLE_AFTER_MS (5 s) starts the attempts again from 1', () => {
+    const events: [number, RealtimeEvent][] = [];
+    ts.run(({ cold }) => {
+      const scripts: Observable<ServerAction>[] = [
+        cold('oa-x', { o: server.open(), a: created, x: server.drop() }),
+        cold('oa 4997ms x', { o: server.open(), a: created, x: server.drop() }), // lost 4999 ms after opening
+        cold('oa 4998ms x', { o: server.open(), a: created, x: server.drop() }), // lost 5000 ms after opening
+        cold('oa', { o: server.open(), a: created }),
+      ];
+      const sockets = createTestSocket({ server: (i) => scripts[i] });
+      const conversation = connectConversation({
+        url: 'ws://t',
+        dialect: 'codex',
+        webSocket: sockets,
+        scheduler: ts,
+        reconnect,
+      });
+      conversation.events$.subscribe((event) => events.push([ts.now(), event]));
+      cold('20s c').subscribe(() => conversation.close());
+    });
+    expect(events.filter(([, e]) => e.type === 'reconnecting' || e.type === 'reconnected')).toEqual([
+      [3, { type: 'reconnecting', attempt: 1, delayMs: 100, cause: 'closed with 1006' }],
+      [103, { type: 'reconnected', attempt: 1 }],
+      [5102, { type: 'reconnecting', attempt: 2, delayMs: 200, cause: 'closed with 1006' }],
+      [5302, { type: 'reconnected', attempt: 2 }],
+      [10302, { type: 'reconnecting', attempt: 1, delayMs: 100, cause: 'closed with 1006' }],
+      [10402, { type: 'reconnected', attempt: 1 }],
+    ]);
+  });
+
   it('is never retried for a handshake 401, a close 4000, a close 1000, or without the option', () => {
     const run = (script: string, action: ServerAction, withReconnect = true) => {
       let sockets!: TestSocketFactory;

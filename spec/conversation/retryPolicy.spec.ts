@@ -1,11 +1,16 @@
 // The reconnect policy as plain functions: which ends are retried, how many times, and after how long.
+import { Subscription } from 'rxjs';
+import type { Phase } from '../../src/conversation/phase';
 import {
+  attemptsMade,
   backoffDelayMs,
   isRetryable,
   nextAttempt,
+  STABLE_AFTER_MS,
   type ReconnectOptions,
 } from '../../src/conversation/retryPolicy';
 import type { TransportClose } from '../../src/transport/webSocketSubject';
+import type { WebSocketSubject } from '../../src/transport/webSocketSubject';
 
 const closed = (code: number, reason = ''): TransportClose => ({ type: 'close', code, reason, opened: true });
 const refused = (status?: number): TransportClose => ({
@@ -49,6 +54,43 @@ describe('isRetryable', () => {
     const close: TransportClose = { ...refused(503), error: 'Unexpected server response: 401' };
     expect(isRetryable(close)).toBe(true);
     expect(isRetryable({ ...refused(401), error: 'Unexpected server response: 503' })).toBe(false);
+  });
+});
+
+describe('attemptsMade', () => {
+  const socket = {} as WebSocketSubject;
+  const open = (attempt: number, openedAt: number): Phase => ({
+    name: 'open',
+    socket,
+    session: {} as never,
+    attempt,
+    openedAt,
+  });
+  it('is 5 s: a socket must stay open that long to start the attempts again', () => {
+    expect(STABLE_AFTER_MS).toBe(5000);
+  });
+  it.each<[string, Phase, number, number]>([
+    // phase, now, attempts made
+    [
+      'a handshake that failed: the attempt that led to it',
+      { name: 'connecting', socket, attempt: 2 },
+      50,
+      2,
+    ],
+    ['the first handshake failed: none', { name: 'connecting', socket, attempt: 0 }, 50, 0],
+    ['the first socket, lost at once: none', open(0, 1000), 1001, 0],
+    ['a reconnected socket lost at once: its attempt still counts', open(3, 1000), 1001, 3],
+    [
+      'lost 1 ms before it was stable: its attempt still counts',
+      open(3, 1000),
+      1000 + STABLE_AFTER_MS - 1,
+      3,
+    ],
+    ['lost once it was stable: none (the next attempt is 1 again)', open(3, 1000), 1000 + STABLE_AFTER_MS, 0],
+    ['lost long after: none', open(7, 0), 3_600_000, 0],
+    ['between sockets: none', { name: 'waiting', attempt: 2, timer: Subscription.EMPTY }, 0, 0],
+  ])('%s', (_, phase, now, expected) => {
+    expect(attemptsMade(phase, now)).toBe(expected);
   });
 });
 

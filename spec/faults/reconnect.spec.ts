@@ -62,6 +62,8 @@ describe('reconnect', () => {
       'the sixth connection',
       () => c.events,
     );
+    // The sixth socket comes after all texts were given (the backoff grew): wait for the client to know it.
+    await until(() => c.ofType('reconnected').length === KILLS, 3000, 'the fifth reconnected');
     let final = await statsOf(c.conversation.stats$);
     for (let i = 0; i < 200 && final.textQueued > 0; i++) {
       await sleep(10);
@@ -76,25 +78,32 @@ describe('reconnect', () => {
     for (const conn of server.connections.slice(0, KILLS)) expect(conn.close).toMatchObject({ code: 1006 });
     expect(server.connections[KILLS].close).toBeUndefined();
 
-    // Events: each loss is announced, each new socket too; attempt resets once a socket opens. (The
-    // texts a lost socket may have lost are named just before its `reconnecting`: checked below.)
+    // Events: each loss is announced, each new socket too. Each socket died within STABLE_AFTER_MS of
+    // opening, so the attempts do not start again: they grow, and so does the backoff. (The texts a
+    // lost socket may have lost are named just before its `reconnecting`: checked below.)
     const types = c.events.map((e) => e.type).filter((type) => type !== 'texts.unconfirmed');
     expect(types).toEqual([
       'session.created',
       ...Array(KILLS).fill(['reconnecting', 'reconnected', 'session.created']).flat(),
     ]);
+    const delays = [20, 40, 80, 160, 200];
     expect(c.ofType('reconnecting')).toEqual(
-      Array(KILLS).fill({ type: 'reconnecting', attempt: 1, delayMs: 20, cause: 'closed with 1006' }),
+      delays.map((delayMs, k) => ({
+        type: 'reconnecting',
+        attempt: k + 1,
+        delayMs,
+        cause: 'closed with 1006',
+      })),
     );
-    expect(c.ofType('reconnected')).toEqual(Array(KILLS).fill({ type: 'reconnected', attempt: 1 }));
+    expect(c.ofType('reconnected')).toEqual(delays.map((_, k) => ({ type: 'reconnected', attempt: k + 1 })));
     expect(c.ofType('session.created').map((e) => e.sessionId)).toEqual(['s1', 's2', 's3', 's4', 's5', 's6']);
     expect(c.states).toEqual(['connecting', 'open', ...Array(KILLS).fill(['connecting', 'open']).flat()]);
 
-    // The backoff: each new socket came at least initialDelayMs after the kill, and not much later.
+    // The backoff: each new socket came at least its delay after the kill, and not much later.
     for (let k = 0; k < KILLS; k++) {
       const gap = server.connections[k + 1].openedAt - killTimes[k];
-      expect(gap).toBeGreaterThanOrEqual(19);
-      expect(gap).toBeLessThan(500);
+      expect(gap).toBeGreaterThanOrEqual(delays[k] - 1);
+      expect(gap).toBeLessThan(delays[k] + 500);
     }
 
     // Texts: no duplicates, in order, across all connections.
@@ -198,6 +207,47 @@ describe('reconnect', () => {
     });
     await sleep(250); // nothing more is tried after the end
     expect(server.upgrades).toBe(4);
+  });
+
+  it('12e. a 1013 storm: a server that accepts and closes with 1013 each time gets 1 + maxAttempts connections, each wait longer (jitter within its fraction), then closed says it gave up', async () => {
+    const MAX = 5;
+    const server = await startWsServer({
+      onConnection: (conn) => conn.ws.close(1013, 'try again later'),
+    });
+    const started = Date.now();
+    const c = open(server.url, {
+      reconnect: { maxAttempts: MAX, initialDelayMs: 20, maxDelayMs: 10_000, jitter: 0.2 },
+    });
+    const closed = await c.finished(5000);
+    const cause = 'closed with 1013: try again later';
+    expect(closed).toEqual({
+      type: 'closed',
+      reason: 'transport_closed',
+      code: 1013,
+      detail: `gave up after ${MAX} reconnect attempts: ${cause}`,
+    });
+    const reconnecting = c.ofType('reconnecting');
+    expect(reconnecting.map(({ attempt, cause }) => [attempt, cause])).toEqual(
+      Array.from({ length: MAX }, (_, k) => [k + 1, cause]),
+    );
+    // Each delay is its attempt's full backoff less at most a fifth (the documented jitter): 20, 40,
+    // 80, 160, 320 at most, so each is longer than the one before.
+    reconnecting.forEach(({ delayMs }, k) => {
+      const full = 20 * 2 ** k;
+      expect(delayMs).toBeLessThanOrEqual(full);
+      expect(delayMs).toBeGreaterThanOrEqual(Math.floor(full * 0.8));
+      if (k > 0) expect(delayMs).toBeGreaterThan(reconnecting[k - 1].delayMs);
+    });
+    expect(c.ofType('reconnected').map((e) => e.attempt)).toEqual([1, 2, 3, 4, 5]);
+    // Bounded: the first connection and maxAttempts more, each upgrade after its wait.
+    expect(server.upgrades).toBe(1 + MAX);
+    for (let k = 1; k <= MAX; k++) {
+      const gap = server.upgradeTimes[k] - server.upgradeTimes[k - 1];
+      expect(gap).toBeGreaterThanOrEqual(reconnecting[k - 1].delayMs - 1);
+    }
+    expect(Date.now() - started).toBeGreaterThanOrEqual(reconnecting.reduce((sum, e) => sum + e.delayMs, 0));
+    await sleep(300); // nothing more is tried after the end
+    expect(server.upgrades).toBe(1 + MAX);
   });
 
   it.each([400, 401, 403, 404])(

@@ -3,7 +3,11 @@
  * error messages, bad fields), and no event, stats value, detail, thrown error or console line may
  * carry it. (Every other fault spec runs with the same key and the same checks in its teardown.)
  */
-import { connectConversation } from '../../src/index';
+import { VirtualAction, VirtualTimeScheduler } from 'rxjs';
+import { connectConversation, type WebSocketLike } from '../../src/index';
+import { OPENAI_DECODED_TYPES, OPENAI_IGNORED_TYPES } from '../../src/protocol/openai/decode';
+import type { OpenAIServerEvent } from '../../src/protocol/openai/wire';
+import { openaiServerEvent as ev } from '../../src/testing/openaiServerEvent';
 import {
   answerSession,
   capturedConsole,
@@ -98,14 +102,16 @@ describe('secrets under faults', () => {
       reconnect: { maxAttempts: 1, initialDelayMs: 10, maxDelayMs: 10, jitter: 0 },
     });
     const closed = await c.finished(3000);
+    // The second socket closed as soon as it opened: its attempt still counts (STABLE_AFTER_MS), so
+    // with maxAttempts 1 that was the last one.
     expect(c.ofType('reconnecting')).toEqual([
-      { type: 'reconnecting', attempt: 1, delayMs: 10, cause: 'closed with 1011: upstream rejected ***' },
       { type: 'reconnecting', attempt: 1, delayMs: 10, cause: 'closed with 1011: upstream rejected ***' },
     ]);
     expect(closed).toEqual({
       type: 'closed',
       reason: 'transport_closed',
-      detail: 'gave up after 1 reconnect attempts: Unexpected server response: 503',
+      code: 1011,
+      detail: 'gave up after 1 reconnect attempts: closed with 1011: upstream rejected ***',
     });
   });
 
@@ -229,3 +235,377 @@ describe('secrets under faults', () => {
     expect(server.requests).toHaveLength(0);
   });
 });
+
+/*
+ * The redaction property: for random keys (lengths 8 to 200, eight alphabets, spaces and non-ASCII
+ * included), placed — whole, cut short, or between padding that moves every cut the library makes
+ * across them — in every field of every server event both dialects decode, in garbage frames, close
+ * reasons (cut at 123 bytes, as a WebSocket close reason is), refused handshakes' bodies (cut at 200
+ * bytes, as the transport cuts them), socket errors, inputs the conversation refuses and options it
+ * throws on: no 8-character piece of the key is in any event, server event, stats or thrown error.
+ * In process, on scripted sockets and a virtual clock: deterministic seeds, a few seconds in all.
+ */
+describe('redaction property: no 8-character piece of a key survives, wherever it is put and however it is cut', () => {
+  const RUNS_PER_DIALECT = 12;
+
+  it.each([
+    ['codex', 1],
+    ['openai', 2],
+  ] as const)('%s (seed %i)', (dialect, seed) => {
+    const random = mulberry32(seed);
+    const types = new Set<string>();
+    for (let run = 0; run < RUNS_PER_DIALECT; run++) {
+      // The openai dialect sends the key in a header, which takes ASCII only (codex: any text).
+      const key = randomKey(random, dialect === 'openai');
+      const place = (): string => placed(key, random);
+      const seen: unknown[] = [];
+      const samples = dialect === 'codex' ? codexSamples() : openaiSamples();
+      // Every leaf of every sample replaced by the key in turn; an `error` ends its conversation, so
+      // each frame that may be one gets its own.
+      const frames: string[] = [];
+      const ending: string[] = [];
+      for (const sample of samples) {
+        for (const path of leafPaths(sample)) {
+          const frame = JSON.stringify(withLeaf(sample, path, place()));
+          (sample.type === 'error' ? ending : frames).push(frame);
+        }
+      }
+      frames.push(
+        `${place()} is not JSON`,
+        `{"type":"${place()}"}`,
+        `{"type":"error","error":${JSON.stringify(place())}`,
+      );
+      const ends = endings(random, place);
+      runConversation(dialect, key, frames, ends[run % ends.length], random, place, seen);
+      for (const frame of ending) runConversation(dialect, key, [frame], ends[0], random, place, seen);
+      seen.push(...thrownFor(dialect, key, place));
+      for (const value of seen)
+        if (typeof value === 'object' && value !== null && 'type' in value) types.add(String(value.type));
+      const leak = pieceOf(key, seen);
+      if (leak !== undefined)
+        throw new Error(`seed ${seed} run ${run}: a piece of the key ${JSON.stringify(key)} in ${leak}`);
+    }
+    // Every event the dialect decodes came out at least once, with the key in one of its fields.
+    expect(EVENT_TYPES[dialect].filter((type) => !types.has(type))).toEqual([]);
+  });
+});
+
+const EVENT_TYPES = {
+  codex: ['session.created', 'session.updated', 'audio.out', 'conversation.item.added', 'error'],
+  openai: [
+    'session.created',
+    'session.updated',
+    'audio.out',
+    'conversation.item.added',
+    'conversation.item.done',
+    'transcript.delta',
+    'transcript.done',
+    'transcript.failed',
+    'speech.started',
+    'speech.stopped',
+    'input.committed',
+    'input.cleared',
+    'input.timeout',
+    'response.created',
+    'response.done',
+    'response.cancelled',
+    'tool.call',
+    'item.retrieved',
+    'item.truncated',
+    'item.deleted',
+    'rate_limits',
+    'error',
+  ],
+};
+
+/** How a scripted socket ends: a close with a reason, a refused handshake, a socket error; with a reconnect or not. */
+type Ending = (sockets: ScriptedSocket[], flush: () => void) => void;
+
+function endings(random: () => number, place: () => string): Ending[] {
+  const reason = () => cutBytes(place(), 123);
+  const body = () => cutBytes(place(), 200);
+  return [
+    (sockets) => sockets[0].finish([1000, 1011, 4001, 1013][Math.floor(random() * 4)], reason()),
+    (sockets, flush) => {
+      sockets[0].finish(1011, reason()); // reconnecting.cause
+      flush();
+      sockets[1].refuse(503, body()); // the gave-up detail
+    },
+    (sockets) => sockets[0].refuse(401, body()),
+    (sockets) => sockets[0].fail(place()),
+  ];
+}
+
+function runConversation(
+  dialect: 'codex' | 'openai',
+  key: string,
+  frames: readonly string[],
+  ending: Ending,
+  random: () => number,
+  place: () => string,
+  seen: unknown[],
+): void {
+  const scheduler = new VirtualTimeScheduler(VirtualAction, 1000);
+  const sockets: ScriptedSocket[] = [];
+  const conversation = connectConversation({
+    url: 'http://127.0.0.1:1',
+    dialect,
+    apiKey: key,
+    scheduler,
+    keepalive: false,
+    congestion: false,
+    reconnect: { maxAttempts: 1, initialDelayMs: 1, maxDelayMs: 1, jitter: 0 },
+    webSocket: () => {
+      const socket = new ScriptedSocket();
+      sockets.push(socket);
+      return socket;
+    },
+  });
+  conversation.events$.subscribe((event) => seen.push(event));
+  conversation.serverEvents$.subscribe((event) => seen.push(event));
+  const first = sockets[0];
+  first.open();
+  // Inputs the conversation refuses, quoting them: a control, an audio frame, a failing producer.
+  conversation.control.next({ type: 'client.event', event: { type: place() } as never });
+  conversation.audio.next({
+    data: 'AAAAAA==',
+    sampleRate: 24000,
+    numChannels: 1,
+    encoding: place() as 'pcm16',
+  });
+  if (random() < 0.5) conversation.text.error(new Error(place()));
+  for (const frame of frames) first.message(frame);
+  ending(sockets, () => scheduler.flush());
+  scheduler.flush();
+  for (const socket of sockets) socket.finish(1000, ''); // a socket the conversation closed
+  scheduler.flush();
+  conversation.stats$.subscribe((stats) => seen.push(stats));
+  for (const late of [
+    () => conversation.text.next(place()),
+    () => conversation.control.next({ type: place() } as never),
+  ]) {
+    try {
+      late();
+    } catch (error) {
+      seen.push({ message: (error as Error).message, stack: (error as Error).stack });
+    }
+  }
+  expect(seen.some((event) => (event as { type?: string }).type === 'closed')).toBe(true);
+}
+
+/** The errors thrown for options that hold the key: each thrown error's message and stack. */
+function thrownFor(dialect: 'codex' | 'openai', key: string, place: () => string): unknown[] {
+  const attempts: (() => unknown)[] = [
+    () => connectConversation({ url: 'http://127.0.0.1:1', dialect: place() as 'codex', apiKey: key }),
+    () => connectConversation({ url: `ftp://u:${place()}@127.0.0.1:1`, dialect, apiKey: key }),
+    () =>
+      connectConversation({
+        url: 'http://127.0.0.1:1',
+        dialect: 'openai',
+        apiKey: key,
+        session: { voice: place() as 'marin', speed: place() as unknown as number },
+      }),
+    () =>
+      connectConversation({
+        url: 'http://127.0.0.1:1',
+        dialect,
+        apiKey: key,
+        audioBufferFrames: place() as unknown as number,
+      }),
+  ];
+  const thrown: unknown[] = [];
+  for (const attempt of attempts) {
+    try {
+      attempt();
+      thrown.push(new Error('did not throw'));
+    } catch (error) {
+      thrown.push({ message: (error as Error).message, stack: (error as Error).stack });
+    }
+  }
+  expect(thrown.every((t) => !(t instanceof Error))).toBe(true);
+  return thrown;
+}
+
+/** A socket driven by hand: opened, fed frames, closed, refused or failed as the test says. */
+class ScriptedSocket implements WebSocketLike {
+  readyState = 0;
+  bufferedAmount = 0;
+  binaryType = 'blob';
+  onopen: WebSocketLike['onopen'] = null;
+  onmessage: WebSocketLike['onmessage'] = null;
+  onclose: WebSocketLike['onclose'] = null;
+  onerror: WebSocketLike['onerror'] = null;
+  handshakeResponse: { status: number; body: string } | undefined;
+
+  send(): void {}
+  close(): void {}
+  open(): void {
+    this.readyState = 1;
+    this.onopen?.({});
+  }
+  message(data: string): void {
+    if (this.readyState === 1) this.onmessage?.({ data });
+  }
+  finish(code: number, reason: string): void {
+    if (this.readyState === 3) return;
+    this.readyState = 3;
+    this.onclose?.({ code, reason });
+  }
+  refuse(status: number, body: string): void {
+    this.handshakeResponse = { status, body };
+    this.fail('Unexpected server response');
+  }
+  fail(message: string): void {
+    this.onerror?.({ message });
+    this.finish(1006, '');
+  }
+}
+
+// Keys, and where they go.
+
+const ALPHABETS = [
+  'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789',
+  'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_',
+  '0123456789abcdef',
+  'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=',
+  'abcdefghijklmnopqrstuvwxyz      ', // a passphrase: words and spaces
+  'абвгдеёжзийклмнопрстуфхцчшщъыьэюяαβγδεζηθ0123456789',
+  '🔑🗝️😀🎉abcdefghijKLMNOP0123',
+  // Printable ASCII but `*` (the mask): quotes, backslashes and braces, escaped where JSON quotes them.
+  '!"#$%&\'()+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~',
+];
+
+function randomKey(random: () => number, asciiOnly: boolean): string {
+  const alphabets = asciiOnly ? ALPHABETS.filter((a) => /^[\x20-\x7e]+$/.test(a)) : ALPHABETS;
+  const alphabet = [...alphabets[Math.floor(random() * alphabets.length)]];
+  const length = 8 + Math.floor(random() * 193);
+  let key = random() < 0.3 ? 'sk-proj-' : '';
+  while (key.length < length) key += alphabet[Math.floor(random() * alphabet.length)];
+  // No key starts or ends with a space, nor holds one of less than 8 characters.
+  return key.trim().length >= 8 ? key.trim() : `${key.trim()}ZZZZZZZZ`;
+}
+
+/** The key as a server might quote it: whole or cut short, after and before padding of any length. */
+function placed(key: string, random: () => number): string {
+  const pad = (n: number) => 'x.'.repeat(n).slice(0, n);
+  const shown = random() < 0.3 ? key.slice(0, 8 + Math.floor(random() * (key.length - 7))) : key;
+  return `${pad(Math.floor(random() * 260))}${shown}${pad(Math.floor(random() * 40))}`;
+}
+
+/** The first `max` bytes of `text` in UTF-8, as a close reason or a body is cut. */
+function cutBytes(text: string, max: number): string {
+  return Buffer.from(text, 'utf8').subarray(0, max).toString('utf8');
+}
+
+/** Where a piece of 8 characters of `key` is in `values` (every string in them), if anywhere. */
+function pieceOf(key: string, values: unknown[]): string | undefined {
+  const pieces = new Set<string>();
+  for (let i = 0; i + 8 <= key.length; i++) pieces.add(key.slice(i, i + 8));
+  const strings: string[] = [];
+  const walk = (value: unknown): void => {
+    if (typeof value === 'string') strings.push(value);
+    else if (typeof value === 'object' && value !== null) Object.values(value).forEach(walk);
+  };
+  walk(values);
+  for (const text of strings)
+    for (let i = 0; i + 8 <= text.length; i++)
+      if (pieces.has(text.slice(i, i + 8))) return JSON.stringify(text);
+  return undefined;
+}
+
+type Sample = { type: string } & Record<string, unknown>;
+
+/** The paths of every leaf of `value` (strings, numbers, booleans, nulls), but its `type`. */
+function leafPaths(value: unknown, path: (string | number)[] = []): (string | number)[][] {
+  if (typeof value !== 'object' || value === null)
+    return path.length === 1 && path[0] === 'type' ? [] : [path];
+  const entries = Array.isArray(value) ? value.map((v, i) => [i, v] as const) : Object.entries(value);
+  return entries.flatMap(([k, v]) => leafPaths(v, [...path, k]));
+}
+
+function withLeaf(sample: Sample, path: (string | number)[], leaf: string): unknown {
+  const copy = structuredClone(sample) as Record<string | number, unknown>;
+  let at = copy;
+  for (const k of path.slice(0, -1)) at = at[k] as Record<string | number, unknown>;
+  at[path[path.length - 1]] = leaf;
+  return copy;
+}
+
+function codexSamples(): Sample[] {
+  return [
+    { type: 'session.created', session: { id: 's1' } },
+    { type: 'session.created', session_id: 's1' },
+    { type: 'session.updated', session: { id: 's1', backend_prompt: 'p' } },
+    {
+      type: 'response.output_audio.delta',
+      delta: 'AAAAAA==',
+      sample_rate: 24000,
+      num_channels: 1,
+      item_id: 'i1',
+    },
+    {
+      type: 'response.output_audio.delta',
+      data: 'AAAAAA==',
+      sample_rate: 24000,
+      num_channels: 1,
+      samples_per_channel: 2,
+    },
+    { type: 'conversation.item.added', item: { id: 'i1', role: 'assistant', content: [{ text: 't' }] } },
+    { type: 'error', message: 'm' },
+    { type: 'error', error: { message: 'm', code: 'c' } },
+    { type: 'error', error: { nested: ['bare', { value: 'v' }] } },
+    { type: 'error', error: 'bare' },
+  ];
+}
+
+function openaiSamples(): Sample[] {
+  const functionCall = {
+    id: 'item_1',
+    type: 'function_call',
+    call_id: 'call_1',
+    name: 'lookup',
+    arguments: '{}',
+    status: 'completed',
+  };
+  const all = [...OPENAI_DECODED_TYPES, ...OPENAI_IGNORED_TYPES].map(
+    (type) => ev(type as OpenAIServerEvent['type']) as unknown as Sample,
+  );
+  return [
+    ...all,
+    ev('response.output_audio.delta', { delta: 'AAAAAA==' }),
+    ev('conversation.item.done', { item: functionCall as never }),
+    ev('response.output_item.added', { item: functionCall as never }),
+    ev('rate_limits.updated', {
+      rate_limits: [{ name: 'tokens', limit: 1, remaining: 1, reset_seconds: 1 }],
+    }),
+    ev('response.created', { response: { id: 'r', metadata: { topic: 't' } } }),
+    ev('response.done', {
+      response: {
+        id: 'r',
+        status: 'failed',
+        status_details: { type: 'failed', reason: 'r', error: { type: 't', code: 'c' } },
+        metadata: { topic: 't' },
+      } as never,
+    }),
+    ev('error', {
+      error: { type: 't', code: 'conversation_already_has_active_response', message: 'm' },
+    }),
+    ev('error', {
+      error: { type: 't', code: 'invalid_api_key', message: 'm', param: 'p' },
+    }),
+    ev('conversation.item.input_audio_transcription.failed', {
+      error: { type: 't', code: 'c', message: 'm', param: 'p' },
+    }),
+  ];
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

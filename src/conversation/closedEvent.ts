@@ -9,7 +9,7 @@ export type ClosingCause = Omit<RealtimeClosed, 'type' | 'code'>;
 export interface ClosedContext {
   /** Why we closed, if we did (`close()`, or a server `error`): the first cause wins. */
   readonly cause: ClosingCause | undefined;
-  /** Reconnect attempts made since a socket last opened. */
+  /** Reconnect attempts made since a socket last stayed up (see attemptsMade). */
   readonly attempts: number;
   /** The inbound frame limit, named when a frame exceeded it. */
   readonly maxMessageBytes: number;

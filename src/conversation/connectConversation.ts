@@ -25,6 +25,7 @@ import { errorText, RealtimeError } from '../protocol/errors.js';
 import type { RealtimeEvent, RealtimeUsage } from '../protocol/events.js';
 import { audioFrameProblem, type RealtimeAudioFrame } from '../protocol/frame.js';
 import { dialects } from '../protocol/index.js';
+import { setTextCutter } from '../protocol/printable.js';
 import { platformWebSocketFactory } from '../transport/platformWebSocket.js';
 import {
   WebSocketSubject,
@@ -37,9 +38,9 @@ import { closedEvent, describeClose, type ClosingCause } from './closedEvent.js'
 import { reportUnhandled } from '../operators/sourceObserver.js';
 import { InputLane, type InputLaneHandlers } from './inputLane.js';
 import { stateOf, type Open, type Phase } from './phase.js';
+import { redactorOf, secretsOf, type Redactor } from './redact.js';
+import { attemptsMade, backoffDelayMs, nextAttempt } from './retryPolicy.js';
 import { PendingText, TextLedger } from './textLedger.js';
-import { redact, redactDeep, secretsOf } from './redact.js';
-import { backoffDelayMs, nextAttempt } from './retryPolicy.js';
 import type {
   Conversation,
   ConversationOptions,
@@ -105,7 +106,10 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
    */
   private readonly state = new Signal<ConversationState>('connecting');
   private readonly statsIntervalMs: number;
-  private readonly secrets: string[];
+  /** Hides the conversation's secrets in every text that leaves it (see Redactor). */
+  private readonly redactor: Redactor;
+  /** The item id of the last audio delta, found to hold no secret: the item's next deltas skip the search. */
+  private cleanItemId: string | undefined;
   private readonly socketConfig: WebSocketSubjectConfig;
   private readonly scheduler: SchedulerLike;
   private readonly reconnect: ConversationOptions['reconnect'];
@@ -150,32 +154,42 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
   private highSink: Subscriber<Pending> | undefined;
 
   constructor(options: ConversationOptions) {
-    const dialect = (dialects as Partial<Record<DialectName, Dialect>>)[options.dialect ?? DEFAULT_DIALECT];
-    if (dialect === undefined) {
-      throw new RealtimeError(
-        'config',
-        `dialect ${JSON.stringify(options.dialect)} is not available; available: ${Object.keys(dialects).join(', ')}`,
-      );
+    // An option's checks may quote its value (cut short), and any option may hold a secret.
+    const early = redactorOf(secretsOf(options.apiKey, options.headers ?? {}));
+    const cutter = setTextCutter(early.cutter);
+    let capacity: number;
+    try {
+      const dialect = (dialects as Partial<Record<DialectName, Dialect>>)[options.dialect ?? DEFAULT_DIALECT];
+      if (dialect === undefined) {
+        throw new RealtimeError(
+          'config',
+          `dialect ${JSON.stringify(options.dialect)} is not available; available: ${Object.keys(dialects).join(', ')}`,
+        );
+      }
+      this.dialect = dialect;
+      this.texts = new TextLedger(dialect.acknowledgesItems === true);
+      capacity = options.audioBufferFrames ?? 256;
+      if (!Number.isInteger(capacity) || capacity < 0) {
+        throw new RealtimeError('config', `audioBufferFrames must be a whole number >= 0, got ${capacity}`);
+      }
+      this.plan = dialect.prepare({
+        url: options.url,
+        prompt: options.prompt,
+        sessionId: options.sessionId,
+        model: options.model,
+        apiKey: options.apiKey,
+        respondToText: options.respondToText,
+        session: options.session,
+      });
+    } catch (error) {
+      throw early.thrown(error);
+    } finally {
+      setTextCutter(cutter);
     }
-    this.dialect = dialect;
-    this.texts = new TextLedger(dialect.acknowledgesItems === true);
-    const capacity = options.audioBufferFrames ?? 256;
-    if (!Number.isInteger(capacity) || capacity < 0) {
-      throw new RealtimeError('config', `audioBufferFrames must be a whole number >= 0, got ${capacity}`);
-    }
-    this.plan = dialect.prepare({
-      url: options.url,
-      prompt: options.prompt,
-      sessionId: options.sessionId,
-      model: options.model,
-      apiKey: options.apiKey,
-      respondToText: options.respondToText,
-      session: options.session,
-    });
     // Nothing writes to either: the plan's own when no headers are added.
     const headers =
       options.headers === undefined ? this.plan.headers : { ...this.plan.headers, ...options.headers };
-    this.secrets = secretsOf(options.apiKey, headers);
+    this.redactor = redactorOf(secretsOf(options.apiKey, headers));
     const scheduler = (this.scheduler = options.scheduler ?? asyncScheduler);
     this.reconnect = options.reconnect;
     const maxMessageBytes = options.maxMessageBytes ?? 16 * 1024 * 1024;
@@ -322,12 +336,13 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
 
   /** @internal Whether a frame given may be sent (AudioLane); if not, an `invalid` event says why. */
   acceptAudio(frame: RealtimeAudioFrame): boolean {
-    const problem = audioFrameProblem(frame) ?? this.plan.audioProblem?.(frame);
-    if (problem === undefined) {
+    if ((audioFrameProblem(frame) ?? this.plan.audioProblem?.(frame)) === undefined) {
       this.audioAccepted++;
       return true;
     }
     this.counts.audioInvalid++;
+    // Said again with the secrets hidden before what it quotes is cut (rare: only a refused frame).
+    const problem = this.redactor.quoting(() => audioFrameProblem(frame) ?? this.plan.audioProblem?.(frame));
     this.emit({ type: 'invalid', messageType: 'audio', detail: `audio frame not sent: ${problem}` });
     return false;
   }
@@ -354,7 +369,7 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
     this.emit({
       type: 'invalid',
       messageType: lane,
-      detail: `${lane} input failed: ${redact(reason, this.secrets)}`,
+      detail: this.redactor.text(`${lane} input failed: ${reason}`),
     });
   }
 
@@ -409,13 +424,13 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
       case 'text':
         return this.sendText(value, socket, session);
       case 'control': {
-        const encoded = session.encodeControl(value.control);
+        const encoded = this.redactor.quoting(() => session.encodeControl(value.control));
         if ('problem' in encoded) {
           this.controlAccepted--; // refused, not queued
           this.emit({
             type: 'invalid',
             messageType: 'control',
-            detail: `${value.control.type} not sent: ${redact(encoded.problem, this.secrets)}`,
+            detail: this.redactor.text(`${value.control.type} not sent: ${encoded.problem}`),
           });
         } else if (this.sendAll(socket, encoded.frames)) {
           this.counts.controlSent++;
@@ -457,6 +472,8 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
     if (phase.name !== 'open') return; // closing: the conversation is over for the caller
     const session = phase.session;
     let decoded: Decoded;
+    // What decoding quotes of the frame is redacted before it is cut (see Redactor.cut).
+    const cutter = setTextCutter(this.redactor.cutter);
     try {
       // The sink only while someone listens: otherwise serverEvents$ costs nothing per frame.
       decoded = session.decode(
@@ -472,10 +489,18 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
         detail: `the ${this.dialect.name} decoder failed: ${error instanceof Error ? error.message : 'unknown error'}`,
       };
     }
-    // Audio, most of what arrives, goes straight on (it releases no frames: see takePending).
+    setTextCutter(cutter); // every path gets here (the catch ends the throw): no finally on the hot path
+    // Audio, most of what arrives, goes straight on (it releases no frames: see takePending). Its
+    // samples are passed as they came; its item id is the server's text, checked like any other.
     if (typeof decoded !== 'symbol' && decoded.type === 'audio.out') {
       this.counts.events++;
-      return this.events.next(decoded);
+      const itemId = decoded.frame.itemId;
+      if (itemId === undefined || itemId === this.cleanItemId) return this.events.next(decoded);
+      const shown = this.redactor.text(itemId);
+      if (shown === itemId) this.cleanItemId = itemId;
+      return this.events.next(
+        shown === itemId ? decoded : { ...decoded, frame: { ...decoded.frame, itemId: shown } },
+      );
     }
     const released = session.takePending();
     if (released !== undefined) for (const frame of released) this.pushHigh({ kind: 'frame', data: frame });
@@ -503,7 +528,7 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
     if (phase.name !== 'connecting') return; // closed while connecting: this socket is on its way out
     const { socket, attempt } = phase;
     const session = this.plan.newSession();
-    this.transition({ name: 'open', socket, session });
+    this.transition({ name: 'open', socket, session, attempt, openedAt: this.scheduler.now() });
     socket.send(session.sessionMessage());
     // Texts the last socket did not confirm (or refused) go first, before anything still in the lane.
     const again = this.texts.toWriteAgain();
@@ -518,8 +543,9 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
   private onClose(close: TransportClose): void {
     const phase = this.phase;
     if (phase.name === 'closing') return this.end(close);
-    const attempt = nextAttempt(this.reconnect, phase.name === 'connecting' ? phase.attempt : 0, close);
-    if (attempt === undefined) return this.end(close);
+    const made = attemptsMade(phase, this.scheduler.now());
+    const attempt = nextAttempt(this.reconnect, made, close);
+    if (attempt === undefined) return this.end(close, made);
     // Written again on the next socket (counted as queued until then), or named now.
     const lost = this.texts.socketLost();
     if ('again' in lost) this.counts.textSent -= lost.again;
@@ -533,7 +559,7 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
       this.emit({ type: 'texts.unconfirmed', texts: lost.unconfirmed });
       if (this.phase.name !== 'waiting') return; // closed in reaction
     }
-    this.emit({ type: 'reconnecting', attempt, delayMs, cause: redact(describeClose(close), this.secrets) });
+    this.emit({ type: 'reconnecting', attempt, delayMs, cause: this.redactor.text(describeClose(close)) });
   }
 
   /** A decoded frame: on `events$`, counted, or the end (a server `error`). */
@@ -543,32 +569,44 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
       return;
     }
     if (decoded === IGNORED_TYPE) return;
-    if (decoded.type === 'invalid') {
+    // Any text a server sends may echo a credential: an error quoting the request, a bad field, a
+    // model repeating what it was told. Every string of the event is checked (the same event when clean).
+    const event = this.redactor.value(decoded);
+    if (event.type === 'invalid') {
       this.counts.invalid++;
-      // A detail may quote a field or a server message, which may echo a credential.
-      return this.emit({ ...decoded, detail: redact(decoded.detail, this.secrets) });
+      return this.emit(event);
     }
-    if (decoded.type === 'error') {
-      const message = redact(decoded.message, this.secrets);
+    if (event.type === 'error') {
       // Close the lanes before anyone hears of the error, so nothing given in reaction to it is queued in vain.
-      this.beginClose({ reason: 'error', detail: message });
-      return this.emit(message === decoded.message ? decoded : { ...decoded, message });
+      this.beginClose({ reason: 'error', detail: event.message });
+      return this.emit(event);
     }
-    if ((decoded.type === 'response.done' || decoded.type === 'response.cancelled') && decoded.usage)
-      this.addUsage(decoded.usage);
+    if ((event.type === 'response.done' || event.type === 'response.cancelled') && event.usage)
+      this.addUsage(event.usage);
+    // The id as the server sent it (not as shown), to match the id the text was written with.
     else if (decoded.type === 'conversation.item.added')
       this.texts.acknowledge((decoded.item as { id?: unknown } | null)?.id);
-    this.emit(decoded);
+    this.emit(event);
   }
 
-  /** Hands a valid server event on; an error may quote what the client sent, so it is redacted. */
+  /** Hands a valid server event on, redacted as events are (an audio delta's samples passed as they came). */
   private serverEventSink: ((event: object) => void) | undefined;
 
   private newServerEventSink(): (event: object) => void {
-    return (event) =>
+    return (event) => {
+      const { type, delta } = event as { type?: unknown; delta?: unknown };
+      const audio = type === 'response.output_audio.delta' || type === 'response.audio.delta';
       this.serverEvents!.next(
-        (event as { type?: unknown }).type === 'error' ? redactDeep(event as E, this.secrets) : (event as E),
+        (audio
+          ? this.redactor.withPayload(event, typeof delta === 'string' ? 'delta' : 'data')
+          : this.redactor.value(event)) as E,
       );
+    };
+  }
+
+  /** @internal A thrown error's message, with the secrets hidden (ControlLane). */
+  redactText(text: string): string {
+    return this.redactor.text(text);
   }
 
   private addUsage(usage: RealtimeUsage): void {
@@ -594,10 +632,11 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
   }
 
   /**
-   * The last socket ended (or there was none to close): the texts never confirmed, if any, the final
-   * `closed`, then every stream completes.
+   * The last socket ended (or there was none to close), `attempts` reconnect attempts having been made
+   * since one stayed up: the texts never confirmed, if any, the final `closed`, then every stream
+   * completes.
    */
-  private end(close: TransportClose): void {
+  private end(close: TransportClose, attempts = 0): void {
     const phase = this.phase;
     const texts = this.texts;
     if (phase.name === 'closing' && phase.socket !== undefined && closedCleanly(close))
@@ -605,9 +644,9 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
     const unconfirmed = texts.takeAll();
     const event = closedEvent(close, {
       cause: phase.name === 'closing' ? phase.cause : undefined,
-      attempts: phase.name === 'connecting' ? phase.attempt : 0,
+      attempts,
       maxMessageBytes: this.socketConfig.maxMessageChars!,
-      secrets: this.secrets,
+      secrets: this.redactor.secrets,
     });
     this.transition({ name: 'closed', event });
     // The events below, counted before the final stats snapshot that state's completion triggers.
@@ -677,7 +716,10 @@ class TextLane implements InputLaneHandlers<string> {
 class ControlLane implements InputLaneHandlers<RealtimeControl> {
   constructor(private readonly conversation: RealtimeConversation<object>) {}
   afterEnd(control: RealtimeControl): never {
-    throw new RealtimeError('not_running', `conversation is not running: ${control.type} was not sent`);
+    throw new RealtimeError(
+      'not_running',
+      this.conversation.redactText(`conversation is not running: ${control.type} was not sent`),
+    );
   }
   deliver(control: RealtimeControl): void {
     this.conversation.pushHigh(this.conversation.acceptControl(control));

@@ -6,8 +6,8 @@ import type { ClosingCause } from './closedEvent.js';
 import type { ConversationState } from './types.js';
 
 /**
- * A socket's handshake is under way; `attempt`: which reconnect attempt since a socket last opened
- * (0: not a reconnect).
+ * A socket's handshake is under way; `attempt`: which reconnect attempt since a socket last stayed
+ * up (0: not a reconnect).
  */
 export interface Connecting {
   readonly name: 'connecting';
@@ -15,11 +15,16 @@ export interface Connecting {
   readonly attempt: number;
 }
 
-/** The socket is open; `session` is the dialect's protocol state for it. */
+/**
+ * The socket is open; `session` is the dialect's protocol state for it. `attempt` and `openedAt` (the
+ * scheduler's clock) decide whether its loss starts the reconnect attempts again (see attemptsMade).
+ */
 export interface Open {
   readonly name: 'open';
   readonly socket: WebSocketSubject;
   readonly session: DialectSession;
+  readonly attempt: number;
+  readonly openedAt: number;
 }
 
 /** Between sockets: the last one was lost; reconnect attempt `attempt` starts when `timer` fires. */

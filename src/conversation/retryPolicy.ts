@@ -1,4 +1,5 @@
 import type { TransportClose } from '../transport/webSocketSubject.js';
+import type { Phase } from './phase.js';
 import type { ConversationOptions } from './types.js';
 
 /** The opt-in `reconnect` option of a conversation. */
@@ -21,8 +22,32 @@ export function isRetryable(close: TransportClose): boolean {
 }
 
 /**
+ * How long a socket must have been open to count as stable (ms): one lost after that starts the
+ * reconnect attempts again from 1; one lost sooner (a server that accepts and then closes, again and
+ * again) counts as one more failed attempt, so the backoff keeps growing and `maxAttempts` ends the
+ * storm. Long enough for a handshake, a session message and its answer over a slow link; short
+ * beside a conversation.
+ */
+export const STABLE_AFTER_MS = 5000;
+
+/**
+ * The reconnect attempts made so far when the socket of `phase` ended at `now` (the scheduler's
+ * clock): those that led to it, or none if it stayed open for {@link STABLE_AFTER_MS}.
+ */
+export function attemptsMade(phase: Phase, now: number): number {
+  switch (phase.name) {
+    case 'connecting':
+      return phase.attempt;
+    case 'open':
+      return now - phase.openedAt >= STABLE_AFTER_MS ? 0 : phase.attempt;
+    default:
+      return 0;
+  }
+}
+
+/**
  * The number of the reconnect attempt to make after a socket ended, `attempts` having been made
- * since a socket last opened; undefined when none is to be made (the option is off, the attempts are
+ * since a socket last stayed up (see {@link attemptsMade}); undefined when none is to be made (the option is off, the attempts are
  * used up, or retrying cannot help).
  */
 export function nextAttempt(

@@ -64,7 +64,9 @@ export interface ConversationOptions {
    * Opt-in: reconnect after a lost socket, with exponential backoff (`initialDelayMs`, doubling, at most
    * `maxDelayMs`, minus up to `jitter` (default 0.2) of it at random) on the scheduler. Never for a
    * requested close, a handshake answered 400/401/403/404, close codes 1000, 1008, 1009 and 4000–4999,
-   * or a server `error`. Texts and controls not yet written go out on the new socket, once, in order;
+   * or a server `error`. The attempts start again from 1 only after a socket stayed open for 5 s: a
+   * server that accepts and then closes at once gets at most `maxAttempts` more sockets, each after a
+   * longer wait. Texts and controls not yet written go out on the new socket, once, in order;
    * a text written to the lost socket and not acknowledged is written again first (openai), or named
    * by a `texts.unconfirmed` event (codex). See docs/reliability.md, "Texts across a dropped socket".
    */
