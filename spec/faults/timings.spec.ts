@@ -23,6 +23,7 @@ import {
   sleep,
   startRawServer,
   startWsServer,
+  textOf,
   until,
   type Recorded,
 } from './harness';
@@ -142,6 +143,12 @@ async function strike(
 describe('measured: faults on an open socket (fault proxy, openai dialect, dev server)', () => {
   it('latency, 40 ms each way: nothing to detect; each text acknowledged after two crossings', async () => {
     const { c, seen, proxy } = await throughProxy({ keepalive: SLOW_KEEPALIVE }, 40);
+    await until(
+      () => c.ofType('session.created').length > 0,
+      5000,
+      'the session',
+      () => c.events,
+    );
     const waits: number[] = [];
     for (const text of TEXTS.slice(0, 5)) {
       const given = Date.now();
@@ -150,7 +157,7 @@ describe('measured: faults on an open socket (fault proxy, openai dialect, dev s
       waits.push(firstAt(seen, 'conversation.item.added', given, isAck(text)) - given);
     }
     const worst = Math.max(...waits);
-    record('latency', '40 ms each way', { sees: 'nothing', ackMs: worst });
+    record('latency', '40 ms each way', { sees: 'nothing', ackMs: worst, bestAckMs: Math.min(...waits) });
     expect(Math.min(...waits)).toBeGreaterThanOrEqual(80);
     expect(worst).toBeLessThanOrEqual(80 + SLACK_MS);
     expect(c.ofType('reconnecting')).toEqual([]);
@@ -193,6 +200,42 @@ describe('measured: faults on an open socket (fault proxy, openai dialect, dev s
       ]);
     },
   );
+
+  it('cut, codex (no acknowledgement): the texts written to the lost socket named at once, then reconnecting', async () => {
+    const server = await startDevServer({ dialect: 'codex' });
+    onCleanup(() => server.close());
+    const proxy = await startFaultProxy(Number(new URL(server.url).port));
+    const c = open(proxy.url, { respondToText: false, reconnect: RECONNECT, keepalive: SLOW_KEEPALIVE });
+    const seen = stamped(c);
+    await until(
+      () => c.ofType('session.created').length > 0,
+      5000,
+      'the session',
+      () => c.events,
+    );
+    proxy.arm('cut', (m) => textOf(m) === TEXTS[0]);
+    for (const text of TEXTS.slice(0, 3)) c.conversation.text.next(text);
+    await until(
+      () => c.ofType('reconnected').length > 0,
+      5000,
+      'the reconnection',
+      () => c.events,
+    );
+    const faultAt = proxy.links[0].faultAt!;
+    const detectMs = firstAt(seen, 'texts.unconfirmed', faultAt) - faultAt;
+    const reconnectedMs = firstAt(seen, 'reconnected', faultAt) - faultAt;
+    record('cut (codex)', 'reconnect initialDelayMs 20; keepalive 1000/5000 ms', {
+      sees: 'texts.unconfirmed naming them, reconnecting (1006), reconnected',
+      detectMs,
+      reconnectedMs,
+    });
+    const named = c.ofType('texts.unconfirmed').flatMap((e) => e.texts);
+    expect(named).toContain(TEXTS[0]);
+    const types = c.events.map((e) => e.type);
+    expect(types.indexOf('reconnecting')).toBe(types.indexOf('texts.unconfirmed') + 1);
+    expect(detectMs).toBeLessThanOrEqual(SLACK_MS);
+    expect(reconnectedMs).toBeLessThanOrEqual(detectMs + RECONNECT.initialDelayMs + SLACK_MS);
+  });
 
   it('half-open link: found by the keepalive within deadMs; back after initialDelayMs', async () => {
     const { proxy, c, seen } = await throughProxy({ keepalive: FAST_KEEPALIVE });
