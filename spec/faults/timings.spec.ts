@@ -192,7 +192,7 @@ describe('measured: faults on an open socket (fault proxy, openai dialect, dev s
         ackMs,
       });
       expect(detectMs).toBeLessThanOrEqual(SLACK_MS);
-      expect(reconnectedMs).toBeGreaterThanOrEqual(detectMs + RECONNECT.initialDelayMs - 1);
+      expect(reconnectedMs).toBeGreaterThanOrEqual(detectMs + RECONNECT.initialDelayMs - 2);
       expect(reconnectedMs).toBeLessThanOrEqual(detectMs + RECONNECT.initialDelayMs + SLACK_MS);
       expect(ackMs).toBeLessThanOrEqual(reconnectedMs + SLACK_MS);
       expect(c.ofType('reconnecting')).toEqual([
@@ -278,7 +278,7 @@ describe('measured: endings', () => {
       closedMs,
     });
     expect(closed).toEqual({ type: 'closed', reason: 'requested', code: 1006 });
-    expect(closedMs).toBeGreaterThanOrEqual(CLOSE_TIMEOUT_MS - 10);
+    expect(closedMs).toBeGreaterThanOrEqual(CLOSE_TIMEOUT_MS - 2);
     expect(closedMs).toBeLessThanOrEqual(CLOSE_TIMEOUT_MS + SLACK_MS);
   });
 
@@ -410,8 +410,9 @@ describe('measured: handshakes', () => {
   });
 
   it('TCP accepted, the handshake never answered: closed after connectTimeoutMs', async () => {
-    let faultAt = 0;
-    const server = await startRawServer(() => (faultAt = Date.now()));
+    const server = await startRawServer();
+    // From the connect call, where the timer starts: the accept may come late on a loaded machine.
+    const faultAt = Date.now();
     const c = open(server.url, { connectTimeoutMs: CONNECT_TIMEOUT_MS });
     const seen = stamped(c);
     const closed = await c.finished(CONNECT_TIMEOUT_MS + SLACK_MS + 2000);
@@ -420,9 +421,9 @@ describe('measured: handshakes', () => {
       sees: 'closed{transport_closed, "the handshake did not complete…"}',
       closedMs,
     });
+    expect(server.sockets).toHaveLength(1);
     expect(closed.detail).toBe(`the handshake did not complete within ${CONNECT_TIMEOUT_MS} ms`);
-    // Counted from the connect call, a little before the accept.
-    expect(closedMs).toBeGreaterThanOrEqual(CONNECT_TIMEOUT_MS - 20);
+    expect(closedMs).toBeGreaterThanOrEqual(CONNECT_TIMEOUT_MS - 2);
     expect(closedMs).toBeLessThanOrEqual(CONNECT_TIMEOUT_MS + SLACK_MS);
   });
 });
