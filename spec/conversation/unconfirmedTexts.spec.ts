@@ -194,6 +194,16 @@ describe('texts across a dropped socket: codex (no acknowledgement)', () => {
     expect(wire(sockets, 1)).toEqual(['104 session.create', '104 three undefined']);
   });
 
+  it('a text that quotes the API key is named with the key hidden, as every string that leaves is', () => {
+    const apiKey = 'sk-unconfirmed-0123456789abcdef';
+    const { events } = run(
+      (cold) => [cold('o---x', { o: server.open(), x: server.drop() })],
+      { dialect: 'codex', apiKey },
+      (c, cold) => cold('-a', { a: `my key is ${apiKey}` }).subscribe((t) => c.text.next(t)),
+    );
+    expect(events[0]).toEqual([4, { type: 'texts.unconfirmed', texts: ['my key is ***'] }]);
+  });
+
   it('close() in reaction to texts.unconfirmed ends the conversation there: no reconnecting after it', () => {
     const { events } = run(
       (cold) => [cold('o--x', { o: server.open(), x: server.drop() })],

@@ -24,6 +24,8 @@ export interface ProxyLink {
   readonly fromServer: unknown[];
   /** The fault done to this link, if any. */
   fault: Fault | undefined;
+  /** When the fault struck (Date.now()): the frame that triggered it was held back from then on. */
+  faultAt: number | undefined;
 }
 
 export interface FaultProxy {
@@ -136,7 +138,13 @@ export async function startFaultProxy(
   };
 
   const server: Server = createServer((client) => {
-    const link: ProxyLink = { index: links.length, toServer: [], fromServer: [], fault: undefined };
+    const link: ProxyLink = {
+      index: links.length,
+      toServer: [],
+      fromServer: [],
+      fault: undefined,
+      faultAt: undefined,
+    };
     links.push(link);
     const upstream = connect(targetPort, '127.0.0.1');
     for (const socket of [client, upstream]) {
@@ -170,6 +178,7 @@ export async function startFaultProxy(
         if (trigger(text)) {
           armed = undefined;
           link.fault = fault;
+          link.faultAt = Date.now();
           switch (fault) {
             case 'stall':
               mode = 'stalled';

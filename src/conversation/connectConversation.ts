@@ -568,7 +568,7 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
     // Closed already, by a state$ subscriber: `closed` was the last event.
     if (this.phase.name !== 'waiting') return;
     if ('unconfirmed' in lost && lost.unconfirmed.length > 0) {
-      this.emit({ type: 'texts.unconfirmed', texts: lost.unconfirmed });
+      this.emit({ type: 'texts.unconfirmed', texts: this.shown(lost.unconfirmed) });
       if (this.phase.name !== 'waiting') return; // closed in reaction
     }
     this.emit({ type: 'reconnecting', attempt, delayMs, cause: this.redactor.text(describeClose(close)) });
@@ -614,6 +614,11 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
           : this.redactor.value(event)) as E,
       );
     };
+  }
+
+  /** The app's own texts as an event names them: like every string that leaves, with the secrets hidden. */
+  private shown(texts: string[]): string[] {
+    return texts.map((text) => this.redactor.text(text));
   }
 
   /** @internal A thrown error's message, with the secrets hidden (ControlLane). */
@@ -664,7 +669,8 @@ class RealtimeConversation<E extends object> implements Conversation<E> {
     // The events below, counted before the final stats snapshot that state's completion triggers.
     this.counts.events += unconfirmed.length > 0 ? 2 : 1;
     this.state.complete();
-    if (unconfirmed.length > 0) this.events.next({ type: 'texts.unconfirmed', texts: unconfirmed });
+    if (unconfirmed.length > 0)
+      this.events.next({ type: 'texts.unconfirmed', texts: this.shown(unconfirmed) });
     this.events.next(event);
     this.events.complete();
     this.serverEvents?.complete();

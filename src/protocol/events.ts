@@ -128,7 +128,8 @@ export type RealtimeEvent =
    * Texts the server never confirmed receiving, in the order given: they may be lost. Emitted before
    * `reconnecting` for the texts written to the lost socket where the dialect has no acknowledgement
    * (codex; the openai dialect writes them again instead), and before `closed` for every text not
-   * confirmed when the conversation ends (written to its last socket, or never written).
+   * confirmed when the conversation ends (written to its last socket, or never written). Secrets in
+   * them are hidden, as in every string that leaves the library.
    */
   | { type: 'texts.unconfirmed'; texts: string[] }
   | RealtimeClosed;
