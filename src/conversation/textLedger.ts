@@ -24,9 +24,10 @@ export class PendingText {
  *
  * Confirmed means: where the dialect acknowledges items (`acknowledges`), the server's
  * `conversation.item.added` named its item id, or that of a text written after it on the same socket
- * (a server handles a socket's events in order); in any dialect, where the socket can ping, the pong
- * to a ping written after it came back (a WebSocket endpoint reads frames in order and answers a ping
- * when it reads it), or the closing handshake we asked for completed (the server read everything
+ * (a server handles a socket's events in order); elsewhere, where the socket can ping, the pong to a
+ * ping written after it came back (a WebSocket endpoint reads frames in order and answers a ping when
+ * it reads it; not where items are acknowledged, as a proxy in front of the server may answer pings
+ * for it); in any dialect, the closing handshake we asked for completed (the server read everything
  * written before our close frame).
  *
  * Pongs are matched to pings in order, each ping remembering how many texts had been written to the
@@ -77,6 +78,7 @@ export class TextLedger {
 
   /** A ping was written to the current socket, after every text written so far. */
   pinged(): void {
+    if (this.acknowledges) return; // pongs confirm nothing there (see ponged)
     if (this.oldestPing < 0) this.oldestPing = this.sentOnSocket;
     else (this.laterPings ??= []).push(this.sentOnSocket);
     this.pingAsked = false;
@@ -88,7 +90,8 @@ export class TextLedger {
    */
   ponged(): boolean {
     const mark = this.oldestPing;
-    if (mark < 0) return false; // unasked: it proves nothing
+    // Unasked, it proves nothing; where items are acknowledged, only the server's word counts.
+    if (mark < 0 || this.acknowledges) return false;
     const later = this.laterPings;
     this.oldestPing = later !== undefined && later.length > 0 ? later.shift()! : -1;
     // The texts of this socket already confirmed (acknowledged, or by an earlier pong) are gone.
@@ -101,7 +104,7 @@ export class TextLedger {
   }
 
   private wantsPing(): boolean {
-    if (this.written === 0 || this.pingAsked || this.oldestPing >= 0) return false;
+    if (this.acknowledges || this.written === 0 || this.pingAsked || this.oldestPing >= 0) return false;
     this.pingAsked = true;
     return true;
   }
