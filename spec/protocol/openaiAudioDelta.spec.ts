@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import type { Decoded } from '../../src/protocol/dialect';
 import { decodeOpenAI, openaiDialect } from '../../src/protocol/openai';
-import { audioDeltaDecoder } from '../../src/protocol/openai/audioDelta';
+import { audioDeltaDecoder, scanAudioDelta } from '../../src/protocol/openai/audioDelta';
 import { frameFormat } from '../../src/protocol/openai/audio';
 import { OpenAIServerEventCodecs } from '../../src/protocol/openai/wire';
 
@@ -119,6 +119,102 @@ describe.each(TYPES)('%s', (type) => {
         else expect(decoded).toMatchObject({ type: 'audio.out', frame: { data: message.delta } });
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+/**
+ * The GA delta read from its text (`scanAudioDelta`, no JSON.parse): what it decodes must be exactly
+ * what parsing decodes, and whatever it is unsure of it leaves to parsing.
+ */
+describe('a GA audio delta read from its text', () => {
+  const type = 'response.output_audio.delta';
+  const format = frameFormat(undefined);
+  const compact = (fields: Record<string, unknown> = {}) => JSON.stringify(delta(type, fields));
+
+  /** The session's decode (the scan first) must equal the stateless one (parse only). */
+  function agree(text: string): Decoded | undefined {
+    const scanned = scanAudioDelta(text, format);
+    const parsed = decodeOpenAI(text);
+    if (scanned !== undefined) expect(scanned).toEqual(parsed);
+    expect(newSession().decode(text)).toEqual(parsed);
+    return scanned;
+  }
+
+  it('reads the compact form servers write, fields in any order after `type`', () => {
+    expect(agree(compact())).toEqual({
+      type: 'audio.out',
+      frame: { data: 'AAAAAA==', sampleRate: 24000, numChannels: 1, samplesPerChannel: 2, itemId: 'item_1' },
+    });
+    const reordered = `{"type":"${type}","delta":"AAAA","content_index":12,"item_id":"i","output_index":0,"response_id":"r","event_id":"e"}`;
+    expect(agree(reordered)).toMatchObject({
+      type: 'invalid',
+      detail: expect.stringMatching(/whole samples/),
+    });
+    expect(agree(reordered.replace('"AAAA"', '"AAAAAA=="'))).toMatchObject({ frame: { itemId: 'i' } });
+  });
+
+  it.each([
+    ['whitespace', compact().replace(',"item_id"', ', "item_id"')],
+    ['`type` not first', JSON.stringify({ event_id: 'e', ...delta(type) })],
+    ['an escape in an id', compact().replace('"item_1"', '"item\\u005f1"')],
+    ['an escaped quote in an id', compact().replace('"item_1"', '"it\\"em"')],
+    ['an escape in the delta', compact().replace('"AAAAAA=="', '"AAAA\\u0041A=="')],
+    ['an extra field', compact({ obfuscation: 'x' })],
+    ['a duplicated field', compact().replace('"item_id":"item_1"', '"item_id":"a","item_id":"item_1"')],
+    ['a negative index', compact({ content_index: -1 })],
+    ['a fraction', compact({ output_index: 1.5 })],
+    ['an exponent', compact().replace('"output_index":0', '"output_index":1e2')],
+    ['a leading zero', compact().replace('"output_index":0', '"output_index":01')],
+    ['a missing field', compact({ response_id: undefined })],
+    ['a string index', compact({ output_index: '0' })],
+    ['a control character in an id', compact().replace('"item_1"', '"item\t1"')],
+    ['base64 with a blank', compact({ delta: 'AAAA AA==' })],
+    ['text after the object', `${compact()} `],
+    ['a cut object', compact().slice(0, -1)],
+    ['a cut in the delta', compact().slice(0, -10)],
+    ['no delta at all', `{"type":"${type}",`],
+    ['an empty key list', `{"type":"${type}",}`],
+  ])('leaves %s to parsing, which decides the same', (_, text) => {
+    expect(scanAudioDelta(text, format)).toBeUndefined();
+    agree(text);
+  });
+
+  it('agrees with parsing on any change to the compact text', () => {
+    const text = compact({ item_id: 'item_abc', delta: 'AAAAAAAAAAAAAAAAAAAAAAAA' });
+    const edit = fc.record({
+      at: fc.nat({ max: text.length }),
+      cut: fc.nat({ max: 3 }),
+      insert: fc.oneof(
+        fc.constantFrom(
+          '"',
+          '\\',
+          ',',
+          '}',
+          '{',
+          ':',
+          ' ',
+          '0',
+          '1',
+          '-',
+          '.',
+          'e',
+          '=',
+          'A',
+          '\t',
+          '\u0001',
+        ),
+        fc.string({ maxLength: 3 }),
+      ),
+    });
+    fc.assert(
+      fc.property(fc.array(edit, { maxLength: 3 }), (edits) => {
+        let changed = text;
+        for (const { at, cut, insert } of edits)
+          changed = changed.slice(0, at) + insert + changed.slice(at + cut);
+        agree(changed);
+      }),
+      { numRuns: 3000 },
     );
   });
 });

@@ -1,6 +1,7 @@
 import type { Decoded, ServerEventSink } from '../dialect.js';
 import { isBase64 } from '../base64.js';
 import type { RealtimeAudioFrame } from '../frame.js';
+import type { RealtimeEventOf } from '../events.js';
 import { decoder, type MessageDecoder, type ParsedMessage } from '../messageDecoder.js';
 import { OPENAI_CHANNELS, type FrameFormat } from './audio.js';
 import { OpenAIServerEventCodecs, type OpenAIServerEventOf } from './wire/index.js';
@@ -54,6 +55,18 @@ export function decodeAudioDelta(
     !isBase64(delta)
   )
     return undefined;
+  const event = audioOutOf(delta, itemId, type, format);
+  if (sink !== undefined && event.type !== 'invalid') sink(message);
+  return event;
+}
+
+/** The `audio.out` event of a delta whose fields are checked and whose `delta` is padded base64. */
+function audioOutOf(
+  delta: string,
+  itemId: string,
+  type: AudioDeltaType,
+  format: FrameFormat,
+): RealtimeEventOf<'audio.out' | 'invalid'> {
   const length = delta.length;
   // As base64ByteLength counts them, of a text known to be padded base64.
   const bytes =
@@ -74,8 +87,106 @@ export function decodeAudioDelta(
     itemId,
   };
   if (format.encoding !== undefined) frame.encoding = format.encoding;
-  if (sink !== undefined) sink(message);
   return { type: 'audio.out', frame };
+}
+
+/** How a GA audio delta's text begins when the server writes it compactly, `type` first. */
+const COMPACT_PREFIX = '{"type":"response.output_audio.delta",';
+
+// The delta's other fields, each one bit of `seen`, found by how its key starts in compact JSON.
+const EVENT_ID = 1;
+const RESPONSE_ID = 2;
+const ITEM_ID = 4;
+const OUTPUT_INDEX = 8;
+const CONTENT_INDEX = 16;
+const DELTA = 32;
+const ALL_FIELDS = 63;
+// In the order servers write them, so the first key tried is mostly the one there.
+const KEYS = [
+  '"event_id":"',
+  '"response_id":"',
+  '"item_id":"',
+  '"output_index":',
+  '"content_index":',
+  '"delta":"',
+];
+const KEY_FIELDS = [EVENT_ID, RESPONSE_ID, ITEM_ID, OUTPUT_INDEX, CONTENT_INDEX, DELTA];
+
+/**
+ * A GA audio delta decoded straight from its text, without `JSON.parse`, or `undefined` for the
+ * general path (parse, then {@link decodeAudioDelta} or the codec) to decide.
+ *
+ * A delta's text is mostly its base64 `delta`, which `JSON.parse` copies character by character
+ * into a new string before the base64 check reads it all again; here the check is the only pass.
+ * Only the form servers write is read: compact JSON, `type` first, exactly the seven fields of
+ * `ResponseAudioDeltaEvent` once each in any order, strings without escapes or control characters,
+ * indexes as plain non-negative integers. Anything else, valid or not, goes the general way, so what
+ * this accepts is exactly what the general path accepts, with the same event (the `delta` string is
+ * its base64 as written: a `"` or `\\` in it fails the base64 check and goes the general way too).
+ * @internal
+ */
+export function scanAudioDelta(text: string, format: FrameFormat): Decoded | undefined {
+  if (!text.startsWith(COMPACT_PREFIX)) return undefined;
+  const last = text.length - 1;
+  let at = COMPACT_PREFIX.length;
+  let seen = 0;
+  let itemId = '';
+  let delta = '';
+  for (;;) {
+    let field = 0;
+    let valueAt = 0;
+    for (let k = 0; k < KEYS.length; k++) {
+      if (text.startsWith(KEYS[k], at)) {
+        field = KEY_FIELDS[k];
+        valueAt = at + KEYS[k].length;
+        break;
+      }
+    }
+    if (field === 0 || (seen & field) !== 0) return undefined;
+    seen |= field;
+    if (field === OUTPUT_INDEX || field === CONTENT_INDEX) {
+      at = plainIntegerEnd(text, valueAt);
+      if (at < 0) return undefined;
+    } else {
+      const close = text.indexOf('"', valueAt);
+      if (close < 0) return undefined;
+      if (field === DELTA) delta = text.slice(valueAt, close);
+      else if (!isPlainString(text, valueAt, close)) return undefined;
+      else if (field === ITEM_ID) itemId = text.slice(valueAt, close);
+      at = close + 1;
+    }
+    const next = text.charCodeAt(at);
+    if (next === 44 /* , */ && at < last) {
+      at++;
+      continue;
+    }
+    if (next === 125 /* } */ && at === last && seen === ALL_FIELDS) break;
+    return undefined;
+  }
+  if (!isBase64(delta)) return undefined;
+  return audioOutOf(delta, itemId, 'response.output_audio.delta', format);
+}
+
+/** Whether `text[from, to)` is a JSON string's content that means itself: no escape, no control character. */
+function isPlainString(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x5c) return false;
+  }
+  return true;
+}
+
+/** Where a JSON integer without sign, fraction or exponent that starts at `from` ends, or -1. */
+function plainIntegerEnd(text: string, from: number): number {
+  const first = text.charCodeAt(from);
+  if (first === 48 /* 0 */) {
+    const after = text.charCodeAt(from + 1);
+    return after >= 48 && after <= 57 ? -1 : from + 1;
+  }
+  if (!(first >= 49 && first <= 57)) return -1;
+  let at = from + 1;
+  for (let code = text.charCodeAt(at); code >= 48 && code <= 57; code = text.charCodeAt(++at));
+  return at;
 }
 
 /** The event of a delta its codec accepted, which the checks above accept too. */

@@ -10,7 +10,7 @@ import type { RealtimeControl } from '../control.js';
 import { isCount } from '../codecs.js';
 import { parseFrame } from '../messageDecoder.js';
 import { OPENAI_SAMPLE_RATE, type FrameFormat } from './audio.js';
-import { decodeAudioDelta } from './audioDelta.js';
+import { decodeAudioDelta, scanAudioDelta } from './audioDelta.js';
 import { decodeServerMessage, errorCode, type DecodeContext } from './decode.js';
 import {
   AUDIO_ENVELOPE,
@@ -153,9 +153,15 @@ export class OpenAIDialectSession implements DialectSession, DecodeContext {
   }
 
   decode(data: string, sink?: ServerEventSink): Decoded {
+    // Most of what a server sends: an audio delta, read from its text where it can be (the sink, when
+    // there is one, wants the parsed message).
+    if (sink === undefined) {
+      const event = scanAudioDelta(data, this.config.output);
+      if (event !== undefined) return event;
+    }
     const message = parseFrame(data);
     if (typeof message === 'string') return { type: 'invalid', detail: message };
-    // Most of what a server sends, decoded without the lookup (a bad one is left to its codec's decoder).
+    // Decoded without the lookup (a bad one is left to its codec's decoder).
     if (message.type === 'response.output_audio.delta') {
       const event = decodeAudioDelta(message, 'response.output_audio.delta', this.config.output, sink);
       if (event !== undefined) return event;
