@@ -235,6 +235,8 @@ describe('the write batch', () => {
     const writer = (name: string, pings: boolean) => ({
       flushWrites: () => (log.push(`${name} writes`), pings),
       batchWritten: () => log.push(`${name} times its ping`),
+      holdWrites: () => false,
+      releaseHeld: () => undefined,
     });
     joinWriteBatch(writer('a', true));
     joinWriteBatch(writer('b', false));
@@ -258,6 +260,8 @@ describe('the write batch', () => {
     const writer = (name: string) => ({
       flushWrites: () => (written.push(name), false),
       batchWritten: () => undefined,
+      holdWrites: () => false,
+      releaseHeld: () => undefined,
     });
     try {
       joinWriteBatch({
@@ -265,6 +269,8 @@ describe('the write batch', () => {
           throw new Error('broken socket');
         },
         batchWritten: () => undefined,
+        holdWrites: () => false,
+        releaseHeld: () => undefined,
       });
       joinWriteBatch(writer('frames'));
       await endOfJob();

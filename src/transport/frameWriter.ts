@@ -53,6 +53,10 @@ export class FrameWriter implements BatchedWriter {
   private bufferedAfterFlush = 0;
   /** The probe asked for a ping, written after this job's frames, in the same system call. */
   private pingPending = false;
+  /** What is pending is audio only (given as parts), so it may wait for a later batch under load. */
+  private holdable = true;
+  /** Its frames wait for a later batch (see `holdWrites`). */
+  private held = false;
   /**
    * Called by `ws` when a frame has been written out: the moment to look at the buffer again. Made
    * the first time a frame may be left waiting.
@@ -80,6 +84,7 @@ export class FrameWriter implements BatchedWriter {
     // Framed now, written at the end of the job: the text (and the audio it holds) is garbage at
     // once instead of living through the rest of the job, where a thousand of them would outlive
     // the young generation whenever the garbage collector runs mid-job and be copied.
+    this.holdable = false;
     this.queue((socket as CorkableSocket).frameText?.(data) ?? data, data.length);
   }
 
@@ -102,6 +107,7 @@ export class FrameWriter implements BatchedWriter {
   /** Writes the probe's ping after this job's frames, in the same write (batching sockets only). */
   pingAfterFrames(): void {
     this.pingPending = true;
+    this.holdable = false;
     this.joinBatch();
   }
 
@@ -131,6 +137,21 @@ export class FrameWriter implements BatchedWriter {
     this.pendingCount = 0;
     this.pendingChars = 0;
     this.pingPending = false;
+    this.held = false;
+    this.holdable = true;
+  }
+
+  /** Keeps this job's frames for a later batch, if they are audio only and have not waited yet. */
+  holdWrites(): boolean {
+    if (this.held || !this.holdable || this.pendingCount === 0) return false;
+    this.held = true;
+    this.batched = false; // its next frame joins the next batch, and takes these along
+    return true;
+  }
+
+  /** The frames kept by `holdWrites` have waited long enough. */
+  releaseHeld(): void {
+    if (this.held) this.joinBatch();
   }
 
   /** Writes the frames of this job and the ping it asked for (the end of the job's write batch). */
@@ -192,6 +213,8 @@ export class FrameWriter implements BatchedWriter {
     }
     this.pendingCount = 0;
     this.pendingChars = 0;
+    this.held = false;
+    this.holdable = true;
     return ping ? 'pinged' : 'frames';
   }
 

@@ -8,6 +8,14 @@ export interface BatchedWriter {
   flushWrites(): boolean;
   /** The whole batch is written: a ping written by `flushWrites` is timed from now. */
   batchWritten(): void;
+  /**
+   * The process is busy writing: keeps this job's frames for a later batch instead (true), if they
+   * may wait (audio only, not kept once already). A writer that keeps them joins the next batch it
+   * is given a frame in, or is handed to {@link releaseHeld}'s timer.
+   */
+  holdWrites(): boolean;
+  /** Its frames have waited long enough: joins the next batch, if it still holds them. */
+  releaseHeld(): void;
 }
 
 /** The members of the batch being filled, and a spare array for the next one (no allocation per job). */
@@ -37,13 +45,57 @@ export function joinWriteBatch(writer: BatchedWriter): void {
   }
 }
 
+/**
+ * Under load, audio waits for the next batch: the socket then writes two frames in one system call,
+ * where each would cost one (on a busy host, the call and the kernel's work for it are most of a
+ * frame's cost). "Under load": the batches' writes took more than HOLD_FROM of the time over the last
+ * window; they stop waiting when that falls below HOLD_UNTIL. A kept frame waits at most HOLD_MS (its
+ * socket's next frame usually comes sooner, and takes it along). Texts, controls and pings never wait.
+ */
+const WINDOW_MS = 100;
+const HOLD_FROM = 0.35;
+const HOLD_UNTIL = 0.15;
+const HOLD_MS = 25;
+let holding = false;
+let windowStart = 0;
+let busyMs = 0;
+/** Writers that kept their frames since the timer was set. */
+let held: BatchedWriter[] = [];
+let holdTimer: ReturnType<typeof setTimeout> | undefined;
+
+function releaseAll(): void {
+  holdTimer = undefined;
+  const waiting = held;
+  held = [];
+  for (let i = 0; i < waiting.length; i++) waiting[i].releaseHeld();
+}
+
+/** Counts a batch's writing time; decides, once per window, whether audio waits. */
+function measured(start: number, end: number): void {
+  busyMs += end - start;
+  const span = end - windowStart;
+  if (span < WINDOW_MS) return;
+  const share = busyMs / span;
+  holding = holding ? share > HOLD_UNTIL : share > HOLD_FROM;
+  windowStart = end;
+  busyMs = 0;
+}
+
 function flush(): void {
+  const start = performance.now();
+  const hold = holding;
   // Writers that join while this runs (a drained socket turns writable and its drain loop sends
   // more) land in the fresh array and are written in the next round, before the microtask ends.
   while (members.length > 0) {
     const round = members;
     members = spare;
-    for (let i = 0; i < round.length; i++) if (writeGuarded(round[i])) pinged.push(round[i]);
+    for (let i = 0; i < round.length; i++) {
+      const writer = round[i];
+      if (hold && writer.holdWrites()) {
+        held.push(writer);
+        holdTimer ??= setTimeout(releaseAll, HOLD_MS);
+      } else if (writeGuarded(writer)) pinged.push(writer);
+    }
     round.length = 0;
     spare = round;
   }
@@ -52,6 +104,7 @@ function flush(): void {
   for (let i = 0; i < pinged.length; i++) stampGuarded(pinged[i]);
   pinged.length = 0;
   queued = false;
+  measured(start, performance.now());
 }
 
 // One writer's failure must not strand the others (nor every later batch): report it and go on.
