@@ -30,3 +30,4 @@ export {
   type TransportClose,
 } from './transport/webSocketSubject.js';
 export * from './audio/index.js';
+export { conversationItems, type ConversationItemView } from './agent/conversationItems.js';
