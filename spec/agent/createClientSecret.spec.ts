@@ -173,6 +173,20 @@ describe('createClientSecret', () => {
       expect(server.received[0].body).toEqual({ session: { type: 'realtime' } });
     });
 
+    it('Azure (by the provider option): its path and api-key header; the provider is not sent', async () => {
+      const server = await replay(minted);
+      await createClientSecret({
+        apiKey: KEY,
+        url: server.url,
+        session: { provider: 'azure', voice: 'cedar' },
+      });
+      const [request] = server.received;
+      expect(request.path).toBe('/openai/v1/realtime/client_secrets');
+      expect(request.headers['api-key']).toBe(KEY);
+      expect(request.headers.authorization).toBeUndefined();
+      expect(request.body).toEqual({ session: { type: 'realtime', audio: { output: { voice: 'cedar' } } } });
+    });
+
     it('a 401 that quotes the key: a ClientSecretError with the status and code, no part of the key', async () => {
       const server = await replay(wrongKey(KEY));
       const error = await rejection(createClientSecret({ apiKey: KEY, url: server.url }));
