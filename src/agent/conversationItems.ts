@@ -55,9 +55,9 @@ const EMPTY: readonly ConversationItemView[] = Object.freeze([]);
  * its transcript growing, a tool call's arguments, its output, a truncation, a deletion) emits a new
  * frozen array, ready for an Angular `async` pipe; an event that changes nothing emits nothing.
  *
- * <span class="informal">The `history_updated` of the agents SDK, as an operator: the list is built
- * from `events$` alone, and the items that did not change keep their object identity from one array
- * to the next (OnPush and `trackBy` re-render only what changed).</span>
+ * <span class="informal">The history a chat UI shows, built from `events$` alone: the items that did
+ * not change keep their object identity from one array to the next, so OnPush and `trackBy` re-render
+ * only what changed.</span>
  *
  * ```
  * events: a-d-d-D-----t-x-|
