@@ -30,3 +30,10 @@ export {
   type TransportClose,
 } from './transport/webSocketSubject.js';
 export * from './audio/index.js';
+export { conversationItems, type ConversationItemView } from './agent/conversationItems.js';
+export {
+  createClientSecret,
+  type ClientSecret,
+  type ClientSecretOptions,
+} from './agent/createClientSecret.js';
+export { ClientSecretError } from './agent/clientSecretError.js';
