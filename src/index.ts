@@ -30,3 +30,6 @@ export {
   type TransportClose,
 } from './transport/webSocketSubject.js';
 export * from './audio/index.js';
+export { defineTool, type RealtimeTool } from './agent/defineTool.js';
+export { toolDefinitions } from './agent/toolDefinitions.js';
+export { runTools } from './agent/runTools.js';
