@@ -229,6 +229,23 @@ describe('runTools', () => {
       expect(signals()).toEqual([true, true]);
     });
 
+    it('when the socket is lost (reconnecting): the next socket is a new server session', () => {
+      let signals: () => boolean[] = () => [];
+      scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+        const answer = cold<string>('------o|');
+        const w = weather(() => answer);
+        signals = w.signals;
+        const events = cold<RealtimeEvent>('-c-r--n------|', {
+          c: paris(),
+          r: { type: 'reconnecting', attempt: 1, delayMs: 2, cause: 'closed with 1006' },
+          n: { type: 'reconnected', attempt: 1 },
+        });
+        expectObservable(events.pipe(runTools([w.tool]))).toBe('-------------|');
+        expectSubscriptions(answer.subscriptions).toBe('-^-!');
+      });
+      expect(signals()).toEqual([true]);
+    });
+
     it('speech.started with nothing running changes nothing for the next call', () => {
       const { tool, signals } = weather(() => 'sunny');
       scheduler.run(({ cold, expectObservable }) => {
