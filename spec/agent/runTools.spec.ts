@@ -65,6 +65,27 @@ describe('runTools', () => {
     });
   });
 
+  it('the doc diagram: a answers after 3 frames; b is stopped by barge-in and answers nothing', () => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const a = cold<string>('---o|');
+      const b = cold<string>('--------o|');
+      const tool = defineTool({
+        name: 'get_weather',
+        args: City,
+        run: ({ city }) => (city === 'Paris' ? a : b),
+      });
+      const events = cold<RealtimeEvent>('-a---b----s---x|', {
+        a: paris('call_a', 'resp_1'),
+        b: call('call_b', '{"city":"Rome"}', 'resp_2'),
+        s: speech,
+        x: closed,
+      });
+      expectObservable(events.pipe(runTools([tool]))).toBe('----o----------|', { o: out('call_a', 'o') });
+      expectSubscriptions(a.subscriptions).toBe('-^--!');
+      expectSubscriptions(b.subscriptions).toBe('-----^----!');
+    });
+  });
+
   describe('a valid call', () => {
     it('runs the tool with the decoded arguments and answers at once (a string): the output asks for a response', () => {
       const { tool, calls } = weather((city) => `{"city":"${city}","celsius":21}`);

@@ -35,7 +35,7 @@ interface RunningCall {
  * events: -a---b----s---x|
  * tool a:  \--o
  * tool b:      \----!
- * result: ----o---------|
+ * result: ----o----------|
  * ```
  * `a`, `b` = `tool.call` events (two call ids); `o` = the `tool.output` of `a`, whose tool answered
  * after 3 frames; `b`'s tool is still running at `s` (`speech.started`, barge-in): it is stopped (`!`)
