@@ -37,3 +37,6 @@ export {
   type ClientSecretOptions,
 } from './agent/createClientSecret.js';
 export { ClientSecretError } from './agent/clientSecretError.js';
+export { defineTool, type RealtimeTool } from './agent/defineTool.js';
+export { toolDefinitions } from './agent/toolDefinitions.js';
+export { runTools } from './agent/runTools.js';
