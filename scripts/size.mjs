@@ -13,8 +13,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Budgets in KiB (1024 bytes), about 10-20% above the sizes measured when they were set (see docs/browser.md). */
 const BUDGETS = [
-  { name: 'with rxjs, io-ts, fp-ts', external: [], minified: 170, gzipped: 51 },
-  { name: 'rxjs, io-ts, fp-ts external', external: ['rxjs', 'io-ts', 'fp-ts'], minified: 145, gzipped: 45 },
+  { name: 'with rxjs, io-ts, fp-ts', external: [], minified: 200, gzipped: 61 },
+  { name: 'rxjs, io-ts, fp-ts external', external: ['rxjs', 'io-ts', 'fp-ts'], minified: 165, gzipped: 51 },
 ];
 
 if (!existsSync(resolve(root, 'dist/esm/index.js'))) {
