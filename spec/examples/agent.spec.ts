@@ -24,7 +24,7 @@ it('examples/agent.ts: get_weather answers, barge-in aborts get_forecast, the hi
   expect(lines[0]).toMatch(/^the dev server at ws:\/\/127\.0\.0\.1:\d+$/);
   // The quick tool ran and its output was answered; the model's reply quotes it.
   const asked = at(/^history \+ user message \(\w+\) "call get_weather/);
-  const call = at(/^history [+~] tool function_call \(\w+\) ".*get_weather/);
+  const call = at(/^history [+~] \w+ function_call \(\w+\) ".*get_weather/);
   const answered = at(/^answered (call_dev_\d+): \{"city":"Paris","sky":"sunny","celsius":21\}$/);
   const output = at(/^history [+~] tool function_call_output \(\w+\) ".*sunny/);
   const reply = at(/^history ~ assistant message \(completed\) "The function call call_dev_\d+ returned/);
