@@ -30,3 +30,7 @@ export {
   type TransportClose,
 } from './transport/webSocketSubject.js';
 export * from './audio/index.js';
+export { defineTool, type RealtimeTool } from './agent/defineTool.js';
+export { toolDefinitions } from './agent/toolDefinitions.js';
+export { runTools } from './agent/runTools.js';
+export { conversationItems, type ConversationItemView } from './agent/conversationItems.js';

@@ -1,8 +1,7 @@
 import { Observable, OperatorFunction, Subscription } from 'rxjs';
 import type { RealtimeControl } from '../protocol/control.js';
 import type { RealtimeEvent } from '../protocol/events.js';
-import { base64ByteLength } from '../protocol/base64.js';
-import { bytesPerSample, type RealtimeAudioFrame } from '../protocol/frame.js';
+import { frameMs, type RealtimeAudioFrame } from '../protocol/frame.js';
 
 /**
  * Options of {@link bargeIn}.
@@ -200,12 +199,4 @@ export function bargeIn(
         sourceSubscription?.unsubscribe();
       };
     });
-}
-
-/** Ms of audio in a frame; NaN or Infinity when its rate or channel count is 0. */
-function frameMs(frame: RealtimeAudioFrame): number {
-  const samplesPerChannel =
-    frame.samplesPerChannel ??
-    base64ByteLength(frame.data) / bytesPerSample(frame.encoding) / frame.numChannels;
-  return (samplesPerChannel / frame.sampleRate) * 1000;
 }

@@ -74,6 +74,20 @@ export function bytesPerSample(encoding: RealtimeAudioFrame['encoding']): 1 | 2 
 }
 
 /**
+ * Ms of audio in a frame: samples per channel / `sampleRate` × 1000, where samples per channel is
+ * `samplesPerChannel` when present, else the byte length of the base64 data (read from its length and
+ * padding, not decoded) / bytes per sample / `numChannels`. NaN or Infinity when the rate or the
+ * channel count is 0.
+ * @internal
+ */
+export function frameMs(frame: RealtimeAudioFrame): number {
+  const samplesPerChannel =
+    frame.samplesPerChannel ??
+    base64ByteLength(frame.data) / bytesPerSample(frame.encoding) / frame.numChannels;
+  return (samplesPerChannel / frame.sampleRate) * 1000;
+}
+
+/**
  * Checks an outbound audio frame without allocating: the shape, the `encoding`, the rate and channel
  * ranges, that the data is base64 of whole samples for every channel (2 bytes each for PCM16, 1 for
  * G.711), and that `samplesPerChannel` (if given) matches. Returns why the frame is invalid, or
