@@ -34,3 +34,9 @@ export { defineTool, type RealtimeTool } from './agent/defineTool.js';
 export { toolDefinitions } from './agent/toolDefinitions.js';
 export { runTools } from './agent/runTools.js';
 export { conversationItems, type ConversationItemView } from './agent/conversationItems.js';
+export {
+  createClientSecret,
+  type ClientSecret,
+  type ClientSecretOptions,
+} from './agent/createClientSecret.js';
+export { ClientSecretError } from './agent/clientSecretError.js';

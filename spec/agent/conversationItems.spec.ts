@@ -188,7 +188,7 @@ describe('conversationItems', () => {
 
   it('shows a tool call as name(arguments), its output with role tool', () => {
     scheduler.run(({ cold, expectObservable }) => {
-      const events = cold('r-a-c-o-|', {
+      const events = cold<RealtimeEvent>('r-a-c-o-|', {
         r: created,
         a: {
           type: 'conversation.item.added',

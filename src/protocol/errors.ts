@@ -9,7 +9,8 @@
 export type RealtimeErrorKind =
   | 'config' // bad options: caught before any socket is opened
   | 'not_running' // a send with no conversation running, or after it closed
-  | 'invalid_frame'; // an audio frame that fails validation
+  | 'invalid_frame' // an audio frame that fails validation
+  | 'http'; // an HTTP request (createClientSecret) got no answer, an error status, or an answer not understood
 
 /**
  * The one error class realtime-rx throws. Messages say what was wrong and where, and never contain a

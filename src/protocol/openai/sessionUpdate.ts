@@ -45,6 +45,15 @@ export function sessionPatch(change: SessionChange): string {
   return JSON.stringify({ type: 'session.update', session: wireSession(change, true) });
 }
 
+/**
+ * The GA session object (`type: 'realtime'`) of `o`, as a `session.update` that changes only what `o`
+ * names would carry it, but with no `null` for an option turned off (`turnDetection: null` excepted):
+ * the `session` of a client secret request. Assumes `o` passed `validateSessionOptions`.
+ */
+export function sessionObject(o: OpenAISessionOptions): Record<string, unknown> {
+  return wireSession(o, false);
+}
+
 /** The GA session object of `o`, fields in a fixed order; `nulls`: a `null` option is sent as `null`. */
 function wireSession(o: SessionChange, nulls: boolean): Record<string, unknown> {
   const input: Record<string, unknown> = {};

@@ -65,6 +65,29 @@ export function openaiEndpoint(
   return { url: url.toString(), provider: resolved };
 }
 
+/** WebSocket scheme → the HTTP scheme of the same server. */
+const HTTP_SCHEMES: Record<string, string> = { 'ws:': 'http:', 'wss:': 'https:' };
+
+/**
+ * The HTTP URL of the GA `POST …/realtime/client_secrets` for a base URL as a conversation takes it:
+ * the same path rules as {@link openaiEndpoint} (`""` or `/` → `/v1/realtime`, `/v1` → `/v1/realtime`,
+ * …), then `/client_secrets`; a path the rules keep that does not end in `/realtime` gains
+ * `/realtime/client_secrets`. `ws://` and `wss://` become `http://` and `https://`; the query is kept.
+ *
+ * Errors never quote the URL, which may hold credentials: at most the host is named.
+ */
+export function clientSecretsEndpoint(
+  base: string,
+  provider: 'openai' | 'azure' | undefined,
+): OpenAIEndpoint {
+  const url = webSocketBase(base);
+  url.protocol = HTTP_SCHEMES[url.protocol];
+  const resolved = provider ?? (isAzureHost(url.hostname) ? 'azure' : 'openai');
+  const path = realtimePath(url.pathname, resolved === 'azure');
+  url.pathname = `${path.endsWith('/realtime') ? path : path.replace(/\/$/, '') + '/realtime'}/client_secrets`;
+  return { url: url.toString(), provider: resolved };
+}
+
 /** Whether a host name (lower case, as `URL.hostname` gives it) is an Azure OpenAI endpoint. */
 export function isAzureHost(hostname: string): boolean {
   return AZURE_HOST_SUFFIXES.some((suffix) => hostname.endsWith(suffix));
@@ -78,15 +101,18 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 /**
- * Throws when an API key would travel in clear text: over `ws://` to a host that is not loopback.
+ * Throws when an API key would travel in clear text: over `ws://` (or `http://`) to a host that is not
+ * loopback.
  * The message names the host only, never the key.
  */
-export function assertKeyTransportSafe(wsUrl: string): void {
-  const url = new URL(wsUrl);
-  if (url.protocol === 'ws:' && !isLoopbackHost(url.hostname)) {
+export function assertKeyTransportSafe(endpoint: string): void {
+  const url = new URL(endpoint);
+  if ((url.protocol === 'ws:' || url.protocol === 'http:') && !isLoopbackHost(url.hostname)) {
+    const secure = url.protocol === 'ws:' ? 'wss:// (or https://)' : 'https://';
+    const scheme = url.protocol.slice(0, -1);
     throw new RealtimeError(
       'config',
-      `refusing to send the API key in clear text over ws:// to ${url.host}: use wss:// (or https://); plain ws:// is only allowed to a loopback host`,
+      `refusing to send the API key in clear text over ${scheme}:// to ${url.host}: use ${secure}; plain ${scheme}:// is only allowed to a loopback host`,
     );
   }
 }
