@@ -12,7 +12,20 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as t from 'io-ts';
-import { filter, first, from, interval, lastValueFrom, map, of, skip, timer, toArray, zip } from 'rxjs';
+import {
+  delay,
+  filter,
+  first,
+  interval,
+  lastValueFrom,
+  map,
+  of,
+  skip,
+  switchMap,
+  tap,
+  zip,
+  type Observable,
+} from 'rxjs';
 import {
   connectConversation,
   conversationItems,
@@ -111,17 +124,11 @@ async function main(): Promise<void> {
     .pipe(
       filter((event) => event.type === 'tool.call' && event.name === 'get_forecast'),
       first(),
+      delay(1000),
+      tap(() => log('the user starts talking')),
+      switchMap(() => speech(join(__dirname, 'speech.wav'))),
     )
-    .subscribe(() =>
-      timer(1000).subscribe(() => {
-        log('the user starts talking');
-        void speak(join(__dirname, 'speech.wav')).then((frames) =>
-          zip(from(frames), interval(20))
-            .pipe(map(([frame]) => frame))
-            .subscribe(conversation.audio),
-        );
-      }),
-    );
+    .subscribe(conversation.audio);
   events$.pipe(filter((event) => event.type === 'speech.started')).subscribe(() => log('speech.started'));
 
   // The reply to what the user said ends the demo.
@@ -129,8 +136,10 @@ async function main(): Promise<void> {
     .pipe(
       filter((event) => event.type === 'speech.stopped'),
       first(),
+      switchMap(() => responses$),
+      first(),
     )
-    .subscribe(() => responses$.pipe(first()).subscribe(() => conversation.close()));
+    .subscribe(() => conversation.close());
   // In case something never comes: a demo does not hang.
   const guard = setTimeout(() => conversation.close(), 30_000);
 
@@ -146,16 +155,14 @@ function describe(item: ConversationItemView): string {
   return `${item.role} ${item.kind} (${item.status}) ${JSON.stringify(text)}`;
 }
 
-/** A WAV file as 20 ms frames of 24 kHz mono PCM16. */
-function speak(path: string): Promise<RealtimeAudioFrame[]> {
+/** A WAV file as 20 ms frames of 24 kHz mono PCM16, one every 20 ms, as a microphone gives them. */
+function speech(path: string): Observable<RealtimeAudioFrame> {
   const wav = decodeWav(new Uint8Array(readFileSync(path)));
-  return lastValueFrom(
-    of(wav.samples).pipe(
-      resample(wav.sampleRate, 24_000),
-      toAudioFrames({ sampleRate: 24_000, numChannels: 1, frameMs: 20 }),
-      toArray(),
-    ),
+  const frames = of(wav.samples).pipe(
+    resample(wav.sampleRate, 24_000),
+    toAudioFrames({ sampleRate: 24_000, numChannels: 1, frameMs: 20 }),
   );
+  return zip(frames, interval(20)).pipe(map(([frame]) => frame));
 }
 
 main().catch((error: unknown) => {
