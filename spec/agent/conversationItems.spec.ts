@@ -380,6 +380,22 @@ describe('conversationItems', () => {
     expect(list).toEqual([view('rx_item_1', 'hi'), view('i1', 'done', 'completed')]);
   });
 
+  it('updates a known item that item.retrieved brings back, and adds none', () => {
+    const retrieved = (id: string, text: string): RealtimeEvent => ({
+      type: 'item.retrieved',
+      item: {
+        id,
+        type: 'message',
+        role: 'assistant',
+        status: 'completed',
+        content: [{ type: 'output_audio', transcript: text }],
+      },
+    });
+    expect(
+      lists([assistantItem('i1'), retrieved('i1', 'the whole answer'), retrieved('i2', 'not here')]),
+    ).toEqual([[view('i1', '')], [view('i1', 'the whole answer', 'completed')]]);
+  });
+
   it('gives a delta without an item id to the latest in-progress message of its role', () => {
     const list = last([
       assistantItem('i1', 'completed'),

@@ -1,7 +1,9 @@
 // conversationItems over a real socket to the dev server: a text turn, a scripted function call and
 // its output, a spoken turn transcribed, its reply truncated where the user stopped listening, then deleted.
+import { BehaviorSubject } from 'rxjs';
 import { conversationItems, type ConversationItemView } from '../../src/agent/conversationItems';
 import {
+  bargeIn,
   connectConversation,
   pcm16ToBase64,
   type Conversation,
@@ -114,7 +116,49 @@ describe('conversationItems against the dev server', () => {
     await waitFor(events, (e) => e.type === 'item.deleted');
     expect(latest(lists)).toEqual([user]);
   });
+
+  it('barge-in: talking over the spoken reply cuts it where playback was (bargeIn → item.truncate)', async () => {
+    const { conversation, lists, events } = await connect({});
+    const played = new BehaviorSubject(0);
+    conversation.events$.pipe(bargeIn(played)).subscribe(conversation.control);
+    for (const frame of [...tone(1000), ...silence(800)]) conversation.audio.next(frame);
+    const first = await waitFor(events, (e) => e.type === 'audio.out');
+    if (first.type !== 'audio.out') throw new Error('not audio');
+    await waitFor(
+      events,
+      () => events.filter((e) => e.type === 'audio.out').length >= 10, // 200 ms of the reply received
+    );
+    played.next(120); // the user heard 120 ms, then talks
+    for (const frame of tone(600)) conversation.audio.next(frame);
+    const truncation = await waitFor(events, (e) => e.type === 'item.truncated');
+    expect(truncation).toMatchObject({ itemId: first.frame.itemId, audioEndMs: 120 });
+
+    // the share of '(echo)' heard: 120 ms of the audio received for it before the truncation
+    let receivedMs = 0;
+    for (const e of events.slice(0, events.indexOf(truncation)))
+      if (e.type === 'audio.out' && e.frame.itemId === first.frame.itemId)
+        receivedMs += (e.frame.samplesPerChannel! / e.frame.sampleRate) * 1000;
+    const heard = '(echo)'.slice(0, Math.round((6 * 120) / receivedMs));
+    await waitFor(lists, (list) =>
+      list.some((item) => item.id === first.frame.itemId && item.status === 'incomplete'),
+    );
+    const reply = latest(lists).find((item) => item.id === first.frame.itemId);
+    expect(reply).toEqual({
+      id: first.frame.itemId,
+      role: 'assistant',
+      kind: 'message',
+      text: heard,
+      status: 'incomplete',
+    });
+    expect(heard.length).toBeLessThan(6);
+  });
 });
+
+/** `ms` of silence at 24 kHz, in 20 ms frames. */
+function silence(ms: number): RealtimeAudioFrame[] {
+  const data = pcm16ToBase64(new Int16Array(480));
+  return Array.from({ length: ms / 20 }, () => ({ data, sampleRate: 24_000, numChannels: 1 }));
+}
 
 /** A 200 Hz tone of `ms` at 24 kHz, in 20 ms frames. */
 function tone(ms: number): RealtimeAudioFrame[] {

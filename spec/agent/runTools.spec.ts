@@ -65,6 +65,27 @@ describe('runTools', () => {
     });
   });
 
+  it('the doc diagram: a answers after 3 frames; b is stopped by barge-in and answers nothing', () => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const a = cold<string>('---o|');
+      const b = cold<string>('--------o|');
+      const tool = defineTool({
+        name: 'get_weather',
+        args: City,
+        run: ({ city }) => (city === 'Paris' ? a : b),
+      });
+      const events = cold<RealtimeEvent>('-a---b----s---x|', {
+        a: paris('call_a', 'resp_1'),
+        b: call('call_b', '{"city":"Rome"}', 'resp_2'),
+        s: speech,
+        x: closed,
+      });
+      expectObservable(events.pipe(runTools([tool]))).toBe('----o----------|', { o: out('call_a', 'o') });
+      expectSubscriptions(a.subscriptions).toBe('-^--!');
+      expectSubscriptions(b.subscriptions).toBe('-----^----!');
+    });
+  });
+
   describe('a valid call', () => {
     it('runs the tool with the decoded arguments and answers at once (a string): the output asks for a response', () => {
       const { tool, calls } = weather((city) => `{"city":"${city}","celsius":21}`);
@@ -227,6 +248,23 @@ describe('runTools', () => {
         expectSubscriptions(answer.subscriptions).toBe(['-^---!', '---^-!']);
       });
       expect(signals()).toEqual([true, true]);
+    });
+
+    it('when the socket is lost (reconnecting): the next socket is a new server session', () => {
+      let signals: () => boolean[] = () => [];
+      scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+        const answer = cold<string>('------o|');
+        const w = weather(() => answer);
+        signals = w.signals;
+        const events = cold<RealtimeEvent>('-c-r--n------|', {
+          c: paris(),
+          r: { type: 'reconnecting', attempt: 1, delayMs: 2, cause: 'closed with 1006' },
+          n: { type: 'reconnected', attempt: 1 },
+        });
+        expectObservable(events.pipe(runTools([w.tool]))).toBe('-------------|');
+        expectSubscriptions(answer.subscriptions).toBe('-^-!');
+      });
+      expect(signals()).toEqual([true]);
     });
 
     it('speech.started with nothing running changes nothing for the next call', () => {

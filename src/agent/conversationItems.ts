@@ -55,9 +55,9 @@ const EMPTY: readonly ConversationItemView[] = Object.freeze([]);
  * its transcript growing, a tool call's arguments, its output, a truncation, a deletion) emits a new
  * frozen array, ready for an Angular `async` pipe; an event that changes nothing emits nothing.
  *
- * <span class="informal">The `history_updated` of the agents SDK, as an operator: the list is built
- * from `events$` alone, and the items that did not change keep their object identity from one array
- * to the next (OnPush and `trackBy` re-render only what changed).</span>
+ * <span class="informal">The history a chat UI shows, built from `events$` alone: the items that did
+ * not change keep their object identity from one array to the next, so OnPush and `trackBy` re-render
+ * only what changed.</span>
  *
  * ```
  * events: a-d-d-D-----t-x-|
@@ -74,7 +74,8 @@ const EMPTY: readonly ConversationItemView[] = Object.freeze([]);
  *   output) joins the list, with the item's status (`in_progress` when it has none) and the text of
  *   its content (text parts and transcripts, joined by a space). Other item types are left out. A user
  *   item announced by `input.committed` goes after its `previousItemId`; others go at the end. An item
- *   added again (same id) is updated in place; an item without an id gets a local one (`rx_item_1`, …).
+ *   added again (same id) is updated in place, as is one that `item.retrieved` brings back (an item
+ *   not in the list is not added by it); an item without an id gets a local one (`rx_item_1`, …).
  * - `transcript.delta` appends to its item's text; `transcript.done` sets it (the user's transcript
  *   may come after its item is done). An event without an `itemId` goes to the latest `in_progress`
  *   message of its role.
@@ -146,7 +147,9 @@ class ItemList {
         this.audio(event.frame);
         return false;
       case 'conversation.item.added':
-        return this.added(event.item);
+        return this.added(event.item, true);
+      case 'item.retrieved':
+        return this.added(event.item, false);
       case 'conversation.item.done': {
         const entry = this.entries.get(event.itemId);
         return entry !== undefined && entry.view.status === 'in_progress' && this.set(entry, 'completed');
@@ -187,15 +190,17 @@ class ItemList {
     if (ms > 0 && ms < Infinity) entry.receivedMs += ms;
   }
 
-  private added(raw: unknown): boolean {
+  /** An item added (`isNew`), or retrieved: a known item is updated, a retrieved unknown one left out. */
+  private added(raw: unknown, isNew: boolean): boolean {
     const item = parseItem(raw);
-    if (item === undefined) return false;
+    if (item === undefined || (!isNew && item.id === undefined)) return false;
     const id = item.id ?? `rx_item_${++this.localIds}`;
     const known = this.entries.get(id);
     if (known !== undefined) {
       if (known.truncated) return false;
       return this.set(known, item.status, item.text === '' ? known.view.text : item.text);
     }
+    if (!isNew) return false;
     const view = freezeView(id, item.role, item.kind, item.text, item.status);
     const fromResponse = this.responding && item.role === 'assistant';
     this.entries.set(id, {

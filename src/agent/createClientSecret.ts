@@ -105,13 +105,13 @@ export async function createClientSecret(options: ClientSecretOptions): Promise<
   try {
     response = await fetch(url, { method: 'POST', headers, body });
   } catch (error) {
-    throw failure(redactor, `no answer from ${host}: ${causeText(error)}`);
+    throw failure(redactor, `no answer from ${host}: ${causeText(error, url)}`);
   }
   let text: string;
   try {
     text = await response.text();
   } catch (error) {
-    throw failure(redactor, `the answer from ${host} broke off: ${causeText(error)}`, response.status);
+    throw failure(redactor, `the answer from ${host} broke off: ${causeText(error, url)}`, response.status);
   }
   if (!response.ok) throw httpError(response, text, host, redactor);
   return secretOf(text, response.status, host, redactor);
@@ -140,6 +140,10 @@ function prepare(options: ClientSecretOptions) {
   }
   validateSessionOptions(session);
   const endpoint = clientSecretsEndpoint(url, session?.provider);
+  const { host, username, password } = new URL(endpoint.url);
+  // fetch refuses them, quoting the URL: say so first, naming only the host.
+  if (username !== '' || password !== '')
+    throw new RealtimeError('config', `url for host ${host} must not contain credentials (user:password@)`);
   assertKeyTransportSafe(endpoint.url);
   const auth = openaiHeaders(apiKey, undefined, endpoint.provider);
   const request: Record<string, unknown> = { session: sessionObject(session ?? {}) };
@@ -149,7 +153,7 @@ function prepare(options: ClientSecretOptions) {
     url: endpoint.url,
     headers: { ...auth, 'Content-Type': 'application/json' },
     body: JSON.stringify(request),
-    host: new URL(endpoint.url).host,
+    host,
     redactor: new Redactor(secretsOf(apiKey, auth)),
   };
 }
@@ -202,10 +206,24 @@ function failure(redactor: Redactor, message: string, status?: number, code?: st
   return new ClientSecretError(redactor.text(`createClientSecret: ${message}`), status, code);
 }
 
-/** A fetch failure's text: Node's `fetch failed` says why only in its cause (`connect ECONNREFUSED …`). */
-function causeText(error: unknown): string {
-  const cause = error instanceof Error ? error.cause : undefined;
-  return cause === undefined ? errorText(error) : `${errorText(error)} (${errorText(cause)})`;
+/**
+ * A fetch failure's text: Node's `fetch failed` says why only in its cause (`connect ECONNREFUSED …`).
+ * The URL, which may hold credentials in its query, is never quoted.
+ */
+function causeText(error: unknown, url: string): string {
+  const cause = fieldOf(error, 'cause');
+  const text = cause === undefined ? messageOf(error) : `${messageOf(error)} (${messageOf(cause)})`;
+  return text.split(url).join('the URL');
+}
+
+/** An error's message; by its shape, as fetch's errors may come from another realm (a test runner's). */
+function messageOf(error: unknown): string {
+  const message = fieldOf(error, 'message');
+  return typeof message === 'string' ? message : errorText(error);
+}
+
+function fieldOf(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
 }
 
 function parse(text: string): unknown {

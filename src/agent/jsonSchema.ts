@@ -31,8 +31,10 @@ type Literal = string | number | boolean | null;
 
 /**
  * The JSON Schema of a tool's arguments, derived from their io-ts codec: an object (t.type, t.partial,
- * t.intersection of them, possibly exact, readonly or refined). What the schema allows, the codec
- * accepts; exact codecs also tell the model that nothing else belongs (`additionalProperties: false`).
+ * t.intersection of them, possibly exact, readonly or refined). The schema allows the JSON values the
+ * codec accepts, but for two differences: an exact codec's schema refuses the keys the codec would strip
+ * (`additionalProperties: false`, telling the model that nothing else belongs), and a refinement's
+ * schema is its base type's (the codec checks the predicate).
  * @throws NoSchema naming the first part of the codec that has none.
  */
 export function argumentsSchema(codec: t.Decoder<unknown, unknown>): JsonSchema {

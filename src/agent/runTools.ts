@@ -35,7 +35,7 @@ interface RunningCall {
  * events: -a---b----s---x|
  * tool a:  \--o
  * tool b:      \----!
- * result: ----o---------|
+ * result: ----o----------|
  * ```
  * `a`, `b` = `tool.call` events (two call ids); `o` = the `tool.output` of `a`, whose tool answered
  * after 3 frames; `b`'s tool is still running at `s` (`speech.started`, barge-in): it is stopped (`!`)
@@ -57,6 +57,8 @@ interface RunningCall {
  * with nothing, when:
  * - `response.cancelled` comes for the response that made the call (its `responseId`);
  * - the user starts talking (`speech.started`): barge-in;
+ * - the socket is lost (`reconnecting`): the next socket is a new server session, where the call
+ *   cannot be answered;
  * - the conversation ends: `closed`, the events completing or erroring, or this operator unsubscribed.
  * With `timeoutMs`, a tool still running after it is stopped the same way, and its call answered with
  * an output saying it timed out.
@@ -220,7 +222,9 @@ export function runTools(
             case 'response.cancelled':
               for (const call of running.values()) if (call.responseId === event.responseId) stop(call);
               break;
+            // reconnecting: the new socket is a new server session, where the call cannot be answered.
             case 'speech.started':
+            case 'reconnecting':
               stopAll();
               break;
             case 'closed':
