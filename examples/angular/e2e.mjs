@@ -115,6 +115,9 @@ try {
       throw new Error(`the items are\n${lines.join('\n')}`);
   });
 
+  // E2E_SCREENSHOT=page.png keeps a picture of the page at its fullest, to look at.
+  if (process.env.E2E_SCREENSHOT) await page.screenshot({ path: process.env.E2E_SCREENSHOT, fullPage: true });
+
   await check('Stop closes the conversation: closed: requested (1000)', async () => {
     await page.locator('button.stop').click();
     await page.locator('.closed', { hasText: 'closed: requested (1000)' }).waitFor({ timeout: WAIT_MS });

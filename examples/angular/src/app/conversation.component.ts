@@ -65,6 +65,7 @@ export const AUDIO_DEVICES = new InjectionToken<AudioDevices>('AUDIO_DEVICES', {
       }
     </ol>
 
+    <h2>Items</h2>
     <ol class="items">
       @for (item of conversation.items$ | async; track item.id) {
         <li [class]="item.role + ' ' + item.status">
@@ -105,6 +106,9 @@ export const AUDIO_DEVICES = new InjectionToken<AudioDevices>('AUDIO_DEVICES', {
     }
     .incomplete::after {
       content: ' …'; /* cut where the user talked over it */
+    }
+    h2 {
+      font-size: 1rem;
     }
     .tool {
       font-family: monospace;
