@@ -466,6 +466,29 @@ describe('runTools', () => {
     });
   });
 
+  it('a codec that throws is answered as a failure of the tool', () => {
+    const Throwing = new t.Type<string, string, unknown>(
+      'Throwing',
+      (u): u is string => typeof u === 'string',
+      () => {
+        throw new Error('the codec broke');
+      },
+      (s) => s,
+    );
+    const tool = defineTool({
+      name: 'get_weather',
+      args: Throwing,
+      parameters: { type: 'object' },
+      run: () => 'x',
+    });
+    scheduler.run(({ cold, expectObservable }) => {
+      const events = cold<RealtimeEvent>('-c-|', { c: paris() });
+      expectObservable(events.pipe(runTools([tool]))).toBe('-o-|', {
+        o: out('call_1', 'get_weather failed: the codec broke'),
+      });
+    });
+  });
+
   describe('Promise tools (microtasks, outside virtual time)', () => {
     const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 

@@ -50,8 +50,8 @@ interface RunningCall {
  * - else the tool runs with the decoded arguments and `{ callId, signal }`. What it returns answers
  *   the call: a string at once, a Promise when it resolves, an Observable with its first value (it is
  *   then unsubscribed). A tool that throws, rejects, errors or completes without a value is answered
- *   with an output saying it failed and why (the error's message, never its stack); the operator goes
- *   on.
+ *   with an output saying it failed and why (the error's message, never its stack), as is a call whose
+ *   codec throws; the operator goes on.
  *
  * A running tool is stopped (its `signal` aborted, its Observable unsubscribed) and its call answered
  * with nothing, when:
@@ -203,7 +203,13 @@ export function runTools(
         } catch (error) {
           return answer(callId, responseId, `Invalid arguments for ${name}: not JSON (${errorText(error)})`);
         }
-        const decoded = tool.args.decode(parsed);
+        let decoded: ReturnType<RealtimeTool['args']['decode']>;
+        try {
+          decoded = tool.args.decode(parsed);
+        } catch (error) {
+          // A custom codec that throws is the tool's failure, not the model's.
+          return answer(callId, responseId, failed(name, error));
+        }
         if (decoded._tag === 'Left')
           return answer(
             callId,
