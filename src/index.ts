@@ -30,6 +30,9 @@ export {
   type TransportClose,
 } from './transport/webSocketSubject.js';
 export * from './audio/index.js';
+export { defineTool, type RealtimeTool } from './agent/defineTool.js';
+export { toolDefinitions } from './agent/toolDefinitions.js';
+export { runTools } from './agent/runTools.js';
 export { conversationItems, type ConversationItemView } from './agent/conversationItems.js';
 export {
   createClientSecret,
@@ -37,6 +40,3 @@ export {
   type ClientSecretOptions,
 } from './agent/createClientSecret.js';
 export { ClientSecretError } from './agent/clientSecretError.js';
-export { defineTool, type RealtimeTool } from './agent/defineTool.js';
-export { toolDefinitions } from './agent/toolDefinitions.js';
-export { runTools } from './agent/runTools.js';

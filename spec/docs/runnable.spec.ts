@@ -12,7 +12,13 @@ import { docBlocks, type DocBlock, type ProgramBlock, type SetupBlock, type Test
 import { runProgram, runSetup, runTests, startServe, writeBlocks } from './docRunner';
 import { ROOT, packTarball, run } from '../package/tarball';
 
-const GUIDES = ['docs/getting-started.md', 'docs/testing.md', 'docs/audio.md', 'docs/openai.md'];
+const GUIDES = [
+  'docs/getting-started.md',
+  'docs/testing.md',
+  'docs/audio.md',
+  'docs/openai.md',
+  'docs/agents.md',
+];
 const blocks = GUIDES.flatMap((guide) => docBlocks(readFileSync(join(ROOT, guide), 'utf8'), guide));
 const tests = blocks.filter((block): block is TestBlock => block.kind === 'test');
 /** Per program: the longest, wav.ts, streams 2.5 s of audio in real time and waits for the echo. */

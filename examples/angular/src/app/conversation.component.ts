@@ -1,3 +1,4 @@
+import { AsyncPipe } from '@angular/common';
 import {
   ChangeDetectionStrategy,
   Component,
@@ -36,9 +37,10 @@ export const AUDIO_DEVICES = new InjectionToken<AudioDevices>('AUDIO_DEVICES', {
   }),
 });
 
-/** Talk / Stop, a text box, the live transcript and why the conversation closed. */
+/** Talk / Stop, a text box, the live transcript, the conversation's items and why it closed. */
 @Component({
   selector: 'app-conversation',
+  imports: [AsyncPipe],
   // One conversation per component: it is closed (microphone off, socket closed) when the component goes.
   providers: [RealtimeConversationService],
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -59,6 +61,15 @@ export const AUDIO_DEVICES = new InjectionToken<AudioDevices>('AUDIO_DEVICES', {
       @for (line of conversation.transcript(); track $index) {
         <li [class]="line.role" [class.partial]="!line.done">
           <b>{{ line.role }}:</b> {{ line.text }}
+        </li>
+      }
+    </ol>
+
+    <h2>Items</h2>
+    <ol class="items">
+      @for (item of conversation.items$ | async; track item.id) {
+        <li [class]="item.role + ' ' + item.status">
+          <b>{{ item.role }} {{ item.kind }}:</b> {{ item.text }}
         </li>
       }
     </ol>
@@ -89,8 +100,18 @@ export const AUDIO_DEVICES = new InjectionToken<AudioDevices>('AUDIO_DEVICES', {
     .say input {
       flex: 1;
     }
-    .partial {
+    .partial,
+    .in_progress {
       opacity: 0.6;
+    }
+    .incomplete::after {
+      content: ' …'; /* cut where the user talked over it */
+    }
+    h2 {
+      font-size: 1rem;
+    }
+    .tool {
+      font-family: monospace;
     }
     .assistant b {
       color: #2f6f3e;

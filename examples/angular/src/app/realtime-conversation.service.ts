@@ -4,6 +4,7 @@ import {
   inject,
   Injectable,
   InjectionToken,
+  signal,
   type Provider,
   type Signal,
 } from '@angular/core';
@@ -12,12 +13,15 @@ import {
   BehaviorSubject,
   EMPTY,
   filter,
+  finalize,
+  from,
   map,
   merge,
   of,
   scan,
   share,
   shareReplay,
+  startWith,
   Subject,
   Subscription,
   switchMap,
@@ -27,13 +31,18 @@ import {
 } from 'rxjs';
 import {
   connectConversation,
+  conversationItems,
+  runTools,
+  toolDefinitions,
   type Conversation,
+  type ConversationItemView,
   type ConversationOptions,
   type ConversationState,
   type RealtimeAudioFrame,
   type RealtimeClosed,
   type RealtimeEvent,
   type RealtimeEventOf,
+  type RealtimeTool,
 } from 'realtime-rx';
 
 /**
@@ -47,6 +56,34 @@ export const REALTIME_CONVERSATION_OPTIONS = new InjectionToken<ConversationOpti
 /** Provides the options every {@link RealtimeConversationService} below this injector connects with. */
 export function provideRealtimeConversation(options: ConversationOptions): Provider {
   return { provide: REALTIME_CONVERSATION_OPTIONS, useValue: options };
+}
+
+/** The tools the model may call: declared in the session, run by `runTools`, answered on the control lane. */
+export const REALTIME_TOOLS = new InjectionToken<RealtimeTool[]>('REALTIME_TOOLS', {
+  factory: () => [],
+});
+
+/** Provides the tools of every {@link RealtimeConversationService} below this injector. */
+export function provideRealtimeTools(tools: RealtimeTool[]): Provider {
+  return { provide: REALTIME_TOOLS, useValue: tools };
+}
+
+/** A short-lived key your server minted (with `createClientSecret`), and the server it is for. */
+export interface ClientSecretGrant {
+  /** The `ek_...` key: connects as the `apiKey`. */
+  readonly value: string;
+  /** Where to connect with it, when not the options' `url`. */
+  readonly url?: string;
+}
+
+/** Asks your server for a key before each conversation: a page never holds a real API key. */
+export const REALTIME_CLIENT_SECRET = new InjectionToken<() => Promise<ClientSecretGrant>>(
+  'REALTIME_CLIENT_SECRET',
+);
+
+/** Provides how to get a key, e.g. `() => fetch('/realtime/client-secret', { method: 'POST' })...`. */
+export function provideRealtimeClientSecret(mint: () => Promise<ClientSecretGrant>): Provider {
+  return { provide: REALTIME_CLIENT_SECRET, useValue: mint };
 }
 
 /** `idle` before the first `start()`; then the conversation's own state. */
@@ -100,6 +137,12 @@ type Change = (view: ConversationView) => ConversationView;
 @Injectable()
 export class RealtimeConversationService {
   private readonly options = inject(REALTIME_CONVERSATION_OPTIONS);
+  private readonly tools = inject(REALTIME_TOOLS);
+  private readonly clientSecret = inject(REALTIME_CLIENT_SECRET, { optional: true });
+  /** True while a key is being minted for the next conversation. */
+  private readonly minting = signal(false);
+  /** Why the last key could not be had. */
+  private readonly mintProblem = signal<string | undefined>(undefined);
   /** The current (or last) conversation: what `view$` and `events$` follow. */
   private readonly conversation$ = new BehaviorSubject<Conversation | undefined>(undefined);
   /** Texts given to `say()`, shown in the transcript as the user's lines. */
@@ -132,13 +175,25 @@ export class RealtimeConversationService {
     shareReplay({ bufferSize: 1, refCount: true }),
   );
 
+  /**
+   * The current conversation's items (messages, tool calls and their outputs) as they change: a new
+   * frozen array each time, the unchanged items the same objects, for an `async` pipe.
+   */
+  readonly items$: Observable<readonly ConversationItemView[]> = this.conversation$.pipe(
+    switchMap((conversation) =>
+      conversation === undefined ? of([]) : conversation.events$.pipe(conversationItems(), startWith([])),
+    ),
+    shareReplay({ bufferSize: 1, refCount: true }),
+  );
+
   /** The same view as a signal; its subscription ends with this service's injector. */
   readonly view: Signal<ConversationView> = toSignal(this.view$, { requireSync: true });
-  readonly status = computed(() => this.view().status);
+  /** `connecting` from the moment a key is asked for. */
+  readonly status = computed(() => (this.minting() ? 'connecting' : this.view().status));
   readonly transcript = computed(() => this.view().transcript);
   readonly closeReason = computed(() => this.view().closeReason);
   readonly eventCount = computed(() => this.view().eventCount);
-  readonly problem = computed(() => this.view().problem);
+  readonly problem = computed(() => this.mintProblem() ?? this.view().problem);
   /** True while connecting or open: the time to talk. */
   readonly running = computed(() => this.status() === 'connecting' || this.status() === 'open');
 
@@ -154,17 +209,43 @@ export class RealtimeConversationService {
 
   /**
    * Connects a new conversation (closing the one before), sends `devices.audio` to it and plays its
-   * answer on `devices.playback`. Throws a `RealtimeError` of kind `config` for options that cannot work.
+   * answer on `devices.playback`; with a client secret provided, asks for a key first. Throws a
+   * `RealtimeError` of kind `config` for options that cannot work.
    */
   start(devices: ConversationDevices = {}): void {
     if (this.destroyed)
       throw new Error('RealtimeConversationService: start() after its injector was destroyed');
     this.stop();
-    const conversation = connectConversation(this.options);
+    this.mintProblem.set(undefined);
+    if (this.clientSecret === null) return this.connect(this.options, devices);
+    this.minting.set(true);
+    // Held as the devices' subscription: stop() before the key comes cancels the start.
+    this.devices = from(this.clientSecret())
+      .pipe(finalize(() => this.minting.set(false)))
+      .subscribe({
+        next: ({ value, url }) =>
+          this.connect({ ...this.options, url: url ?? this.options.url, apiKey: value }, devices),
+        error: (error: unknown) =>
+          this.mintProblem.set(`no key: ${error instanceof Error ? error.message : String(error)}`),
+      });
+  }
+
+  private connect(options: ConversationOptions, devices: ConversationDevices): void {
+    const tools = this.tools;
+    const conversation = connectConversation(
+      tools.length === 0
+        ? options
+        : { ...options, session: { ...options.session, tools: toolDefinitions(tools) } },
+    );
     // Subscribes view$ and events$ to it now: events are not replayed, except the final `closed`.
     this.conversation$.next(conversation);
     const ended$ = conversation.events$.pipe(filter((event) => event.type === 'closed'));
     const wiring = new Subscription();
+    // The tools answer the model; one the user talks over (barge-in) or that the conversation outlives is aborted.
+    if (tools.length > 0)
+      wiring.add(
+        conversation.events$.pipe(runTools(tools)).subscribe((control) => conversation.control.next(control)),
+      );
     if (devices.audio !== undefined)
       // The microphone stops when the conversation ends; a failing microphone becomes an `invalid` event.
       wiring.add(devices.audio.pipe(takeUntil(ended$)).subscribe(conversation.audio));
