@@ -35,37 +35,51 @@ type Atob = (text: string) => string;
 /** Texts longer than this are scanned instead of decoded: a decoded copy of a huge frame is not worth making. */
 const MAX_DECODED_CHARS = 64 * 1024;
 
+/** Texts up to this long are checked by decoding them into a scratch buffer, where there is Buffer. */
+const MAX_SCRATCH_CHARS = 16 * 1024;
+/** Where Node's decoder writes what it checks (made on first use, 12 KiB, kept). */
+let scratch: { write(text: string, encoding: 'base64'): number } | undefined;
+
 /**
  * Whether `text` is padded base64: whole quads of the alphabet, `=` only as the last one or two.
  * Runs on every audio delta received and every frame sent that this library did not encode, so it is
- * one function, and lets the platform's native decoder, `atob`, check the characters where there is
- * one (a pattern, even unanchored, costs several times as much per character; Node's `Buffer`
- * decoder takes the URL-safe alphabet and reads a character above U+00FF by its low byte, so it
- * needs three more scans).
- *
- * `atob` refuses any character outside the alphabet and an `=` before the padding (it throws), and
- * skips blanks: a text it decodes is the only kind that decodes to all the bytes its length and
- * padding imply.
+ * one function, and lets native code check the characters (a pattern, even unanchored, costs several
+ * times as much per character). On Node, the text is decoded into a scratch buffer kept for it, with
+ * the checks Buffer's lenient decoder needs (see {@link decodeBase64Into}): no string is made. Else
+ * `atob` decodes it: it refuses any character outside the alphabet and an `=` before the padding (it
+ * throws), and skips blanks, so a text it decodes is the only kind that decodes to all the bytes its
+ * length and padding imply.
  * @internal
  */
 export function isBase64(text: string): boolean {
   const length = text.length;
   if (length % 4 !== 0) return false;
-  const platform = globalThis as { atob?: Atob };
+  const padding =
+    length === 0 || text.charCodeAt(length - 1) !== 61 ? 0 : text.charCodeAt(length - 2) === 61 ? 2 : 1;
+  const bytes = (length / 4) * 3 - padding;
+  const platform = globalThis as { atob?: Atob; Buffer?: NodeBufferStatics };
+  const B = platform.Buffer;
+  if (B !== undefined && length <= MAX_SCRATCH_CHARS) {
+    scratch ??= B.from(new ArrayBuffer((MAX_SCRATCH_CHARS / 4) * 3), 0, (MAX_SCRATCH_CHARS / 4) * 3);
+    return (
+      scratch.write(text, 'base64') === bytes &&
+      text.indexOf('-') === -1 &&
+      text.indexOf('_') === -1 &&
+      B.byteLength(text) === length // UTF-8, the default: ASCII only
+    );
+  }
   if (platform.atob === undefined || length > MAX_DECODED_CHARS) {
     if (NOT_BASE64.test(text)) return false;
     const pad = text.indexOf('=');
     return pad === -1 || pad === length - 1 || (pad === length - 2 && text.charCodeAt(length - 1) === 61);
   }
-  const padding =
-    length === 0 || text.charCodeAt(length - 1) !== 61 ? 0 : text.charCodeAt(length - 2) === 61 ? 2 : 1;
   let decoded: number;
   try {
     decoded = platform.atob(text).length;
   } catch {
     return false;
   }
-  return decoded === (length / 4) * 3 - padding;
+  return decoded === bytes;
 }
 
 /** The part of Node's Buffer that {@link decodeBase64Into} uses (found at call time: none in browsers). */
