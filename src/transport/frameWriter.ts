@@ -55,8 +55,10 @@ export class FrameWriter implements BatchedWriter {
   private pingPending = false;
   /** What is pending is audio only (given as parts), so it may wait for a later batch under load. */
   private holdable = true;
-  /** Its frames wait for a later batch (see `holdWrites`). */
-  private held = false;
+  /** Batches its frames have waited for (see `holdWrites`). */
+  private heldBatches = 0;
+  /** Its kept frames have waited long enough: written in the next batch. */
+  private released = false;
   /**
    * Called by `ws` when a frame has been written out: the moment to look at the buffer again. Made
    * the first time a frame may be left waiting.
@@ -137,21 +139,24 @@ export class FrameWriter implements BatchedWriter {
     this.pendingCount = 0;
     this.pendingChars = 0;
     this.pingPending = false;
-    this.held = false;
+    this.heldBatches = 0;
+    this.released = false;
     this.holdable = true;
   }
 
-  /** Keeps this job's frames for a later batch, if they are audio only and have not waited yet. */
-  holdWrites(): boolean {
-    if (this.held || !this.holdable || this.pendingCount === 0) return false;
-    this.held = true;
+  /** Keeps this job's frames for a later batch, if they are audio only and have waited fewer than `depth`. */
+  holdWrites(depth: number): boolean {
+    if (this.released || this.heldBatches >= depth || !this.holdable || this.pendingCount === 0) return false;
+    this.heldBatches++;
     this.batched = false; // its next frame joins the next batch, and takes these along
     return true;
   }
 
   /** The frames kept by `holdWrites` have waited long enough. */
   releaseHeld(): void {
-    if (this.held) this.joinBatch();
+    if (this.heldBatches === 0 || this.released) return;
+    this.released = true;
+    this.joinBatch();
   }
 
   /** Writes the frames of this job and the ping it asked for (the end of the job's write batch). */
@@ -213,7 +218,8 @@ export class FrameWriter implements BatchedWriter {
     }
     this.pendingCount = 0;
     this.pendingChars = 0;
-    this.held = false;
+    this.heldBatches = 0;
+    this.released = false;
     this.holdable = true;
     return ping ? 'pinged' : 'frames';
   }

@@ -10,10 +10,10 @@ export interface BatchedWriter {
   batchWritten(): void;
   /**
    * The process is busy writing: keeps this job's frames for a later batch instead (true), if they
-   * may wait (audio only, not kept once already). A writer that keeps them joins the next batch it
-   * is given a frame in, or is handed to {@link releaseHeld}'s timer.
+   * may wait (audio only, kept fewer than `depth` batches so far, not released). A writer that keeps
+   * them joins the next batch it is given a frame in, or is handed to {@link releaseHeld}'s timer.
    */
-  holdWrites(): boolean;
+  holdWrites(depth: number): boolean;
   /** Its frames have waited long enough: joins the next batch, if it still holds them. */
   releaseHeld(): void;
 }
@@ -46,17 +46,20 @@ export function joinWriteBatch(writer: BatchedWriter): void {
 }
 
 /**
- * Under load, audio waits for the next batch: the socket then writes two frames in one system call,
- * where each would cost one (on a busy host, the call and the kernel's work for it are most of a
+ * Under load, audio waits for later batches: the socket then writes two or three frames in one system
+ * call, where each would cost one (on a busy host, the call and the kernel's work for it are most of a
  * frame's cost). "Under load": the batches' writes took more than HOLD_FROM of the time over the last
- * window; they stop waiting when that falls below HOLD_UNTIL. A kept frame waits at most HOLD_MS (its
- * socket's next frame usually comes sooner, and takes it along). Texts, controls and pings never wait.
+ * window; audio then waits one batch more (up to MAX_DEPTH), and one less once that share is below
+ * HOLD_UNTIL. A kept frame waits at most HOLD_MS per batch of depth (its socket's next frames usually
+ * come sooner, and take it along). Texts, controls and pings never wait.
  */
 const WINDOW_MS = 100;
 const HOLD_FROM = 0.35;
 const HOLD_UNTIL = 0.15;
+const MAX_DEPTH = 2;
 const HOLD_MS = 25;
-let holding = false;
+/** How many batches audio may wait now: 0 (none) to MAX_DEPTH. */
+let depth = 0;
 let windowStart = 0;
 let busyMs = 0;
 /** Writers that kept their frames since the timer was set. */
@@ -70,20 +73,22 @@ function releaseAll(): void {
   for (let i = 0; i < waiting.length; i++) waiting[i].releaseHeld();
 }
 
-/** Counts a batch's writing time; decides, once per window, whether audio waits. */
+/** Counts a batch's writing time; decides, once per window, how long audio may wait. */
 function measured(start: number, end: number): void {
   busyMs += end - start;
   const span = end - windowStart;
   if (span < WINDOW_MS) return;
   const share = busyMs / span;
-  holding = holding ? share > HOLD_UNTIL : share > HOLD_FROM;
+  if (share > HOLD_FROM) depth = Math.min(depth + 1, MAX_DEPTH);
+  // After a pause in writing (a long window), audio goes at once again.
+  else if (share < HOLD_UNTIL) depth = span > 4 * WINDOW_MS ? 0 : Math.max(depth - 1, 0);
   windowStart = end;
   busyMs = 0;
 }
 
 function flush(): void {
   const start = performance.now();
-  const hold = holding;
+  const hold = depth;
   // Writers that join while this runs (a drained socket turns writable and its drain loop sends
   // more) land in the fresh array and are written in the next round, before the microtask ends.
   while (members.length > 0) {
@@ -91,9 +96,9 @@ function flush(): void {
     members = spare;
     for (let i = 0; i < round.length; i++) {
       const writer = round[i];
-      if (hold && writer.holdWrites()) {
+      if (hold > 0 && writer.holdWrites(hold)) {
         held.push(writer);
-        holdTimer ??= setTimeout(releaseAll, HOLD_MS);
+        holdTimer ??= setTimeout(releaseAll, HOLD_MS * hold);
       } else if (writeGuarded(writer)) pinged.push(writer);
     }
     round.length = 0;
