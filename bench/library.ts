@@ -14,7 +14,7 @@
  */
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import * as ts from 'typescript';
+import type * as TypeScript from 'typescript';
 import type * as RealtimeRx from '../src/index.js';
 
 /** This checkout. */
@@ -26,6 +26,11 @@ const here = join(__dirname, '..');
  * packages, and returns that directory.
  */
 export function compileLibrary(root: string = here): string {
+  // Loaded here, not at the top: the downlink's client processes import this file only for
+  // `library()`, and a process that holds the TypeScript compiler (megabytes of heap, a collection
+  // of it running while the first events arrive) is not the process a user's app runs in.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ts = require('typescript') as typeof TypeScript;
   const src = join(root, 'src');
   const parsed = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.build.json'), undefined, {
     ...ts.sys,
@@ -35,7 +40,7 @@ export function compileLibrary(root: string = here): string {
   });
   if (parsed === undefined) throw new Error('tsconfig.build.json could not be read');
   // As scripts/build.mjs builds dist/cjs.
-  const compilerOptions: ts.CompilerOptions = {
+  const compilerOptions: TypeScript.CompilerOptions = {
     ...parsed.options,
     module: ts.ModuleKind.CommonJS,
     moduleResolution: ts.ModuleResolutionKind.Node10,

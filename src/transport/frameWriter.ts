@@ -14,6 +14,9 @@ export interface WriterEvents {
   pingSent(): void;
 }
 
+/** Writers made so far in this process (see `FrameWriter.serial`). */
+let writerCount = 0;
+
 const NOBODY: WriterEvents = {
   frameSent: () => undefined,
   flushed: () => undefined,
@@ -59,6 +62,14 @@ export class FrameWriter implements BatchedWriter {
   private heldBatches = 0;
   /** Its kept frames have waited long enough: written in the next batch. */
   private released = false;
+  /** The batch it last kept its frames in. */
+  private heldIn = 0;
+  /** Batches its frames wait in this cycle of holds (see `holdWrites`). */
+  private holdTarget = 0;
+  /** The depth its cycle was set for: when the depth changes, its phase is set again. */
+  private holdDepth = 0;
+  /** Which of the process's writers this is, in order: spreads their writes across batches. */
+  private readonly serial = writerCount++;
   /**
    * Called by `ws` when a frame has been written out: the moment to look at the buffer again. Made
    * the first time a frame may be left waiting.
@@ -145,16 +156,25 @@ export class FrameWriter implements BatchedWriter {
   }
 
   /** Keeps this job's frames for a later batch, if they are audio only and have waited fewer than `depth`. */
-  holdWrites(depth: number): boolean {
-    if (this.released || this.heldBatches >= depth || !this.holdable || this.pendingCount === 0) return false;
+  holdWrites(depth: number, batch: number): boolean {
+    if (this.released || !this.holdable || this.pendingCount === 0) return false;
+    if (this.heldBatches === 0) {
+      // A new cycle. When the depth has just changed, the writers start out of step (one in
+      // `depth + 1` writes now, the next waits one batch, ...), so that each batch writes a share of
+      // the sockets rather than every socket writing in the same one.
+      this.holdTarget = depth === this.holdDepth ? depth : this.serial % (depth + 1);
+      this.holdDepth = depth;
+    }
+    if (this.heldBatches >= this.holdTarget) return false;
     this.heldBatches++;
+    this.heldIn = batch;
     this.batched = false; // its next frame joins the next batch, and takes these along
     return true;
   }
 
-  /** The frames kept by `holdWrites` have waited long enough. */
-  releaseHeld(): void {
-    if (this.heldBatches === 0 || this.released) return;
+  /** The frames kept by `holdWrites` in `batch` have waited long enough (unless it kept some since). */
+  releaseHeld(batch: number): void {
+    if (this.heldBatches === 0 || this.released || this.heldIn !== batch) return;
     this.released = true;
     this.joinBatch();
   }

@@ -12,10 +12,14 @@ export interface BatchedWriter {
    * The process is busy writing: keeps this job's frames for a later batch instead (true), if they
    * may wait (audio only, kept fewer than `depth` batches so far, not released). A writer that keeps
    * them joins the next batch it is given a frame in, or is handed to {@link releaseHeld}'s timer.
+   * `batch` numbers this batch.
    */
-  holdWrites(depth: number): boolean;
-  /** Its frames have waited long enough: joins the next batch, if it still holds them. */
-  releaseHeld(): void;
+  holdWrites(depth: number, batch: number): boolean;
+  /**
+   * The frames it kept in batch `batch` have waited long enough: joins the next batch, if it still
+   * holds them and has kept none since (a later hold has a later wait of its own).
+   */
+  releaseHeld(batch: number): void;
 }
 
 /** The members of the batch being filled, and a spare array for the next one (no allocation per job). */
@@ -62,15 +66,30 @@ const HOLD_MS = 25;
 let depth = 0;
 let windowStart = 0;
 let busyMs = 0;
-/** Writers that kept their frames since the timer was set. */
-let held: BatchedWriter[] = [];
+/**
+ * The writers that kept their frames, one group per batch, oldest first, each with the time its wait
+ * ends; one timer, for the oldest. A group per batch (not one list for the timer): a writer kept just
+ * before the timer fires must not be released with those kept a whole wait earlier, or every socket
+ * would write in the same batch again.
+ */
+const heldGroups: BatchedWriter[][] = [];
+const heldUntil: number[] = [];
+const heldIn: number[] = [];
+/** Numbers the batches (for `releaseHeld`). */
+let batchCount = 0;
 let holdTimer: ReturnType<typeof setTimeout> | undefined;
 
-function releaseAll(): void {
+function releaseDue(): void {
   holdTimer = undefined;
-  const waiting = held;
-  held = [];
-  for (let i = 0; i < waiting.length; i++) waiting[i].releaseHeld();
+  const now = performance.now();
+  // Timers fire up to a millisecond early by this clock.
+  while (heldUntil.length > 0 && heldUntil[0] <= now + 1) {
+    heldUntil.shift();
+    const batch = heldIn.shift()!;
+    const group = heldGroups.shift()!;
+    for (let i = 0; i < group.length; i++) group[i].releaseHeld(batch);
+  }
+  if (heldUntil.length > 0) holdTimer = setTimeout(releaseDue, heldUntil[0] - now);
 }
 
 /** Counts a batch's writing time; decides, once per window, how long audio may wait. */
@@ -89,6 +108,8 @@ function measured(start: number, end: number): void {
 function flush(): void {
   const start = performance.now();
   const hold = depth;
+  const batch = ++batchCount;
+  let group: BatchedWriter[] | undefined;
   // Writers that join while this runs (a drained socket turns writable and its drain loop sends
   // more) land in the fresh array and are written in the next round, before the microtask ends.
   while (members.length > 0) {
@@ -96,9 +117,8 @@ function flush(): void {
     members = spare;
     for (let i = 0; i < round.length; i++) {
       const writer = round[i];
-      if (hold > 0 && writer.holdWrites(hold)) {
-        held.push(writer);
-        holdTimer ??= setTimeout(releaseAll, HOLD_MS * hold);
+      if (hold > 0 && writer.holdWrites(hold, batch)) {
+        (group ??= []).push(writer);
       } else if (writeGuarded(writer)) pinged.push(writer);
     }
     round.length = 0;
@@ -109,6 +129,12 @@ function flush(): void {
   for (let i = 0; i < pinged.length; i++) stampGuarded(pinged[i]);
   pinged.length = 0;
   queued = false;
+  if (group !== undefined) {
+    heldGroups.push(group);
+    heldUntil.push(start + HOLD_MS * hold);
+    heldIn.push(batch);
+    holdTimer ??= setTimeout(releaseDue, HOLD_MS * hold);
+  }
   measured(start, performance.now());
 }
 

@@ -132,13 +132,15 @@ export function scanAudioDelta(text: string, format: FrameFormat): Decoded | und
   let seen = 0;
   let itemId = '';
   let delta = '';
+  let firstKey = 0; // the key tried first: the one after the last found (one try per field in wire order)
   for (;;) {
     let field = 0;
     let valueAt = 0;
-    for (let k = 0; k < KEYS.length; k++) {
+    for (let tries = 0, k = firstKey; tries < KEYS.length; tries++, k = k === KEYS.length - 1 ? 0 : k + 1) {
       if (text.startsWith(KEYS[k], at)) {
         field = KEY_FIELDS[k];
         valueAt = at + KEYS[k].length;
+        firstKey = k === KEYS.length - 1 ? 0 : k + 1;
         break;
       }
     }
