@@ -256,6 +256,7 @@ describe('BacklogProbe', () => {
       {
         mark: () => clock.marks.push(clock.now), // each ping is marked as it goes out
         during: (ms) => (clock.asked.push(ms), clock.lag), // over how long the ping has been out
+        answered: () => undefined,
       },
     );
     p.afterSend(1000);

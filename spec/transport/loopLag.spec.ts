@@ -49,6 +49,30 @@ describe('watchLoopLag', () => {
     expect(b.during(1000)).toBe(0); // nobody watches
   });
 
+  it('watches only while a ping is out: its timer stops once the pong is read, and starts with the next ping', async () => {
+    const started = jest.spyOn(global, 'setInterval');
+    const stopped = jest.spyOn(global, 'clearInterval');
+    try {
+      const lag = watchLoopLag();
+      lag.mark(); // a ping goes out
+      expect(started).toHaveBeenCalledTimes(1);
+      await tick(15);
+      lag.answered(); // its pong was read
+      expect(stopped).toHaveBeenCalledTimes(1);
+      expect(lag.during(1000)).toBe(0);
+      lag.mark(); // the next ping
+      expect(started).toHaveBeenCalledTimes(2);
+      const sent = performance.now();
+      block(60);
+      expect(lag.during(performance.now() - sent)).toBeGreaterThanOrEqual(40);
+      lag.release();
+      expect(stopped).toHaveBeenCalledTimes(2);
+    } finally {
+      started.mockRestore();
+      stopped.mockRestore();
+    }
+  });
+
   it('does nothing until the first ping', () => {
     const lag = watchLoopLag();
     block(30);

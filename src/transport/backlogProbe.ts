@@ -27,12 +27,14 @@ const MIN_WINDOW_BYTES = 4096;
 
 /**
  * How late this process's event loop has run (Node: `loopLag.ts`): told when a ping goes out (`mark`),
- * asked for the longest stall of the last `ms` milliseconds (`during`).
+ * asked for the longest stall of the last `ms` milliseconds (`during`), and told when its pong has
+ * been read (`answered`): nothing needs watching until the next ping.
  * @internal
  */
 export interface OwnLag {
   mark(): void;
   during(ms: number): number;
+  answered(): void;
 }
 
 /**
@@ -49,7 +51,7 @@ export interface ProbeLink {
   now(): number;
 }
 
-const noLag: OwnLag = { mark: () => undefined, during: () => 0 };
+const noLag: OwnLag = { mark: () => undefined, during: () => 0, answered: () => undefined };
 
 /**
  * Measures the whole uplink's backlog with WebSocket pings: a peer answers a ping only after it has
@@ -166,6 +168,7 @@ export class BacklogProbe {
     const rtt = now - this.pingAt;
     this.learnBase(now, rtt);
     const lag = this.ownLag.during(rtt);
+    this.ownLag.answered();
     // What this process's own lateness explains is not queueing (never below 0).
     this.delayMs = Math.max(0, rtt - this.baseRttMs - lag);
     this.lastPongAt = now;

@@ -3,7 +3,7 @@
 // process's load, not a backlog in the path (holding audio back would only add to it). Node only; the
 // browser stand-in (`loopLag.browser.ts`) reports nothing, and browsers cannot ping anyway.
 //
-// One timer for the whole process, every 10 ms (unref'd), on while any probe watches: each tick that
+// One timer for the whole process, every 10 ms (unref'd), on while any probe has a ping out: each tick that
 // comes late records when and by how much, so the stalls of any span can be asked for afterwards.
 // Not `monitorEventLoopDelay`: its histogram can only be windowed by resetting it, and a reset drops
 // the next sample, so a stall that began just after a reset would go unseen.
@@ -17,6 +17,8 @@ export interface LoopLag {
    * on (the time since the timer last ran, beyond its period), in ms; 0 if none.
    */
   during: (ms: number) => number;
+  /** The ping's pong has been read: nothing to watch until the next `mark`. */
+  answered: () => void;
   /** This probe is done watching (once; later calls do nothing). */
   release: () => void;
 }
@@ -91,6 +93,10 @@ class LoopLagWatch implements LoopLag {
 
   during(ms: number): number {
     return this.watching ? during(ms) : 0;
+  }
+
+  answered(): void {
+    this.release();
   }
 
   release(): void {
