@@ -54,19 +54,12 @@ let scratch: { write(text: string, encoding: 'base64'): number } | undefined;
 export function isBase64(text: string): boolean {
   const length = text.length;
   if (length % 4 !== 0) return false;
-  const padding =
-    length === 0 || text.charCodeAt(length - 1) !== 61 ? 0 : text.charCodeAt(length - 2) === 61 ? 2 : 1;
-  const bytes = (length / 4) * 3 - padding;
+  const bytes = base64ByteLength(text);
   const platform = globalThis as { atob?: Atob; Buffer?: NodeBufferStatics };
   const B = platform.Buffer;
   if (B !== undefined && length <= MAX_SCRATCH_CHARS) {
     scratch ??= B.from(new ArrayBuffer((MAX_SCRATCH_CHARS / 4) * 3), 0, (MAX_SCRATCH_CHARS / 4) * 3);
-    return (
-      scratch.write(text, 'base64') === bytes &&
-      text.indexOf('-') === -1 &&
-      text.indexOf('_') === -1 &&
-      B.byteLength(text) === length // UTF-8, the default: ASCII only
-    );
+    return decodedByNode(B, scratch, text, bytes);
   }
   if (platform.atob === undefined || length > MAX_DECODED_CHARS) {
     if (NOT_BASE64.test(text)) return false;
@@ -110,11 +103,25 @@ export function decodeBase64Into(text: string, into: Uint8Array): boolean | unde
   if (B === undefined) return undefined;
   const length = text.length;
   if (length % 4 !== 0 || into.byteLength !== base64ByteLength(text)) return false;
+  return decodedByNode(B, B.from(into.buffer, into.byteOffset, into.byteLength), text, into.byteLength);
+}
+
+/**
+ * Whether Node's decoder, writing `text` into `target`, shows it to be padded base64 of `bytes` bytes:
+ * it filled them all, and none of what the decoder takes but base64 does not was there (see
+ * {@link decodeBase64Into}).
+ */
+function decodedByNode(
+  B: NodeBufferStatics,
+  target: { write(text: string, encoding: 'base64'): number },
+  text: string,
+  bytes: number,
+): boolean {
   return (
-    B.from(into.buffer, into.byteOffset, into.byteLength).write(text, 'base64') === into.byteLength &&
+    target.write(text, 'base64') === bytes &&
     text.indexOf('-') === -1 &&
     text.indexOf('_') === -1 &&
-    B.byteLength(text) === length // UTF-8, the default
+    B.byteLength(text) === text.length // UTF-8, the default: ASCII only
   );
 }
 

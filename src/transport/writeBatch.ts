@@ -72,24 +72,27 @@ let busyMs = 0;
  * before the timer fires must not be released with those kept a whole wait earlier, or every socket
  * would write in the same batch again.
  */
-const heldGroups: BatchedWriter[][] = [];
-const heldUntil: number[] = [];
-const heldIn: number[] = [];
+const held: HeldGroup[] = [];
 /** Numbers the batches (for `releaseHeld`). */
 let batchCount = 0;
 let holdTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** The writers that kept their frames in one batch, and when their wait ends. */
+interface HeldGroup {
+  readonly writers: BatchedWriter[];
+  readonly batch: number;
+  readonly until: number;
+}
 
 function releaseDue(): void {
   holdTimer = undefined;
   const now = performance.now();
   // Timers fire up to a millisecond early by this clock.
-  while (heldUntil.length > 0 && heldUntil[0] <= now + 1) {
-    heldUntil.shift();
-    const batch = heldIn.shift()!;
-    const group = heldGroups.shift()!;
-    for (let i = 0; i < group.length; i++) group[i].releaseHeld(batch);
+  while (held.length > 0 && held[0].until <= now + 1) {
+    const { writers, batch } = held.shift()!;
+    for (let i = 0; i < writers.length; i++) writers[i].releaseHeld(batch);
   }
-  if (heldUntil.length > 0) holdTimer = setTimeout(releaseDue, heldUntil[0] - now);
+  if (held.length > 0) holdTimer = setTimeout(releaseDue, held[0].until - now);
 }
 
 /** Counts a batch's writing time; decides, once per window, how long audio may wait. */
@@ -130,9 +133,7 @@ function flush(): void {
   pinged.length = 0;
   queued = false;
   if (group !== undefined) {
-    heldGroups.push(group);
-    heldUntil.push(start + HOLD_MS * hold);
-    heldIn.push(batch);
+    held.push({ writers: group, batch, until: start + HOLD_MS * hold });
     holdTimer ??= setTimeout(releaseDue, HOLD_MS * hold);
   }
   measured(start, performance.now());

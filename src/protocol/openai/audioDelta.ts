@@ -1,5 +1,5 @@
 import type { Decoded, ServerEventSink } from '../dialect.js';
-import { isBase64 } from '../base64.js';
+import { base64ByteLength, isBase64 } from '../base64.js';
 import type { RealtimeAudioFrame } from '../frame.js';
 import type { RealtimeEventOf } from '../events.js';
 import { decoder, type MessageDecoder, type ParsedMessage } from '../messageDecoder.js';
@@ -67,11 +67,7 @@ function audioOutOf(
   type: AudioDeltaType,
   format: FrameFormat,
 ): RealtimeEventOf<'audio.out' | 'invalid'> {
-  const length = delta.length;
-  // As base64ByteLength counts them, of a text known to be padded base64.
-  const bytes =
-    (length / 4) * 3 -
-    (length === 0 || delta.charCodeAt(length - 1) !== 61 ? 0 : delta.charCodeAt(length - 2) === 61 ? 2 : 1);
+  const bytes = base64ByteLength(delta);
   if (bytes % format.bytesPerSample !== 0) {
     return {
       type: 'invalid',
