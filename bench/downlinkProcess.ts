@@ -84,7 +84,11 @@ export class DownlinkProcess {
       {
         // The parent's flags (tsx; --cpu-prof with `npm run bench:profile`), but not --expose-gc: a
         // user's process runs without it.
-        execArgv: process.execArgv.filter((flag) => flag !== '--expose-gc'),
+        // BENCH_CHILD_FLAGS: more flags for the client processes only (--trace-opt, --cpu-prof, ...).
+        execArgv: [
+          ...process.execArgv.filter((flag) => flag !== '--expose-gc'),
+          ...(process.env.BENCH_CHILD_FLAGS ?? '').split(' ').filter((flag) => flag !== ''),
+        ],
         env: { ...process.env, [LIBRARY_DIR_ENV]: libraryDir() },
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       },

@@ -9,6 +9,7 @@
  *   --frames N          uplink frames per round (default 20 000)
  *   --rounds N          measured rounds of uplink (default 5)
  *   --events N          downlink events received cold (default 20 000; then 5 × N warm)
+ *   --warm-events N     downlink events received warm (default 5 × the cold count)
  *   --runs N            downlink runs, each client in a fresh process each time (default 3)
  *   --levels a,b,…      concurrency levels to ramp through
  *   --server-turn MS    concurrency: the server reads in turns MS apart (default 30; 0: as bytes arrive)
@@ -60,6 +61,7 @@ interface Args {
   frames: number | undefined;
   rounds: number | undefined;
   events: number | undefined;
+  warmEvents: number | undefined;
   runs: number | undefined;
   levels: number[] | undefined;
   serverTurnMs: number | undefined;
@@ -76,6 +78,7 @@ function parseArgs(argv: string[]): Args {
     frames: undefined,
     rounds: undefined,
     events: undefined,
+    warmEvents: undefined,
     runs: undefined,
     levels: undefined,
     serverTurnMs: undefined,
@@ -119,6 +122,9 @@ function parseArgs(argv: string[]): Args {
         break;
       case '--events':
         args.events = count(value(i++, flag), flag);
+        break;
+      case '--warm-events':
+        args.warmEvents = count(value(i++, flag), flag);
         break;
       case '--runs':
         args.runs = count(value(i++, flag), flag);
@@ -208,6 +214,7 @@ function configFor(args: Args): BenchConfig {
     base.downlinkCold = args.events;
     base.downlinkWarm = 5 * args.events;
   }
+  if (args.warmEvents !== undefined) base.downlinkWarm = args.warmEvents;
   if (args.runs !== undefined) base.downlinkRuns = args.runs;
   if (args.levels !== undefined) base.concurrencyLevels = args.levels;
   if (args.serverTurnMs !== undefined) base.serverTurnMs = args.serverTurnMs;
