@@ -45,6 +45,7 @@ async function main(): Promise<void> {
   process.on('message', (command: ChildCommand) => {
     // The clock starts before the parent asks the server to flood: the wait costs next to nothing.
     const cpu0 = cpuMicros();
+    const faults0 = process.resourceUsage().minorPageFault;
     const t0 = performance.now();
     const before = conn.audioOut;
     void conn.whenAudioOut(before + command.count).then(() => {
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
         received: conn.audioOut - before,
         cpuMicros: cpuMicros() - cpu0,
         wallMicros: (performance.now() - t0) * 1000,
+        minorFaults: process.resourceUsage().minorPageFault - faults0,
       });
     });
     send({ kind: 'armed', id: command.id });

@@ -24,13 +24,25 @@ export type ChildReply =
   | { kind: 'failed'; error: string }
   /** the child's clock is running: the server may flood */
   | { kind: 'armed'; id: number }
-  | { kind: 'received'; id: number; received: number; cpuMicros: number; wallMicros: number };
+  | {
+      kind: 'received';
+      id: number;
+      received: number;
+      cpuMicros: number;
+      wallMicros: number;
+      minorFaults: number;
+    };
 
 export interface Batch {
   events: number;
   received: number;
   cpuMicrosPerEvent: number;
   wallMicrosPerEvent: number;
+  /**
+   * the client process's minor page faults while it received (memory touched for the first time: a
+   * young generation that V8 has just grown, read buffers); a diagnostic, not judged
+   */
+  minorFaults: number;
   /** the server's CPU time per event while it flooded this batch */
   serverCpuMicrosPerEvent: number;
 }
@@ -123,6 +135,7 @@ export class DownlinkProcess {
       received: result.received,
       cpuMicrosPerEvent: result.cpuMicros / count,
       wallMicrosPerEvent: result.wallMicros / count,
+      minorFaults: result.minorFaults,
       serverCpuMicrosPerEvent: (after.cpuMicros - before.cpuMicros) / count,
     };
   }

@@ -462,7 +462,8 @@ async function main(): Promise<number> {
             batch === undefined
               ? ''
               : `${what} ${fmt(batch.cpuMicrosPerEvent)} µs CPU/event (${batch.received}/${batch.events}, ` +
-                `${fmt(batch.wallMicrosPerEvent)} µs wall, server ${fmt(batch.serverCpuMicrosPerEvent)} µs)`;
+                `${fmt(batch.wallMicrosPerEvent)} µs wall, server ${fmt(batch.serverCpuMicrosPerEvent)} µs, ` +
+                `${batch.minorFaults} page faults)`;
           log(
             `  run ${r + 1} ${client.name}: ${describe('cold', result.cold)}; ${describe('warm', result.warm)}` +
               `${result.error === undefined ? '' : `; ERROR ${result.error}`}`,
