@@ -123,7 +123,8 @@ const KEY_FIELDS = [EVENT_ID, RESPONSE_ID, ITEM_ID, OUTPUT_INDEX, CONTENT_INDEX,
  */
 export function scanAudioDelta(text: string, format: FrameFormat): Decoded | undefined {
   if (!text.startsWith(COMPACT_PREFIX)) return undefined;
-  return scanWireOrder(text, format) ?? scanAnyOrder(text, format);
+  const inWireOrder = scanWireOrder(text, format);
+  return inWireOrder !== null ? inWireOrder : scanAnyOrder(text, format);
 }
 
 // The fields before `delta` as servers write them, in their order: two sticky patterns (the item id
@@ -136,15 +137,16 @@ const REST_IN_WIRE_ORDER =
   /[^"\\\x00-\x1f]*","output_index":(?:0|[1-9][0-9]*),"content_index":(?:0|[1-9][0-9]*),"delta":"/y;
 
 /**
- * {@link scanAudioDelta} for a delta whose fields come in the order servers write them, or
- * `undefined` when they do not (or when it is not valid, for the general path to tell).
+ * {@link scanAudioDelta} for a delta whose fields come in the order servers write them: `null` when
+ * they do not (the any-order scan decides), `undefined` when they do but the rest is not what the
+ * scan accepts (the general path tells what is wrong; the any-order scan would refuse it too).
  */
-function scanWireOrder(text: string, format: FrameFormat): Decoded | undefined {
+function scanWireOrder(text: string, format: FrameFormat): Decoded | undefined | null {
   IDS_IN_WIRE_ORDER.lastIndex = COMPACT_PREFIX.length;
-  if (!IDS_IN_WIRE_ORDER.test(text)) return undefined;
+  if (!IDS_IN_WIRE_ORDER.test(text)) return null;
   const itemIdAt = IDS_IN_WIRE_ORDER.lastIndex;
   REST_IN_WIRE_ORDER.lastIndex = itemIdAt;
-  if (!REST_IN_WIRE_ORDER.test(text)) return undefined;
+  if (!REST_IN_WIRE_ORDER.test(text)) return null;
   const deltaAt = REST_IN_WIRE_ORDER.lastIndex;
   const end = text.length - 2; // before the closing `"}`
   if (end < deltaAt || text.charCodeAt(end) !== 34 || text.charCodeAt(end + 1) !== 125) return undefined;
