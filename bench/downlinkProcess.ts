@@ -1,14 +1,29 @@
 /*
  * The parent's side of bench/downlinkChild.ts: forks one client into a fresh process, asks it to
  * receive a number of audio deltas while the server floods them, and reads back the CPU time it spent.
- * The child loads the library the parent compiled (bench/library.ts), never compiles it again.
+ * The child is the bench's own JavaScript and loads the library, both as the parent compiled them
+ * (bench/library.ts), in a plain `node`: no tsx, no --expose-gc, as a user's compiled app runs.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { ConversationOptions } from '../src/index.js';
 import { within } from './clients.js';
-import { LIBRARY_DIR_ENV, libraryDir } from './library.js';
+import { LIBRARY_DIR_ENV, benchDir, libraryDir } from './library.js';
 import type { BenchServer, Endpoint } from './serverHandle.js';
+
+/**
+ * The parent's Node flags a client process keeps (--cpu-prof with `npm run bench:profile`): not tsx
+ * (the child is JavaScript already) and not --expose-gc, which a user's process runs without.
+ */
+export function childFlags(parentFlags: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < parentFlags.length; i++) {
+    const flag = parentFlags[i];
+    if (flag === '--import' && parentFlags[i + 1] === 'tsx') i++;
+    else if (flag !== '--import=tsx' && flag !== '--expose-gc') kept.push(flag);
+  }
+  return kept;
+}
 
 export const CLIENT_FLAGS = ['rx', 'raw', 'openai', 'agents'] as const;
 export type ClientFlag = (typeof CLIENT_FLAGS)[number];
@@ -91,14 +106,12 @@ export class DownlinkProcess {
     timeoutMs: number,
   ): Promise<DownlinkProcess> {
     const child = fork(
-      join(__dirname, 'downlinkChild.ts'),
+      join(benchDir(), 'downlinkChild.js'),
       [flag, JSON.stringify(endpoint), JSON.stringify(rxOptions), String(timeoutMs)],
       {
-        // The parent's flags (tsx; --cpu-prof with `npm run bench:profile`), but not --expose-gc: a
-        // user's process runs without it.
-        // BENCH_CHILD_FLAGS: more flags for the client processes only (--trace-opt, --cpu-prof, ...).
+        // BENCH_CHILD_FLAGS: flags for the client processes only (--trace-gc, --cpu-prof, ...).
         execArgv: [
-          ...process.execArgv.filter((flag) => flag !== '--expose-gc'),
+          ...childFlags(process.execArgv),
           ...(process.env.BENCH_CHILD_FLAGS ?? '').split(' ').filter((flag) => flag !== ''),
         ],
         env: { ...process.env, [LIBRARY_DIR_ENV]: libraryDir() },

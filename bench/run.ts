@@ -26,7 +26,7 @@ import { format, resolveConfig } from 'prettier';
 import type { ConversationOptions } from '../src/index.js';
 import { rawWs, realtimeRx, realtimeRxWith, type BenchClient, type ClientName } from './clients.js';
 import { CLIENT_FLAGS, type Batch, type ClientFlag } from './downlinkProcess.js';
-import { libraryDir } from './library.js';
+import { benchDir, libraryDir } from './library.js';
 import { canCollect, median } from './measure.js';
 import { interleavedRamp } from './ramp.js';
 import { agentsRealtime, openaiNode } from './sdkClients.js';
@@ -447,7 +447,9 @@ async function main(): Promise<number> {
     });
 
     await run('downlink', async () => {
-      libraryDir(); // compiled once, here, for every client process
+      // Compiled once, here, for every client process.
+      libraryDir();
+      benchDir();
       // The server's flooding must not be cold for the first client only: one throwaway flood first.
       const warmup = await rawWs.connect(server.direct, config.connectTimeoutMs);
       await server.flood(config.downlinkCold, 10_000 + config.downlinkCold);
