@@ -5,6 +5,7 @@
  * run in this process (cold, as a user's process is when the first answer streams in); later batches
  * meet it warmed up. Nothing else runs here, so the CPU time is the client's alone.
  */
+import { getHeapSpaceStatistics } from 'node:v8';
 import type { ConversationOptions } from '../src/index.js';
 import { rawWs, realtimeRxWith, type BenchClient, type BenchConnection } from './clients.js';
 import type { ChildCommand, ChildReply, ClientFlag } from './downlinkProcess.js';
@@ -22,6 +23,11 @@ async function clientFor(flag: ClientFlag, rxOptions: Partial<ConversationOption
     case 'agents':
       return (await import('./sdkClients.js')).agentsRealtime;
   }
+}
+
+/** The memory V8's young generation (its new space) holds now: V8 grows it as objects survive. */
+function youngGenerationBytes(): number {
+  return getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0;
 }
 
 function send(message: ChildReply): void {
@@ -56,6 +62,7 @@ async function main(): Promise<void> {
         cpuMicros: cpuMicros() - cpu0,
         wallMicros: (performance.now() - t0) * 1000,
         minorFaults: process.resourceUsage().minorPageFault - faults0,
+        youngGenerationBytes: youngGenerationBytes(),
       });
     });
     send({ kind: 'armed', id: command.id });

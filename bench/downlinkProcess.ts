@@ -46,6 +46,7 @@ export type ChildReply =
       cpuMicros: number;
       wallMicros: number;
       minorFaults: number;
+      youngGenerationBytes: number;
     };
 
 export interface Batch {
@@ -58,6 +59,12 @@ export interface Batch {
    * young generation that V8 has just grown, read buffers); a diagnostic, not judged
    */
   minorFaults: number;
+  /**
+   * the size of V8's young generation (new space) after the batch: V8 doubles it when enough bytes
+   * survive its collections, as loading a library's modules makes them, and every page it adds is
+   * touched for the first time (a page fault) by the batch that follows; a diagnostic, not judged
+   */
+  youngGenerationBytes: number;
   /** the server's CPU time per event while it flooded this batch */
   serverCpuMicrosPerEvent: number;
 }
@@ -149,6 +156,7 @@ export class DownlinkProcess {
       cpuMicrosPerEvent: result.cpuMicros / count,
       wallMicrosPerEvent: result.wallMicros / count,
       minorFaults: result.minorFaults,
+      youngGenerationBytes: result.youngGenerationBytes,
       serverCpuMicrosPerEvent: (after.cpuMicros - before.cpuMicros) / count,
     };
   }

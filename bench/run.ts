@@ -309,6 +309,10 @@ interface DownlinkSummary {
   rxToOpenai?: { median: number; min: number; max: number };
   /** median of the server's CPU per event while it flooded */
   serverCpuMicrosPerEvent: number;
+  /** median of each client process's minor page faults while it received */
+  minorFaults: PerClient<number>;
+  /** median of each client process's young generation after it received, in KB */
+  youngGenerationKB: PerClient<number>;
 }
 
 interface Results {
@@ -485,10 +489,17 @@ async function main(): Promise<number> {
         const paired = (a: ClientName, b: ClientName) =>
           spread(Array.from({ length: config.downlinkRuns }, (_, r) => ratioOf(cpuOf(a, r), cpuOf(b, r))));
         const cpu: PerClient<number> = {};
+        const minorFaults: PerClient<number> = {};
+        const youngGenerationKB: PerClient<number> = {};
         const ratioToRaw: DownlinkSummary['ratioToRaw'] = {};
         for (const client of clients) {
-          const all = spread(runs[client.name]!.map((run) => run[phase]?.cpuMicrosPerEvent));
+          const batches = runs[client.name]!.map((run) => run[phase]);
+          const all = spread(batches.map((batch) => batch?.cpuMicrosPerEvent));
           if (all !== undefined) cpu[client.name] = all.median;
+          const faults = spread(batches.map((batch) => batch?.minorFaults));
+          if (faults !== undefined) minorFaults[client.name] = faults.median;
+          const young = spread(batches.map((batch) => batch && batch.youngGenerationBytes / 1024));
+          if (young !== undefined) youngGenerationKB[client.name] = young.median;
           const ratio = paired(client.name, 'raw ws');
           if (ratio !== undefined) ratioToRaw[client.name] = ratio;
         }
@@ -497,6 +508,8 @@ async function main(): Promise<number> {
           cpuMicrosPerEvent: cpu,
           ratioToRaw,
           ...(rxToOpenai === undefined ? {} : { rxToOpenai }),
+          minorFaults,
+          youngGenerationKB,
           serverCpuMicrosPerEvent: median(
             Object.values(runs).flatMap((list) =>
               list.flatMap((run) => (run[phase] === undefined ? [] : [run[phase].serverCpuMicrosPerEvent])),
@@ -509,6 +522,16 @@ async function main(): Promise<number> {
       results.downlink = { runs, cold, warm };
       const range = (x: { min: number; max: number } | undefined) =>
         x === undefined ? '' : ` ${x.min.toFixed(2)}–${x.max.toFixed(2)}`;
+      const diagnosticRow = (metric: string, figures: PerClient<number>): Row => ({
+        workload: 'downlink',
+        metric,
+        rx: fmt(figures['realtime-rx'], 0),
+        raw: fmt(figures['raw ws'], 0),
+        ...sdkCells((name) => figures[name], 0),
+        ratio: fmtRatio(ratioOf(figures['realtime-rx'], figures['raw ws'])),
+        target: '',
+        result: '',
+      });
       const phaseRows = (phase: 'cold' | 'warm', s: DownlinkSummary, events: number): Row[] => {
         const cell = (name: ClientName) => {
           const cpu = s.cpuMicrosPerEvent[name];
@@ -544,6 +567,14 @@ async function main(): Promise<number> {
             target: '',
             result: '',
           },
+          // Why a cold figure moves: V8 grows a young generation that many bytes survived (as loading
+          // modules makes them), and the batch that follows touches its new pages for the first time.
+          ...(phase === 'cold'
+            ? [
+                diagnosticRow(`${phase}: page faults while receiving (median)`, s.minorFaults),
+                diagnosticRow(`${phase}: V8 young generation after, KB (median)`, s.youngGenerationKB),
+              ]
+            : []),
         ];
       };
       log(
