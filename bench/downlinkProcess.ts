@@ -15,7 +15,7 @@ import type { BenchServer, Endpoint } from './serverHandle.js';
  * The parent's Node flags a client process keeps (--cpu-prof with `npm run bench:profile`): not tsx
  * (the child is JavaScript already) and not --expose-gc, which a user's process runs without.
  */
-export function childFlags(parentFlags: readonly string[]): string[] {
+function childFlags(parentFlags: readonly string[]): string[] {
   const kept: string[] = [];
   for (let i = 0; i < parentFlags.length; i++) {
     const flag = parentFlags[i];
