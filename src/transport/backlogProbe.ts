@@ -60,9 +60,9 @@ const noLag: OwnLag = { mark: () => undefined, during: () => 0, answered: () => 
  * looks (loopback and TCP buffers hold tens of seconds of audio).
  *
  * One ping is in flight at a time, sent on the send path (at most one per `probeIntervalMs`, backing
- * off to 10 × that while pongs come back with no queueing: a ping and its pong cost two syscalls,
- * a fifth of a raw send's CPU when every 5th frame carried one), so an idle socket is never probed
- * and nothing is scheduled per frame: a send costs one clock read.
+ * off to 10 × that while pongs come back with no queueing: a ping and its pong cost two system
+ * calls, as much as several frames' sends), so an idle socket is never probed and nothing is
+ * scheduled per frame: a send costs one clock read.
  *
  * - Congested: a pong came back late, or the ping in flight is already older than base RTT +
  *   `maxDelayMs` when the next frame is sent, or more bytes were sent after it than the window.
@@ -73,11 +73,12 @@ const noLag: OwnLag = { mark: () => undefined, during: () => 0, answered: () => 
  *   drain rate × `maxDelayMs`. The drain rate is measured when a congestion ends: the bytes that were
  *   in flight behind the answered ping, over the time the next pong took. Unbounded until then, and
  *   doubled by every pong that shows at most half the bound of queueing (the path had room).
- * - Our own lag is not queueing: a busy process reads its pongs late (a thousand conversations on one
- *   core: 50–500 ms), and holding audio back for that would only add latency (and load: held frames
- *   outlive the young generation, so the garbage collector copies each one). The round trip minus
- *   the longest stall of this process's event loop while the ping was out (`ownLag`) is what counts;
- *   a stall before the ping (a garbage collection, another workload) is not subtracted.
+ * - Our own lag is not queueing: a busy process reads its pongs late (with many conversations on one
+ *   core, often later than the bound), and holding audio back for that would only add latency (and
+ *   load: held frames outlive the young generation, so the garbage collector copies each one). The
+ *   round trip minus the longest stall of this process's event loop while the ping was out
+ *   (`ownLag`) is what counts; a stall before the ping (a garbage collection, another workload) is
+ *   not subtracted.
  *
  * Not public API: {@link WebSocketSubject} owns one per socket that can ping (`ws` on Node).
  * @internal
