@@ -9,7 +9,7 @@
  * imports it, type-checks against it under node16 and bundler resolution, and bundles it for the
  * browser, where headless Chromium runs the bundles. attw and publint lint the same tarball.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
@@ -87,6 +87,17 @@ describe('the tarball', () => {
     ).toEqual([]);
     // The declarations live in dist/esm and dist/cjs only; dist/browser reuses them.
     expect(files.filter((f) => f.startsWith('dist/browser/') && f.endsWith('.d.ts'))).toEqual([]);
+  });
+
+  it('its JavaScript is Latin-1 text, which the engine holds at one byte a character', () => {
+    // Node keeps every loaded module's source as a string for the life of the process, and V8 stores
+    // a string with one character above U+00FF at two bytes for each: a stray arrow in a comment
+    // doubles what that module's text costs every process that loads it.
+    const installed = join(consumer, 'node_modules', 'realtime-rx');
+    const wide = files
+      .filter((f) => f.endsWith('.js'))
+      .filter((f) => /[\u0100-\uffff]/.test(readFileSync(join(installed, f), 'utf8')));
+    expect(wide).toEqual([]);
   });
 
   it('is built from scratch by prepack: files an older build left in dist/ do not ship', () => {

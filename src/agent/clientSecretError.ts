@@ -20,7 +20,7 @@ export class ClientSecretError extends RealtimeError {
   /**
    * @param message What went wrong; never the key.
    * @param status The HTTP status of the answer; undefined when there was none.
-   * @param code The `error.code` of a GA error body (`invalid_api_key`, …), when there was one.
+   * @param code The `error.code` of a GA error body (`invalid_api_key`, ...), when there was one.
    */
   constructor(
     message: string,

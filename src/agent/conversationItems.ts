@@ -16,7 +16,7 @@ import { frameMs, type RealtimeAudioFrame } from '../protocol/frame.js';
  * @see {@link conversationItems}
  */
 export interface ConversationItemView {
-  /** The item's id, as the server gave it (`item_…`, or the id of an `item.create`). */
+  /** The item's id, as the server gave it (`item_...`, or the id of an `item.create`). */
   readonly id: string;
   /** Who it is from: a message's role; `assistant` for a function call, `tool` for its output. */
   readonly role: 'user' | 'assistant' | 'system' | 'tool';
@@ -75,7 +75,7 @@ const EMPTY: readonly ConversationItemView[] = Object.freeze([]);
  *   its content (text parts and transcripts, joined by a space). Other item types are left out. A user
  *   item announced by `input.committed` goes after its `previousItemId`; others go at the end. An item
  *   added again (same id) is updated in place, as is one that `item.retrieved` brings back (an item
- *   not in the list is not added by it); an item without an id gets a local one (`rx_item_1`, …).
+ *   not in the list is not added by it); an item without an id gets a local one (`rx_item_1`, ...).
  * - `transcript.delta` appends to its item's text; `transcript.done` sets it (the user's transcript
  *   may come after its item is done). An event without an `itemId` goes to the latest `in_progress`
  *   message of its role.

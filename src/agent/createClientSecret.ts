@@ -33,7 +33,7 @@ export interface ClientSecretOptions {
   /**
    * A base URL as {@link connectConversation} takes it: default `https://api.openai.com/v1`; a URL
    * without a path gets `/v1`; `ws://` and `wss://` mean `http://` and `https://`. The request goes to
-   * its `…/realtime/client_secrets`. The dev server's `url` works as it is.
+   * its `.../realtime/client_secrets`. The dev server's `url` works as it is.
    */
   url?: string;
   /**
@@ -46,7 +46,7 @@ export interface ClientSecretOptions {
 }
 
 /**
- * A client secret: a short-lived key (`ek_…`) for a browser's {@link ConversationOptions.apiKey}.
+ * A client secret: a short-lived key (`ek_...`) for a browser's {@link ConversationOptions.apiKey}.
  *
  * @example
  * ```ts
@@ -55,7 +55,7 @@ export interface ClientSecretOptions {
  * ```
  */
 export interface ClientSecret {
-  /** The key, `ek_…`. */
+  /** The key, `ek_...`. */
   value: string;
   /** When it stops opening sessions, in seconds since the epoch (the API's `expires_at`). */
   expiresAt: number;
@@ -63,7 +63,7 @@ export interface ClientSecret {
 
 /**
  * Mints a short-lived browser key: the GA `POST <base>/realtime/client_secrets`, with
- * `Authorization: Bearer <apiKey>`, the body `{ session: { type: 'realtime', … }, expires_after: {
+ * `Authorization: Bearer <apiKey>`, the body `{ session: { type: 'realtime', ... }, expires_after: {
  * anchor: 'created_at', seconds } }` (the session in the wire form a conversation's `session.update`
  * gives it; `expires_after` only when `expiresAfterSeconds` is given). The dev server
  * (`realtime-rx serve`, `startDevServer`) answers it too, and then accepts the key it minted.
@@ -207,7 +207,7 @@ function failure(redactor: Redactor, message: string, status?: number, code?: st
 }
 
 /**
- * A fetch failure's text: Node's `fetch failed` says why only in its cause (`connect ECONNREFUSED …`).
+ * A fetch failure's text: Node's `fetch failed` says why only in its cause (`connect ECONNREFUSED ...`).
  * The URL, which may hold credentials in its query, is never quoted.
  */
 function causeText(error: unknown, url: string): string {

@@ -41,7 +41,7 @@ export interface RealtimeTool<A = unknown> {
  *
  * The JSON Schema (`parameters`) is derived from `args` unless given. Derived are: `t.type` (a key
  * whose codec accepts `undefined` is optional), `t.partial`, `t.intersection` of them, `t.exact` /
- * `t.strict` (`additionalProperties: false`), `t.readonly`, `t.array`, `t.record(t.string, …)`,
+ * `t.strict` (`additionalProperties: false`), `t.readonly`, `t.array`, `t.record(t.string, ...)`,
  * `t.string`, `t.number`, `t.Int` (`integer`), `t.boolean`, `t.null`, `t.unknown`, `t.literal`,
  * `t.keyof`, `t.union` (of literals: an `enum`; else `anyOf`), refinements and branded types (as their
  * base type; the codec still checks them when a call comes). The whole is an object: the model's

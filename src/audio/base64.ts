@@ -96,7 +96,7 @@ function decodeChecked(text: string): Uint8Array {
   return bytes;
 }
 
-/** Reverses the two bytes of every 16-bit sample (LE ↔ BE), `count` samples, from `src` into `dst`. */
+/** Reverses the two bytes of every 16-bit sample (LE <-> BE), `count` samples, from `src` into `dst`. */
 function swap16(src: Uint8Array, dst: Uint8Array, count: number): void {
   for (let i = 0; i < 2 * count; i += 2) {
     const lo = src[i];

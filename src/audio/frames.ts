@@ -146,7 +146,7 @@ function samplesPerFrame({ sampleRate, numChannels, frameMs }: AudioFramesOption
  * ```
  *
  * @example
- * A phone call's μ-law bytes (8 kHz) as 20 ms G.711 frames of 160 bytes
+ * A phone call's µ-law bytes (8 kHz) as 20 ms G.711 frames of 160 bytes
  * ```ts
  * call$.pipe(toAudioFrames({ sampleRate: 8000, numChannels: 1, frameMs: 20, encoding: 'g711_ulaw' }))
  *   .subscribe(conversation.audio);

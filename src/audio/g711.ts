@@ -4,20 +4,20 @@ import { floatSampleToPcm16 } from './pcm.js';
 /*
  * G.711 as the ITU-T G.191 reference implementation computes it, on int16 samples:
  *
- * - A-law quantizes the 12 most significant bits of a sample (`s >> 4`), μ-law the 14 most significant
+ * - A-law quantizes the 12 most significant bits of a sample (`s >> 4`), µ-law the 14 most significant
  *   (`s >> 2`); the bits below are ignored.
  * - A negative sample is taken by its one's complement (`~s`, i.e. -s - 1), not by its magnitude: -1
  *   falls in the same interval as 0 (on the negative side), and the interval boundaries of the negative
  *   half are the positive ones moved by one.
  * - Decoding gives the middle of the code's interval, scaled back to 16 bits (A-law: the 13-bit value
- *   times 8, from ±8 to ±32256; μ-law: the 14-bit value times 4, from 0 to ±32124).
+ *   times 8, from ±8 to ±32256; µ-law: the 14-bit value times 4, from 0 to ±32124).
  *
  * Every code depends only on those top bits, so encoding is one table lookup per sample (4 096 entries
- * for A-law, 16 384 for μ-law, built on first use), and decoding one lookup in a 256-entry table.
+ * for A-law, 16 384 for µ-law, built on first use), and decoding one lookup in a 256-entry table.
  */
 
 /**
- * A G.711 companding law: `'ulaw'` (μ-law, used in North America and Japan; the Realtime API's
+ * A G.711 companding law: `'ulaw'` (µ-law, used in North America and Japan; the Realtime API's
  * `audio/pcmu`) or `'alaw'` (A-law, used elsewhere; `audio/pcma`).
  *
  * @example
@@ -46,7 +46,7 @@ function alawCode(level: number): number {
   const magnitude = positive ? level : ~level; // 0..2047
   let code = magnitude; // below 32 (the first two segments, of one step size) the level is the code
   if (magnitude >= 32) {
-    const segment = 28 - Math.clz32(magnitude); // 32..63 → 2, 64..127 → 3, …, 1024..2047 → 7
+    const segment = 28 - Math.clz32(magnitude); // 32..63 -> 2, 64..127 -> 3, ..., 1024..2047 -> 7
     code = (segment << 4) | ((magnitude >> (segment - 1)) & 0x0f);
   }
   // The sign bit is 1 for positive samples; then every even bit is inverted (G.711's line coding).
@@ -62,19 +62,19 @@ function alawValue(code: number): number {
   return bits & 0x80 ? magnitude : -magnitude;
 }
 
-/** The μ-law code of the 14-bit level `s >> 2` (two's complement, -8192..8191). */
+/** The µ-law code of the 14-bit level `s >> 2` (two's complement, -8192..8191). */
 function ulawCode(level: number): number {
   const positive = level >= 0;
-  // Biased by 33 so that the segments end at powers of two (64, 128, …, 8192); clipped at the top.
+  // Biased by 33 so that the segments end at powers of two (64, 128, ..., 8192); clipped at the top.
   const biased = Math.min((positive ? level : ~level) + 33, 0x1fff);
-  const segment = 26 - Math.clz32(biased); // 33..63 → 0, 64..127 → 1, …, 4096..8191 → 7
+  const segment = 26 - Math.clz32(biased); // 33..63 -> 0, 64..127 -> 1, ..., 4096..8191 -> 7
   const step = (biased >> (segment + 1)) & 0x0f;
   // All bits inverted, so that silence (0xff) has many ones; the sign bit is 1 for positive samples.
   const code = 0x7f ^ ((segment << 4) | step);
   return positive ? code | 0x80 : code;
 }
 
-/** The int16 value of a μ-law code: the middle of its interval (0 for both zero codes). */
+/** The int16 value of a µ-law code: the middle of its interval (0 for both zero codes). */
 function ulawValue(code: number): number {
   const bits = ~code & 0xff;
   const segment = (bits >> 4) & 0x07;
@@ -160,7 +160,7 @@ export function floatToG711Into(
 
 /**
  * Encodes int16 samples as G.711 bytes (one per sample), bit-exact with the ITU-T G.191 reference
- * (`alaw_compress`, `ulaw_compress`): A-law keeps the 12 most significant bits of each sample, μ-law
+ * (`alaw_compress`, `ulaw_compress`): A-law keeps the 12 most significant bits of each sample, µ-law
  * the 14 most significant; a negative sample is taken by its one's complement, so -1 is the smallest
  * negative code, not zero.
  *
@@ -186,7 +186,7 @@ export function pcm16ToG711(samples: Int16Array, law: G711Law): Uint8Array {
 /**
  * Decodes G.711 bytes to int16 samples, bit-exact with the ITU-T G.191 reference (`alaw_expand`,
  * `ulaw_expand`): each code becomes the middle of its interval, scaled to 16 bits (A-law from ±8 to
- * ±32256, μ-law from 0 to ±32124).
+ * ±32256, µ-law from 0 to ±32124).
  *
  * @example
  * ```ts

@@ -4,10 +4,10 @@ import { AudioError } from './audioError.js';
 /*
  * Scaling: one int16 step is 1 / 32768 in both directions.
  *
- *   int16 → float:  s / 32768                       (exact in float32: a power-of-two division)
- *   float → int16:  round(x * 32768), clamped to [-32768, 32767]
+ *   int16 -> float:  s / 32768                       (exact in float32: a power-of-two division)
+ *   float -> int16:  round(x * 32768), clamped to [-32768, 32767]
  *
- * so int16 → float → int16 is the identity for all 65 536 values, and float → int16 → float is within
+ * so int16 -> float -> int16 is the identity for all 65 536 values, and float -> int16 -> float is within
  * half a step for x in [-1, 32767/32768] and within one step for x in (32767/32768, 1] (which clips
  * to 32767). -1 maps to -32768 exactly; floats never reach +1 on the way back (the int16 range is
  * asymmetric, and a symmetric 32767 scale would break the exact round trip).
@@ -18,7 +18,7 @@ import { AudioError } from './audioError.js';
 const STEP = 1 / 32768;
 
 /**
- * One float sample as int16: clamped to [-1, 1], NaN → 0, rounded to nearest (ties away from zero).
+ * One float sample as int16: clamped to [-1, 1], NaN -> 0, rounded to nearest (ties away from zero).
  * @internal
  */
 export function floatSampleToPcm16(x: number): number {
@@ -62,7 +62,7 @@ function output<A extends Int16Array | Float32Array>(
 
 /**
  * Converts float samples in [-1, 1] to int16: `round(x * 32768)`, clamped to [-32768, 32767]
- * (so 1 → 32767 and -1 → -32768), NaN → 0, ties rounded away from zero.
+ * (so 1 -> 32767 and -1 -> -32768), NaN -> 0, ties rounded away from zero.
  *
  * `pcm16ToFloat(floatToPcm16(x))` is within one int16 step (1/32768) of `x` clamped to [-1, 1].
  *
@@ -84,7 +84,7 @@ export function floatToPcm16(samples: Float32Array, out?: Int16Array): Int16Arra
 }
 
 /**
- * Converts int16 samples to floats: `s / 32768`, so -32768 → -1 and 32767 → 32767/32768 (just
+ * Converts int16 samples to floats: `s / 32768`, so -32768 -> -1 and 32767 -> 32767/32768 (just
  * under 1). Exact: `floatToPcm16(pcm16ToFloat(s))` gives `s` back for every int16 value.
  *
  * @example
@@ -128,7 +128,7 @@ function convertEach<A, B>(convert: (chunk: A) => B): OperatorFunction<A, B> {
 
 /**
  * Converts each chunk of float samples in [-1, 1] to int16 with {@link floatToPcm16}: clamped,
- * NaN → 0, rounded.
+ * NaN -> 0, rounded.
  *
  * ```
  * source: -a------b----|        a = [0, 0.5]      b = [1, -1, 2]

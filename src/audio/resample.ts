@@ -260,10 +260,10 @@ function checkFrames(samples: number, channels: number): void {
  * ```
  *
  * Output frame k is the band-limited input at input time `k · from / to`: the content is not delayed,
- * but each output waits for half the filter length of later input (≈ 2.2 ms at 48 k → 24 k), and the
+ * but each output waits for half the filter length of later input (~ 2.2 ms at 48 k -> 24 k), and the
  * last ones are emitted when the source completes. A chunk that completes no output frame emits
  * nothing. The lowpass is at the lower Nyquist rate: the passband reaches 90 % of it, the stopband
- * (≥ 80 dB) starts at it, so downsampling does not alias and upsampling does not image.
+ * (>= 80 dB) starts at it, so downsampling does not alias and upsampling does not image.
  *
  * - `from === to`: every chunk passes through unchanged (the same array).
  * - Multi-channel input is interleaved (`channels` samples per frame), and so is the output.

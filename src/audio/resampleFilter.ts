@@ -5,13 +5,13 @@
  * Design (frequencies relative to the lower of the two rates, `min = min(from, to)`):
  * - stopband from `min / 2` (the lower Nyquist), passband up to `0.9 · min / 2`, so the -6 dB point is
  *   at `0.95 · min / 2` and the transition band is `0.05 · min` wide;
- * - Kaiser window for {@link STOPBAND_DB} dB: `beta = 0.1102 · (A − 8.7)`, length from Kaiser's formula
- *   `N = (A − 7.95) / (14.36 · Δf)` input samples, rounded up to a multiple of 4 (e.g. 208 taps for
- *   48 k → 24 k, 108 for any upsampling);
- * - one row of taps per output phase (`to / gcd` of them, e.g. 80 for 44.1 k → 24 k), each row
+ * - Kaiser window for {@link STOPBAND_DB} dB: `beta = 0.1102 · (A - 8.7)`, length from Kaiser's formula
+ *   `N = (A - 7.95) / (14.36 · df)` input samples (`df`: the transition band as a fraction of the
+ *   rate), rounded up to a multiple of 4 (e.g. 208 taps for 48 k -> 24 k, 108 for any upsampling);
+ * - one row of taps per output phase (`to / gcd` of them, e.g. 80 for 44.1 k -> 24 k), each row
  *   normalised to sum to exactly 1 so that DC passes at unit gain in every phase (phase-dependent DC
  *   gain would be a tone at the phase-cycle rate);
- * - more than {@link MAX_PHASES} phases (odd pairs such as 8 000 → 44 101) would be a large table for
+ * - more than {@link MAX_PHASES} phases (odd pairs such as 8 000 -> 44 101) would be a large table for
  *   no audible gain, so such a bank samples the kernel at 1024 fractions of an input sample instead,
  *   and the resampler interpolates linearly between the two nearest rows.
  *
@@ -20,7 +20,7 @@
 
 /**
  * Designed stopband attenuation in dB. Kaiser's formulas are approximate (about ±1 dB), so the design
- * asks for 82 to measure ≥ 80 dB everywhere in the stopband.
+ * asks for 82 to measure >= 80 dB everywhere in the stopband.
  */
 export const STOPBAND_DB = 82;
 
@@ -28,8 +28,8 @@ export const STOPBAND_DB = 82;
 export const PASSBAND_EDGE = 0.9;
 
 /**
- * Most rows an exact bank may have. Every pair of the common rates (8 k … 48 k) fits: the largest is
- * 22 050 → 32 000 with 640 phases.
+ * Most rows an exact bank may have. Every pair of the common rates (8 k ... 48 k) fits: the largest is
+ * 22 050 -> 32 000 with 640 phases.
  */
 export const MAX_PHASES = 1024;
 
@@ -56,7 +56,7 @@ export interface ResampleFilter {
   /**
    * true when `up` rows would be too many ({@link MAX_PHASES}, or more than {@link MAX_TABLE}
    * coefficients): the resampler then interpolates linearly between the two rows nearest to the exact
-   * fraction. The error of that is about `(π · cutoff · 2 / phases)² / 8` of full scale, below -110 dB with
+   * fraction. The error of that is about `(pi · cutoff · 2 / phases)² / 8` of full scale, below -110 dB with
    * 1024 rows per input sample, and the budget only lowers the rows when the cutoff is lower in proportion.
    */
   readonly interpolated: boolean;
@@ -77,8 +77,8 @@ export const MAX_CACHED_FILTERS = 16;
 const cache = new Map<string, ResampleFilter>();
 
 /**
- * The filter bank for `from` → `to` (positive integers, `from !== to`), designed on first use and cached
- * by the reduced ratio, so 48 000 → 24 000 and 16 000 → 8 000 share one bank. The cache keeps the
+ * The filter bank for `from` -> `to` (positive integers, `from !== to`), designed on first use and cached
+ * by the reduced ratio, so 48 000 -> 24 000 and 16 000 -> 8 000 share one bank. The cache keeps the
  * {@link MAX_CACHED_FILTERS} banks used last.
  */
 export function resampleFilter(from: number, to: number): ResampleFilter {

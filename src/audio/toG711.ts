@@ -16,7 +16,7 @@ import { g711Codec, pcm16ToG711Into, type G711Law } from './g711.js';
  * `toAudioFrames({ ..., encoding: 'g711_ulaw' })` instead: it encodes them itself.
  *
  * @example
- * 8 kHz μ-law for a phone line, from 24 kHz float samples
+ * 8 kHz µ-law for a phone line, from 24 kHz float samples
  * ```ts
  * floats$.pipe(resample(24_000, 8_000), toPcm16(), toG711('ulaw')).subscribe((bytes) => phoneLine.write(bytes));
  * ```

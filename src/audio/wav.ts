@@ -5,7 +5,7 @@ import { AudioError } from './audioError.js';
  * Node and in browsers, and always writes/reads little-endian whatever the platform's byte order.
  *
  * Decoding policy (what a "malformed" file is):
- * - Chunks may come in any order; unknown ones (`LIST`, `fact`, `bext`, `JUNK`, …) are skipped,
+ * - Chunks may come in any order; unknown ones (`LIST`, `fact`, `bext`, `JUNK`, ...) are skipped,
  *   honouring the pad byte after an odd-sized chunk (a missing pad byte at the very end is tolerated).
  * - The walk stops as soon as both `fmt ` and `data` are known: whatever follows (metadata, an
  *   appended ID3 tag, junk) is never read, so it cannot spoil good audio.
@@ -423,7 +423,7 @@ function guidText(bytes: Uint8Array, at: number): string {
   return `${run(3, 2, 1, 0)}-${run(5, 4)}-${run(7, 6)}-${run(8, 9)}-${run(10, 11, 12, 13, 14, 15)}`;
 }
 
-/** `Uint8Array`, `ArrayBuffer`, `Null`…: by internal tag, so typed arrays from another realm (iframe, jest's vm) still count. */
+/** `Uint8Array`, `ArrayBuffer`, `Null`...: by internal tag, so typed arrays from another realm (iframe, jest's vm) still count. */
 function typeName(value: unknown): string {
   return Object.prototype.toString.call(value).slice(8, -1);
 }

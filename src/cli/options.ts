@@ -54,7 +54,7 @@ export function takeLoneFlag(argv: readonly string[], flag: string): { argv: str
   return { argv: [...argv.slice(0, at), ...argv.slice(at + 1)], lone: true };
 }
 
-/** A numeric CLI option, or undefined when absent; a {@link UsageError} when it is not a number ≥ 0. */
+/** A numeric CLI option, or undefined when absent; a {@link UsageError} when it is not a number >= 0. */
 export function numberOption(value: string | boolean | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
   const number = Number(value);

@@ -55,9 +55,9 @@ export interface Closed {
  * session, a reconnect timer, a cause, the final event).
  *
  * ```
- * connecting ─open→ open ─lost, retryable→ waiting ─timer→ connecting
- *     │               │                       │
- *     └──── close() or server error ──→ closing ──socket ended──→ closed
+ * connecting --open--> open --lost, retryable--> waiting --timer--> connecting
+ *   |                    |                          |
+ *   +------ close() or server error ---> closing --socket ended--> closed
  * ```
  * A socket that ends unasked and is not retried goes straight to `closed`.
  */

@@ -29,7 +29,7 @@ interface Pieces {
  * Hides a conversation's secrets (its API key, its credential-looking header values) in every text
  * that leaves the library: every whole occurrence, and every quote of part of one (any run of 6 or
  * more characters of a key, 8 or more of a secret with spaces), such as a server's "Incorrect API key
- * provided: sk-proj-abc…" or a text cut in the middle of a key. Shared by the conversations with the
+ * provided: sk-proj-abc..." or a text cut in the middle of a key. Shared by the conversations with the
  * same secrets (see redactorOf).
  *
  * The search is a scan for runs of characters that occur in some secret (a piece of a secret is such
@@ -116,7 +116,7 @@ export class Redactor {
     const room = maxChars + this.longest;
     const head = text.length > room ? text.slice(0, room) : text;
     const clean = this.text(head);
-    return clean.length > maxChars || head.length < text.length ? `${clean.slice(0, maxChars)}…` : clean;
+    return clean.length > maxChars || head.length < text.length ? `${clean.slice(0, maxChars)}\u2026` : clean;
   }
 
   /**

@@ -7,7 +7,7 @@ export type ReconnectOptions = NonNullable<ConversationOptions['reconnect']>;
 
 /**
  * Whether another socket could fare better than one that ended this way. Not when the server ended
- * it on purpose (1000, a policy violation 1008, a frame too big 1009, an application's 4000–4999),
+ * it on purpose (1000, a policy violation 1008, a frame too big 1009, an application's 4000-4999),
  * nor when it refused the handshake as a bad request, unauthorized, forbidden or not found: the next
  * handshake would be refused too. Only `ws` sees the status: in a browser every refused handshake
  * looks alike, and is retried.

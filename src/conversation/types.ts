@@ -28,7 +28,7 @@ import type { OpenAIServerEvent } from '../protocol/openai/wire/index.js';
  * ```
  */
 export interface ConversationOptions {
-  /** base URL; http→ws, https→wss; the dialect normalizes the path */
+  /** base URL; http->ws, https->wss; the dialect normalizes the path */
   url: string;
   /** wire protocol; default 'openai' */
   dialect?: DialectName;
@@ -63,7 +63,7 @@ export interface ConversationOptions {
   /**
    * Opt-in: reconnect after a lost socket, with exponential backoff (`initialDelayMs`, doubling, at most
    * `maxDelayMs`, minus up to `jitter` (default 0.2) of it at random) on the scheduler. Never for a
-   * requested close, a handshake answered 400/401/403/404, close codes 1000, 1008, 1009 and 4000–4999,
+   * requested close, a handshake answered 400/401/403/404, close codes 1000, 1008, 1009 and 4000-4999,
    * or a server `error`. The attempts start again from 1 only after a socket stayed open for 5 s: a
    * server that accepts and then closes at once gets at most `maxAttempts` more sockets, each after a
    * longer wait. Texts and controls not yet written go out on the new socket, once, in order;
@@ -78,7 +78,7 @@ export interface ConversationOptions {
   /** Node: ping after `intervalMs` of silence, give the peer up after `deadMs` (default 15 000 / 30 000); `false`: off. */
   keepalive?: { intervalMs: number; deadMs: number } | false;
   /**
-   * Node: the socket is not writable while the uplink's queueing delay, measured by ping→pong, is above
+   * Node: the socket is not writable while the uplink's queueing delay, measured by ping->pong, is above
    * `maxDelayMs` (default `{ maxDelayMs: 100, probeIntervalMs: 100 }`); `false`: only `bufferedAmount`
    * counts. This process's own event-loop lag is not counted as queueing. See docs/performance.md.
    */

@@ -47,8 +47,8 @@ export interface BargeInOptions {
  *
  * On `speech.started`:
  * - no output audio item known: `response.cancel` if a response is active, else nothing;
- * - playback finished (no response active and played ≥ received): nothing;
- * - else `response.cancel` first if a response is active, then `item.delete` when played ≤ 0, else
+ * - playback finished (no response active and played >= received): nothing;
+ * - else `response.cancel` first if a response is active, then `item.delete` when played <= 0, else
  *   `item.truncate` with `audioEndMs = Math.floor(Math.min(played, received))`: an integer (the API
  *   refuses fractions), never past the audio actually received (only audio the model produced can be
  *   truncated).

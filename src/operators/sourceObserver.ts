@@ -10,7 +10,7 @@ import { config, Subscription, type Observer, type TeardownLogic, type Unsubscri
  * objects of its own (a SafeSubscriber and its ConsumerObserver), and every value then goes through
  * three calls and three objects before it reaches the handler. An object that is an Observer and a
  * Subscription, as this one is, is taken for a Subscriber and used as it is (`Observable.subscribe`).
- * On the audio path of a conversation (input lane → dropNewest → priorityMerge → the socket) that
+ * On the audio path of a conversation (input lane -> dropNewest -> priorityMerge -> the socket) that
  * was three such hops per frame, and with a thousand conversations (their objects no longer in the
  * processor's cache) the wrappers were a large share of the cost of a frame (docs/performance.md).
  * Should a later RxJS wrap it anyway, it still works: only slower.

@@ -1,6 +1,6 @@
 import { RealtimeError } from './errors.js';
 
-/** Base URL scheme → WebSocket scheme (WHATWG `URL.protocol` form, colon included). */
+/** Base URL scheme -> WebSocket scheme (WHATWG `URL.protocol` form, colon included). */
 const WEBSOCKET_SCHEMES = new Map([
   ['http:', 'ws:'],
   ['https:', 'wss:'],
@@ -9,7 +9,7 @@ const WEBSOCKET_SCHEMES = new Map([
 ]);
 
 /**
- * Parses a dialect's base URL and switches it to its WebSocket scheme (http → ws, https → wss); the
+ * Parses a dialect's base URL and switches it to its WebSocket scheme (http -> ws, https -> wss); the
  * dialect then sets the path and query. Errors never quote the URL, which may hold credentials: at
  * most the host is named.
  */

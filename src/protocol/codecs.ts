@@ -5,7 +5,7 @@ import * as t from 'io-ts';
  * plain `t.Type`, so the codecs built from it keep the static types they describe.
  */
 
-/** An integer ≥ 0: an index, a count of samples or of milliseconds. */
+/** An integer >= 0: an index, a count of samples or of milliseconds. */
 export function isCount(value: unknown): value is number {
   return Number.isInteger(value) && (value as number) >= 0;
 }
@@ -20,5 +20,5 @@ export const present: t.Type<unknown, unknown, unknown> = t.refinement(
   'any value',
 );
 
-/** An integer ≥ 0 on the wire (the static type stays `number`). */
+/** An integer >= 0 on the wire (the static type stays `number`). */
 export const count: t.Type<number, number, unknown> = t.refinement(t.number, isCount, 'non-negative integer');

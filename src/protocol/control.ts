@@ -38,7 +38,7 @@ import type { OpenAIClientEvent, OpenAIConversationItem, OpenAIResponseParams } 
 export type RealtimeControl =
   /**
    * Ask for a response. `response` takes every GA parameter (`conversation: 'none'` for an out-of-band
-   * response that does not join the conversation, `metadata` to recognise it, `input`, `tools`, …);
+   * response that does not join the conversation, `metadata` to recognise it, `input`, `tools`, ...);
    * `instructions`, when given, wins over `response.instructions`.
    */
   | { type: 'response.create'; instructions?: string; response?: OpenAIResponseParams }

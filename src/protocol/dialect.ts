@@ -26,7 +26,7 @@ export type DialectName = 'codex' | 'openai';
  * ```
  */
 export interface SessionParams {
-  /** base URL; http→ws, https→wss; the dialect normalizes the path */
+  /** base URL; http->ws, https->wss; the dialect normalizes the path */
   url: string;
   /** The instructions (codex: `backend_prompt`; openai: `session.instructions`). */
   prompt?: string;

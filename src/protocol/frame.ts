@@ -3,7 +3,7 @@ import { isBase64, base64ByteLength, lastEncodedBase64 } from './base64.js';
 import { channelCountProblem, sampleRateProblem } from './frameLimits.js';
 import { printable } from './printable.js';
 
-/** How a frame's data holds its samples: PCM16 little-endian, or G.711 μ-law / A-law (one byte each). */
+/** How a frame's data holds its samples: PCM16 little-endian, or G.711 µ-law / A-law (one byte each). */
 const AudioEncodingCodec = t.keyof({ pcm16: null, g711_ulaw: null, g711_alaw: null });
 
 /**

@@ -1,5 +1,5 @@
 /**
- * A value as short text for a message: its JSON when it has one, else its `String`, else its tag —
+ * A value as short text for a message: its JSON when it has one, else its `String`, else its tag -
  * never a throw (BigInt, cycles, and values nested deeper than the stack make `JSON.stringify` and
  * `String` throw, and a server controls what it nests).
  */
@@ -45,5 +45,5 @@ export function setTextCutter(next: TextCutter | undefined): TextCutter | undefi
 /** `text`, cut to `maxChars` with an ellipsis when longer (through the cutter in force, if any). */
 export function truncate(text: string, maxChars: number): string {
   if (cutter !== undefined) return cutter(text, maxChars);
-  return text.length > maxChars ? `${text.slice(0, maxChars)}…` : text;
+  return text.length > maxChars ? `${text.slice(0, maxChars)}\u2026` : text;
 }

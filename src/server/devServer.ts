@@ -137,7 +137,7 @@ const serverDialects: Record<DialectName, ServerDialect> = {
 
 /**
  * Starts the dev server that `realtime-rx serve` runs (on 127.0.0.1 by default): an honest local
- * stand-in for a realtime server, for demos and resilience tests — not an AI. Node only (in a browser
+ * stand-in for a realtime server, for demos and resilience tests - not an AI. Node only (in a browser
  * bundle it rejects with a `RealtimeError` of kind `config`).
  *
  * It answers the session message, echoes each utterance it hears (speech followed by ~500 ms of
@@ -161,7 +161,7 @@ const serverDialects: Record<DialectName, ServerDialect> = {
  *
  * const server = await startDevServer({ latencyMs: 100 });
  * const conversation = connectConversation({ url: server.url, prompt: 'Be brief.' });
- * conversation.text.next('hello'); // → an assistant item: You said: "hello"
+ * conversation.text.next('hello'); // -> an assistant item: You said: "hello"
  *
  * // A browser key, as your server would mint it from OpenAI:
  * const minted = await fetch(server.clientSecretsUrl, { method: 'POST', body: '{}' });

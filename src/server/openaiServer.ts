@@ -27,17 +27,17 @@ import type { VadOptions } from './vad.js';
  * replies quote the user's text; around them, the GA event sequence with consistent ids, every event
  * valid against the GA schema (optional fields that may not be `null` are left out instead).
  *
- * - `session.update` (`session.type` `realtime`) → the first time `session.created` then
+ * - `session.update` (`session.type` `realtime`) -> the first time `session.created` then
  *   `session.updated`, later `session.updated`: the effective session, what the client asked (checked
  *   field by field) merged into the defaults. Beta-shaped or unknown fields are refused
  *   (`unknown_parameter`), as GA does.
  * - `input_audio_buffer.append` (PCM16 24 kHz mono) feeds the energy VAD when turn detection is on
- *   (`server_vad` / `semantic_vad`; `silence_duration_ms` sets the VAD's silence): speech start →
+ *   (`server_vad` / `semantic_vad`; `silence_duration_ms` sets the VAD's silence): speech start ->
  *   `input_audio_buffer.speech_started` (and barge-in: the conversation's response is cancelled with
- *   `turn_detected` unless `interrupt_response` is false); utterance end → `speech_stopped`,
+ *   `turn_detected` unless `interrupt_response` is false); utterance end -> `speech_stopped`,
  *   `committed`, the user item (`conversation.item.added` + `.done`), its transcription when the
  *   session asks for one, then a response unless `create_response` is false (queued behind an active
- *   one). With `turn_detection: null`, `input_audio_buffer.commit` (≥ 100 ms) and `.clear` drive the buffer.
+ *   one). With `turn_detection: null`, `input_audio_buffer.commit` (>= 100 ms) and `.clear` drive the buffer.
  * - `response.create` answers the latest input of its context (the conversation, or its own `input`):
  *   audio is echoed (if the response may speak), anything else gets a text reply quoting it; a user
  *   text `call <tool> <JSON>` or `fail <message>` scripts a function call or a failed response. One

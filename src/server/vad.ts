@@ -9,7 +9,7 @@
  * ```
  */
 export interface VadOptions {
-  /** RMS level (0..1 of full scale) above which a window counts as speech; default 0.01 (−40 dBFS). */
+  /** RMS level (0..1 of full scale) above which a window counts as speech; default 0.01 (-40 dBFS). */
   threshold?: number;
   /** Silence that ends an utterance, in ms; default 500. */
   silenceMs?: number;

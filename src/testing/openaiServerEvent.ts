@@ -35,7 +35,7 @@ function response(status: NonNullable<OpenAIResponse['status']>): OpenAIResponse
   };
 }
 
-/** A session as the server reports it: the request's fields and the server's own (`id`, `object`, …). */
+/** A session as the server reports it: the request's fields and the server's own (`id`, `object`, ...). */
 function session(): OpenAIWireSession {
   const reported = {
     type: 'realtime' as const,
@@ -160,7 +160,7 @@ const defaults: { readonly [T in OpenAIServerEvent['type']]: () => Body<T> } = {
 
 /**
  * The fields given to {@link openaiServerEvent}: any of the event's, and for a session event also the
- * fields the server adds to the session it reports (its `id`, `object`, …), which the GA types leave out.
+ * fields the server adds to the session it reports (its `id`, `object`, ...), which the GA types leave out.
  *
  * @example
  * ```ts
@@ -176,7 +176,7 @@ export type OpenAIServerEventFields<T extends OpenAIServerEvent['type']> = T ext
 
 /**
  * A complete, valid OpenAI GA server event of the given wire `type`, for tests: `fields` over defaults
- * for every required field (`event_id` counting up `event_1`, `event_2`, …; ids `item_1`, `resp_1`,
+ * for every required field (`event_id` counting up `event_1`, `event_2`, ...; ids `item_1`, `resp_1`,
  * `call_1`; indices and milliseconds 0; empty strings and arrays; an assistant message for `item`, a
  * response for `response`, a `realtime` session `sess_1` as the server reports it for `session`). The
  * merge is shallow: a given `item` replaces the default one whole. The openai dialect checks every

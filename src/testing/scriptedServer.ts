@@ -133,7 +133,7 @@ export interface ServerClose {
 
 /**
  * A running scripted server. Per-connection indices (`connections()[i]`, `closes()[i]`,
- * `send(i, …)`, …) are script indices: the `i`-th upgrade request uses script `i`.
+ * `send(i, ...)`, ...) are script indices: the `i`-th upgrade request uses script `i`.
  *
  * @example
  * ```ts

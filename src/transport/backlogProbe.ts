@@ -1,5 +1,5 @@
 /**
- * How the uplink's queueing delay is measured, by WebSocket ping→pong time minus the path's base round
+ * How the uplink's queueing delay is measured, by WebSocket ping->pong time minus the path's base round
  * trip (Node only: browsers cannot ping). Given as {@link ConversationOptions.congestion}.
  *
  * @example
@@ -55,8 +55,8 @@ const noLag: OwnLag = { mark: () => undefined, during: () => 0, answered: () => 
 
 /**
  * Measures the whole uplink's backlog with WebSocket pings: a peer answers a ping only after it has
- * read everything sent before it, so ping→pong time minus the path's base round trip is how long a
- * frame sent now waits in buffers — the operating system's included, where `bufferedAmount` never
+ * read everything sent before it, so ping->pong time minus the path's base round trip is how long a
+ * frame sent now waits in buffers - the operating system's included, where `bufferedAmount` never
  * looks (loopback and TCP buffers hold tens of seconds of audio).
  *
  * One ping is in flight at a time, sent on the send path (at most one per `probeIntervalMs`, backing
@@ -86,7 +86,7 @@ const noLag: OwnLag = { mark: () => undefined, during: () => 0, answered: () => 
 export class BacklogProbe {
   /** Whether the uplink is congested now. */
   congested = false;
-  /** The last measured queueing delay (ms): ping→pong time minus the base round trip. */
+  /** The last measured queueing delay (ms): ping->pong time minus the base round trip. */
   delayMs = 0;
   /** When the ping in flight was sent, or -1 when none is. */
   private pingAt = -1;
@@ -103,7 +103,7 @@ export class BacklogProbe {
   private lastPongAt = -Infinity;
   /** The current gap between probes: `probeIntervalMs`, doubled per clear pong up to 10×. */
   private intervalMs: number;
-  /** Base RTT: the least ping→pong time of this window and of the previous one. */
+  /** Base RTT: the least ping->pong time of this window and of the previous one. */
   private minThisWindow = Infinity;
   private minLastWindow = Infinity;
   private windowStart = -Infinity;

@@ -219,7 +219,7 @@ export class Connection implements SocketSink, Liveness, Unsubscribable {
 
 /**
  * Has a socket without {@link SocketSink} support (a browser's, a test socket, a user's) call
- * `connection`'s methods from its `on…` handlers.
+ * `connection`'s methods from its `on...` handlers.
  */
 export function handlersCalling(socket: WebSocketLike, connection: Connection): void {
   socket.onopen = () => connection.open();

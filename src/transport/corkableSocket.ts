@@ -24,14 +24,14 @@ export interface CorkableSocket extends WebSocketLike {
   /** Writes a frame made by `frameText` (while the socket is open). */
   sendFrame?(frame: Uint8Array, done?: (error?: Error) => void): void;
   /**
-   * Has `sink`'s methods called instead of the `on…` handlers (which then hear nothing): no event
+   * Has `sink`'s methods called instead of the `on...` handlers (which then hear nothing): no event
    * object per frame, and no closure between the socket and the one who reads it.
    */
   listen?(sink: SocketSink): void;
 }
 
 /**
- * Who hears a socket that can call it directly (see {@link CorkableSocket.listen}): what the `on…`
+ * Who hears a socket that can call it directly (see {@link CorkableSocket.listen}): what the `on...`
  * handlers would be told, one method each.
  * @internal
  */

@@ -77,9 +77,9 @@ class RxWebSocket
    * straight to the TCP socket would overtake them).
    */
   private framing: boolean;
-  /** Who hears this socket directly (see `listen`), instead of the `on…` handlers. */
+  /** Who hears this socket directly (see `listen`), instead of the `on*` handlers. */
   private sink: SocketSink | undefined = undefined;
-  /** The `on…` handlers (see the accessors below and `emit`). */
+  /** The `on*` handlers (see the accessors below and `emit`). */
   private openHandler: WebSocketLike['onopen'] = null;
   private messageHandler: WebSocketLike['onmessage'] = null;
   private closeHandler: WebSocketLike['onclose'] = null;
@@ -101,8 +101,8 @@ class RxWebSocket
   }
 
   /**
-   * ws's events, handed to the sink or the `on…` handlers here, on the prototype: no listener (ws's
-   * wrapper of each `on…` handler, with properties of its own) is registered per socket, and an
+   * ws's events, handed to the sink or the `on*` handlers here, on the prototype: no listener (ws's
+   * wrapper of each `on*` handler, with properties of its own) is registered per socket, and an
    * inbound frame reaches its reader in one call; listeners added with `on()` still hear them all.
    * ws emits at most two arguments.
    */
@@ -128,7 +128,7 @@ class RxWebSocket
     return super.emit(event, a, b) || handled;
   }
 
-  /** ws's rarer events to the `on…` handlers: whether there was one. */
+  /** ws's rarer events to the `on*` handlers: whether there was one. */
   private tellHandlers(event: string | symbol, a: unknown, b: unknown): boolean {
     switch (event) {
       case 'pong':
@@ -257,7 +257,7 @@ class RxWebSocket
  * wrapper per handler and makes an event object per call: `emit` calls them. `onmessage`'s handler
  * gets one event object per socket, its `data` replaced for each frame (read it during the call; a
  * WebSocketSubject does). They shadow ws's own accessors. Defined on the prototype (TypeScript has
- * ws's `on…` as properties, which a class cannot override with accessors).
+ * ws's `on*` as properties, which a class cannot override with accessors).
  */
 for (const [name, field] of [
   ['onopen', 'openHandler'],
@@ -314,7 +314,7 @@ function tellSink(sink: SocketSink, event: string | symbol, a: unknown, b: unkno
 /** What `onopen` is called with. */
 const OPEN_EVENT = Object.freeze({ type: 'open' });
 
-/** Calls an `on…` handler, if there is one: whether there was. */
+/** Calls an `on*` handler, if there is one: whether there was. */
 function call<E>(handler: ((event: E) => void) | null, event: E): boolean {
   if (handler === null) return false;
   handler(event);
@@ -326,7 +326,7 @@ const MAX_REFUSAL_BODY_BYTES = 200;
 
 /**
  * The first {@link MAX_REFUSAL_BODY_BYTES} bytes of a body as one line of text (an HTML page's lines
- * and indentation become single spaces), with `…` when there was more.
+ * and indentation become single spaces), with an ellipsis when there was more.
  */
 function bodyText(body: Buffer): string {
   const cut = body.length > MAX_REFUSAL_BODY_BYTES;
@@ -334,7 +334,7 @@ function bodyText(body: Buffer): string {
   // A character cut in two decodes as U+FFFD.
   if (cut) text = text.replace(/\uFFFD+$/, '');
   text = text.replace(/\s+/g, ' ').trim();
-  return cut ? `${text}…` : text;
+  return cut ? `${text}\u2026` : text;
 }
 
 /** What ws keeps of the peer's close frame (its private fields). */

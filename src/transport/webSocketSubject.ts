@@ -72,7 +72,7 @@ export interface WebSocketSubjectConfig {
   maxMessageChars?: number;
   /**
    * Congestion of the whole uplink, where the socket can ping (`ws` on Node): the socket is not writable
-   * while the queueing delay measured by ping→pong (see {@link CongestionConfig}) is above
+   * while the queueing delay measured by ping->pong (see {@link CongestionConfig}) is above
    * `maxDelayMs`, so audio is held and dropped here instead of piling up unseen in the operating
    * system's buffers. Default `{ maxDelayMs: 100, probeIntervalMs: 100 }`; `false` turns it off
    * (browsers cannot ping: there only `bufferedAmount` counts).
@@ -158,7 +158,7 @@ export class WebSocketSubject extends Observable<TransportEvent> implements Obse
 
   /**
    * Sends one text frame and returns true; returns false and sends nothing when the socket is not
-   * open (still connecting, or closing — the peer may have started closing before we heard of it),
+   * open (still connecting, or closing - the peer may have started closing before we heard of it),
    * after marking it unwritable.
    *
    * On sockets that can cork (`ws` on Node), the frame is written at the end of the current job,

@@ -179,8 +179,8 @@ registerProcessor('${PROCESSOR}', RealtimeRxPlayer);
 `;
 
 /**
- * A player for the assistant's voice. Frames are decoded in the main thread (base64 → PCM16, or G.711
- * when the frame's `encoding` says so, → float, downmixed to mono, resampled to the context rate by one
+ * A player for the assistant's voice. Frames are decoded in the main thread (base64 -> PCM16, or G.711
+ * when the frame's `encoding` says so, -> float, downmixed to mono, resampled to the context rate by one
  * `Resampler` per source rate so chunk borders stay seamless) and transferred to an AudioWorklet that
  * plays them back to back.
  *

@@ -42,7 +42,7 @@ export function loadWorkletModule(context: BaseAudioContext, name: string, sourc
 
 /**
  * `Name: message` of what a browser audio API threw: a DOMException's name (`NotAllowedError`,
- * `NotFoundError`, …) says more than its message.
+ * `NotFoundError`, ...) says more than its message.
  */
 export function deviceErrorText(cause: unknown): string {
   // Structural, not `instanceof Error`: some browsers' DOMException-like errors are not Errors.

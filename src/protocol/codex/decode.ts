@@ -57,7 +57,7 @@ function serverError(m: ServerErrorMessage): RealtimeEvent {
   return { type: 'error', message: printable(m.error, MAX_ERROR_CHARS) };
 }
 
-/** Wire `type` → decoder. Adding an inbound type is one line here plus its codec. */
+/** Wire `type` -> decoder. Adding an inbound type is one line here plus its codec. */
 const DECODERS = new Map<string, MessageDecoder>([
   ['session.created', decoder(CodexServerEventCodecs['session.created'], sessionCreated)],
   ['session.updated', decoder(CodexServerEventCodecs['session.updated'], sessionUpdated)],

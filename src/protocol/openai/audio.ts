@@ -28,7 +28,7 @@ function frameFormatOf(encoding: FrameFormat['encoding'], sampleRate: number, na
 }
 
 const PCM16_24K = frameFormatOf(undefined, OPENAI_SAMPLE_RATE, 'PCM16');
-const ULAW = frameFormatOf('g711_ulaw', G711_SAMPLE_RATE, 'G.711 μ-law (g711_ulaw)');
+const ULAW = frameFormatOf('g711_ulaw', G711_SAMPLE_RATE, 'G.711 \u03bc-law (g711_ulaw)');
 const ALAW = frameFormatOf('g711_alaw', G711_SAMPLE_RATE, 'G.711 A-law (g711_alaw)');
 
 /** The frames of a session format (which passed validation). */

@@ -45,7 +45,7 @@ export const OPENAI_RECOVERABLE_ERROR_CODES: ReadonlySet<string> = new Set([
 export interface DecodeContext {
   readonly output: FrameFormat;
   /**
-   * Output item id → the response that produced it (filled by `response.output_item.added`); made by
+   * Output item id -> the response that produced it (filled by `response.output_item.added`); made by
    * the first, as most sessions hold no response at a time and an idle one holds none.
    */
   responseOfItem: Map<string, string> | undefined;
@@ -343,7 +343,7 @@ const IGNORED = [
  */
 export const OPENAI_IGNORED_TYPES: readonly string[] = IGNORED;
 
-/** Wire `type` → decoder, for every GA server event and beta alias. */
+/** Wire `type` -> decoder, for every GA server event and beta alias. */
 const DECODERS = new Map<string, Decoder>([
   ['error', decoder(C.error, serverError)],
   ['session.created', decoder(C['session.created'], sessionCreated)],

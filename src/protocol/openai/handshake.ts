@@ -42,7 +42,7 @@ export function openaiHeaders(
 
 /**
  * WebSocket subprotocols: `['realtime', 'openai-insecure-api-key.<key>']` for an ephemeral client secret
- * (`ek_…`, the only kind of key that belongs in a browser, where it cannot travel in a header), else
+ * (`ek_...`, the only kind of key that belongs in a browser, where it cannot travel in a header), else
  * none. Not for Azure, which has no subprotocol authentication (browsers need a server-side proxy).
  *
  * Why not always `['realtime']`: a client that offers subprotocols must get one back, and `ws` aborts

@@ -48,11 +48,11 @@ export interface PcmFormat {
 
 /**
  * An audio format of the GA API, for {@link OpenAISessionOptions.inputFormat} and `outputFormat`:
- * PCM16 at 24 kHz, or G.711 at 8 kHz for telephony (`audio/pcmu`: μ-law, `audio/pcma`: A-law; one byte
+ * PCM16 at 24 kHz, or G.711 at 8 kHz for telephony (`audio/pcmu`: µ-law, `audio/pcma`: A-law; one byte
  * per sample, frames with `encoding: 'g711_ulaw'` / `'g711_alaw'`).
  *
  * @example
- * A phone line: μ-law in and out
+ * A phone line: µ-law in and out
  * ```ts
  * const format: OpenAIAudioFormat = { type: 'audio/pcmu' };
  * const conversation = connectConversation({ url: 'https://api.openai.com', session: { inputFormat: format, outputFormat: format } });

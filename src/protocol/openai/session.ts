@@ -44,7 +44,7 @@ import { validateSessionUpdate } from './validate.js';
  */
 export class OpenAIDialectSession implements DialectSession, DecodeContext {
   private readonly gate = new ResponseGate();
-  /** Output item id → the response that made it (for `tool.call.responseId`), made when first needed. */
+  /** Output item id -> the response that made it (for `tool.call.responseId`), made when first needed. */
   responseOfItem: Map<string, string> | undefined = undefined;
 
   constructor(

@@ -27,7 +27,7 @@ export interface OpenAIEndpoint {
 
 /**
  * The WebSocket URL of the GA Realtime API for a base URL, with the path rules the Codex CLI's
- * realtime v2 also follows: `""` or `/` → `/v1/realtime` (Azure: `/openai/v1/realtime`); a path
+ * realtime v2 also follows: `""` or `/` -> `/v1/realtime` (Azure: `/openai/v1/realtime`); a path
  * ending in `/realtime` is kept, `/realtime/` loses its slash, `/v1` gains `/realtime`, `/v1/` gains
  * `realtime`; anything else is kept. For Azure, `/openai` and `/openai/` (the base URL the Azure SDKs
  * use) also become `/openai/v1/realtime`.
@@ -65,13 +65,13 @@ export function openaiEndpoint(
   return { url: url.toString(), provider: resolved };
 }
 
-/** WebSocket scheme → the HTTP scheme of the same server. */
+/** WebSocket scheme -> the HTTP scheme of the same server. */
 const HTTP_SCHEMES: Record<string, string> = { 'ws:': 'http:', 'wss:': 'https:' };
 
 /**
- * The HTTP URL of the GA `POST …/realtime/client_secrets` for a base URL as a conversation takes it:
- * the same path rules as {@link openaiEndpoint} (`""` or `/` → `/v1/realtime`, `/v1` → `/v1/realtime`,
- * …), then `/client_secrets`; a path the rules keep that does not end in `/realtime` gains
+ * The HTTP URL of the GA `POST .../realtime/client_secrets` for a base URL as a conversation takes it:
+ * the same path rules as {@link openaiEndpoint} (`""` or `/` -> `/v1/realtime`, `/v1` -> `/v1/realtime`,
+ * ...), then `/client_secrets`; a path the rules keep that does not end in `/realtime` gains
  * `/realtime/client_secrets`. `ws://` and `wss://` become `http://` and `https://`; the query is kept.
  *
  * Errors never quote the URL, which may hold credentials: at most the host is named.

@@ -5,7 +5,7 @@ import { codexCliV3ServerDialect } from './v3.js';
 
 /**
  * The server dialect of one WebSocket request. The Codex CLI's v1 and v3 name themselves: the
- * `openai-alpha` header (`quicksilver=v1`, `quicksilver=v2` for v3), else the path (`…/live` is v3)
+ * `openai-alpha` header (`quicksilver=v1`, `quicksilver=v2` for v3), else the path (`.../live` is v3)
  * and `?intent=quicksilver` (v1). Any other request, Codex's v2 included (it is the GA protocol,
  * with nothing to tell it apart), gets `fallback`: the server's `dialect`.
  */

@@ -20,16 +20,16 @@ const PARTS_BY_ROLE: Record<string, readonly string[]> = {
  * The Codex CLI's realtime v1 (`quicksilver`: `openai-alpha: quicksilver=v1`, `?intent=quicksilver`),
  * server side, as the same honest stand-in as the other dialects.
  *
- * - `session.update` (`session.type` `quicksilver`) → the first time `session.created` then
+ * - `session.update` (`session.type` `quicksilver`) -> the first time `session.created` then
  *   `session.updated`, later `session.updated`: `{ id, type, model?, instructions, audio }`.
  * - `input_audio_buffer.append` (PCM16 at the session's input rate, 24 kHz by default) feeds the
  *   energy VAD: `input_audio_buffer.speech_started`; at the utterance's end `speech_stopped`, the
  *   user's transcript (`conversation.input_transcript.delta`s, then `.turn_marked`), the user item
  *   (`conversation.item.added`), then the echo: `conversation.output_transcript.delta`,
  *   `conversation.output_audio.delta` frames paced at real time, `response.output_audio_transcript.done`.
- * - `conversation.item.create` (a `user`, `developer` or `assistant` message of text parts) →
+ * - `conversation.item.create` (a `user`, `developer` or `assistant` message of text parts) ->
  *   `conversation.item.added`; a user's text is quoted back as an assistant turn (transcript only).
- * - `conversation.handoff.append` → its `output_text` is said as an assistant turn (transcript only).
+ * - `conversation.handoff.append` -> its `output_text` is said as an assistant turn (transcript only).
  * - Anything else, and bad fields, get an `error` (`{ type: 'error', error: { type, code, message } }`).
  */
 export const codexCliV1ServerDialect: ServerDialect = {

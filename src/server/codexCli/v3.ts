@@ -25,7 +25,7 @@ const CUT_MIN_BYTES = 497;
  * side, as the same honest stand-in as the other dialects. The client waits for `session.started`
  * before it sends anything else.
  *
- * - `session.update` → the first time `session.started`, later `session.updated`:
+ * - `session.update` -> the first time `session.started`, later `session.updated`:
  *   `{ id, model?, instructions, audio: { output: { voice } }, delegation }`.
  * - `input_audio.append` (PCM16 24 kHz mono) feeds the energy VAD; at the utterance's end, the user's
  *   transcript (`input_transcript.added` per piece, then `turn.done` with role `user`), then the echo:

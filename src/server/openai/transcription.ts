@@ -18,8 +18,8 @@ const MODELS = [
 
 /**
  * Transcribes a committed user audio item (its content part 0) as `config` (the session's
- * `audio.input.transcription`) asks: the events to send, in order — `…delta`s then `…completed`, or
- * `…failed` for a model the dev server does not know. The item's part gets the transcript.
+ * `audio.input.transcription`) asks: the events to send, in order - `...delta`s then `...completed`, or
+ * `...failed` for a model the dev server does not know. The item's part gets the transcript.
  */
 export function transcribe(item: Item, config: Json, outputRate: number): Json[] {
   const ids = { item_id: item.id, content_index: 0 };

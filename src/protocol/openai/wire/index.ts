@@ -4,7 +4,7 @@ import * as server from './serverEvents.js';
 
 /**
  * The io-ts codec of every OpenAI Realtime server event, by its wire `type`: the 46 GA events and the
- * aliases the API may still send (`response.audio.delta`, `response.text.done`, …, `response.cancelled`).
+ * aliases the API may still send (`response.audio.delta`, `response.text.done`, ..., `response.cancelled`).
  * A valid event decodes to the same object, extra fields kept; a `null` in a field the API types as
  * optional (but not nullable) reads as absent.
  *
@@ -99,7 +99,7 @@ export const OpenAIClientEventCodecs = {
 /**
  * A GA server event that the API may still send under its beta name, or a Codex-compatible server's
  * `response.cancelled`. The six beta names carry the same fields as their GA events
- * (`response.audio.delta` as `response.output_audio.delta`, …).
+ * (`response.audio.delta` as `response.output_audio.delta`, ...).
  *
  * @example
  * ```ts

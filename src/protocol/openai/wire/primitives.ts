@@ -65,7 +65,7 @@ export function oneOf<L extends string>(...values: readonly [L, ...L[]]): t.Keyo
 }
 
 /**
- * A string enum that also reads the names a server is known to send instead (`aliases`, alias →
+ * A string enum that also reads the names a server is known to send instead (`aliases`, alias ->
  * name), as the name: decoding normalizes them, and `is` is false for them so a decoder does.
  */
 export function withAliases<L extends string>(
@@ -266,7 +266,7 @@ type KindMemberOf<M extends KindMembers> = {
 
 /**
  * A union whose members are told apart by the JSON kind of the value (`'inf'` or a number, a tool
- * choice string or object, …): only the member of the value's kind is validated, so errors stay
+ * choice string or object, ...): only the member of the value's kind is validated, so errors stay
  * precise; a value of no member's kind is one error at the field. `is` allocates nothing.
  */
 export class KindUnionType<M extends KindMembers> extends t.Type<KindMemberOf<M>, KindMemberOf<M>, unknown> {

@@ -44,7 +44,7 @@ export const OpenAIResponseParamsCodec = allOptional('RealtimeResponseCreatePara
 });
 
 /**
- * What a `response.create` asks for: instructions, tools, modalities, an out-of-band conversation, …
+ * What a `response.create` asks for: instructions, tools, modalities, an out-of-band conversation, ...
  *
  * @example
  * ```ts
@@ -136,7 +136,7 @@ export const OpenAIResponseCodec = allOptional('RealtimeResponse', {
 
 /**
  * A GA response as the server reports it: `{ id, object: 'realtime.response', status, status_details,
- * output, usage, … }`; every field optional.
+ * output, usage, ... }`; every field optional.
  *
  * @example
  * ```ts

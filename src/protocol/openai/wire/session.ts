@@ -67,7 +67,7 @@ const TranscriptionSession = struct(
 /**
  * A GA session configuration, as the wire carries it: a conversation session (`type: 'realtime'`) or a
  * transcription session (`type: 'transcription'`), discriminated by `type`; extra fields (the server's
- * `id`, `object`, `expires_at`, …) are kept.
+ * `id`, `object`, `expires_at`, ...) are kept.
  *
  * @example
  * ```ts
